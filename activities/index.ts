@@ -1,0 +1,26 @@
+// The activities of every workflow, built from injected dependencies (database, mail port, clock) so that
+// tests can run them against a test database and a local SMTP catcher.
+import type { Db } from '../db/connection.ts';
+import type { Mailer } from './ports/mailer.ts';
+import { sendEmailOnce, type EmailToSend } from './outbox.ts';
+
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  now?: () => Date;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    /** Health round trip: proves a worker polls the task queue and can reach PostgreSQL. */
+    async ping(nonce: string): Promise<string> {
+      await deps.db.raw('select 1');
+      return `pong:${nonce}`;
+    },
+    async sendEmail(email: EmailToSend) {
+      return sendEmailOnce(deps.db, deps.mailer, email);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,100 @@
+// The Express application: security headers, sessions in PostgreSQL, CSRF on every form, the DSFR pages of
+// web/ and the JSON endpoints of api/. One process serves both.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import session from 'express-session';
+import type { Db } from '../db/connection.ts';
+import { PgSessionStore } from './session-store.ts';
+import { csrfProtection, CsrfError } from './csrf.ts';
+import { healthRouter } from './health.ts';
+import type { TemporalClientProvider } from './temporal-client.ts';
+import { logger as baseLogger, type Logger } from './logger.ts';
+import { webRouter, renderPage } from '../web/routes.ts';
+
+export interface AppDeps {
+  db: Db;
+  temporal: TemporalClientProvider;
+  sessionSecret: string;
+  /** Secure cookies (HTTPS) — on in production, off on http://localhost. */
+  secureCookies?: boolean;
+  logger?: Logger;
+}
+
+const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/dsfr/package.json')), 'dist');
+
+export function createApp(deps: AppDeps): express.Express {
+  const log = deps.logger ?? baseLogger;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+
+  app.use((req, res, next) => {
+    const start = performance.now();
+    res.on('finish', () => {
+      if (req.path.startsWith('/dsfr/')) return;
+      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - start) }, 'requête');
+    });
+    next();
+  });
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: deps.secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: deps.secureCookies ? undefined : false,
+    }),
+  );
+  app.use('/dsfr', express.static(dsfrDist, { maxAge: '7d', immutable: true, index: false }));
+
+  app.use(healthRouter({ db: deps.db, temporal: deps.temporal }));
+
+  app.use(
+    session({
+      store: new PgSessionStore(deps.db),
+      secret: deps.sessionSecret,
+      name: 'ac_session',
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies ?? false, maxAge: 24 * 60 * 60 * 1000 },
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
+  app.use(express.json({ limit: '200kb' }));
+  app.use(csrfProtection);
+
+  app.use(webRouter());
+
+  app.use((req: Request, res: Response) => {
+    res.status(404);
+    if (req.accepts(['html', 'json']) === 'json') res.json({ error: 'not_found' });
+    else res.send(renderPage(req, 404));
+  });
+
+  // Express 5 routes rejected promises here too.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status =
+      err instanceof CsrfError ? 403 : typeof (err as { status?: number }).status === 'number' ? (err as { status: number }).status : 500;
+    if (status >= 500) log.error({ err, path: req.path }, 'erreur');
+    else log.warn({ path: req.path, status, reason: (err as Error).message }, 'requête refusée');
+    res.status(status);
+    if (req.accepts(['html', 'json']) === 'json') {
+      res.json({ error: err instanceof CsrfError ? 'csrf_token_invalid' : status >= 500 ? 'server_error' : 'bad_request' });
+    } else {
+      res.send(renderPage(req, err instanceof CsrfError ? 419 : status >= 500 ? 500 : status === 404 ? 404 : status === 403 ? 403 : 400));
+    }
+  });
+  return app;
+}

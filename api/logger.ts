@@ -1,0 +1,11 @@
+// Structured logs (JSON lines, one object per event) for the web and worker processes.
+import pino from 'pino';
+
+export const logger = pino({
+  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+  base: { service: 'aidants-connect' },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  redact: { paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.code', '*.token'], censor: '[masqué]' },
+});
+
+export type Logger = typeof logger;

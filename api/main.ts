@@ -1,0 +1,49 @@
+// The web process: Express serving the DSFR pages and the JSON API on PORT, with one Temporal client and
+// one PostgreSQL pool; stops cleanly on SIGTERM/SIGINT.
+import { createDb } from '../db/connection.ts';
+import { temporalSettingsFromEnv } from '../workers/connection.ts';
+import { createApp } from './app.ts';
+import { lazyTemporalClient } from './temporal-client.ts';
+import { logger } from './logger.ts';
+import { PgSessionStore } from './session-store.ts';
+
+const log = logger.child({ process: 'web' });
+const production = process.env.NODE_ENV === 'production';
+const sessionSecret = process.env.SESSION_SECRET;
+if (!sessionSecret || (production && sessionSecret.length < 32)) {
+  log.error('SESSION_SECRET doit être défini (32 caractères au moins en production).');
+  process.exit(1);
+}
+
+const db = createDb();
+const temporal = lazyTemporalClient(temporalSettingsFromEnv());
+const app = createApp({ db, temporal, sessionSecret, secureCookies: production || process.env.SECURE_COOKIES === 'true' });
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+
+const server = app.listen(port, host, (err?: Error) => {
+  if (err) {
+    log.error(`Le port ${port} est déjà utilisé ou inaccessible : libérez-le ou choisissez-en un autre avec PORT=… (${err.message})`);
+    process.exit(1);
+  }
+  log.info({ url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}` }, 'site web prêt');
+});
+
+const pruner = setInterval(() => {
+  new PgSessionStore(db).prune().catch((err) => log.warn({ err }, 'purge des sessions impossible'));
+}, 60 * 60 * 1000);
+pruner.unref();
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'arrêt du site web');
+  server.close();
+  server.closeIdleConnections();
+  await temporal.close();
+  await db.destroy();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,0 +1,33 @@
+// Knex + Objection wiring: one pool per process, built from DATABASE_URL.
+import knexFactory, { type Knex } from 'knex';
+import { Model } from 'objection';
+import pg from 'pg';
+import { migrations } from './migrations/index.ts';
+
+// Dates and numerics come back as JS values; bigint ids as numbers (they stay far below 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export type Db = Knex;
+
+export function createDb(url = process.env.DATABASE_URL, pool: Knex.PoolConfig = { min: 0, max: 10 }): Db {
+  if (!url) throw new Error('DATABASE_URL is not set');
+  const db = knexFactory({ client: 'pg', connection: url, pool });
+  Model.knex(db);
+  return db;
+}
+
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};
+
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = await db.migrate.latest({ migrationSource });
+  return applied as string[];
+}
+
+export async function migrateRollbackAll(db: Db): Promise<void> {
+  await db.migrate.rollback({ migrationSource }, true);
+}

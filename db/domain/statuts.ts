@@ -1,0 +1,66 @@
+// Status vocabularies of the habilitation process (domain.md §7) and journal actions (§10), shared by the
+// database constraints, the workflows' inputs and the pages.
+export const STATUTS_DEMANDE_STRUCTURE = [
+  'NEW',
+  'AC_VALIDATION_PROCESSING',
+  'CHANGES_REQUIRED',
+  'VALIDATED',
+  'REFUSED',
+  'CLOSED',
+] as const;
+export type StatutDemandeStructure = (typeof STATUTS_DEMANDE_STRUCTURE)[number];
+
+export const STATUTS_DEMANDE_AIDANT = [
+  'waiting_list',
+  'new',
+  'processing',
+  'processing_p2p',
+  'validated',
+  'refused',
+  'cancelled',
+  'cancelled_by_referent',
+] as const;
+export type StatutDemandeAidant = (typeof STATUTS_DEMANDE_AIDANT)[number];
+
+export const ACTIONS_JOURNAL = [
+  'connect_aidant',
+  'activity_check_aidant',
+  'card_association',
+  'card_validation',
+  'card_dissociation',
+  'franceconnect_usager',
+  'update_email_usager',
+  'update_phone_usager',
+  'create_attestation',
+  'create_autorisation',
+  'use_autorisation',
+  'cancel_autorisation',
+  'cancel_mandat',
+  'import_totp_cards',
+  'init_renew_mandat',
+  'transfer_mandat',
+  'switch_organisation',
+  'remote_sms_recap_sent',
+  'remote_sms_consent_sent',
+  'remote_sms_consent_received',
+  'remote_sms_denial_received',
+  // Ours: durable processes the public service does not journal.
+  'inactivity_warning',
+  'inactivity_deactivation',
+  'aidant_reactivation',
+  'aidant_deactivation',
+  'purge_mandat',
+] as const;
+export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];
+
+export const TYPES_STRUCTURE = [
+  'france_services',
+  'ccas',
+  'mairie',
+  'pimms',
+  'centre_social',
+  'mediatheque',
+  'association',
+  'autre',
+] as const;
+export type TypeStructure = (typeof TYPES_STRUCTURE)[number];

@@ -1,0 +1,8 @@
+// Every migration, in order. Listed here (rather than read from the folder) so that the same list works
+// from the TypeScript sources and from the compiled build.
+import type { Knex } from 'knex';
+import * as m001 from './001_domain_model.ts';
+
+export const migrations: Record<string, Knex.Migration> = {
+  '001_domain_model': m001,
+};

@@ -1,0 +1,207 @@
+// `npm start`: starts PostgreSQL (unless DATABASE_URL), the Temporal dev server (unless TEMPORAL_ADDRESS),
+// the mail catcher (unless SMTP_HOST), then the worker and the web process, with prefixed readable logs.
+// Ctrl-C stops everything; data stays in .data/ for the next start.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Connection } from '@temporalio/client';
+import { startLocalPostgres, SetupError, type LocalPostgres } from '../db/cluster.ts';
+import { createDb, migrateLatest } from '../db/connection.ts';
+import { isPortFree } from '../db/free-port.ts';
+import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const DATA = join(ROOT, '.data');
+const startedAt = performance.now();
+const env = process.env;
+
+const COLORS: Record<string, string> = { postgres: '34', temporal: '35', mail: '33', worker: '36', web: '32', start: '1' };
+const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+function out(name: string, line: string) {
+  const tag = process.stdout.isTTY ? `\x1b[${COLORS[name] ?? '0'}m${name.padEnd(8)}\x1b[0m` : name.padEnd(8);
+  process.stdout.write(`${tag}| ${line}\n`);
+}
+
+/** Pino JSON lines become `HH:MM:SS level message key=value…`; other lines pass through. */
+function readable(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const { time, level, msg, service: _s, process: _p, pid: _pid, hostname: _h, ...rest } = JSON.parse(line);
+    const extra = Object.entries(rest)
+      .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`)
+      .join(' ');
+    const t = typeof time === 'string' ? time.slice(11, 19) : '';
+    return `${t} ${LEVELS[level] ?? level} ${msg ?? ''} ${extra}`.trim();
+  } catch {
+    return line;
+  }
+}
+
+function fail(sentence: string): never {
+  out('start', `ERREUR : ${sentence}`);
+  process.exit(1);
+}
+
+const children: { name: string; proc: ChildProcess }[] = [];
+let postgres: LocalPostgres | null = null;
+let stopping = false;
+
+function launch(name: string, cmd: string, args: string[], extraEnv: Record<string, string>): ChildProcess {
+  const proc = spawn(cmd, args, { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [proc.stdout, proc.stderr]) {
+    // The dev server's goodbye warnings while we stop it are noise.
+    createInterface({ input: stream! }).on('line', (line) => !(stopping && name === 'temporal') && out(name, readable(line)));
+  }
+  proc.on('exit', (code, signal) => {
+    if (stopping) return;
+    out(name, `arrêté (${signal ?? `code ${code}`}) : arrêt de l'ensemble`);
+    void shutdown(1);
+  });
+  children.push({ name, proc });
+  return proc;
+}
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  out('start', 'arrêt en cours…');
+  // Web first, then the worker (it drains its activities), then the servers.
+  for (const name of ['web', 'worker', 'mail', 'temporal']) {
+    const child = children.find((c) => c.name === name);
+    if (!child || child.proc.exitCode !== null || child.proc.signalCode) continue;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.proc.kill('SIGKILL');
+        resolve();
+      }, 15_000);
+      child.proc.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.proc.kill('SIGTERM');
+    });
+  }
+  if (postgres?.startedHere) await postgres.stop();
+  out('start', 'tout est arrêté ; les données restent dans .data/');
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  fail(`${what} n'a pas répondu en ${timeoutMs / 1000} s ; voyez ses messages ci-dessus.`);
+}
+
+async function requirePort(port: number, what: string, variable: string) {
+  if (!(await isPortFree(port))) {
+    fail(`le port ${port} (${what}) est déjà utilisé : arrêtez le programme qui l'occupe ou choisissez-en un autre avec ${variable}=….`);
+  }
+}
+
+mkdirSync(DATA, { recursive: true });
+const webPort = Number(env.PORT ?? 3000);
+const temporalPort = Number(env.TEMPORAL_PORT ?? 7233);
+const temporalUiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
+const smtpPort = Number(env.SMTP_CATCHER_PORT ?? 1025);
+const mailUiPort = Number(env.MAIL_UI_PORT ?? 1080);
+
+await requirePort(webPort, 'site web', 'PORT');
+if (!env.TEMPORAL_ADDRESS) {
+  await requirePort(temporalPort, 'serveur Temporal', 'TEMPORAL_PORT');
+  await requirePort(temporalUiPort, 'interface Temporal', 'TEMPORAL_UI_PORT');
+}
+if (!env.SMTP_HOST) {
+  await requirePort(smtpPort, 'SMTP local', 'SMTP_CATCHER_PORT');
+  await requirePort(mailUiPort, 'boîte de réception locale', 'MAIL_UI_PORT');
+}
+
+// PostgreSQL
+let databaseUrl = env.DATABASE_URL;
+if (!databaseUrl) {
+  try {
+    postgres = await startLocalPostgres({ dataDir: join(DATA, 'pg'), database: 'aidants_connect', preferredPort: Number(env.PG_PORT ?? 54329) });
+  } catch (err) {
+    fail(err instanceof SetupError ? err.message : `PostgreSQL n'a pas pu démarrer : ${(err as Error).message}`);
+  }
+  databaseUrl = postgres.url;
+  out('postgres', `${postgres.startedHere ? 'démarré' : 'déjà en marche'} sur le port ${postgres.port} (données dans .data/pg)`);
+}
+{
+  const db = createDb(databaseUrl);
+  try {
+    const applied = await migrateLatest(db);
+    out('postgres', applied.length ? `migrations appliquées : ${applied.join(', ')}` : 'schéma à jour');
+  } catch (err) {
+    const reason = (err as Error).message.split('\n')[0];
+    await db.destroy();
+    if (postgres?.startedHere) await postgres.stop();
+    fail(`PostgreSQL est injoignable ou refuse les migrations (${reason}) : vérifiez DATABASE_URL.`);
+  }
+  await db.destroy();
+}
+
+// Temporal
+let temporalAddress = env.TEMPORAL_ADDRESS;
+if (!temporalAddress) {
+  const cli = env.TEMPORAL_CLI_PATH ?? join(ROOT, '.temporal/bin/temporal');
+  if (!existsSync(cli)) fail(`le serveur Temporal est introuvable (${cli}) : lancez la commande par « npm start » pour l'installer.`);
+  temporalAddress = `127.0.0.1:${temporalPort}`;
+  launch('temporal', cli, [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(temporalPort),
+    '--ui-port', String(temporalUiPort),
+    '--db-filename', join(DATA, 'temporal.sqlite'),
+    '--namespace', env.TEMPORAL_NAMESPACE ?? 'default',
+    '--log-level', 'warn',
+    ...ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${k.type === 'INT' ? 'Int' : 'Keyword'}`]),
+  ], {});
+  await waitFor('Le serveur Temporal', async () => {
+    const connection = await Connection.connect({ address: temporalAddress!, connectTimeout: '1 second' });
+    try {
+      await connection.workflowService.getSystemInfo({});
+      return true;
+    } finally {
+      await connection.close();
+    }
+  }, 60_000);
+  out('temporal', `prêt sur ${temporalAddress}, interface sur http://127.0.0.1:${temporalUiPort}`);
+}
+
+// Mail
+const mailEnv: Record<string, string> = {};
+if (!env.SMTP_HOST) {
+  launch('mail', process.execPath, [join(ROOT, 'scripts/mail-catcher.ts')], {
+    SMTP_CATCHER_PORT: String(smtpPort),
+    MAIL_UI_PORT: String(mailUiPort),
+  });
+  Object.assign(mailEnv, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort) });
+}
+
+// Worker and web
+const secretFile = join(DATA, 'session-secret');
+if (!env.SESSION_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
+const appEnv = {
+  ...mailEnv,
+  DATABASE_URL: databaseUrl,
+  TEMPORAL_ADDRESS: temporalAddress,
+  SESSION_SECRET: env.SESSION_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
+  PORT: String(webPort),
+};
+writeFileSync(join(DATA, 'runtime.json'), JSON.stringify({ databaseUrl, temporalAddress, web: `http://127.0.0.1:${webPort}` }, null, 2));
+
+launch('worker', process.execPath, [join(ROOT, 'workers/main.ts')], appEnv);
+launch('web', process.execPath, [join(ROOT, 'api/main.ts')], appEnv);
+
+await waitFor('Le site web', async () => (await fetch(`http://127.0.0.1:${webPort}/health`)).ok, 90_000);
+const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+out('start', `prêt en ${seconds} s — http://127.0.0.1:${webPort}  (santé : /health${env.SMTP_HOST ? '' : `, courriels : http://127.0.0.1:${mailUiPort}`}${env.TEMPORAL_ADDRESS ? '' : `, Temporal : http://127.0.0.1:${temporalUiPort}`}) — Ctrl-C pour arrêter`);

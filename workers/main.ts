@@ -1,0 +1,30 @@
+// The worker process: polls the task queue, runs every workflow and activity, stops gracefully on SIGTERM
+// or SIGINT (in-flight activities get a grace period, then the connection and the pool close).
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { createDb } from '../db/connection.ts';
+import { createSmtpMailer, smtpConfigFromEnv } from '../activities/ports/mailer.ts';
+import { temporalSettingsFromEnv } from './connection.ts';
+import { connectWorker, createWorker } from './worker.ts';
+import { logger } from '../api/logger.ts';
+
+const log = logger.child({ process: 'worker' });
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const settings = temporalSettingsFromEnv();
+const db = createDb();
+const mailer = createSmtpMailer(smtpConfigFromEnv());
+let connection;
+try {
+  connection = await connectWorker(settings);
+} catch (err) {
+  log.error(`Temporal est injoignable à ${settings.address} : démarrez le serveur (npm start) ou corrigez TEMPORAL_ADDRESS. (${(err as Error).message})`);
+  await db.destroy();
+  process.exit(1);
+}
+const worker = await createWorker({ connection, namespace: settings.namespace, deps: { db, mailer } });
+log.info({ address: settings.address, namespace: settings.namespace, taskQueue: worker.options.taskQueue }, 'worker démarré');
+await worker.run();
+log.info('worker arrêté');
+await connection.close();
+await db.destroy();
+mailer.transport.close();

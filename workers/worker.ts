@@ -1,0 +1,38 @@
+// Building the worker: every workflow (bundled from workflows/index) and the activities built from injected
+// dependencies. Used by the worker process and by the test harness.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities/index.ts';
+import { TASK_QUEUE } from '../workflows/task-queue.ts';
+import type { TemporalSettings } from './connection.ts';
+
+/** workflows/index.ts when running from the sources, workflows/index.js from the build. */
+export function workflowsPath(): string {
+  const ts = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+  return existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+}
+
+export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
+}
+
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  deps: ActivityDeps;
+  /** Extra or replacement activities, for tests that need to inject faults. */
+  activities?: Record<string, (...args: never[]) => Promise<unknown>>;
+  options?: Partial<WorkerOptions>;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    workflowsPath: workflowsPath(),
+    activities: { ...createActivities(opts.deps), ...opts.activities },
+    shutdownGraceTime: '10s',
+    ...opts.options,
+  });
+}

@@ -1,0 +1,3 @@
+// Every workflow of the service, bundled together for the worker. Workflows import only
+// @temporalio/workflow and types: durations arrive as inputs, all I/O goes through activities.
+export { healthCheck } from './health.ts';

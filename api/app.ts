@@ -20,6 +20,9 @@ export interface AppDeps {
   /** Secure cookies (HTTPS) — on in production, off on http://localhost. */
   secureCookies?: boolean;
   logger?: Logger;
+  /** Task queue of the health round trip (tests use their own). */
+  taskQueue?: string;
+  healthWorkerTimeoutMs?: number;
 }
 
 const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/dsfr/package.json')), 'dist');
@@ -58,7 +61,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use('/dsfr', express.static(dsfrDist, { maxAge: '7d', immutable: true, index: false }));
 
-  app.use(healthRouter({ db: deps.db, temporal: deps.temporal }));
+  app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs }));
 
   app.use(
     session({

@@ -26,7 +26,8 @@ async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<Che
   }
 }
 
-export function healthRouter(deps: { db: Db; temporal: TemporalClientProvider; taskQueue?: string }): Router {
+export function healthRouter(deps: { db: Db; temporal: TemporalClientProvider; taskQueue?: string; workerTimeoutMs?: number }): Router {
+  const workerTimeoutMs = deps.workerTimeoutMs ?? 8000;
   const router = Router();
   router.get('/health', async (_req, res) => {
     const postgres = await timed(() => deps.db.raw('select 1'), 3000);
@@ -39,10 +40,10 @@ export function healthRouter(deps: { db: Db; temporal: TemporalClientProvider; t
             taskQueue: deps.taskQueue ?? TASK_QUEUE,
             workflowId: `health-${nonce}`,
             args: [nonce],
-            workflowExecutionTimeout: '8 seconds',
+            workflowExecutionTimeout: workerTimeoutMs,
           });
           if (result !== `pong:${nonce}`) throw new Error(`réponse inattendue du worker : ${result}`);
-        }, 8000)
+        }, workerTimeoutMs)
       : { ok: false, ms: 0, error: 'Temporal indisponible' };
     const checks = { postgres, temporal, worker };
     const ok = Object.values(checks).every((c) => c.ok);

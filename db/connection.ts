@@ -12,7 +12,9 @@ export type Db = Knex;
 
 export function createDb(url = process.env.DATABASE_URL, pool: Knex.PoolConfig = { min: 0, max: 10 }): Db {
   if (!url) throw new Error('DATABASE_URL is not set');
-  const db = knexFactory({ client: 'pg', connection: url, pool });
+  // Knex would print connection errors on the console; callers report failures themselves.
+  const quiet = () => {};
+  const db = knexFactory({ client: 'pg', connection: url, pool, log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet } });
   Model.knex(db);
   return db;
 }

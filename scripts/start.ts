@@ -13,7 +13,7 @@ import { isPortFree } from '../db/free-port.ts';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const DATA = join(ROOT, '.data');
+const DATA = process.env.DATA_DIR ?? join(ROOT, '.data');
 const startedAt = performance.now();
 const env = process.env;
 

@@ -31,5 +31,8 @@ export function webRouter(): Router {
   router.get('/cgu', (req, res) => {
     res.send(render(req, { title: "Conditions générales d'utilisation", content: cguContent }));
   });
+  router.post('/deconnexion', (req, res, next) => {
+    req.session.destroy((err) => (err ? next(err) : res.redirect(303, '/')));
+  });
   return router;
 }

@@ -1,0 +1,51 @@
+// `npm test`: type-checks, starts one throw-away PostgreSQL cluster (unless DATABASE_URL) with a migrated
+// template database, then runs Jest (unit, integration, workflow and browser tests) in band.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalPostgres, type LocalPostgres } from '../db/cluster.ts';
+import { createDb, migrateLatest } from '../db/connection.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const step = (msg: string) => console.log(`\n[test] ${msg}`);
+
+if (!args.length || process.env.CI) {
+  step('vérification des types (tsc --noEmit)');
+  const tsc = spawnSync('tsc', ['--noEmit', '-p', '.'], { cwd: ROOT, stdio: 'inherit' });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
+
+let cluster: LocalPostgres | null = null;
+let dataDir: string | null = null;
+let adminUrl = process.env.DATABASE_URL;
+if (!adminUrl) {
+  dataDir = mkdtempSync(join(tmpdir(), 'ac-test-pg-'));
+  step(`PostgreSQL de test dans ${dataDir}`);
+  process.env.PG_FSYNC = 'off'; // throw-away data: durability is not what the tests check
+  cluster = await startLocalPostgres({ dataDir, database: 'ac_template' });
+  adminUrl = cluster.url;
+}
+const template = new URL(adminUrl);
+template.pathname = '/ac_template';
+{
+  const admin = new URL(adminUrl);
+  admin.pathname = '/postgres';
+  const { ensureDatabase } = await import('../db/cluster.ts');
+  await ensureDatabase(admin.toString(), 'ac_template');
+  const db = createDb(template.toString(), { min: 0, max: 1 });
+  await migrateLatest(db);
+  await db.destroy();
+}
+
+step('Jest');
+const jest = spawnSync(
+  process.execPath,
+  ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', join(ROOT, 'node_modules/jest/bin/jest.js'), '--runInBand', ...args],
+  { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', TEST_TEMPLATE_DATABASE_URL: template.toString() } },
+);
+
+if (cluster) await cluster.stop();
+if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+process.exit(jest.status ?? 1);

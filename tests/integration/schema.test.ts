@@ -1,0 +1,70 @@
+// The database itself enforces the journal's append-only rule and the domain's constraints.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { Aidant, Structure, JournalEntry } from '../../db/models/index.ts';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+describe('journal', () => {
+  test('accepts inserts and refuses UPDATE, DELETE and TRUNCATE', async () => {
+    const entry = await JournalEntry.query(t.db).insert({ action: 'connect_aidant', additional_information: 'test' });
+    await expect(t.db('journal').where({ id: entry.id }).update({ additional_information: 'changed' })).rejects.toThrow(/append-only: UPDATE/);
+    await expect(t.db('journal').where({ id: entry.id }).delete()).rejects.toThrow(/append-only: DELETE/);
+    await expect(t.db.raw('truncate journal')).rejects.toThrow(/append-only: TRUNCATE/);
+    const row = await JournalEntry.query(t.db).findById(entry.id);
+    expect(row?.additional_information).toBe('test');
+  });
+  test('refuses an unknown action', async () => {
+    await expect(t.db('journal').insert({ action: 'drop_everything' })).rejects.toThrow(/check constraint/);
+  });
+  test('an idempotency key writes an entry once', async () => {
+    await t.db('journal').insert({ action: 'inactivity_warning', idempotency_key: 'k1' }).onConflict('idempotency_key').ignore();
+    await t.db('journal').insert({ action: 'inactivity_warning', idempotency_key: 'k1' }).onConflict('idempotency_key').ignore();
+    expect(await t.db('journal').where({ idempotency_key: 'k1' }).count({ n: '*' }).first()).toEqual({ n: 1 });
+  });
+});
+
+describe('domain constraints', () => {
+  test('a structure gets the 10 démarches by default and refuses unknown or empty lists', async () => {
+    const s = await Structure.query(t.db).insert({ name: 'CCAS de Lyon', siret: '12345678901234', type: 'ccas' });
+    const fresh = await Structure.query(t.db).findById(s.id);
+    expect(fresh?.allowed_demarches).toHaveLength(10);
+    await expect(t.db('structures').insert({ name: 'X', type: 'ccas', allowed_demarches: t.db.raw("array['vol']::text[]") })).rejects.toThrow(/allowed_demarches_known/);
+    await expect(t.db('structures').insert({ name: 'X', type: 'ccas', allowed_demarches: t.db.raw('array[]::text[]') })).rejects.toThrow(/allowed_demarches_known/);
+    await expect(t.db('structures').insert({ name: 'X', type: 'ccas', siret: '1234' })).rejects.toThrow();
+  });
+  test('emails are unique whatever their case', async () => {
+    await Aidant.query(t.db).insert({ email: 'Marie.Curie@mairie-lyon.fr', first_name: 'Marie', last_name: 'Curie' });
+    await expect(Aidant.query(t.db).insert({ email: 'marie.curie@MAIRIE-lyon.fr', first_name: 'M', last_name: 'C' })).rejects.toThrow(/unique/);
+    const found = await Aidant.query(t.db).findOne({ email: 'MARIE.CURIE@mairie-lyon.fr' });
+    expect(found?.first_name).toBe('Marie');
+  });
+  test('a référent non-aidant cannot create mandats', async () => {
+    await expect(
+      Aidant.query(t.db).insert({ email: 'r@x.fr', first_name: 'R', last_name: 'X', referent_non_aidant: true, can_create_mandats: true }),
+    ).rejects.toThrow(/referent_non_aidant_cannot_create/);
+  });
+  test('one open habilitation request per SIRET', async () => {
+    const [d] = await t.db('demandeurs').insert({ email: 'jean.dupont@ccas.fr', first_name: 'Jean', last_name: 'Dupont' }).returning('id');
+    await t.db('demandes_habilitation').insert({ demandeur_id: d.id, siret: '11111111111111', status: 'AC_VALIDATION_PROCESSING' });
+    await expect(t.db('demandes_habilitation').insert({ demandeur_id: d.id, siret: '11111111111111', status: 'NEW' })).rejects.toThrow(/one_open_per_siret/);
+    // A closed request does not block a new one.
+    await t.db('demandes_habilitation').insert({ demandeur_id: d.id, siret: '22222222222222', status: 'REFUSED' });
+    await t.db('demandes_habilitation').insert({ demandeur_id: d.id, siret: '22222222222222', status: 'NEW' });
+  });
+  test('a mandat cannot expire before it starts, and has one autorisation per démarche', async () => {
+    const s = await Structure.query(t.db).insert({ name: 'France Services Brest', type: 'france_services' });
+    const [u] = await t.db('usagers').insert({ sub: 'a'.repeat(64), given_name: 'Anne', family_name: 'Martin', birthdate: '1950-03-00', gender: 'female', birthcountry: '99100', birthplace: '29019' }).returning('id');
+    await expect(t.db('mandats').insert({ structure_id: s.id, usager_id: u.id, duree_keyword: 'LONG', expires_at: new Date(Date.now() - 1000) })).rejects.toThrow(/expiry_after_creation/);
+    const [m] = await t.db('mandats').insert({ structure_id: s.id, usager_id: u.id, duree_keyword: 'LONG', expires_at: new Date(Date.now() + 86400000) }).returning('id');
+    await t.db('autorisations').insert({ mandat_id: m.id, demarche: 'argent' });
+    await expect(t.db('autorisations').insert({ mandat_id: m.id, demarche: 'argent' })).rejects.toThrow(/unique/);
+    await expect(t.db('autorisations').insert({ mandat_id: m.id, demarche: 'vol' })).rejects.toThrow(/check constraint/);
+  });
+});

@@ -1,0 +1,26 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
+import { seedDemo } from '../../db/seed.ts';
+import { Aidant } from '../../db/models/index.ts';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+describe('demo seed', () => {
+  test('creates staff, a structure, its référent and two aidants, and is idempotent', async () => {
+    const first = await seedDemo(t.db);
+    const counts = await snapshotCounts(t.db);
+    const second = await seedDemo(t.db);
+    expect(second).toEqual(first);
+    expect(await snapshotCounts(t.db)).toEqual(counts);
+    const referent = await Aidant.query(t.db).findById(first.referentId).withGraphFetched('[referentDe, structures]');
+    expect(referent?.referentDe?.map((s) => s.id)).toEqual([first.structureId]);
+    expect(await Aidant.query(t.db).where({ current_structure_id: first.structureId })).toHaveLength(3);
+    expect((await Aidant.query(t.db).findById(first.staffId))?.is_staff).toBe(true);
+  });
+});

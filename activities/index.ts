@@ -2,11 +2,15 @@
 // tests can run them against a test database and a local SMTP catcher.
 import type { Db } from '../db/connection.ts';
 import type { Mailer } from './ports/mailer.ts';
+import type { SmsSender } from './ports/sms.ts';
 import { sendEmailOnce, type EmailToSend } from './outbox.ts';
 
 export interface ActivityDeps {
   db: Db;
   mailer: Mailer;
+  sms?: SmsSender;
+  /** Absolute base URL of the site, for links in emails. */
+  publicUrl?: string;
   now?: () => Date;
 }
 

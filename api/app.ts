@@ -12,10 +12,15 @@ import { healthRouter } from './health.ts';
 import type { TemporalClientProvider } from './temporal-client.ts';
 import { logger as baseLogger, type Logger } from './logger.ts';
 import { webRouter, renderPage } from '../web/routes.ts';
+import type { Mailer } from '../activities/ports/mailer.ts';
+import type { SmsSender } from '../activities/ports/sms.ts';
 
 export interface AppDeps {
   db: Db;
   temporal: TemporalClientProvider;
+  mailer: Mailer;
+  sms: SmsSender;
+  publicUrl?: string;
   sessionSecret: string;
   /** Secure cookies (HTTPS) — on in production, off on http://localhost. */
   secureCookies?: boolean;
@@ -78,7 +83,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '200kb' }));
   app.use(csrfProtection);
 
-  app.use(webRouter());
+  app.use(webRouter({ db: deps.db, temporal: deps.temporal, mailer: deps.mailer, sms: deps.sms, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

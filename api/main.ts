@@ -6,6 +6,8 @@ import { createApp } from './app.ts';
 import { lazyTemporalClient } from './temporal-client.ts';
 import { logger } from './logger.ts';
 import { PgSessionStore } from './session-store.ts';
+import { createSmtpMailer, smtpConfigFromEnv } from '../activities/ports/mailer.ts';
+import { createTwilioSms, twilioConfigFromEnv } from '../activities/ports/sms.ts';
 
 const log = logger.child({ process: 'web' });
 const production = process.env.NODE_ENV === 'production';
@@ -17,7 +19,17 @@ if (!sessionSecret || (production && sessionSecret.length < 32)) {
 
 const db = createDb();
 const temporal = lazyTemporalClient(temporalSettingsFromEnv());
-const app = createApp({ db, temporal, sessionSecret, secureCookies: production || process.env.SECURE_COOKIES === 'true' });
+const mailer = createSmtpMailer(smtpConfigFromEnv());
+const sms = createTwilioSms(twilioConfigFromEnv());
+const app = createApp({
+  db,
+  temporal,
+  mailer,
+  sms,
+  sessionSecret,
+  publicUrl: process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`,
+  secureCookies: production || process.env.SECURE_COOKIES === 'true',
+});
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 

@@ -1,6 +1,5 @@
 // Knex + Objection wiring: one pool per process, built from DATABASE_URL.
 import knexFactory, { type Knex } from 'knex';
-import { Model } from 'objection';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
 
@@ -14,9 +13,9 @@ export function createDb(url = process.env.DATABASE_URL, pool: Knex.PoolConfig =
   if (!url) throw new Error('DATABASE_URL is not set');
   // Knex would print connection errors on the console; callers report failures themselves.
   const quiet = () => {};
-  const db = knexFactory({ client: 'pg', connection: url, pool, log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet } });
-  Model.knex(db);
-  return db;
+  // Models are not bound globally: every query names its database (Aidant.query(db)), so tests can hold
+  // several databases in one process.
+  return knexFactory({ client: 'pg', connection: url, pool, log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet } });
 }
 
 const migrationSource: Knex.MigrationSource<string> = {

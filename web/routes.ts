@@ -6,6 +6,11 @@ import { errorContent } from './pages/errors.ts';
 import { accessibiliteContent, mentionsLegalesContent } from './pages/legal.ts';
 import { cguContent } from './pages/cgu.ts';
 import { csrfToken } from '../api/csrf.ts';
+import { loadUser, takeFlash } from '../api/auth/session.ts';
+import type { Db } from '../db/connection.ts';
+import type { TemporalClientProvider } from '../api/temporal-client.ts';
+import type { Mailer } from '../activities/ports/mailer.ts';
+import type { SmsSender } from '../activities/ports/sms.ts';
 
 export function renderPage(req: Request, status: number): string {
   const { title, content } = errorContent(status);
@@ -13,12 +18,24 @@ export function renderPage(req: Request, status: number): string {
 }
 
 /** Pages with a form call csrfToken(req) themselves; anonymous pages without forms create no session. */
-export function render(req: Request, opts: Omit<PageOptions, 'csrfToken'>): string {
-  return page({ ...opts, csrfToken: opts.user && req.session ? csrfToken(req) : req.session?.csrfToken });
+export function render(req: Request, opts: Omit<PageOptions, 'csrfToken' | 'user'>): string {
+  const user = req.aidant ? { fullName: req.aidant.fullName, isStaff: req.aidant.is_staff } : null;
+  const notices = [...takeFlash(req), ...(opts.notices ?? [])];
+  return page({ ...opts, user, notices, csrfToken: user && req.session ? csrfToken(req) : req.session?.csrfToken });
 }
 
-export function webRouter(): Router {
+export interface WebDeps {
+  db: Db;
+  temporal: TemporalClientProvider;
+  mailer: Mailer;
+  sms: SmsSender;
+  /** Absolute base URL of the site, for links in emails (e.g. https://aidantsconnect.beta.gouv.fr). */
+  publicUrl: string;
+}
+
+export function webRouter(deps: WebDeps): Router {
   const router = Router();
+  router.use(loadUser(deps.db));
   router.get('/', (req, res) => {
     res.send(render(req, { title: 'Accueil', content: homeContent }));
   });

@@ -4,6 +4,7 @@ import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { createDb } from '../db/connection.ts';
 import { createSmtpMailer, smtpConfigFromEnv } from '../activities/ports/mailer.ts';
 import { temporalSettingsFromEnv } from './connection.ts';
+import { createTwilioSms, twilioConfigFromEnv } from '../activities/ports/sms.ts';
 import { connectWorker, createWorker } from './worker.ts';
 import { logger } from '../api/logger.ts';
 
@@ -21,7 +22,9 @@ try {
   await db.destroy();
   process.exit(1);
 }
-const worker = await createWorker({ connection, namespace: settings.namespace, deps: { db, mailer } });
+const sms = createTwilioSms(twilioConfigFromEnv());
+const publicUrl = process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+const worker = await createWorker({ connection, namespace: settings.namespace, deps: { db, mailer, sms, publicUrl } });
 log.info({ address: settings.address, namespace: settings.namespace, taskQueue: worker.options.taskQueue }, 'worker démarré');
 await worker.run();
 log.info('worker arrêté');

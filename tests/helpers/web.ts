@@ -10,8 +10,19 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(deps: Omit<AppDeps, 'sessionSecret'> & { sessionSecret?: string }): Promise<RunningApp> {
-  const app = createApp({ sessionSecret: 'test-session-secret-that-is-long-enough', ...deps });
+const unconfigured = (what: string) => async () => {
+  throw new Error(`${what} is not configured in this test`);
+};
+
+export async function startApp(
+  deps: Omit<AppDeps, 'sessionSecret' | 'mailer' | 'sms'> & Partial<Pick<AppDeps, 'sessionSecret' | 'mailer' | 'sms'>>,
+): Promise<RunningApp> {
+  const app = createApp({
+    sessionSecret: 'test-session-secret-that-is-long-enough',
+    mailer: { send: unconfigured('mail') },
+    sms: { send: unconfigured('sms') },
+    ...deps,
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

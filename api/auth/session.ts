@@ -1,0 +1,113 @@
+// Who is logged in, and the guards every protected page uses: login (+ accepted CGU), staff only, référent
+// of a structure, and a fresh TOTP (re-authentication after 15 minutes without a sensitive action).
+import type { NextFunction, Request, Response } from 'express';
+import { Aidant } from '../../db/models/index.ts';
+import { VERSION_CGU } from '../../db/domain/cgu.ts';
+import type { Db } from '../../db/connection.ts';
+
+declare module 'express-session' {
+  interface SessionData {
+    aidantId?: number;
+    /** Last time a TOTP was entered or a sensitive page was used (ms since epoch). */
+    lastActivityCheckAt?: number;
+    /** Notices to show on the next page (after a redirect). */
+    flash?: { type: 'success' | 'error' | 'info' | 'warning'; text: string }[];
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    aidant?: Aidant;
+    /** Structures the logged-in référent manages. */
+    referentStructureIds?: number[];
+  }
+}
+
+export const REAUTH_WINDOW_MS = 15 * 60 * 1000;
+
+export class HttpError extends Error {
+  status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export function flash(req: Request, type: 'success' | 'error' | 'info' | 'warning', text: string): void {
+  req.session.flash = [...(req.session.flash ?? []), { type, text }];
+}
+
+export function takeFlash(req: Request) {
+  const list = req.session?.flash ?? [];
+  if (req.session?.flash) delete req.session.flash;
+  return list;
+}
+
+/** Loads the logged-in account on every request; an account deactivated meanwhile loses its session. */
+export const loadUser = (db: Db) => async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+  const id = req.session?.aidantId;
+  if (!id) return next();
+  const aidant = await Aidant.query(db).findById(id);
+  if (!aidant || !aidant.is_active) {
+    delete req.session.aidantId;
+    return next();
+  }
+  req.aidant = aidant;
+  next();
+};
+
+export function requireLogin(req: Request, res: Response, next: NextFunction): void {
+  if (!req.aidant) {
+    res.redirect(303, `/connexion?suivant=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
+  if (req.aidant.cgu_version !== VERSION_CGU) {
+    res.redirect(303, `/cgu/accepter?suivant=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
+  next();
+}
+
+export function requireStaff(req: Request, res: Response, next: NextFunction): void {
+  requireLogin(req, res, () => {
+    if (!req.aidant!.is_staff) return next(new HttpError(403, 'réservé à l’équipe Aidants Connect'));
+    next();
+  });
+}
+
+export async function referentStructureIds(db: Db, aidantId: number): Promise<number[]> {
+  const rows = await db('referent_structures')
+    .join('structures', 'structures.id', 'referent_structures.structure_id')
+    .where({ 'referent_structures.aidant_id': aidantId, 'structures.is_active': true })
+    .select('structures.id');
+  return rows.map((r: { id: number }) => r.id);
+}
+
+export const requireReferent = (db: Db) => (req: Request, res: Response, next: NextFunction): void => {
+  requireLogin(req, res, async () => {
+    try {
+      const ids = await referentStructureIds(db, req.aidant!.id);
+      if (!ids.length) return next(new HttpError(403, 'réservé aux référents'));
+      req.referentStructureIds = ids;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  });
+};
+
+/** Sensitive pages: a TOTP within the last 15 minutes of activity, else ask for a fresh one and come back. */
+export function requireRecentTotp(req: Request, res: Response, next: NextFunction): void {
+  const last = req.session.lastActivityCheckAt ?? 0;
+  if (Date.now() - last > REAUTH_WINDOW_MS) {
+    res.redirect(303, `/verification?suivant=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : req.get('referer') ?? '/')}`);
+    return;
+  }
+  req.session.lastActivityCheckAt = Date.now();
+  next();
+}
+
+/** Only same-site relative paths are followed after login, never another host. */
+export function safeNext(value: unknown, fallback: string): string {
+  return typeof value === 'string' && /^\/(?!\/|\\)/.test(value) ? value : fallback;
+}

@@ -7,6 +7,7 @@ import { accessibiliteContent, mentionsLegalesContent } from './pages/legal.ts';
 import { cguContent } from './pages/cgu.ts';
 import { csrfToken } from '../api/csrf.ts';
 import { loadUser, takeFlash } from '../api/auth/session.ts';
+import { loginRouter } from './auth/login-routes.ts';
 import type { Db } from '../db/connection.ts';
 import type { TemporalClientProvider } from '../api/temporal-client.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
@@ -36,6 +37,7 @@ export interface WebDeps {
 export function webRouter(deps: WebDeps): Router {
   const router = Router();
   router.use(loadUser(deps.db));
+  router.use(loginRouter(deps));
   router.get('/', (req, res) => {
     res.send(render(req, { title: 'Accueil', content: homeContent }));
   });

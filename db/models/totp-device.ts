@@ -23,5 +23,6 @@ export class TotpDevice extends BaseModel {
   last_time_step!: number | null;
   tolerance!: number;
   failures!: number;
+  drift!: number;
   created_at!: Date;
 }

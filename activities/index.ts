@@ -4,6 +4,8 @@ import type { Db } from '../db/connection.ts';
 import type { Mailer } from './ports/mailer.ts';
 import type { SmsSender } from './ports/sms.ts';
 import { sendEmailOnce, type EmailToSend } from './outbox.ts';
+import { createHabilitationActivities } from './habilitation.ts';
+import { createInactiviteActivities } from './inactivite.ts';
 
 export interface ActivityDeps {
   db: Db;
@@ -16,6 +18,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createHabilitationActivities(deps),
     /** Health round trip: proves a worker polls the task queue and can reach PostgreSQL. */
     async ping(nonce: string): Promise<string> {
       await deps.db.raw('select 1');
@@ -24,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     async sendEmail(email: EmailToSend) {
       return sendEmailOnce(deps.db, deps.mailer, email);
     },
+    ...createInactiviteActivities(deps),
   };
 }
 

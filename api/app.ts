@@ -9,6 +9,7 @@ import type { Db } from '../db/connection.ts';
 import { PgSessionStore } from './session-store.ts';
 import { csrfProtection, CsrfError } from './csrf.ts';
 import { healthRouter } from './health.ts';
+import { multipartForms } from './uploads.ts';
 import type { TemporalClientProvider } from './temporal-client.ts';
 import { logger as baseLogger, type Logger } from './logger.ts';
 import { webRouter, renderPage } from '../web/routes.ts';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(express.json({ limit: '200kb' }));
+  app.use(multipartForms);
   app.use(csrfProtection);
 
   app.use(webRouter({ db: deps.db, temporal: deps.temporal, mailer: deps.mailer, sms: deps.sms, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' }));
@@ -101,7 +103,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (req.accepts(['html', 'json']) === 'json') {
       res.json({ error: err instanceof CsrfError ? 'csrf_token_invalid' : status >= 500 ? 'server_error' : 'bad_request' });
     } else {
-      res.send(renderPage(req, err instanceof CsrfError ? 419 : status >= 500 ? 500 : status === 404 ? 404 : status === 403 ? 403 : 400));
+      res.send(renderPage(req, err instanceof CsrfError ? 419 : status >= 500 ? 500 : [403, 404, 413].includes(status) ? status : 400));
     }
   });
   return app;

@@ -17,7 +17,7 @@ const DATA = process.env.DATA_DIR ?? join(ROOT, '.data');
 const startedAt = performance.now();
 const env = process.env;
 
-const COLORS: Record<string, string> = { postgres: '34', temporal: '35', mail: '33', worker: '36', web: '32', start: '1' };
+const COLORS: Record<string, string> = { postgres: '34', temporal: '35', mail: '33', sms: '33', worker: '36', web: '32', start: '1' };
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 function out(name: string, line: string) {
@@ -69,7 +69,7 @@ async function shutdown(code: number) {
   stopping = true;
   out('start', 'arrêt en cours…');
   // Web first, then the worker (it drains its activities), then the servers.
-  for (const name of ['web', 'worker', 'mail', 'temporal']) {
+  for (const name of ['web', 'worker', 'mail', 'sms', 'temporal']) {
     const child = children.find((c) => c.name === name);
     if (!child || child.proc.exitCode !== null || child.proc.signalCode) continue;
     await new Promise<void>((resolve) => {
@@ -113,6 +113,7 @@ const temporalPort = Number(env.TEMPORAL_PORT ?? 7233);
 const temporalUiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
 const smtpPort = Number(env.SMTP_CATCHER_PORT ?? 1025);
 const mailUiPort = Number(env.MAIL_UI_PORT ?? 1080);
+const twilioFakePort = Number(env.TWILIO_FAKE_PORT ?? 1090);
 
 await requirePort(webPort, 'site web', 'PORT');
 if (!env.TEMPORAL_ADDRESS) {
@@ -123,6 +124,7 @@ if (!env.SMTP_HOST) {
   await requirePort(smtpPort, 'SMTP local', 'SMTP_CATCHER_PORT');
   await requirePort(mailUiPort, 'boîte de réception locale', 'MAIL_UI_PORT');
 }
+if (!env.TWILIO_ACCOUNT_SID) await requirePort(twilioFakePort, 'faux Twilio local', 'TWILIO_FAKE_PORT');
 
 // PostgreSQL
 let databaseUrl = env.DATABASE_URL;
@@ -178,20 +180,26 @@ if (!temporalAddress) {
 }
 
 // Mail
-const mailEnv: Record<string, string> = {};
+const devServicesEnv: Record<string, string> = {};
 if (!env.SMTP_HOST) {
   launch('mail', process.execPath, [join(ROOT, 'scripts/mail-catcher.ts')], {
     SMTP_CATCHER_PORT: String(smtpPort),
     MAIL_UI_PORT: String(mailUiPort),
   });
-  Object.assign(mailEnv, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort) });
+  Object.assign(devServicesEnv, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort) });
+}
+
+// SMS
+if (!env.TWILIO_ACCOUNT_SID) {
+  launch('sms', process.execPath, [join(ROOT, 'scripts/twilio-fake.ts')], { TWILIO_FAKE_PORT: String(twilioFakePort) });
+  devServicesEnv.TWILIO_API_BASE = `http://127.0.0.1:${twilioFakePort}`;
 }
 
 // Worker and web
 const secretFile = join(DATA, 'session-secret');
 if (!env.SESSION_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
 const appEnv = {
-  ...mailEnv,
+  ...devServicesEnv,
   DATABASE_URL: databaseUrl,
   TEMPORAL_ADDRESS: temporalAddress,
   SESSION_SECRET: env.SESSION_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
@@ -204,4 +212,4 @@ launch('web', process.execPath, [join(ROOT, 'api/main.ts')], appEnv);
 
 await waitFor('Le site web', async () => (await fetch(`http://127.0.0.1:${webPort}/health`)).ok, 90_000);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-out('start', `prêt en ${seconds} s — http://127.0.0.1:${webPort}  (santé : /health${env.SMTP_HOST ? '' : `, courriels : http://127.0.0.1:${mailUiPort}`}${env.TEMPORAL_ADDRESS ? '' : `, Temporal : http://127.0.0.1:${temporalUiPort}`}) — Ctrl-C pour arrêter`);
+out('start', `prêt en ${seconds} s — http://127.0.0.1:${webPort}  (santé : /health${env.SMTP_HOST ? '' : `, courriels : http://127.0.0.1:${mailUiPort}`}${env.TWILIO_ACCOUNT_SID ? '' : `, SMS : http://127.0.0.1:${twilioFakePort}`}${env.TEMPORAL_ADDRESS ? '' : `, Temporal : http://127.0.0.1:${temporalUiPort}`}) — Ctrl-C pour arrêter`);

@@ -8,6 +8,10 @@ import { cguContent } from './pages/cgu.ts';
 import { csrfToken } from '../api/csrf.ts';
 import { loadUser, takeFlash } from '../api/auth/session.ts';
 import { loginRouter } from './auth/login-routes.ts';
+import { firstConnectionRouter } from './auth/first-connection-routes.ts';
+import { staffRouter } from './staff/routes.ts';
+import { espaceAidantRouter } from './espace-aidant/routes.ts';
+import { espaceReferentRouter } from './espace-referent/routes.ts';
 import type { Db } from '../db/connection.ts';
 import type { TemporalClientProvider } from '../api/temporal-client.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
@@ -38,6 +42,10 @@ export function webRouter(deps: WebDeps): Router {
   const router = Router();
   router.use(loadUser(deps.db));
   router.use(loginRouter(deps));
+  router.use(firstConnectionRouter(deps));
+  router.use(staffRouter(deps));
+  router.use(espaceAidantRouter(deps));
+  router.use(espaceReferentRouter(deps));
   router.get('/', (req, res) => {
     res.send(render(req, { title: 'Accueil', content: homeContent }));
   });

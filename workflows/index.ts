@@ -1,3 +1,6 @@
 // Every workflow of the service, bundled together for the worker. Workflows import only
 // @temporalio/workflow and types: durations arrive as inputs, all I/O goes through activities.
 export { healthCheck } from './health.ts';
+export { inactiviteAidant, arreterVeille } from './inactivite.ts';
+export { habilitation } from './habilitation.ts';
+export { formationAidant } from './formation-aidant.ts';

@@ -6,6 +6,7 @@ export function errorContent(status: number): { title: string; content: ReturnTy
     400: ['Requête invalide', 'Erreur 400', "La requête envoyée n'est pas valide. Revenez à la page précédente et réessayez."],
     403: ['Accès refusé', 'Erreur 403', "Vous n'avez pas les droits nécessaires pour accéder à cette page."],
     404: ['Page non trouvée', 'Erreur 404', "La page que vous cherchez est introuvable. Excusez-nous pour la gêne occasionnée. Si vous avez tapé l'adresse web dans le navigateur, vérifiez qu'elle est correcte."],
+    413: ['Fichier trop volumineux', 'Erreur 413', 'Le fichier envoyé dépasse 1 Mo. Découpez-le et réessayez.'],
     419: ['Formulaire expiré', 'Erreur 403', "Le formulaire a expiré ou n'a pas été envoyé depuis ce site. Revenez à la page précédente, rechargez-la et réessayez."],
     500: ['Erreur inattendue', 'Erreur 500', "Désolé, le service rencontre un problème, nous travaillons pour le résoudre le plus rapidement possible. Réessayez plus tard."],
     503: ['Service indisponible', 'Erreur 503', 'Le service est momentanément indisponible. Réessayez dans quelques minutes.'],

@@ -1,0 +1,58 @@
+// The French emails of the habilitation process. Plain text; links are absolute (publicUrl).
+export interface Courriel {
+  subject: string;
+  text: string;
+}
+
+const signature = "\n\nL'équipe Aidants Connect\nhttps://aidantsconnect.beta.gouv.fr";
+
+export const courriels = {
+  confirmationEmail: (p: { prenom: string; lien: string }): Courriel => ({
+    subject: 'Confirmez votre adresse e-mail — demande d’habilitation Aidants Connect',
+    text: `Bonjour ${p.prenom},\n\nPour poursuivre votre demande d'habilitation à Aidants Connect, confirmez votre adresse e-mail en ouvrant ce lien (valable 3 jours) :\n\n${p.lien}\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message.${signature}`,
+  }),
+  accesDemande: (p: { prenom: string; lien: string }): Courriel => ({
+    subject: 'Votre lien d’accès à votre demande d’habilitation',
+    text: `Bonjour ${p.prenom},\n\nVoici votre lien pour retrouver votre demande d'habilitation (valable 3 jours) :\n\n${p.lien}${signature}`,
+  }),
+  soumise: (p: { prenom: string; structure: string; lien: string; nouvelle: boolean }): Courriel => ({
+    subject: p.nouvelle ? `Demande d’habilitation soumise à nouveau — ${p.structure}` : `Demande d’habilitation reçue — ${p.structure}`,
+    text: `Bonjour ${p.prenom},\n\n${p.nouvelle ? 'Votre demande modifiée' : 'Votre demande'} d'habilitation pour « ${p.structure} » a bien été ${p.nouvelle ? 'soumise à nouveau' : 'reçue'}. L'équipe Aidants Connect va l'instruire et reviendra vers vous.\n\nSuivre votre demande : ${p.lien}${signature}`,
+  }),
+  modificationsDemandees: (p: { prenom: string; structure: string; message: string; lien: string }): Courriel => ({
+    subject: `Modifications demandées — demande d’habilitation ${p.structure}`,
+    text: `Bonjour ${p.prenom},\n\nL'équipe Aidants Connect demande des modifications à votre demande d'habilitation pour « ${p.structure} » :\n\n« ${p.message} »\n\nModifiez votre demande puis soumettez-la à nouveau : ${p.lien}${signature}`,
+  }),
+  refusee: (p: { prenom: string; structure: string; motif: string }): Courriel => ({
+    subject: `Demande d’habilitation refusée — ${p.structure}`,
+    text: `Bonjour ${p.prenom},\n\nLa demande d'habilitation à Aidants Connect pour « ${p.structure} » a été refusée pour le motif suivant :\n\n« ${p.motif} »\n\nPour toute question, répondez à ce message.${signature}`,
+  }),
+  valideeDemandeur: (p: { prenom: string; structure: string; lien: string }): Courriel => ({
+    subject: `Demande d’habilitation validée — ${p.structure}`,
+    text: `Bonjour ${p.prenom},\n\nBonne nouvelle : la demande d'habilitation pour « ${p.structure} » est validée. Le référent a reçu ses informations de première connexion ; les aidants vont maintenant suivre la formation et passer le test Pix.\n\nSuivre la demande : ${p.lien}${signature}`,
+  }),
+  valideeReferent: (p: { prenom: string; structure: string; lien: string }): Courriel => ({
+    subject: `Vous êtes référent Aidants Connect — ${p.structure}`,
+    text: `Bonjour ${p.prenom},\n\nLa structure « ${p.structure} » est habilitée à Aidants Connect et vous en êtes le référent. Votre compte est créé : pour votre première connexion, indiquez votre adresse e-mail et votre numéro de mobile sur ${p.lien} ; vous recevrez un code par SMS et un lien par e-mail.\n\nChaque aidant sera activé après sa formation et son test Pix.${signature}`,
+  }),
+  aidantActiveAidant: (p: { prenom: string; structure: string; lien: string }): Courriel => ({
+    subject: 'Votre compte Aidants Connect est activé',
+    text: `Bonjour ${p.prenom},\n\nVotre formation et votre test Pix sont enregistrés : votre compte d'aidant Aidants Connect pour « ${p.structure} » est activé. Votre référent va associer votre application d'authentification (ou votre carte) à votre compte ; vous pourrez alors vous connecter sur ${p.lien}${signature}`,
+  }),
+  aidantActiveReferent: (p: { prenom: string; aidant: string; structure: string; lien: string }): Courriel => ({
+    subject: `Aidant activé : ${p.aidant}`,
+    text: `Bonjour ${p.prenom},\n\n${p.aidant} a terminé sa formation et son test Pix : son compte d'aidant pour « ${p.structure} » est activé. Associez-lui maintenant une application d'authentification ou une carte depuis votre espace référent : ${p.lien}${signature}`,
+  }),
+  relanceEquipe: (p: { structure: string; depuis: string; lien: string }): Courriel => ({
+    subject: `Relance : demande d’habilitation en attente — ${p.structure}`,
+    text: `Bonjour,\n\nLa demande d'habilitation de « ${p.structure} » attend une décision depuis le ${p.depuis}.\n\nL'instruire : ${p.lien}${signature}`,
+  }),
+  relanceFormation: (p: { prenom: string; aidant: string; manque: string; lien: string }): Courriel => ({
+    subject: `Relance : ${p.aidant} n’a pas terminé son parcours d’habilitation`,
+    text: `Bonjour ${p.prenom},\n\n${p.aidant} n'est pas encore activé : il manque ${p.manque}. Inscrivez-le à une session de formation ou au test Pix, ou retirez-le depuis votre espace référent : ${p.lien}${signature}`,
+  }),
+  nouvelAidantRefuse: (p: { prenom: string; aidant: string }): Courriel => ({
+    subject: `Demande d’habilitation refusée pour ${p.aidant}`,
+    text: `Bonjour ${p.prenom},\n\nL'équipe Aidants Connect n'a pas retenu la demande d'habilitation de ${p.aidant}.${signature}`,
+  }),
+};

@@ -1,0 +1,113 @@
+// Starting the habilitation and training workflows and sending them updates, from the pages. The rules and
+// durations come from the domain (db/domain/habilitation.ts) as workflow inputs. A refused update (its
+// validator said no, or the workflow is already closed) becomes a RefusProcessus with a French message:
+// nothing was recorded, the page shows the message.
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { reglesFormation, reglesHabilitation, type ReglesFormation, type ReglesHabilitation } from '../../db/domain/habilitation.ts';
+import { DELAI_AVERTISSEMENT_INACTIVITE_MS, DELAI_DESACTIVATION_INACTIVITE_MS } from '../../db/domain/inactivite.ts';
+import { TASK_QUEUE } from '../../workflows/task-queue.ts';
+import { HABILITATION_STATUT, STRUCTURE_ID } from '../../workflows/search-attributes.ts';
+import { decisionEquipe, etatHabilitation, idHabilitation, resoumettre, type Decision, type EtatHabilitation, type habilitation } from '../../workflows/habilitation.ts';
+import {
+  enregistrerFormation, enregistrerPix, etatFormation, idFormationAidant, retirerAidant,
+  type EtatFormation, type Formation, type Pix, type formationAidant,
+} from '../../workflows/formation-aidant.ts';
+
+export class RefusProcessus extends Error {
+  status = 409;
+}
+
+export interface OptionsProcessus {
+  taskQueue?: string;
+  regles?: Partial<Omit<ReglesHabilitation, 'transitions' | 'libellesStatut'>>;
+  formation?: Partial<ReglesFormation>;
+}
+
+const inactivite = { avertissementMs: DELAI_AVERTISSEMENT_INACTIVITE_MS, desactivationMs: DELAI_DESACTIVATION_INACTIVITE_MS };
+
+async function traduireRefus<T>(fn: () => Promise<T>, siClos: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new RefusProcessus(err.cause?.message ?? err.message);
+    if (err instanceof WorkflowNotFoundError) throw new RefusProcessus(siClos);
+    throw err;
+  }
+}
+
+/** Starts `habilitation-<id>` at the first submission; a second click finds it running and is harmless. */
+export async function demarrerHabilitation(client: Client, demandeId: string, empreinte: string, opts: OptionsProcessus = {}): Promise<void> {
+  try {
+    await client.workflow.start<typeof habilitation>('habilitation', {
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      workflowId: idHabilitation(demandeId),
+      args: [{ demandeId, regles: reglesHabilitation(opts.regles), formation: reglesFormation(opts.formation), inactivite }, empreinte],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: HABILITATION_STATUT, value: 'AC_VALIDATION_PROCESSING' }],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+export async function deciderHabilitation(client: Client, demandeId: string, decision: Decision): Promise<EtatHabilitation> {
+  return traduireRefus(
+    () => client.workflow.getHandle(idHabilitation(demandeId)).executeUpdate(decisionEquipe, { args: [decision] }),
+    "Cette demande n'est plus en cours d'instruction : aucune décision ne peut être enregistrée. Rien n'a été modifié.",
+  );
+}
+
+export async function resoumettreHabilitation(client: Client, demandeId: string, empreinte: string): Promise<EtatHabilitation> {
+  return traduireRefus(
+    () => client.workflow.getHandle(idHabilitation(demandeId)).executeUpdate(resoumettre, { args: [{ empreinte }] }),
+    "Cette demande est close : elle ne peut plus être soumise à nouveau.",
+  );
+}
+
+/** The workflow's view (status, next reminder, trainings), or null when it cannot be read right now. */
+export async function lireEtatHabilitation(client: Client, demandeId: string): Promise<EtatHabilitation | null> {
+  try {
+    return await client.workflow.getHandle(idHabilitation(demandeId)).query(etatHabilitation);
+  } catch {
+    return null;
+  }
+}
+
+/** A training started outside a structure request: an aidant added later by a référent, accepted by staff. */
+export async function demarrerFormationAidant(client: Client, p: { demandeAidantId: number; structureId: number }, opts: OptionsProcessus = {}): Promise<void> {
+  try {
+    await client.workflow.start<typeof formationAidant>('formationAidant', {
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      workflowId: idFormationAidant(p.demandeAidantId),
+      args: [{ demandeAidantId: p.demandeAidantId, structureId: p.structureId, demandeId: null, regles: reglesFormation(opts.formation), inactivite }],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: HABILITATION_STATUT, value: 'FORMATION' }, { key: STRUCTURE_ID, value: p.structureId }],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+const FORMATION_CLOSE = "Le parcours de cet aidant est terminé (activé ou retiré) : rien n'a été enregistré.";
+
+export async function enregistrerFormationAidant(client: Client, demandeAidantId: number, formation: Formation): Promise<EtatFormation> {
+  return traduireRefus(() => client.workflow.getHandle(idFormationAidant(demandeAidantId)).executeUpdate(enregistrerFormation, { args: [formation] }), FORMATION_CLOSE);
+}
+
+export async function enregistrerPixAidant(client: Client, demandeAidantId: number, pix: Pix): Promise<EtatFormation> {
+  return traduireRefus(() => client.workflow.getHandle(idFormationAidant(demandeAidantId)).executeUpdate(enregistrerPix, { args: [pix] }), FORMATION_CLOSE);
+}
+
+export async function retirerAidantEnFormation(client: Client, demandeAidantId: number, par: 'referent' | 'equipe'): Promise<EtatFormation> {
+  return traduireRefus(() => client.workflow.getHandle(idFormationAidant(demandeAidantId)).executeUpdate(retirerAidant, { args: [{ par }] }), FORMATION_CLOSE);
+}
+
+export async function lireEtatFormation(client: Client, demandeAidantId: number): Promise<EtatFormation | null> {
+  try {
+    return await client.workflow.getHandle(idFormationAidant(demandeAidantId)).query(etatFormation);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,105 @@
+// What a référent does to an aidant's second factor: associate a card by serial number, validate it with a
+// code read on it, dissociate it with a reason, enrol an authenticator app. Each action is journaled.
+import { verify } from 'otplib';
+import { base32, hex } from '@scure/base';
+import type { Db } from '../../db/connection.ts';
+import { TotpDevice } from '../../db/models/index.ts';
+import { journaliser } from '../../db/queries/journal.ts';
+import {
+  PERIODE_TOTP_APPLICATION_S,
+  PERIODE_TOTP_CARTE_S,
+  RAISONS_DISSOCIATION_CARTE,
+  estCodeTotp,
+  type RaisonDissociation,
+} from '../../db/domain/authentification.ts';
+import { verifyOnDevice } from '../auth/totp.ts';
+
+
+export class DeviceError extends Error {
+  field: string;
+  constructor(field: string, message: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+export interface Actor {
+  referentId: number;
+  /** The structure the action is made for (null for a référent setting up their own app without one). */
+  structureId: number | null;
+}
+
+/** Card seeds arrive as hex (as in the public service); otplib wants base32. */
+export function seedToBase32(seedHex: string): string {
+  return base32.encode(hex.decode(seedHex.toLowerCase())).replace(/=+$/, '');
+}
+
+export function normaliserNumeroSerie(value: unknown): string {
+  return typeof value === 'string' ? value.trim().toUpperCase().replace(/\s+/g, '') : '';
+}
+
+export async function associerCarte(db: Db, actor: Actor, aidantId: number, serialInput: unknown): Promise<void> {
+  const serial = normaliserNumeroSerie(serialInput);
+  if (!/^[A-Z0-9]{4,32}$/.test(serial)) throw new DeviceError('serial', 'Saisissez le numéro de série inscrit au dos de la carte, par exemple GADT0001234.');
+  await db.transaction(async (trx) => {
+    const card = await trx('totp_cards').where({ serial_number: serial }).forUpdate().first();
+    if (!card) throw new DeviceError('serial', 'Aucune carte ne porte ce numéro de série. Vérifiez-le ou contactez l’équipe Aidants Connect.');
+    const usedBy = await trx('totp_devices').where({ card_id: card.id }).first('aidant_id');
+    if (usedBy) throw new DeviceError('serial', usedBy.aidant_id === aidantId ? 'Cette carte est déjà associée à cet aidant.' : 'Cette carte est déjà associée à un autre aidant.');
+    const existing = await trx('totp_devices').where({ aidant_id: aidantId, kind: 'card' }).first('id');
+    if (existing) throw new DeviceError('serial', 'Cet aidant a déjà une carte : dissociez-la avant d’en associer une autre.');
+    await trx('totp_devices').insert({ aidant_id: aidantId, kind: 'card', card_id: card.id, secret: seedToBase32(card.seed), period: PERIODE_TOTP_CARTE_S, confirmed: false });
+    await journaliser(trx, { action: 'card_association', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, sn=${serial}` });
+  });
+}
+
+export async function validerCarte(db: Db, actor: Actor, aidantId: number, codeInput: unknown): Promise<void> {
+  const code = typeof codeInput === 'string' ? codeInput.replace(/\s/g, '') : '';
+  if (!estCodeTotp(code)) throw new DeviceError('code', 'Saisissez les 6 chiffres affichés sur la carte.');
+  const device = await TotpDevice.query(db).findOne({ aidant_id: aidantId, kind: 'card' });
+  if (!device) throw new DeviceError('code', 'Cet aidant n’a pas de carte associée.');
+  if (device.confirmed) throw new DeviceError('code', 'Cette carte est déjà validée.');
+  const check = await verifyOnDevice(db, device, code);
+  if (!check.ok) throw new DeviceError('code', 'Ce code ne correspond pas à la carte. Attendez le code suivant et réessayez.');
+  const card = await db('totp_cards').where({ id: device.card_id }).first('serial_number');
+  await db.transaction(async (trx) => {
+    await trx('totp_devices').where({ id: device.id }).update({ confirmed: true });
+    await journaliser(trx, { action: 'card_validation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, sn=${card.serial_number}` });
+  });
+}
+
+export function estRaisonDissociation(value: unknown): value is RaisonDissociation {
+  return typeof value === 'string' && Object.hasOwn(RAISONS_DISSOCIATION_CARTE, value);
+}
+
+export async function dissocierCarte(db: Db, actor: Actor, aidantId: number, raison: unknown, precision: unknown): Promise<void> {
+  if (!estRaisonDissociation(raison)) throw new DeviceError('raison', 'Choisissez la raison de la dissociation.');
+  const detail = typeof precision === 'string' ? precision.trim().slice(0, 500) : '';
+  if (raison === 'autre' && !detail) throw new DeviceError('precision', 'Précisez la raison de la dissociation.');
+  await db.transaction(async (trx) => {
+    const device = await trx('totp_devices').where({ aidant_id: aidantId, kind: 'card' }).forUpdate().first();
+    if (!device) throw new DeviceError('raison', 'Cet aidant n’a pas de carte associée.');
+    const card = await trx('totp_cards').where({ id: device.card_id }).first('serial_number');
+    await trx('totp_devices').where({ id: device.id }).delete();
+    await journaliser(trx, {
+      action: 'card_dissociation',
+      aidant_id: actor.referentId,
+      structure_id: actor.structureId,
+      additional_information: `aidant.id=${aidantId}, sn=${card.serial_number}, raison=${RAISONS_DISSOCIATION_CARTE[raison]}${detail ? ` : ${detail}` : ''}`,
+    });
+  });
+}
+
+/** Confirms an app enrolment: the first code proves the app holds the secret; replaces a previous app. */
+export async function enregistrerApplication(db: Db, actor: Actor, aidantId: number, secret: string, codeInput: unknown): Promise<void> {
+  const code = typeof codeInput === 'string' ? codeInput.replace(/\s/g, '') : '';
+  if (!estCodeTotp(code)) throw new DeviceError('code', 'Saisissez les 6 chiffres affichés par l’application.');
+  const result = await verify({ secret, token: code, period: PERIODE_TOTP_APPLICATION_S, epochTolerance: PERIODE_TOTP_APPLICATION_S });
+  if (!result.valid) throw new DeviceError('code', 'Ce code ne correspond pas. Vérifiez que vous avez scanné le bon QR code et saisissez le code affiché.');
+  const timeStep = (result as { timeStep: number }).timeStep;
+  await db.transaction(async (trx) => {
+    await trx('totp_devices').where({ aidant_id: aidantId, kind: 'app' }).delete();
+    await trx('totp_devices').insert({ aidant_id: aidantId, kind: 'app', secret, period: PERIODE_TOTP_APPLICATION_S, confirmed: true, last_time_step: timeStep });
+    await journaliser(trx, { action: 'card_association', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, application` });
+  });
+}

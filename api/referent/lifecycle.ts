@@ -1,0 +1,32 @@
+// Deactivating and reactivating an aidant (référent or staff action). The inactivity watch follows: it ends
+// when the account is deactivated and a new one starts on reactivation.
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db/connection.ts';
+import { journaliser } from '../../db/queries/journal.ts';
+import { arreterVeilleInactivite, demarrerVeilleInactivite } from '../processes/inactivite.ts';
+import { logger } from '../logger.ts';
+import type { Actor } from './devices.ts';
+
+const log = logger.child({ component: 'aidant-lifecycle' });
+
+export async function desactiverAidant(db: Db, temporal: () => Promise<Client>, actor: Actor, aidantId: number): Promise<boolean> {
+  const changed = await db.transaction(async (trx) => {
+    const n = await trx('aidants').where({ id: aidantId, is_active: true }).update({ is_active: false });
+    if (n) await journaliser(trx, { action: 'aidant_deactivation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}` });
+    return n > 0;
+  });
+  // The watch would also notice on its own when it wakes; ending it now keeps the Temporal UI truthful.
+  if (changed) await arreterVeilleInactivite(await temporal(), aidantId).catch((err) => log.warn({ err, aidantId }, 'veille non arrêtée'));
+  return changed;
+}
+
+export async function reactiverAidant(db: Db, temporal: () => Promise<Client>, actor: Actor, aidantId: number): Promise<boolean> {
+  const changed = await db.transaction(async (trx) => {
+    // A reactivated aidant starts a fresh period: the watch counts from now, not from the old last login.
+    const n = await trx('aidants').where({ id: aidantId, is_active: false }).update({ is_active: true, deactivation_warning_at: null });
+    if (n) await journaliser(trx, { action: 'aidant_reactivation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}` });
+    return n > 0;
+  });
+  if (changed) await demarrerVeilleInactivite(await temporal(), aidantId);
+  return changed;
+}

@@ -1,0 +1,137 @@
+// A référent's first connection: SMS code (through the real twilio client and the local fake) + email link,
+// then the authenticator app tunnel. Every refusal leaves the database unchanged.
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { generate } from 'otplib';
+import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
+import { startTestMail } from '../helpers/mail.ts';
+import { startTestSms } from '../helpers/sms.ts';
+import { startApp, HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
+import { createAccount, createStructure } from '../helpers/auth.ts';
+
+let t: TestDb;
+let mail: Awaited<ReturnType<typeof startTestMail>>;
+let sms: Awaited<ReturnType<typeof startTestSms>>;
+let app: RunningApp;
+let structureId: number;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  mail = await startTestMail();
+  sms = await startTestSms();
+  app = await startApp({ db: t.db, temporal: async () => { throw new Error('unused'); }, mailer: mail.mailer, sms: sms.sms, publicUrl: 'http://aidants.test' });
+  structureId = await createStructure(t.db);
+});
+afterAll(async () => {
+  await app.close();
+  await sms.stop();
+  await mail.stop();
+  await t.drop();
+});
+beforeEach(async () => {
+  await t.db('rate_limits').delete();
+});
+
+async function ask(client: HttpClient, email: string, phone: string) {
+  const csrf = csrfFrom(await (await client.get('/premiere-connexion')).text());
+  return client.postForm('/premiere-connexion', { email, phone }, csrf);
+}
+const without = <T extends Record<string, number>>(c: T) => {
+  const { sessions: _s, rate_limits: _r, ...rest } = c;
+  return rest;
+};
+
+describe('first connection of a référent', () => {
+  test('email + mobile → SMS code and email link → session → app tunnel', async () => {
+    const { aidant } = await createAccount(t.db, { email: 'rose.leroy@ccas.fr', structureId, referent: true, phone: '+33611223344', withDevice: false });
+    const client = new HttpClient(app.url);
+    const res = await ask(client, ' Rose.Leroy@CCAS.fr', '06 11 22 33 44');
+    expect(res.status).toBe(200);
+    const text = await sms.fake.waitFor((m) => m.to === '+33611223344');
+    const code = text.body.match(/\b(\d{6})\b/)![1];
+    const email = await mail.catcher.waitFor((m) => m.to.includes('rose.leroy@ccas.fr') && m.subject.includes('première connexion'));
+    const path = new URL(email.text.match(/https?:\/\/\S+\/premiere-connexion\/lien\/\S+/)![0]).pathname;
+    const page = await client.get(path);
+    expect(page.status).toBe(200);
+    const csrf = csrfFrom(await page.text());
+    const wrong = await client.postForm(path, { code: code === '000000' ? '111111' : '000000' }, csrf);
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('Il vous reste 4 essais');
+    const ok = await client.postForm(path, { code }, csrf);
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/premiere-connexion/application');
+    expect(await t.db('journal').where({ action: 'connect_aidant', aidant_id: aidant.id })).toHaveLength(1);
+    // Reused link and code: refused (the session was regenerated, so with the new CSRF token).
+    const fresh = csrfFrom(await (await client.get('/')).text());
+    expect(fresh).not.toBe(csrf);
+    expect((await client.postForm(path, { code }, fresh)).status).toBe(410);
+
+    const tunnel = await (await client.get('/premiere-connexion/application')).text();
+    const secret = tunnel.match(/<code>([A-Z2-7]+)<\/code>/)![1];
+    expect(tunnel).toContain('data:image/svg+xml;base64,');
+    const enrolled = await client.postForm('/premiere-connexion/application', { code: await generate({ secret, period: 30 }) }, csrfFrom(tunnel));
+    expect(enrolled.status).toBe(303);
+    expect(await t.db('totp_devices').where({ aidant_id: aidant.id, kind: 'app', confirmed: true })).toHaveLength(1);
+    expect(await t.db('journal').where({ action: 'card_association', aidant_id: aidant.id })).toHaveLength(1);
+    // The tunnel cannot be used again to replace the app without a fresh code.
+    expect((await client.get('/premiere-connexion/application')).headers.get('location')).toBe('/espace');
+  });
+
+  test('a phone that does not match: the same answer, no SMS, no email, nothing written', async () => {
+    await createAccount(t.db, { email: 'paul.simon@ccas.fr', structureId, referent: true, phone: '+33699887766', withDevice: false });
+    const client = new HttpClient(app.url);
+    const smsBefore = sms.fake.messages().length;
+    const before = without(await snapshotCounts(t.db));
+    const res = await ask(client, 'paul.simon@ccas.fr', '0600000000');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Si ces informations correspondent');
+    const unknown = await ask(client, 'inconnu@ccas.fr', '0699887766');
+    expect(unknown.status).toBe(200);
+    expect(sms.fake.messages().length).toBe(smsBefore);
+    expect(without(await snapshotCounts(t.db))).toEqual(before);
+  });
+
+  test('a référent who already has a device, or an aidant who is not référent, gets no SMS', async () => {
+    await createAccount(t.db, { email: 'nina.garnier@ccas.fr', structureId, referent: true, phone: '+33655443322' });
+    await createAccount(t.db, { email: 'yann.perrin@ccas.fr', structureId, referent: false, phone: '+33655443311', withDevice: false });
+    const client = new HttpClient(app.url);
+    const before = sms.fake.messages().length;
+    await ask(client, 'nina.garnier@ccas.fr', '06 55 44 33 22');
+    await ask(client, 'yann.perrin@ccas.fr', '06 55 44 33 11');
+    expect(sms.fake.messages().length).toBe(before);
+  });
+
+  test('bad formats are explained; brute force is delayed', async () => {
+    const client = new HttpClient(app.url);
+    const res = await ask(client, 'pas-un-email', '12');
+    expect(res.status).toBe(400);
+    const body = await res.text();
+    expect(body).toContain('Saisissez une adresse e-mail valide');
+    expect(body).toContain('Saisissez un numéro de téléphone mobile');
+    for (let i = 0; i < 5; i++) await ask(client, 'cible@ccas.fr', '0611111111');
+    expect((await ask(client, 'cible@ccas.fr', '0611111111')).status).toBe(429);
+  });
+
+  test('an expired link, and a link after 5 wrong codes, are refused', async () => {
+    await createAccount(t.db, { email: 'lou.marchand@ccas.fr', structureId, referent: true, phone: '+33612121212', withDevice: false });
+    const client = new HttpClient(app.url);
+    await ask(client, 'lou.marchand@ccas.fr', '0612121212');
+    const email = await mail.catcher.waitFor((m) => m.to.includes('lou.marchand@ccas.fr'));
+    const path = new URL(email.text.match(/https?:\/\/\S+\/premiere-connexion\/lien\/\S+/)![0]).pathname;
+    const csrf = csrfFrom(await (await client.get(path)).text());
+    for (let i = 0; i < 4; i++) expect((await client.postForm(path, { code: '999999' }, csrf)).status).toBe(401);
+    expect((await client.postForm(path, { code: '999999' }, csrf)).status).toBe(410);
+    expect((await client.get(path)).status).toBe(410);
+    // A new request works, and once expired it is refused too.
+    await t.db('rate_limits').delete();
+    await ask(client, 'lou.marchand@ccas.fr', '0612121212');
+    const second = await mail.catcher.waitFor((m) => m.to.includes('lou.marchand@ccas.fr') && m.id !== email.id);
+    await t.db('premieres_connexions').whereNull('used_at').update({ expires_at: new Date(Date.now() - 1000) });
+    expect((await client.get(new URL(second.text.match(/https?:\/\/\S+\/premiere-connexion\/lien\/\S+/)![0]).pathname)).status).toBe(410);
+  });
+
+  test('SMS go through the outbox, once per request', async () => {
+    const rows = await t.db('outbox').where({ channel: 'sms' });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r: { status: string }) => r.status === 'sent')).toBe(true);
+  });
+});

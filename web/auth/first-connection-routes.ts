@@ -1,0 +1,83 @@
+// Routes of a référent's first connection, and the tunnel that sets up their authenticator app.
+import { Router } from 'express';
+import { csrfToken } from '../../api/csrf.ts';
+import { completeFirstConnection, firstConnectionLinkValid, requestFirstConnection } from '../../api/auth/first-connection.ts';
+import { minutesLabel } from '../../api/auth/rate-limit.ts';
+import { flash } from '../../api/auth/session.ts';
+import { DeviceError, enregistrerApplication } from '../../api/referent/devices.ts';
+import { render, type WebDeps } from '../routes.ts';
+import { clearPendingSecret, pendingSecret, qrCodeDataUrl } from './enrolment.ts';
+import { enrolmentPage } from '../espace-referent/pages.ts';
+import { firstConnectionCodePage, firstConnectionExpiredPage, firstConnectionPage, firstConnectionSentPage } from './first-connection-pages.ts';
+import { html } from '../html.ts';
+
+export function firstConnectionRouter(deps: WebDeps): Router {
+  const router = Router();
+  const title = 'Première connexion';
+
+  router.get('/premiere-connexion', (req, res) => {
+    res.send(render(req, { title, content: firstConnectionPage({ csrf: csrfToken(req) }) }));
+  });
+
+  router.post('/premiere-connexion', async (req, res) => {
+    const values = { email: String(req.body?.email ?? ''), phone: String(req.body?.phone ?? '') };
+    const result = await requestFirstConnection(deps, { email: req.body?.email, phone: req.body?.phone, ip: req.ip ?? 'inconnue' });
+    if (result.kind === 'format') return res.status(400).send(render(req, { title, content: firstConnectionPage({ csrf: csrfToken(req), values, errors: result.errors }) }));
+    if (result.kind === 'limited') {
+      res.set('Retry-After', String(Math.ceil(result.waitMs / 1000)));
+      return res.status(429).send(render(req, { title, content: firstConnectionPage({ csrf: csrfToken(req), values, errors: { email: `Trop de tentatives. Réessayez dans ${minutesLabel(result.waitMs)}.` } }) }));
+    }
+    res.send(render(req, { title, content: firstConnectionSentPage() }));
+  });
+
+  router.get('/premiere-connexion/lien/:token', async (req, res) => {
+    if (!(await firstConnectionLinkValid(deps.db, req.params.token))) return res.status(410).send(render(req, { title, content: firstConnectionExpiredPage() }));
+    res.send(render(req, { title, content: firstConnectionCodePage({ csrf: csrfToken(req), action: req.originalUrl }) }));
+  });
+
+  router.post('/premiere-connexion/lien/:token', async (req, res, next) => {
+    const result = await completeFirstConnection(deps.db, req.params.token, req.body?.code);
+    if (result.kind === 'expired') return res.status(410).send(render(req, { title, content: firstConnectionExpiredPage() }));
+    if (result.kind === 'wrong_code') {
+      if (result.attemptsLeft <= 0) return res.status(410).send(render(req, { title, content: firstConnectionExpiredPage() }));
+      const error = `Ce code est incorrect. Il vous reste ${result.attemptsLeft} ${result.attemptsLeft > 1 ? 'essais' : 'essai'}.`;
+      return res.status(401).send(render(req, { title, content: firstConnectionCodePage({ csrf: csrfToken(req), action: req.originalUrl, error }) }));
+    }
+    req.session.regenerate((err) => {
+      if (err) return next(err);
+      req.session.aidantId = result.aidant.id;
+      req.session.lastActivityCheckAt = Date.now();
+      res.redirect(303, '/premiere-connexion/application');
+    });
+  });
+
+  const intro = html`<div class="fr-alert fr-alert--info fr-mb-3w"><p>Dernière étape : configurez l’application qui vous donnera un code à chaque connexion.</p></div>`;
+
+  // Only for an account without any device: replacing an existing app goes through the espace référent,
+  // behind a fresh code.
+  const hasDevice = async (aidantId: number) => Boolean(await deps.db('totp_devices').where({ aidant_id: aidantId, confirmed: true }).first('id'));
+
+  router.get('/premiere-connexion/application', async (req, res) => {
+    if (!req.aidant) return res.redirect(303, '/connexion');
+    if (await hasDevice(req.aidant.id)) return res.redirect(303, '/espace');
+    const secret = pendingSecret(req, req.aidant.id);
+    res.send(render(req, { title, content: enrolmentPage({ csrf: csrfToken(req), action: req.originalUrl, who: '', qrSvgDataUrl: await qrCodeDataUrl(req.aidant.email, secret), secret, intro }) }));
+  });
+
+  router.post('/premiere-connexion/application', async (req, res) => {
+    if (!req.aidant) return res.redirect(303, '/connexion');
+    if (await hasDevice(req.aidant.id)) return res.redirect(303, '/espace');
+    const secret = pendingSecret(req, req.aidant.id);
+    try {
+      await enregistrerApplication(deps.db, { referentId: req.aidant.id, structureId: req.aidant.current_structure_id }, req.aidant.id, secret, req.body?.code);
+    } catch (err) {
+      if (!(err instanceof DeviceError)) throw err;
+      return res.status(400).send(render(req, { title, content: enrolmentPage({ csrf: csrfToken(req), action: req.originalUrl, who: '', qrSvgDataUrl: await qrCodeDataUrl(req.aidant.email, secret), secret, error: err.message, intro }) }));
+    }
+    clearPendingSecret(req);
+    flash(req, 'success', 'Votre application est configurée. Utilisez-la à chaque connexion.');
+    res.redirect(303, '/espace');
+  });
+
+  return router;
+}

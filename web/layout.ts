@@ -18,7 +18,7 @@ export interface PageOptions {
 
 function header(user: PageUser | null | undefined, csrfToken: string | undefined): SafeHtml {
   const tools = user
-    ? html`<li><span class="fr-btn fr-icon-account-circle-line">${user.fullName}</span></li>
+    ? html`<li><a class="fr-btn fr-icon-account-circle-line" href="/espace">${user.fullName}<span class="fr-sr-only"> — mon espace</span></a></li>
         <li><form method="post" action="/deconnexion"><input type="hidden" name="_csrf" value="${csrfToken ?? ''}"><button type="submit" class="fr-btn fr-icon-logout-box-r-line">Se déconnecter</button></form></li>`
     : html`<li><a class="fr-btn fr-icon-lock-line" href="/connexion">Se connecter</a></li>`;
   return html`<header role="banner" class="fr-header">

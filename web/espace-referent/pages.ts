@@ -71,7 +71,8 @@ ${cardSection}
 <a class="fr-btn fr-btn--secondary" href="${base}/application">${row.has_app ? 'Remplacer l’application' : 'Configurer une application'}</a>
 <h2 class="fr-mt-4w">Compte</h2>
 <form method="post" action="${base}/${row.is_active ? 'desactivation' : 'reactivation'}">${csrfField(csrf)}
-  <button class="fr-btn ${row.is_active ? 'fr-btn--tertiary' : ''}" type="submit">${row.is_active ? 'Désactiver le compte' : 'Réactiver le compte'}</button>
+  ${errors.compte ? html`<p class="fr-error-text" id="champ-compte-erreur">${errors.compte}</p>` : ''}
+  <button class="fr-btn ${row.is_active ? 'fr-btn--tertiary' : ''}" type="submit" id="champ-compte"${errors.compte ? html` aria-describedby="champ-compte-erreur"` : ''}>${row.is_active ? 'Désactiver le compte' : 'Réactiver le compte'}</button>
 </form>`;
 }
 

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { escapeHtml } from '../../web/html.ts';
+import { waitable } from './waiters.ts';
 
 export interface CaughtEmail {
   id: number;
@@ -47,8 +48,7 @@ function listPage(emails: CaughtEmail[]): string {
 }
 
 export async function startMailCatcher(opts: { smtpPort?: number; httpPort?: number } = {}): Promise<MailCatcher> {
-  const emails: CaughtEmail[] = [];
-  const waiters = new Set<(m: CaughtEmail) => void>();
+  const emails = waitable<CaughtEmail>('email');
   let nextId = 1;
 
   const smtp = new SMTPServer({
@@ -71,7 +71,6 @@ export async function startMailCatcher(opts: { smtpPort?: number; httpPort?: num
             date: new Date().toISOString(),
           };
           emails.push(email);
-          for (const w of waiters) w(email);
           callback();
         })
         .catch((err: Error) => callback(err));
@@ -84,12 +83,12 @@ export async function startMailCatcher(opts: { smtpPort?: number; httpPort?: num
   const web: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/api/emails' && req.method === 'DELETE') {
-      emails.length = 0;
+      emails.clear();
       res.writeHead(204).end();
     } else if (url.pathname === '/api/emails') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(emails));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(emails.all()));
     } else if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage(emails));
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage(emails.all()));
     } else {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
     }
@@ -101,27 +100,9 @@ export async function startMailCatcher(opts: { smtpPort?: number; httpPort?: num
   return {
     smtpPort,
     httpPort,
-    emails: () => emails.slice(),
-    waitFor(predicate, timeoutMs = 10_000) {
-      const found = emails.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(new Error('no matching email arrived in time'));
-        }, timeoutMs);
-        const waiter = (m: CaughtEmail) => {
-          if (!predicate(m)) return;
-          clearTimeout(timer);
-          waiters.delete(waiter);
-          resolve(m);
-        };
-        waiters.add(waiter);
-      });
-    },
-    clear: () => {
-      emails.length = 0;
-    },
+    emails: emails.all,
+    waitFor: emails.waitFor,
+    clear: emails.clear,
     async stop() {
       await new Promise<void>((r) => smtp.close(() => r()));
       await new Promise<void>((r) => web.close(() => r()));

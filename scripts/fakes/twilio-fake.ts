@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { escapeHtml } from '../../web/html.ts';
+import { waitable } from './waiters.ts';
 
 export interface SentSms {
   sid: string;
@@ -37,8 +38,7 @@ function page(messages: SentSms[]): string {
 }
 
 export async function startTwilioFake(opts: { port?: number; accountSid: string; authToken: string }): Promise<TwilioFake> {
-  const messages: SentSms[] = [];
-  const waiters = new Set<(m: SentSms) => void>();
+  const messages = waitable<SentSms>('SMS');
   let failures = 0;
   const expectedAuth = 'Basic ' + Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64');
 
@@ -64,13 +64,12 @@ export async function startTwilioFake(opts: { port?: number; accountSid: string;
         }
         const sms: SentSms = { sid: 'SM' + randomBytes(16).toString('hex'), accountSid: send[1], to, from: form.get('From') ?? '', body: form.get('Body') ?? '', date: new Date().toISOString() };
         messages.push(sms);
-        for (const w of waiters) w(sms);
         json(201, { sid: sms.sid, account_sid: sms.accountSid, to: sms.to, from: sms.from, body: sms.body, status: 'queued', date_created: new Date(sms.date).toUTCString(), num_segments: '1', direction: 'outbound-api', api_version: '2010-04-01', uri: `/2010-04-01/Accounts/${sms.accountSid}/Messages/${sms.sid}.json` });
       });
       return;
     }
-    if (url.pathname === '/api/sms') return json(200, messages);
-    if (url.pathname === '/') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(messages));
+    if (url.pathname === '/api/sms') return json(200, messages.all());
+    if (url.pathname === '/') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(messages.all()));
     json(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
   });
   await new Promise<void>((resolve, reject) => {
@@ -81,24 +80,8 @@ export async function startTwilioFake(opts: { port?: number; accountSid: string;
   return {
     port,
     baseUrl: `http://127.0.0.1:${port}`,
-    messages: () => messages.slice(),
-    waitFor(predicate, timeoutMs = 10_000) {
-      const found = messages.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(w);
-          reject(new Error('no matching SMS arrived in time'));
-        }, timeoutMs);
-        const w = (m: SentSms) => {
-          if (!predicate(m)) return;
-          clearTimeout(timer);
-          waiters.delete(w);
-          resolve(m);
-        };
-        waiters.add(w);
-      });
-    },
+    messages: messages.all,
+    waitFor: messages.waitFor,
     failNext(count) {
       failures = count;
     },

@@ -13,6 +13,13 @@ export function workflowsPath(): string {
   return existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/index.js', import.meta.url));
 }
 
+/** The prebuilt bundle (WORKFLOW_BUNDLE, or dist/workflow-bundle.js next to a build), else bundle at start. */
+function workflowCode(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const prebuilt = process.env.WORKFLOW_BUNDLE ?? fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
+  if (existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
+  return { workflowsPath: workflowsPath() };
+}
+
 export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
   return NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
 }
@@ -30,7 +37,7 @@ export async function createWorker(opts: {
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    workflowsPath: workflowsPath(),
+    ...workflowCode(),
     activities: { ...createActivities(opts.deps), ...opts.activities },
     shutdownGraceTime: '10s',
     ...opts.options,

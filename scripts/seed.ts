@@ -2,6 +2,30 @@
 import { withDatabase } from './local-db.ts';
 import { seedDemo, DEMO } from '../db/seed.ts';
 import { ajouterApplicationSiAbsente } from '../db/queries/comptes.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { temporalSettingsFromEnv } from '../workers/connection.ts';
+import { demarrerVeillesManquantes } from '../api/processes/inactivite.ts';
+import type { Db } from '../db/connection.ts';
+
+/** Starts the inactivity watches of the seeded accounts when Temporal runs (TEMPORAL_ADDRESS, else `npm start`'s). */
+async function demarrerVeilles(db: Db) {
+  const runtime = join(process.env.DATA_DIR ?? new URL('../.data', import.meta.url).pathname, 'runtime.json');
+  const address = process.env.TEMPORAL_ADDRESS ?? (existsSync(runtime) ? JSON.parse(readFileSync(runtime, 'utf8')).temporalAddress : undefined);
+  const settings = { ...temporalSettingsFromEnv(), address };
+  const connection = address ? await Connection.connect({ ...settings, connectTimeout: '2 seconds' }).catch(() => null) : null;
+  if (!connection) return console.log("  veilles d'inactivité : Temporal ne répond pas ; elles démarreront au prochain « npm run seed » lancé pendant que le service tourne (npm start).");
+  try {
+    const r = await demarrerVeillesManquantes(db, new Client({ connection, namespace: settings.namespace }));
+    console.log(`  veilles d'inactivité : ${r.demarrees} démarrée(s), ${r.dejaEnCours} déjà en cours (workflows inactivite-<id> dans l'interface Temporal)`);
+  } catch (err) {
+    console.log(`  veilles d'inactivité non démarrées : ${(err as Error).message}`);
+    process.exitCode = 1;
+  } finally {
+    await connection.close();
+  }
+}
 
 await withDatabase(async (db) => {
   const r = await seedDemo(db);
@@ -16,4 +40,5 @@ await withDatabase(async (db) => {
     if (app) console.log(`  application d’authentification de ${label} (affichée une seule fois) : clé ${app.secret}\n    ${app.uri}`);
   }
   console.log(`  première connexion de la référente : http://127.0.0.1:3000/premiere-connexion avec ${DEMO.referent.email} et le 06 12 34 56 78`);
+  await demarrerVeilles(db);
 });

@@ -12,6 +12,7 @@ import { firstConnectionRouter } from './auth/first-connection-routes.ts';
 import { staffRouter } from './staff/routes.ts';
 import { espaceAidantRouter } from './espace-aidant/routes.ts';
 import { espaceReferentRouter } from './espace-referent/routes.ts';
+import { habilitationRouter } from './habilitation/router.ts';
 import type { Db } from '../db/connection.ts';
 import type { TemporalClientProvider } from '../api/temporal-client.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
@@ -46,6 +47,7 @@ export function webRouter(deps: WebDeps): Router {
   router.use(staffRouter(deps));
   router.use(espaceAidantRouter(deps));
   router.use(espaceReferentRouter(deps));
+  router.use(habilitationRouter(deps));
   router.get('/', (req, res) => {
     res.send(render(req, { title: 'Accueil', content: homeContent }));
   });

@@ -4,7 +4,7 @@
 // activates the account, emails the aidant and the référents, and hands the aidant to the inactivity watch.
 // The rules (Pix threshold, peer-trainer minimum, delays) arrive as inputs from db/domain/habilitation.ts.
 import {
-  condition, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes,
+  allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { ReglesFormation, TypeFormation, Formateur } from '../db/domain/habilitation.ts';
@@ -160,6 +160,7 @@ export async function formationAidant(entree: EntreeFormation): Promise<IssueFor
 
   if (etat.statut === 'retire') {
     statutVisible('RETIRE');
+    await condition(allHandlersFinished);
     return { issue: 'retire', aidantId: null };
   }
 
@@ -181,5 +182,6 @@ export async function formationAidant(entree: EntreeFormation): Promise<IssueFor
       if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
     }
   }
+  await condition(allHandlersFinished);
   return { issue: 'active', aidantId };
 }

@@ -5,7 +5,7 @@
 // aidant runs as a child; the request closes when every aidant is activated or withdrawn.
 // The transition table and the delays arrive as inputs (db/domain/habilitation.ts `reglesHabilitation`).
 import {
-  condition, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes,
+  allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
@@ -55,6 +55,10 @@ export const etatHabilitation = defineQuery<EtatHabilitation>('etatHabilitation'
 export const idHabilitation = (demandeId: string) => `habilitation-${demandeId}`;
 
 const acts = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' } });
+// The validation runs one short transaction: a worker dying during it is noticed after 10 s, not 1 minute.
+const creation = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute', heartbeatTimeout: '10 seconds', retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
+});
 
 export async function habilitation(entree: EntreeHabilitation, empreinteInitiale?: string): Promise<EtatHabilitation> {
   const { regles, demandeId } = entree;
@@ -153,23 +157,27 @@ export async function habilitation(entree: EntreeHabilitation, empreinteInitiale
     }
   }
   etat.prochaineRelanceMs = null;
-  if (etat.statut === 'REFUSED') return etat;
+  if (etat.statut === 'REFUSED') {
+    // The refusal's update returns its result before the run closes.
+    await condition(allHandlersFinished);
+    return etat;
+  }
 
   // Validated: accounts once, then every aidant's training in parallel.
-  const creation = await acts.creerStructureEtComptes({ demandeId });
-  etat.structureId = creation.structureId;
-  upsertSearchAttributes([{ key: STRUCTURE_ID, value: creation.structureId }]);
-  noter('comptes_crees', `Structure et compte du référent créés ; ${creation.demandesAidant.length} aidant(s) à former`);
+  const comptes = await creation.creerStructureEtComptes({ demandeId });
+  etat.structureId = comptes.structureId;
+  upsertSearchAttributes([{ key: STRUCTURE_ID, value: comptes.structureId }]);
+  noter('comptes_crees', `Structure et compte du référent créés ; ${comptes.demandesAidant.length} aidant(s) à former`);
   await acts.notifierValidation({ demandeId });
 
   const enfants: Promise<void>[] = [];
-  for (const demandeAidantId of creation.demandesAidant) {
+  for (const demandeAidantId of comptes.demandesAidant) {
     const workflowId = idFormationAidant(demandeAidantId);
     const suivi: EtatHabilitation['formations'][number] = { demandeAidantId, workflowId, issue: null };
     etat.formations.push(suivi);
     const enfant: ChildWorkflowHandle<typeof formationAidant> = await startChild(formationAidant, {
       workflowId,
-      args: [{ demandeAidantId, structureId: creation.structureId, demandeId, regles: entree.formation, inactivite: entree.inactivite, surveillerInactivite: entree.surveillerInactivite }],
+      args: [{ demandeAidantId, structureId: comptes.structureId, demandeId, regles: entree.formation, inactivite: entree.inactivite, surveillerInactivite: entree.surveillerInactivite }],
       // A training outlives a terminated request run; the request only waits for the outcome.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
@@ -185,5 +193,6 @@ export async function habilitation(entree: EntreeHabilitation, empreinteInitiale
   await acts.cloreDemande({ demandeId });
   passerA('CLOSED');
   noter('cloturee', 'Demande clôturée');
+  await condition(allHandlersFinished);
   return etat;
 }

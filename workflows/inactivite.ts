@@ -39,9 +39,8 @@ const { avertirSiInactif, desactiverSiInactif } = proxyActivities<Activities>({
 type Etape = 'veille' | 'avertie' | FinVeilleInactivite['issue'];
 
 /**
- * Shown in the Temporal UI and visibility queries (AidantId, InactiviteEtape). Set here rather than at start
- * (the time-skipping test server refuses unregistered attributes at start), and only on change: each upsert
- * is a history event.
+ * Shown in the Temporal UI and visibility queries (AidantId, InactiviteEtape). The starter sets them; they are
+ * upserted only when they change (each upsert is a history event), or when a run was started without them.
  */
 function etape(aidantId: number, valeur: Etape): void {
   const attributs = workflowInfo().typedSearchAttributes;

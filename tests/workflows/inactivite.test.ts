@@ -14,7 +14,7 @@ import type { Db } from '../../db/connection.ts';
 import { DELAI_AVERTISSEMENT_INACTIVITE_MS as AVERTISSEMENT, DELAI_DESACTIVATION_INACTIVITE_MS as DESACTIVATION, JOUR_MS, MOIS_INACTIVITE_MS as MOIS } from '../../db/domain/inactivite.ts';
 import { enregistrerConnexion } from '../../db/queries/connexion.ts';
 import { DEMO, seedDemo, type SeedResult } from '../../db/seed.ts';
-import { INACTIVITE_ETAPE } from '../../workflows/search-attributes.ts';
+import { AIDANT_ID, INACTIVITE_ETAPE } from '../../workflows/search-attributes.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { maybeSaveHistory } from '../helpers/histories.ts';
 import { startTestMail } from '../helpers/mail.ts';
@@ -272,10 +272,9 @@ describe('inactiviteAidant at production length (time skipping)', () => {
         for (const id of [demo.staffId, inactif.id]) {
           await expect(env.client.workflow.getHandle(idVeilleInactivite(id)).describe()).rejects.toThrow();
         }
-        for (const id of surveilles) {
-          await arreterVeilleInactivite(env.client, id);
-          expect((await env.client.workflow.getHandle(idVeilleInactivite(id)).result()).issue).toBe('arretee');
-        }
+        // All stopped before awaiting any result: awaiting a result lets time run for the others too.
+        for (const id of surveilles) expect(await arreterVeilleInactivite(env.client, id)).toBe(true);
+        for (const id of surveilles) expect((await env.client.workflow.getHandle(idVeilleInactivite(id)).result()).issue).toBe('arretee');
       });
     } finally {
       await autre.drop();
@@ -334,7 +333,9 @@ describe('inactiviteAidant on the real dev server (short durations)', () => {
     const worker = await testWorker(dev, { deps, taskQueue });
     await worker.runUntil(async () => {
       const handle = await demarrerVeilleInactivite(client, aidant.id, { taskQueue, avertissementMs: 1_500, desactivationMs: 1_000 });
-      expect((await handle.describe()).typedSearchAttributes.get(INACTIVITE_ETAPE)).toBe('veille');
+      const auDebut = (await handle.describe()).typedSearchAttributes;
+      expect(auDebut.get(INACTIVITE_ETAPE)).toBe('veille');
+      expect(auDebut.get(AIDANT_ID)).toBe(aidant.id);
       const fin = await handle.result();
       expect(fin.issue).toBe('desactive');
       expect((await handle.describe()).typedSearchAttributes.get(INACTIVITE_ETAPE)).toBe('desactive');

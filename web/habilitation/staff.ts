@@ -1,0 +1,243 @@
+// Staff routes of habilitation (/staff/habilitations…, staff only): list and search, a request's page,
+// decisions and training/Pix recording sent to the workflows as updates, the Pix CSV import, and the
+// waiting list of aidants added by référents. A refused update shows its French message; nothing changed.
+import { Router, type Request, type Response } from 'express';
+import { csrfToken } from '../../api/csrf.ts';
+import { flash, HttpError, requireStaff } from '../../api/auth/session.ts';
+import {
+  decisionsPossibles, DECISIONS_EQUIPE, erreurDatePassee, erreurFormateurPair, erreurScorePix, formationEnregistrable, motifActionImpossible,
+  emailValide, normaliserEmail, type DecisionEquipe,
+} from '../../db/domain/habilitation.ts';
+import { STATUTS_DEMANDE_STRUCTURE, type StatutDemandeStructure } from '../../db/domain/statuts.ts';
+import { ajouterEvenement, evenementsDemande, faitsFormateur, referentsDeStructure } from '../../db/queries/habilitation.ts';
+import {
+  deciderHabilitation, demarrerFormationAidant, enregistrerFormationAidant, enregistrerPixAidant, lireEtatHabilitation, RefusProcessus,
+} from '../../api/processes/habilitation.ts';
+import { sendEmailOnce } from '../../activities/outbox.ts';
+import { courriels } from '../../activities/habilitation-emails.ts';
+import { render, type WebDeps } from '../routes.ts';
+import * as P from './staff-pages.ts';
+import type { Erreurs } from './champs.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** 12/03/2026 or 2026-03-12 → 2026-03-12 (anything else is returned as is and refused by the rule). */
+export function dateIso(valeur: string): string {
+  const v = valeur.trim();
+  const m = v.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
+  return m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : v;
+}
+
+export function staffHabilitationRouter(deps: WebDeps): Router {
+  const router = Router();
+  const { db } = deps;
+  router.use('/staff/habilitations', requireStaff);
+
+  router.get('/staff/habilitations', async (req, res) => {
+    const statut = typeof req.query.statut === 'string' && (STATUTS_DEMANDE_STRUCTURE as readonly string[]).includes(req.query.statut) ? req.query.statut : '';
+    const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
+    const query = db('demandes_habilitation').join('demandeurs', 'demandeurs.id', 'demandes_habilitation.demandeur_id')
+      .select('demandes_habilitation.id', 'structure_name', 'siret', 'status', 'submitted_at', 'demandeurs.email as demandeur_email')
+      .orderBy([{ column: 'submitted_at', order: 'desc', nulls: 'last' }, { column: 'demandes_habilitation.created_at', order: 'desc' }]).limit(200);
+    if (statut) query.where('status', statut);
+    if (q) {
+      const motif = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.where((w) => w.whereILike('structure_name', motif).orWhereILike('siret', motif.replace(/\s/g, ''))
+        .orWhereILike('demandeurs.email', motif).orWhereILike('referent_email', motif));
+    }
+    res.send(render(req, { title: "Demandes d'habilitation", content: P.pageListe(await query, { statut, q }) }));
+  });
+
+  async function vueDemande(id: string): Promise<P.VueDemandeStaff> {
+    if (!UUID.test(id)) throw new HttpError(404, 'demande inconnue');
+    const demande = await db('demandes_habilitation').where({ id }).first();
+    if (!demande) throw new HttpError(404, 'demande inconnue');
+    const [demandeur, aidants, evenements, messages, etat] = await Promise.all([
+      db('demandeurs').where({ id: demande.demandeur_id }).first(),
+      db('demandes_aidant').where({ demande_id: id }).orderBy('id'),
+      evenementsDemande(db, id),
+      db('messages_habilitation').where({ demande_id: id }).orderBy('created_at'),
+      demande.status === 'NEW' ? null : deps.temporal().then((c) => lireEtatHabilitation(c, id)).catch(() => null),
+    ]);
+    return { demande, demandeur, aidants, evenements, messages, etat };
+  }
+
+  const afficher = async (req: Request, res: Response, id: string, status = 200, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}) => {
+    const vue = await vueDemande(id);
+    res.status(status).send(render(req, { title: `${vue.demande.structure_name ?? 'Demande'} — Habilitation`, content: P.pageDemande(vue, csrfToken(req), erreurs, valeurs) }));
+  };
+
+  router.get('/staff/habilitations/liste-attente', async (req, res) => afficherAttente(req, res));
+  router.get('/staff/habilitations/import-pix', (req, res) => {
+    res.send(render(req, { title: 'Importer des résultats Pix', content: P.pageImportPix(csrfToken(req)) }));
+  });
+  router.get('/staff/habilitations/:id', async (req, res) => afficher(req, res, String(req.params.id)));
+
+  router.post('/staff/habilitations/:id/decision', async (req, res) => {
+    const id = String(req.params.id);
+    const vue = await vueDemande(id);
+    const decision = String(req.body?.decision ?? '') as DecisionEquipe;
+    const message = String(req.body?.message ?? req.body?.motif ?? '').trim().slice(0, 5000);
+    if (!DECISIONS_EQUIPE.includes(decision)) throw new HttpError(400, 'décision inconnue');
+    const statut = vue.demande.status as StatutDemandeStructure;
+    const valeurs = { decision, message };
+    if (!decisionsPossibles(statut).includes(decision)) {
+      flash(req, 'error', motifActionImpossible(statut, decision));
+      return afficher(req, res, id, 409, {}, valeurs);
+    }
+    if (decision !== 'valider' && !message) {
+      return afficher(req, res, id, 400, { message: decision === 'refuser' ? 'Indiquez le motif du refus.' : 'Indiquez les modifications attendues.' }, valeurs);
+    }
+    try {
+      await deciderHabilitation(await deps.temporal(), id, { decision, message: message || undefined, auteurId: req.aidant!.id });
+    } catch (err) {
+      if (!(err instanceof RefusProcessus)) throw err;
+      flash(req, 'error', err.message);
+      return afficher(req, res, id, 409, {}, valeurs);
+    }
+    flash(req, 'success', { valider: 'Demande validée : la structure et le compte du référent sont créés, la formation des aidants commence.', refuser: 'Demande refusée.', demander_modifications: 'Modifications demandées au demandeur.' }[decision]);
+    res.redirect(303, `/staff/habilitations/${id}`);
+  });
+
+  /** Where an aidant's forms live: its request page, or the waiting-list page for an aidant added later. */
+  async function aidantEtRetour(idBrut: string) {
+    const id = Number(idBrut);
+    const a = Number.isInteger(id) ? await db('demandes_aidant').where({ id }).first() : null;
+    if (!a) throw new HttpError(404, 'aidant inconnu');
+    return a;
+  }
+  const reafficher = async (req: Request, res: Response, a: { demande_id: string | null }, status: number, erreurs: Erreurs, valeurs: Record<string, string>) =>
+    a.demande_id ? afficher(req, res, a.demande_id, status, erreurs, valeurs) : afficherAttente(req, res, status, erreurs, valeurs);
+  const retour = (a: { demande_id: string | null }) => (a.demande_id ? `/staff/habilitations/${a.demande_id}` : '/staff/habilitations/liste-attente');
+
+  router.post('/staff/habilitations/aidants/:aid/formation', async (req, res) => {
+    const a = await aidantEtRetour(String(req.params.aid));
+    const n = (k: string) => `${a.id}-${k}`;
+    const valeurs: Record<string, string> = Object.fromEntries(['formation_date', 'formation_type', 'formateur'].map((k) => [n(k), String(req.body?.[n(k)] ?? '').trim()]));
+    const date = valeurs[n('formation_date')];
+    const type = valeurs[n('formation_type')] === 'p2p' ? 'p2p' : 'classic';
+    const erreurs: Erreurs = {};
+    const e = erreurDatePassee(date, new Date(), 'de la formation');
+    if (e) erreurs[n('formation_date')] = e;
+    let formateur = null;
+    const formateurEmail = normaliserEmail(valeurs[n('formateur')]);
+    if (type === 'p2p') {
+      if (!emailValide(formateurEmail)) erreurs[n('formateur')] = "Indiquez l'adresse e-mail du formateur entre pairs.";
+      else {
+        formateur = await faitsFormateur(db, formateurEmail);
+        const ef = erreurFormateurPair(formateur);
+        if (ef) erreurs[n('formateur')] = ef;
+      }
+    }
+    if (!formationEnregistrable(a.status)) flash(req, 'error', "Le parcours de cet aidant n'est pas en cours : rien n'a été enregistré.");
+    if (Object.keys(erreurs).length || !formationEnregistrable(a.status)) return reafficher(req, res, a, 400, erreurs, valeurs);
+    try {
+      await enregistrerFormationAidant(await deps.temporal(), a.id, { date, type, formateurEmail: type === 'p2p' ? formateurEmail : null, formateur });
+    } catch (err) {
+      if (!(err instanceof RefusProcessus)) throw err;
+      flash(req, 'error', err.message);
+      return reafficher(req, res, a, 409, {}, valeurs);
+    }
+    flash(req, 'success', `Formation de ${a.first_name} ${a.last_name} enregistrée.`);
+    res.redirect(303, retour(a));
+  });
+
+  router.post('/staff/habilitations/aidants/:aid/pix', async (req, res) => {
+    const a = await aidantEtRetour(String(req.params.aid));
+    const n = (k: string) => `${a.id}-${k}`;
+    const valeurs: Record<string, string> = Object.fromEntries(['pix_date', 'pix_score'].map((k) => [n(k), String(req.body?.[n(k)] ?? '').trim()]));
+    const date = valeurs[n('pix_date')];
+    const score = Number(valeurs[n('pix_score')].replace(',', '.'));
+    const erreurs: Erreurs = {};
+    const e = erreurDatePassee(date, new Date(), 'du test Pix');
+    if (e) erreurs[n('pix_date')] = e;
+    const es = valeurs[n('pix_score')] === '' ? 'Indiquez le score Pix.' : erreurScorePix(score);
+    if (es) erreurs[n('pix_score')] = es;
+    if (Object.keys(erreurs).length) return reafficher(req, res, a, 400, erreurs, valeurs);
+    try {
+      await enregistrerPixAidant(await deps.temporal(), a.id, { date, score });
+    } catch (err) {
+      if (!(err instanceof RefusProcessus)) throw err;
+      flash(req, 'error', err.message);
+      return reafficher(req, res, a, 409, {}, valeurs);
+    }
+    flash(req, 'success', `Test Pix de ${a.first_name} ${a.last_name} enregistré.`);
+    res.redirect(303, retour(a));
+  });
+
+  router.post('/staff/habilitations/import-pix', async (req, res) => {
+    const texte = String(req.body?.csv ?? '').slice(0, 100_000);
+    const lignes = texte.split(/\r?\n/).map((l, i) => ({ n: i + 1, l: l.trim() })).filter((x) => x.l && !/^e-?mail\b/i.test(x.l));
+    if (!lignes.length) {
+      res.status(400).send(render(req, { title: 'Erreur — Import Pix', content: P.pageImportPix(csrfToken(req), texte, null, 'Collez au moins une ligne : adresse e-mail ; date ; score.') }));
+      return;
+    }
+    const client = await deps.temporal();
+    const rapport: P.LigneImport[] = [];
+    for (const { n, l } of lignes) {
+      const [emailBrut = '', dateBrute = '', scoreBrut = ''] = l.split(/[;,\t]/).map((c) => c.trim());
+      const email = normaliserEmail(emailBrut);
+      const date = dateIso(dateBrute);
+      const score = Number(scoreBrut.replace(',', '.'));
+      const refus = (message: string) => rapport.push({ ligne: n, email: emailBrut, ok: false, message });
+      if (!emailValide(email)) { refus('Adresse e-mail invalide.'); continue; }
+      const erreurDate = erreurDatePassee(date, new Date(), 'du test');
+      if (erreurDate) { refus(erreurDate); continue; }
+      const erreurScore = scoreBrut === '' ? 'Score manquant.' : erreurScorePix(score);
+      if (erreurScore) { refus(erreurScore); continue; }
+      const a = await db('demandes_aidant').where({ email }).whereIn('status', ['new', 'processing', 'processing_p2p']).orderBy('id', 'desc').first();
+      if (!a) { refus("Adresse inconnue : aucun aidant en formation n'a cette adresse. Rien n'a été enregistré."); continue; }
+      try {
+        await enregistrerPixAidant(client, a.id, { date, score });
+        rapport.push({ ligne: n, email: emailBrut, ok: true, message: `Test Pix enregistré (${score} %).` });
+      } catch (err) {
+        if (!(err instanceof RefusProcessus)) throw err;
+        refus(err.message);
+      }
+    }
+    res.send(render(req, { title: 'Rapport — Import Pix', content: P.pageImportPix(csrfToken(req), '', rapport) }));
+  });
+
+  // ---- Waiting list (aidants added later by référents) -------------------------------------------------
+
+  async function afficherAttente(req: Request, res: Response, status = 200, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}) {
+    const base = () => db('demandes_aidant').join('structures', 'structures.id', 'demandes_aidant.structure_id').whereNull('demandes_aidant.demande_id')
+      .select('demandes_aidant.*', 'structures.name as structure_name').orderBy('demandes_aidant.id');
+    const [attente, enFormation] = await Promise.all([base().where('demandes_aidant.status', 'waiting_list'), base().whereIn('demandes_aidant.status', ['new', 'processing', 'processing_p2p'])]);
+    res.status(status).send(render(req, { title: 'Aidants ajoutés par les référents', content: P.pageListeAttente(attente, enFormation, csrfToken(req), erreurs, valeurs) }));
+  }
+
+  router.post('/staff/habilitations/aidants/:aid/accepter', async (req, res) => {
+    const a = await aidantEtRetour(String(req.params.aid));
+    // The status and the training workflow start commit together (a failed start rolls back).
+    const accepte = await db.transaction(async (trx) => {
+      const ligne = await trx('demandes_aidant').where({ id: a.id }).forUpdate().first('status');
+      if (ligne.status !== 'waiting_list') return false;
+      await trx('demandes_aidant').where({ id: a.id }).update({ status: 'new' });
+      await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'accepte', detail: "Aidant accepté par l'équipe : formation à suivre", acteur: 'equipe' });
+      await demarrerFormationAidant(await deps.temporal(), { demandeAidantId: a.id, structureId: a.structure_id });
+      return true;
+    });
+    flash(req, accepte ? 'success' : 'error', accepte ? `${a.first_name} ${a.last_name} est accepté : sa formation peut commencer.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
+    res.redirect(303, '/staff/habilitations/liste-attente');
+  });
+
+  router.post('/staff/habilitations/aidants/:aid/refuser', async (req, res) => {
+    const a = await aidantEtRetour(String(req.params.aid));
+    const refuse = await db.transaction(async (trx) => {
+      const n = await trx('demandes_aidant').where({ id: a.id, status: 'waiting_list' }).update({ status: 'refused' });
+      if (n) await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'refuse', detail: "Aidant refusé par l'équipe", acteur: 'equipe' });
+      return n > 0;
+    });
+    if (refuse) {
+      for (const r of await referentsDeStructure(db, a.structure_id)) {
+        const c = courriels.nouvelAidantRefuse({ prenom: r.first_name, aidant: `${a.first_name} ${a.last_name}` });
+        await sendEmailOnce(db, deps.mailer, { idempotencyKey: `demande-aidant-${a.id}-refusee-${r.id}`, to: r.email, subject: c.subject, text: c.text });
+      }
+    }
+    flash(req, refuse ? 'success' : 'error', refuse ? `${a.first_name} ${a.last_name} est refusé.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
+    res.redirect(303, '/staff/habilitations/liste-attente');
+  });
+
+  return router;
+}

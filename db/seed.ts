@@ -4,7 +4,7 @@ import type { Db } from './connection.ts';
 
 export const DEMO = {
   staff: { email: 'equipe@aidantsconnect.beta.gouv.fr', first_name: 'Camille', last_name: 'Bernard', profession: 'Chargée de déploiement ANCT' },
-  structure: { name: 'France Services de Saint-Denis', siret: '21930066000019', type: 'france_services', address: '2 place Victor Hugo', postal_code: '93200', city: 'Saint-Denis', city_insee_code: '93066' },
+  structure: { name: 'France Services de Saint-Denis', siret: '21930066000004', type: 'france_services', address: '2 place Victor Hugo', postal_code: '93200', city: 'Saint-Denis', city_insee_code: '93066' },
   referent: { email: 'sophie.martin@saint-denis.fr', first_name: 'Sophie', last_name: 'Martin', profession: 'Responsable France Services', phone: '+33612345678' },
   aidants: [
     { email: 'karim.benali@saint-denis.fr', first_name: 'Karim', last_name: 'Benali', profession: 'Conseiller numérique' },

@@ -80,6 +80,17 @@ export function createApp(deps: AppDeps): express.Express {
       cookie: { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies ?? false, maxAge: 24 * 60 * 60 * 1000 },
     }),
   );
+  // express-session sends the headers before its save completes, so a client following a redirect at once
+  // could arrive before the session (a login, a flash message) is stored: save first, then redirect.
+  app.use((req, res, next) => {
+    const redirect = res.redirect.bind(res) as (status: number, url: string) => void;
+    res.redirect = ((a: number | string, b?: string) => {
+      const [status, url] = typeof a === 'number' ? [a, b!] : [302, a];
+      if (!req.session) return redirect(status, url);
+      req.session.save((err) => (err ? next(err) : redirect(status, url)));
+    }) as typeof res.redirect;
+    next();
+  });
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(express.json({ limit: '200kb' }));
   app.use(multipartForms);

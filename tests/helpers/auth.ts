@@ -73,6 +73,9 @@ export async function loginHttp(client: HttpClient, catcher: MailCatcher, email:
   const confirm = await (await client.get(path)).text();
   const done = await client.postForm(path, {}, csrfFrom(confirm));
   if (done.status !== 303) throw new Error(`magic link refused: ${done.status}`);
+  const landing = await client.get('/espace');
+  const where = landing.headers.get('location') ?? '';
+  if (where.startsWith('/connexion')) throw new Error(`${JSON.stringify((client as unknown as { cookies: Map<string, string> }).cookies.get('ac_session'))} ${done.headers.get('set-cookie')} session not open after login (mail ${mail.id} to ${mail.to}, link ${path}, landing ${where})`);
 }
 
 export async function loginBrowser(page: Page, baseUrl: string, catcher: MailCatcher, email: string, totpSecret: string): Promise<void> {

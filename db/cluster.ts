@@ -69,11 +69,11 @@ function prepareDir(dataDir: string) {
   if (isRoot()) {
     const { uid, gid } = serverUser();
     chownSync(dataDir, uid, gid);
-    // The server user must be able to walk down to the data folder.
+    // The server user must be able to walk down to the data folder (search permission, not read).
     let dir = dirname(dataDir);
     while (dir !== dirname(dir)) {
       try {
-        chmodSync(dir, statSync(dir).mode | 0o005);
+        chmodSync(dir, statSync(dir).mode | 0o001); // traverse only, nothing readable
       } catch {
         /* not ours to change: initdb will say if it cannot reach the folder */
       }

@@ -1,6 +1,6 @@
 // `npm test`: type-checks, starts one throw-away PostgreSQL cluster (unless DATABASE_URL) with a migrated
 // template database, then runs Jest (unit, integration, workflow and browser tests) in band.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,12 +40,24 @@ template.pathname = '/ac_template';
 }
 
 step('Jest');
-const jest = spawnSync(
+const jest = spawn(
   process.execPath,
   ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', join(ROOT, 'node_modules/jest/bin/jest.js'), '--runInBand', ...args],
   { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', TEST_TEMPLATE_DATABASE_URL: template.toString() } },
 );
 
-if (cluster) await cluster.stop();
-if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-process.exit(jest.status ?? 1);
+// Interrupted runs (Ctrl-C, CI timeout) must not leave a PostgreSQL server behind.
+const cleanup = async () => {
+  if (cluster) await cluster.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    jest.kill(signal);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+const status: number = await new Promise((resolve) => jest.on('exit', (code) => resolve(code ?? 1)));
+await cleanup();
+process.exit(status);

@@ -7,6 +7,8 @@ import { temporalSettingsFromEnv } from './connection.ts';
 import { createTwilioSms, twilioConfigFromEnv } from '../activities/ports/sms.ts';
 import { connectWorker, createWorker } from './worker.ts';
 import { logger } from '../api/logger.ts';
+import { lazyTemporalClient } from '../api/temporal-client.ts';
+import { demarrerVeillesManquantes } from '../api/processes/inactivite.ts';
 
 const log = logger.child({ process: 'worker' });
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -26,7 +28,17 @@ const sms = createTwilioSms(twilioConfigFromEnv());
 const publicUrl = process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 const worker = await createWorker({ connection, namespace: settings.namespace, deps: { db, mailer, sms, publicUrl } });
 log.info({ address: settings.address, namespace: settings.namespace, taskQueue: worker.options.taskQueue }, 'worker démarré');
-await worker.run();
+const running = worker.run();
+// Every active account has its inactivity watch, even when a start was missed (Temporal down during an
+// activation or a reactivation). Idempotent: running watches are kept.
+if (process.env.RECONCILE_WATCHES !== 'false') {
+  const client = lazyTemporalClient(settings);
+  demarrerVeillesManquantes(db, await client())
+    .then((bilan) => log.info(bilan, 'veilles d’inactivité vérifiées'))
+    .catch((err) => log.error({ err }, 'vérification des veilles d’inactivité impossible'))
+    .finally(() => void client.close());
+}
+await running;
 log.info('worker arrêté');
 await connection.close();
 await db.destroy();

@@ -7,12 +7,12 @@ import type { Mailer } from '../../activities/ports/mailer.ts';
 import type { SmsSender } from '../../activities/ports/sms.ts';
 import { sendEmailOnce, sendSmsOnce } from '../../activities/outbox.ts';
 import { Aidant } from '../../db/models/index.ts';
-import { DUREE_PREMIERE_CONNEXION_MS, ESSAIS_CODE_SMS, mobileE164, normaliserEmail } from '../../db/domain/authentification.ts';
+import { DELAI_ENTRE_ENVOIS_MS, DUREE_PREMIERE_CONNEXION_MS, ESSAIS_CODE_SMS, mobileE164, normaliserEmail } from '../../db/domain/authentification.ts';
 import { enregistrerConnexion } from '../../db/queries/connexion.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import { hashToken } from './magic-link.ts';
 import { firstConnectionEmail } from './emails.ts';
-import { clearFailures, recordFailure, waitRemaining } from './rate-limit.ts';
+import { refundAttempt, reserveAttempt } from './rate-limit.ts';
 
 export interface FirstConnectionDeps {
   db: Db;
@@ -37,7 +37,7 @@ export async function requestFirstConnection(deps: FirstConnectionDeps, input: {
   if (!phone || Object.keys(errors).length) return { kind: 'format', errors };
 
   const keys = [`premiere:${email.toLowerCase()}`, `ip:${input.ip}`];
-  const waitMs = await waitRemaining(deps.db, keys);
+  const waitMs = await reserveAttempt(deps.db, keys);
   if (waitMs > 0) return { kind: 'limited', waitMs };
 
   const referent = await Aidant.query(deps.db)
@@ -46,10 +46,12 @@ export async function requestFirstConnection(deps: FirstConnectionDeps, input: {
     .whereNotExists(deps.db('totp_devices').whereRaw('totp_devices.aidant_id = aidants.id').where({ confirmed: true }));
   // Whatever the reason it does not match, the answer is the same (no account enumeration).
   if (!referent || referent.phone !== phone) {
-    await recordFailure(deps.db, keys);
     return { kind: 'sent' };
   }
-  await clearFailures(deps.db, [keys[0]]);
+  await refundAttempt(deps.db, keys);
+  // One SMS a minute at most per account, whoever asks: the same answer, nothing sent again.
+  const recent = await deps.db('premieres_connexions').where({ aidant_id: referent.id }).andWhere('created_at', '>', new Date(Date.now() - DELAI_ENTRE_ENVOIS_MS)).first('id');
+  if (recent) return { kind: 'sent' };
 
   const token = randomBytes(32).toString('base64url');
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -93,15 +95,21 @@ export type FirstConnectionResult = { kind: 'ok'; aidant: Aidant } | { kind: 'ex
 
 export async function completeFirstConnection(db: Db, token: string, codeInput: unknown): Promise<FirstConnectionResult> {
   const code = typeof codeInput === 'string' ? codeInput.replace(/\s/g, '') : '';
+  if (typeof token !== 'string' || token.length > 100) return { kind: 'expired' };
   return db.transaction(async (trx) => {
-    const row = await pendingByToken(trx, token);
+    // Each try is counted before the comparison, under a row lock: parallel guesses cannot share one try.
+    const [row] = await trx('premieres_connexions')
+      .where({ link_token_hash: hashToken(token) })
+      .whereNull('used_at')
+      .andWhere('expires_at', '>', trx.fn.now())
+      .andWhere('attempts', '<', ESSAIS_CODE_SMS)
+      .increment('attempts', 1)
+      .returning(['id', 'aidant_id', 'code_hash', 'attempts']);
     if (!row) return { kind: 'expired' } as const;
-    await trx('premieres_connexions').where({ id: row.id }).forUpdate();
     const expected = Buffer.from(row.code_hash, 'hex');
     const given = Buffer.from(hashCode(row.id, code), 'hex');
     if (!/^[0-9]{6}$/.test(code) || !timingSafeEqual(expected, given)) {
-      await trx('premieres_connexions').where({ id: row.id }).increment('attempts', 1);
-      return { kind: 'wrong_code', attemptsLeft: ESSAIS_CODE_SMS - row.attempts - 1 } as const;
+      return { kind: 'wrong_code', attemptsLeft: ESSAIS_CODE_SMS - row.attempts } as const;
     }
     const used = await trx('premieres_connexions').where({ id: row.id }).whereNull('used_at').update({ used_at: trx.fn.now() });
     const aidant = await Aidant.query(trx).findById(row.aidant_id);

@@ -8,7 +8,7 @@ import { estCodeTotp, normaliserEmail } from '../../db/domain/authentification.t
 import { enregistrerConnexion } from '../../db/queries/connexion.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import { verifyAccountCode } from './totp.ts';
-import { clearFailures, recordFailure, waitRemaining } from './rate-limit.ts';
+import { refundAttempt, reserveAttempt } from './rate-limit.ts';
 import { consumeMagicLink, createMagicLink, hashToken } from './magic-link.ts';
 import { loginLinkEmail } from './emails.ts';
 
@@ -36,16 +36,15 @@ export async function requestLogin(deps: LoginDeps, input: { email: unknown; cod
   if (Object.keys(errors).length) return { kind: 'format', errors };
 
   const keys = rateKeys(email, input.ip);
-  const waitMs = await waitRemaining(deps.db, keys);
+  const waitMs = await reserveAttempt(deps.db, keys);
   if (waitMs > 0) return { kind: 'limited', waitMs };
 
   const aidant = await Aidant.query(deps.db).findOne({ email });
   const check = aidant ? await verifyAccountCode(deps.db, aidant.id, code) : null;
   if (!aidant || !check?.ok) {
-    await recordFailure(deps.db, keys);
     return { kind: 'invalid' };
   }
-  await clearFailures(deps.db, [keys[0]]);
+  await refundAttempt(deps.db, keys);
   if (!aidant.is_active) return { kind: 'inactive' };
 
   const token = await createMagicLink(deps.db, aidant.id, input.next);

@@ -3,11 +3,16 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Aidant } from '../../db/models/index.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
+import { DUREE_SESSION_MS } from '../../db/domain/authentification.ts';
 import type { Db } from '../../db/connection.ts';
 
 declare module 'express-session' {
   interface SessionData {
     aidantId?: number;
+    /** When the login happened (ms): a session lasts 24 h from it, however active. */
+    loginAt?: number;
+    /** Set by a référent's first connection: opens the app set-up tunnel for 30 minutes. */
+    firstConnectionAt?: number;
     /** Last time a TOTP was entered or a sensitive page was used (ms since epoch). */
     lastActivityCheckAt?: number;
     /** Notices to show on the next page (after a redirect). */
@@ -48,7 +53,8 @@ export const loadUser = (db: Db) => async (req: Request, _res: Response, next: N
   const id = req.session?.aidantId;
   if (!id) return next();
   const aidant = await Aidant.query(db).findById(id);
-  if (!aidant || !aidant.is_active) {
+  const expired = Date.now() - (req.session.loginAt ?? 0) > DUREE_SESSION_MS;
+  if (!aidant || !aidant.is_active || expired) {
     delete req.session.aidantId;
     return next();
   }
@@ -100,11 +106,21 @@ export const requireReferent = (db: Db) => (req: Request, res: Response, next: N
 export function requireRecentTotp(req: Request, res: Response, next: NextFunction): void {
   const last = req.session.lastActivityCheckAt ?? 0;
   if (Date.now() - last > REAUTH_WINDOW_MS) {
-    res.redirect(303, `/verification?suivant=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : req.get('referer') ?? '/')}`);
+    res.redirect(303, `/verification?suivant=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : sameSitePath(req))}`);
     return;
   }
   req.session.lastActivityCheckAt = Date.now();
   next();
+}
+
+/** Where a refused POST came from, when it is a page of this site. */
+function sameSitePath(req: Request): string {
+  try {
+    const referer = new URL(req.get('referer') ?? '');
+    return referer.host === req.get('host') ? referer.pathname + referer.search : '/espace';
+  } catch {
+    return '/espace';
+  }
 }
 
 /** Only same-site relative paths are followed after login, never another host. */

@@ -43,6 +43,11 @@ export async function demarrerVeilleInactivite(client: Client, aidantId: number,
   return demarrer(client, aidantId, opts, 'USE_EXISTING');
 }
 
+/** After a reactivation: a fresh watch counting from now, replacing any run that survived the deactivation. */
+export async function redemarrerVeilleInactivite(client: Client, aidantId: number, opts: OptionsVeilleInactivite = {}) {
+  return demarrer(client, aidantId, opts, 'TERMINATE_EXISTING');
+}
+
 /** Ends the running watch cleanly; returns false when none runs. */
 export async function arreterVeilleInactivite(client: Client, aidantId: number): Promise<boolean> {
   try {

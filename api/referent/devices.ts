@@ -56,14 +56,15 @@ export async function associerCarte(db: Db, actor: Actor, aidantId: number, seri
 export async function validerCarte(db: Db, actor: Actor, aidantId: number, codeInput: unknown): Promise<void> {
   const code = typeof codeInput === 'string' ? codeInput.replace(/\s/g, '') : '';
   if (!estCodeTotp(code)) throw new DeviceError('code', 'Saisissez les 6 chiffres affichés sur la carte.');
-  const device = await TotpDevice.query(db).findOne({ aidant_id: aidantId, kind: 'card' });
-  if (!device) throw new DeviceError('code', 'Cet aidant n’a pas de carte associée.');
-  if (device.confirmed) throw new DeviceError('code', 'Cette carte est déjà validée.');
-  const check = await verifyOnDevice(db, device, code);
-  if (!check.ok) throw new DeviceError('code', 'Ce code ne correspond pas à la carte. Attendez le code suivant et réessayez.');
-  const card = await db('totp_cards').where({ id: device.card_id }).first('serial_number');
+  // One transaction with the device locked: a dissociation at the same moment cannot be journaled as validated.
   await db.transaction(async (trx) => {
-    await trx('totp_devices').where({ id: device.id }).update({ confirmed: true });
+    const device = await TotpDevice.query(trx).findOne({ aidant_id: aidantId, kind: 'card' }).forUpdate();
+    if (!device) throw new DeviceError('code', 'Cet aidant n’a pas de carte associée.');
+    if (device.confirmed) throw new DeviceError('code', 'Cette carte est déjà validée.');
+    const check = await verifyOnDevice(trx, device, code);
+    if (!check.ok) throw new DeviceError('code', 'Ce code ne correspond pas à la carte. Attendez le code suivant et réessayez.');
+    const card = await trx('totp_cards').where({ id: device.card_id }).first('serial_number');
+    await trx('totp_devices').where({ id: device.id, confirmed: false }).update({ confirmed: true });
     await journaliser(trx, { action: 'card_validation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, sn=${card.serial_number}` });
   });
 }

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
 import { journaliser } from '../../db/queries/journal.ts';
-import { arreterVeilleInactivite, demarrerVeilleInactivite } from '../processes/inactivite.ts';
+import { arreterVeilleInactivite, redemarrerVeilleInactivite } from '../processes/inactivite.ts';
 import { logger } from '../logger.ts';
 import type { Actor } from './devices.ts';
 
@@ -16,7 +16,13 @@ export async function desactiverAidant(db: Db, temporal: () => Promise<Client>, 
     return n > 0;
   });
   // The watch would also notice on its own when it wakes; ending it now keeps the Temporal UI truthful.
-  if (changed) await arreterVeilleInactivite(await temporal(), aidantId).catch((err) => log.warn({ err, aidantId }, 'veille non arrêtée'));
+  if (changed) {
+    try {
+      await arreterVeilleInactivite(await temporal(), aidantId);
+    } catch (err) {
+      log.warn({ err, aidantId }, 'veille non arrêtée : elle s’arrêtera seule en trouvant le compte désactivé');
+    }
+  }
   return changed;
 }
 
@@ -27,6 +33,13 @@ export async function reactiverAidant(db: Db, temporal: () => Promise<Client>, a
     if (n) await journaliser(trx, { action: 'aidant_reactivation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}` });
     return n > 0;
   });
-  if (changed) await demarrerVeilleInactivite(await temporal(), aidantId);
+  if (changed) {
+    try {
+      await redemarrerVeilleInactivite(await temporal(), aidantId);
+    } catch (err) {
+      // The account is active; the worker's reconciliation at its next start gives it a watch.
+      log.error({ err, aidantId }, 'veille non démarrée après réactivation');
+    }
+  }
   return changed;
 }

@@ -5,8 +5,8 @@ import { Aidant } from '../../db/models/index.ts';
 import { HttpError } from '../auth/session.ts';
 
 export async function aidantInScope(db: Db, structureIds: number[], aidantId: unknown): Promise<{ aidant: Aidant; structureId: number }> {
+  if (typeof aidantId !== 'string' || !/^[1-9][0-9]{0,8}$/.test(aidantId)) throw new HttpError(404, 'aidant introuvable');
   const id = Number(aidantId);
-  if (!Number.isInteger(id) || id <= 0) throw new HttpError(404, 'aidant introuvable');
   const row = await db('aidant_structures').where({ aidant_id: id }).whereIn('structure_id', structureIds).orderBy('structure_id').first('structure_id');
   const aidant = row ? await Aidant.query(db).findById(id) : undefined;
   if (!row || !aidant || aidant.is_staff) throw new HttpError(404, 'aidant introuvable');

@@ -13,6 +13,8 @@ export const DUREE_SESSION_MS = 24 * 60 * 60 * 1000;
 export const DELAI_REAUTHENTIFICATION_MS = 15 * 60 * 1000;
 export const DUREE_PREMIERE_CONNEXION_MS = 30 * 60 * 1000;
 export const ESSAIS_CODE_SMS = 5;
+/** A new first-connection SMS is sent at most once a minute per account. */
+export const DELAI_ENTRE_ENVOIS_MS = 60 * 1000;
 
 /** Free attempts before delays start; then the delay doubles at each failure, up to one hour. */
 export const ESSAIS_LIBRES = 5;

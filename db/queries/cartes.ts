@@ -41,11 +41,10 @@ export async function importerCartes(db: Db, staffId: number, csv: string): Prom
     if (!SERIE.test(numero)) { refuse('numéro de série invalide'); continue; }
     if (!GRAINE.test(seed) || seed.length % 2 !== 0) { refuse('graine invalide (hexadécimal attendu, 32 à 128 caractères)'); continue; }
     const result = await db.transaction(async (trx) => {
+      // Insert-or-nothing first, so two imports of the same new card at once cannot collide.
+      const added = await trx('totp_cards').insert({ serial_number: numero, seed }).onConflict('serial_number').ignore().returning('id');
+      if (added.length) return 'ajoutée' as const;
       const existing = await trx('totp_cards').where({ serial_number: numero }).forUpdate().first();
-      if (!existing) {
-        await trx('totp_cards').insert({ serial_number: numero, seed });
-        return 'ajoutée' as const;
-      }
       if (existing.seed === seed) return 'inchangée' as const;
       // The seed of a card in use cannot change under its aidant's feet.
       if (await trx('totp_devices').where({ card_id: existing.id }).first('id')) return 'en service' as const;

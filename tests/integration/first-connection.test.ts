@@ -121,12 +121,43 @@ describe('first connection of a référent', () => {
     for (let i = 0; i < 4; i++) expect((await client.postForm(path, { code: '999999' }, csrf)).status).toBe(401);
     expect((await client.postForm(path, { code: '999999' }, csrf)).status).toBe(410);
     expect((await client.get(path)).status).toBe(410);
-    // A new request works, and once expired it is refused too.
+    // A second request within a minute sends nothing more; a minute later it does, and once expired the
+    // new link is refused too.
     await t.db('rate_limits').delete();
+    const smsBefore = sms.fake.messages().length;
+    await ask(client, 'lou.marchand@ccas.fr', '0612121212');
+    expect(sms.fake.messages().length).toBe(smsBefore);
+    await t.db('premieres_connexions').update({ created_at: new Date(Date.now() - 61_000) });
     await ask(client, 'lou.marchand@ccas.fr', '0612121212');
     const second = await mail.catcher.waitFor((m) => m.to.includes('lou.marchand@ccas.fr') && m.id !== email.id);
     await t.db('premieres_connexions').whereNull('used_at').update({ expires_at: new Date(Date.now() - 1000) });
     expect((await client.get(new URL(second.text.match(/https?:\/\/\S+\/premiere-connexion\/lien\/\S+/)![0]).pathname)).status).toBe(410);
+  });
+
+  test('parallel guesses of the SMS code get 5 tries in all', async () => {
+    await createAccount(t.db, { email: 'pierre.paralle@ccas.fr', structureId, referent: true, phone: '+33613131313', withDevice: false });
+    const client = new HttpClient(app.url);
+    await ask(client, 'pierre.paralle@ccas.fr', '0613131313');
+    const email = await mail.catcher.waitFor((m) => m.to.includes('pierre.paralle@ccas.fr'));
+    const path = new URL(email.text.match(/https?:\/\/\S+\/premiere-connexion\/lien\/\S+/)![0]).pathname;
+    const csrf = csrfFrom(await (await client.get(path)).text());
+    const statuses = await Promise.all(Array.from({ length: 12 }, (_, i) => client.postForm(path, { code: String(100000 + i) }, csrf).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(4);
+    expect(statuses.filter((s) => s === 410).length).toBeGreaterThanOrEqual(8);
+    expect((await t.db('premieres_connexions').whereNull('used_at').orderBy('id', 'desc').first()).attempts).toBe(5);
+  });
+
+  test('the app set-up tunnel is only open right after a first connection', async () => {
+    const { aidant, totpSecret } = await createAccount(t.db, { email: 'sans.tunnel@ccas.fr', structureId });
+    const { loginHttp } = await import('../helpers/auth.ts');
+    const client = new HttpClient(app.url);
+    await loginHttp(client, mail.catcher, 'sans.tunnel@ccas.fr', totpSecret);
+    // Even without any device left (a card lost, say), an ordinary session cannot enrol its own app.
+    await t.db('totp_devices').where({ aidant_id: aidant.id }).delete();
+    expect((await client.get('/premiere-connexion/application')).headers.get('location')).toBe('/espace');
+    const res = await client.postForm('/premiere-connexion/application', { code: '123456' }, csrfFrom(await (await client.get('/')).text()));
+    expect(res.headers.get('location')).toBe('/espace');
+    expect(await t.db('totp_devices').where({ aidant_id: aidant.id })).toHaveLength(0);
   });
 
   test('SMS go through the outbox, once per request', async () => {

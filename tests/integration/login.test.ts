@@ -123,6 +123,38 @@ describe('login', () => {
     expect(loginEmails('fabien.girard@mairie.fr')).toHaveLength(0);
   });
 
+  test('parallel guesses cannot get past the limit together', async () => {
+    await createAccount(t.db, { email: 'parallele@mairie.fr', structureId });
+    const client = new HttpClient(app.url);
+    const csrf = await loginForm(client);
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => client.postForm('/connexion', { email: 'parallele@mairie.fr', code: '000000' }, csrf).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+  });
+
+  test('a session lasts 24 hours from the login, however active', async () => {
+    const { aidant, totpSecret } = await createAccount(t.db, { email: 'vingt.quatre@mairie.fr', structureId });
+    const client = new HttpClient(app.url);
+    await loginHttp(client, mail.catcher, 'vingt.quatre@mairie.fr', totpSecret);
+    expect((await client.get('/espace-aidant')).status).toBe(200);
+    await t.db('sessions')
+      .whereRaw("(sess->>'aidantId')::int = ?", [aidant.id])
+      .update({ sess: t.db.raw("jsonb_set(sess, '{loginAt}', to_jsonb(?::bigint))", [Date.now() - 24 * 3600_000 - 1000]) });
+    expect((await client.get('/espace-aidant')).headers.get('location')).toBe('/connexion?suivant=%2Fespace-aidant');
+  });
+
+  test('a code from the app does not count as a failure of the card', async () => {
+    const { aidant, totpSecret } = await createAccount(t.db, { email: 'deux.moyens@mairie.fr', structureId });
+    const [card] = await t.db('totp_cards').insert({ serial_number: 'GADT0000777', seed: 'cd'.repeat(20) }).returning('id');
+    await t.db('totp_devices').insert({ aidant_id: aidant.id, kind: 'card', card_id: card.id, secret: generateSecret(), period: 60, confirmed: true });
+    const client = new HttpClient(app.url);
+    for (let i = 0; i < 3; i++) {
+      await loginHttp(client, mail.catcher, 'deux.moyens@mairie.fr', totpSecret);
+      await client.postForm('/deconnexion', {}, csrfFrom(await (await client.get('/')).text()));
+    }
+    expect(await t.db('totp_devices').where({ aidant_id: aidant.id, kind: 'card' }).first('failures', 'tolerance')).toEqual({ failures: 0, tolerance: 1 });
+  });
+
   test('format errors are explained field by field', async () => {
     const client = new HttpClient(app.url);
     const res = await client.postForm('/connexion', { email: 'pas-un-email', code: '12' }, await loginForm(client));

@@ -10,6 +10,7 @@ import { clearPendingSecret, pendingSecret, qrCodeDataUrl } from './enrolment.ts
 import { enrolmentPage } from '../espace-referent/pages.ts';
 import { firstConnectionCodePage, firstConnectionExpiredPage, firstConnectionPage, firstConnectionSentPage } from './first-connection-pages.ts';
 import { html } from '../html.ts';
+import { DUREE_PREMIERE_CONNEXION_MS } from '../../db/domain/authentification.ts';
 
 export function firstConnectionRouter(deps: WebDeps): Router {
   const router = Router();
@@ -20,7 +21,8 @@ export function firstConnectionRouter(deps: WebDeps): Router {
   });
 
   router.post('/premiere-connexion', async (req, res) => {
-    const values = { email: String(req.body?.email ?? ''), phone: String(req.body?.phone ?? '') };
+    const text = (v: unknown) => (typeof v === 'string' ? v : '');
+    const values = { email: text(req.body?.email), phone: text(req.body?.phone) };
     const result = await requestFirstConnection(deps, { email: req.body?.email, phone: req.body?.phone, ip: req.ip ?? 'inconnue' });
     if (result.kind === 'format') return res.status(400).send(render(req, { title, content: firstConnectionPage({ csrf: csrfToken(req), values, errors: result.errors }) }));
     if (result.kind === 'limited') {
@@ -46,27 +48,30 @@ export function firstConnectionRouter(deps: WebDeps): Router {
     req.session.regenerate((err) => {
       if (err) return next(err);
       req.session.aidantId = result.aidant.id;
+      req.session.loginAt = Date.now();
       req.session.lastActivityCheckAt = Date.now();
+      req.session.firstConnectionAt = Date.now();
       res.redirect(303, '/premiere-connexion/application');
     });
   });
 
   const intro = html`<div class="fr-alert fr-alert--info fr-mb-3w"><p>Dernière étape : configurez l’application qui vous donnera un code à chaque connexion.</p></div>`;
 
-  // Only for an account without any device: replacing an existing app goes through the espace référent,
-  // behind a fresh code.
+  // Only right after a first connection (SMS code + link) and for an account without any device: replacing
+  // an app, or setting one up for an aidant, goes through the espace référent behind a fresh code.
   const hasDevice = async (aidantId: number) => Boolean(await deps.db('totp_devices').where({ aidant_id: aidantId, confirmed: true }).first('id'));
+  const inTunnel = (at: number | undefined) => typeof at === 'number' && Date.now() - at < DUREE_PREMIERE_CONNEXION_MS;
 
   router.get('/premiere-connexion/application', async (req, res) => {
     if (!req.aidant) return res.redirect(303, '/connexion');
-    if (await hasDevice(req.aidant.id)) return res.redirect(303, '/espace');
+    if (!inTunnel(req.session.firstConnectionAt) || (await hasDevice(req.aidant.id))) return res.redirect(303, '/espace');
     const secret = pendingSecret(req, req.aidant.id);
     res.send(render(req, { title, content: enrolmentPage({ csrf: csrfToken(req), action: req.originalUrl, who: '', qrSvgDataUrl: await qrCodeDataUrl(req.aidant.email, secret), secret, intro }) }));
   });
 
   router.post('/premiere-connexion/application', async (req, res) => {
     if (!req.aidant) return res.redirect(303, '/connexion');
-    if (await hasDevice(req.aidant.id)) return res.redirect(303, '/espace');
+    if (!inTunnel(req.session.firstConnectionAt) || (await hasDevice(req.aidant.id))) return res.redirect(303, '/espace');
     const secret = pendingSecret(req, req.aidant.id);
     try {
       await enregistrerApplication(deps.db, { referentId: req.aidant.id, structureId: req.aidant.current_structure_id }, req.aidant.id, secret, req.body?.code);
@@ -75,6 +80,7 @@ export function firstConnectionRouter(deps: WebDeps): Router {
       return res.status(400).send(render(req, { title, content: enrolmentPage({ csrf: csrfToken(req), action: req.originalUrl, who: '', qrSvgDataUrl: await qrCodeDataUrl(req.aidant.email, secret), secret, error: err.message, intro }) }));
     }
     clearPendingSecret(req);
+    delete req.session.firstConnectionAt;
     flash(req, 'success', 'Votre application est configurée. Utilisez-la à chaque connexion.');
     res.redirect(303, '/espace');
   });

@@ -4,7 +4,7 @@ import { csrfToken } from '../../api/csrf.ts';
 import { completeLogin, rateKeys, requestLogin } from '../../api/auth/login.ts';
 import { magicLinkUsable } from '../../api/auth/magic-link.ts';
 import { verifyAccountCode } from '../../api/auth/totp.ts';
-import { clearFailures, minutesLabel, recordFailure, waitRemaining } from '../../api/auth/rate-limit.ts';
+import { minutesLabel, refundAttempt, reserveAttempt } from '../../api/auth/rate-limit.ts';
 import { flash, referentStructureIds, safeNext } from '../../api/auth/session.ts';
 import { estCodeTotp } from '../../db/domain/authentification.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
@@ -59,6 +59,7 @@ export function loginRouter(deps: WebDeps): Router {
     req.session.regenerate((err) => {
       if (err) return next(err);
       req.session.aidantId = done.aidant.id;
+      req.session.loginAt = Date.now();
       req.session.lastActivityCheckAt = Date.now();
       res.redirect(303, safeNext(done.nextPath, '/espace'));
     });
@@ -77,14 +78,13 @@ export function loginRouter(deps: WebDeps): Router {
     const again = (status: number, error: string) =>
       res.status(status).send(render(req, { title: 'Confirmez votre identité', content: freshCodePage({ csrf: csrfToken(req), next, error }) }));
     if (!estCodeTotp(code)) return again(400, 'Saisissez les 6 chiffres du code affiché sur votre carte ou votre application.');
-    const waitMs = await waitRemaining(deps.db, keys);
+    const waitMs = await reserveAttempt(deps.db, keys);
     if (waitMs > 0) return again(429, `Trop de tentatives. Réessayez dans ${minutesLabel(waitMs)}.`);
     const check = await verifyAccountCode(deps.db, req.aidant.id, code);
     if (!check.ok) {
-      await recordFailure(deps.db, keys);
       return again(401, 'Ce code est incorrect ou a déjà été utilisé. Attendez le code suivant.');
     }
-    await clearFailures(deps.db, [keys[0]]);
+    await refundAttempt(deps.db, keys);
     req.session.lastActivityCheckAt = Date.now();
     await journaliser(deps.db, { action: 'activity_check_aidant', aidant_id: req.aidant.id, structure_id: req.aidant.current_structure_id });
     res.redirect(303, next);

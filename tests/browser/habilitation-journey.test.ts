@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Page } from 'playwright-core';
-import { temporal } from '@temporalio/proto';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { startTestMail } from '../helpers/mail.ts';
 import { startApp, type RunningApp } from '../helpers/web.ts';
@@ -14,7 +13,6 @@ import { timeSkippingEnv, testWorker } from '../helpers/temporal.ts';
 import { launchBrowser, axeViolations, type TestBrowser } from '../helpers/browser.ts';
 import { siretAleatoire } from '../helpers/habilitation.ts';
 import { ajouterApplicationSiAbsente } from '../../db/queries/comptes.ts';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { TASK_QUEUE } from '../../workflows/task-queue.ts';
 
 let env: TestWorkflowEnvironment;
@@ -27,10 +25,6 @@ let browser: TestBrowser;
 
 beforeAll(async () => {
   env = await timeSkippingEnv();
-  for (const key of ALL_SEARCH_ATTRIBUTES) {
-    const type = key.type === 'INT' ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
-    await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: { [key.name]: type } }).catch(() => undefined);
-  }
   t = await createTestDb();
   mail = await startTestMail();
   app = await startApp({ db: t.db, temporal: async () => env.client, mailer: mail.mailer, publicUrl: 'http://app.test' });

@@ -5,14 +5,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
 import { timeSkippingEnv, testWorker } from '../helpers/temporal.ts';
 import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
 import { startTestMail } from '../helpers/mail.ts';
 import { startApp, HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
 import { createAccount, createStructure, loginHttp } from '../helpers/auth.ts';
 import { creerDemandeComplete, siretAleatoire } from '../helpers/habilitation.ts';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { TASK_QUEUE } from '../../workflows/task-queue.ts';
 
 let env: TestWorkflowEnvironment;
@@ -24,10 +22,6 @@ let running: Promise<void>;
 
 beforeAll(async () => {
   env = await timeSkippingEnv();
-  for (const key of ALL_SEARCH_ATTRIBUTES) {
-    const type = key.type === 'INT' ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
-    await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: { [key.name]: type } }).catch(() => undefined);
-  }
   t = await createTestDb();
   mail = await startTestMail();
   app = await startApp({ db: t.db, temporal: async () => env.client, mailer: mail.mailer, publicUrl: 'http://app.test' });

@@ -4,8 +4,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { timeSkippingEnv, testWorker, uniqueTaskQueue } from '../helpers/temporal.ts';
 import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
 import { startTestMail } from '../helpers/mail.ts';
@@ -27,11 +25,6 @@ let t: TestDb;
 let mail: Awaited<ReturnType<typeof startTestMail>>;
 beforeAll(async () => {
   env = await timeSkippingEnv();
-  // The time-skipping server refuses unknown search attributes at start: register ours.
-  for (const key of ALL_SEARCH_ATTRIBUTES) {
-    const type = key.type === 'INT' ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
-    await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: { [key.name]: type } }).catch(() => undefined);
-  }
   t = await createTestDb();
   mail = await startTestMail();
   await creerMembreEquipe(t.db);

@@ -1,6 +1,7 @@
 // DSFR form pieces of the habilitation pages: every error sits next to its field (aria-describedby) and
 // is repeated in a summary at the top of the form, each entry linking to its field.
 import { html, type SafeHtml } from '../html.ts';
+import { csrfField, errorSummary, inputGroup, selectGroup } from '../forms.ts';
 
 export type Erreurs = Record<string, string>;
 
@@ -10,18 +11,11 @@ function decrit(id: string, aide?: string, erreur?: string): string {
   return [aide ? `${id}-aide` : null, erreur ? `${id}-erreur` : null].filter(Boolean).join(' ');
 }
 
-export function jetonCsrf(token: string): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${token}">`;
-}
+// The shared DSFR fields (web/forms.ts) under the French names these pages use.
+export const jetonCsrf = csrfField;
 
 export function champTexte(o: { name: string; label: string; value?: string | null; erreur?: string; aide?: string; type?: string; autocomplete?: string; requis?: boolean }): SafeHtml {
-  const id = idChamp(o.name);
-  const d = decrit(id, o.aide, o.erreur);
-  return html`<div class="fr-input-group${o.erreur ? ' fr-input-group--error' : ''}">
-  <label class="fr-label" for="${id}">${o.label}${o.aide ? html`<span class="fr-hint-text" id="${id}-aide">${o.aide}</span>` : ''}</label>
-  <input class="fr-input${o.erreur ? ' fr-input--error' : ''}" id="${id}" name="${o.name}" type="${o.type ?? 'text'}" value="${o.value ?? ''}"${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.requis ? html` required` : ''}${d ? html` aria-describedby="${d}"` : ''}${o.erreur ? html` aria-invalid="true"` : ''}>
-  ${o.erreur ? html`<p class="fr-error-text" id="${id}-erreur">${o.erreur}</p>` : ''}
-</div>`;
+  return inputGroup({ name: o.name, label: o.label, value: o.value, error: o.erreur, hint: o.aide, type: o.type, autocomplete: o.autocomplete, required: o.requis });
 }
 
 export function zoneTexte(o: { name: string; label: string; value?: string | null; erreur?: string; aide?: string }): SafeHtml {
@@ -35,15 +29,7 @@ export function zoneTexte(o: { name: string; label: string; value?: string | nul
 }
 
 export function liste(o: { name: string; label: string; options: [string, string][]; value?: string | null; erreur?: string }): SafeHtml {
-  const id = idChamp(o.name);
-  return html`<div class="fr-select-group${o.erreur ? ' fr-select-group--error' : ''}">
-  <label class="fr-label" for="${id}">${o.label}</label>
-  <select class="fr-select${o.erreur ? ' fr-select--error' : ''}" id="${id}" name="${o.name}"${o.erreur ? html` aria-describedby="${id}-erreur" aria-invalid="true"` : ''}>
-    <option value=""${o.value ? '' : html` selected`}>Sélectionnez une option</option>
-    ${o.options.map(([v, l]) => html`<option value="${v}"${v === o.value ? html` selected` : ''}>${l}</option>`)}
-  </select>
-  ${o.erreur ? html`<p class="fr-error-text" id="${id}-erreur">${o.erreur}</p>` : ''}
-</div>`;
+  return selectGroup({ name: o.name, label: o.label, options: o.options, value: o.value ?? undefined, error: o.erreur });
 }
 
 /** A single checkbox (certifications); the id is the one the summary links to. */
@@ -69,14 +55,7 @@ export function boutonsRadio(o: { name: string; legende: string; options: [strin
 </fieldset>`;
 }
 
-export function resumeErreurs(erreurs: Erreurs): SafeHtml {
-  const e = Object.entries(erreurs);
-  if (!e.length) return html``;
-  return html`<div class="fr-alert fr-alert--error fr-mb-3w" role="alert">
-  <h2 class="fr-alert__title">${e.length === 1 ? 'Le formulaire contient une erreur' : `Le formulaire contient ${e.length} erreurs`}</h2>
-  <ul>${e.map(([name, message]) => html`<li><a href="#${idChamp(name)}">${message}</a></li>`)}</ul>
-</div>`;
-}
+export const resumeErreurs: (erreurs: Erreurs) => SafeHtml = errorSummary;
 
 export function alerte(type: 'success' | 'error' | 'info' | 'warning', texte: string | SafeHtml, titre?: string): SafeHtml {
   return html`<div class="fr-alert fr-alert--${type} fr-mb-3w"${type === 'error' ? html` role="alert"` : ''}>${titre ? html`<h2 class="fr-alert__title">${titre}</h2>` : ''}<p>${texte}</p></div>`;

@@ -15,6 +15,7 @@ import { logger as baseLogger, type Logger } from './logger.ts';
 import { webRouter, renderPage } from '../web/routes.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
 import type { SmsSender } from '../activities/ports/sms.ts';
+import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 
 export interface AppDeps {
   db: Db;
@@ -77,7 +78,7 @@ export function createApp(deps: AppDeps): express.Express {
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies ?? false, maxAge: 24 * 60 * 60 * 1000 },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies ?? false, maxAge: DUREE_SESSION_MS },
     }),
   );
   // express-session sends the headers before its save completes, so a client following a redirect at once

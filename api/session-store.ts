@@ -2,8 +2,8 @@
 // web instance behind a load balancer.
 import session from 'express-session';
 import type { Db } from '../db/connection.ts';
+import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class PgSessionStore extends session.Store {
   private readonly db: Db;
@@ -15,7 +15,7 @@ export class PgSessionStore extends session.Store {
 
   private expiry(sess: session.SessionData): Date {
     const expires = sess.cookie?.expires;
-    return expires ? new Date(expires) : new Date(Date.now() + DAY_MS);
+    return expires ? new Date(expires) : new Date(Date.now() + DUREE_SESSION_MS);
   }
 
   get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {

@@ -7,7 +7,8 @@ import type { Mailer } from '../../activities/ports/mailer.ts';
 import type { SmsSender } from '../../activities/ports/sms.ts';
 import { sendEmailOnce, sendSmsOnce } from '../../activities/outbox.ts';
 import { Aidant } from '../../db/models/index.ts';
-import { DELAI_ENTRE_ENVOIS_MS, DUREE_PREMIERE_CONNEXION_MS, ESSAIS_CODE_SMS, mobileE164, normaliserEmail } from '../../db/domain/authentification.ts';
+import { DELAI_ENTRE_ENVOIS_MS, DUREE_PREMIERE_CONNEXION_MS, ESSAIS_CODE_SMS } from '../../db/domain/authentification.ts';
+import { emailValide, mobileE164, normaliserEmail } from '../../db/domain/contact.ts';
 import { enregistrerConnexion } from '../../db/queries/connexion.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import { hashToken } from './magic-link.ts';
@@ -32,7 +33,7 @@ export async function requestFirstConnection(deps: FirstConnectionDeps, input: {
   const email = normaliserEmail(input.email);
   const phone = mobileE164(input.phone);
   const errors: Record<string, string> = {};
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.email = 'Saisissez une adresse e-mail valide, par exemple prenom.nom@structure.fr.';
+  if (!emailValide(email)) errors.email = 'Saisissez une adresse e-mail valide, par exemple prenom.nom@structure.fr.';
   if (!phone) errors.phone = 'Saisissez un numéro de téléphone mobile, par exemple 06 12 34 56 78.';
   if (!phone || Object.keys(errors).length) return { kind: 'format', errors };
 

@@ -4,7 +4,8 @@ import type { Db } from '../../db/connection.ts';
 import type { Mailer } from '../../activities/ports/mailer.ts';
 import { Aidant } from '../../db/models/index.ts';
 import { sendEmailOnce } from '../../activities/outbox.ts';
-import { estCodeTotp, normaliserEmail } from '../../db/domain/authentification.ts';
+import { estCodeTotp } from '../../db/domain/authentification.ts';
+import { emailValide, normaliserEmail } from '../../db/domain/contact.ts';
 import { enregistrerConnexion } from '../../db/queries/connexion.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import { verifyAccountCode } from './totp.ts';
@@ -31,7 +32,7 @@ export async function requestLogin(deps: LoginDeps, input: { email: unknown; cod
   const email = normaliserEmail(input.email);
   const code = typeof input.code === 'string' ? input.code.replace(/\s/g, '') : '';
   const errors: Record<string, string> = {};
-  if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) errors.email = 'Saisissez une adresse e-mail valide, par exemple prenom.nom@structure.fr.';
+  if (!emailValide(email)) errors.email = 'Saisissez une adresse e-mail valide, par exemple prenom.nom@structure.fr.';
   if (!estCodeTotp(code)) errors.code = 'Saisissez les 6 chiffres du code affiché sur votre carte ou votre application.';
   if (Object.keys(errors).length) return { kind: 'format', errors };
 

@@ -3,7 +3,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Aidant } from '../../db/models/index.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
-import { DUREE_SESSION_MS } from '../../db/domain/authentification.ts';
+import { DELAI_REAUTHENTIFICATION_MS, DUREE_SESSION_MS } from '../../db/domain/authentification.ts';
 import type { Db } from '../../db/connection.ts';
 
 declare module 'express-session' {
@@ -28,7 +28,6 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export const REAUTH_WINDOW_MS = 15 * 60 * 1000;
 
 export class HttpError extends Error {
   status: number;
@@ -105,7 +104,7 @@ export const requireReferent = (db: Db) => (req: Request, res: Response, next: N
 /** Sensitive pages: a TOTP within the last 15 minutes of activity, else ask for a fresh one and come back. */
 export function requireRecentTotp(req: Request, res: Response, next: NextFunction): void {
   const last = req.session.lastActivityCheckAt ?? 0;
-  if (Date.now() - last > REAUTH_WINDOW_MS) {
+  if (Date.now() - last > DELAI_REAUTHENTIFICATION_MS) {
     res.redirect(303, `/verification?suivant=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : sameSitePath(req))}`);
     return;
   }

@@ -1,5 +1,7 @@
 // Authentication rules (domain.md §8): TOTP periods and tolerances, card drift, link and code lifetimes,
 // re-authentication window, and the growing delays of the rate limit.
+import { JOUR_MS, MINUTE_MS } from './durees.ts';
+
 export const PERIODE_TOTP_CARTE_S = 60;
 export const PERIODE_TOTP_APPLICATION_S = 30;
 /** Accepted steps either side of now, normally. */
@@ -8,13 +10,13 @@ export const TOLERANCE_NORMALE = 1;
 export const ECHECS_AVANT_ELARGISSEMENT = 3;
 export const TOLERANCE_ELARGIE = 30;
 
-export const DUREE_LIEN_CONNEXION_MS = 5 * 60 * 1000;
-export const DUREE_SESSION_MS = 24 * 60 * 60 * 1000;
-export const DELAI_REAUTHENTIFICATION_MS = 15 * 60 * 1000;
-export const DUREE_PREMIERE_CONNEXION_MS = 30 * 60 * 1000;
+export const DUREE_LIEN_CONNEXION_MS = 5 * MINUTE_MS;
+export const DUREE_SESSION_MS = JOUR_MS;
+export const DELAI_REAUTHENTIFICATION_MS = 15 * MINUTE_MS;
+export const DUREE_PREMIERE_CONNEXION_MS = 30 * MINUTE_MS;
 export const ESSAIS_CODE_SMS = 5;
 /** A new first-connection SMS is sent at most once a minute per account. */
-export const DELAI_ENTRE_ENVOIS_MS = 60 * 1000;
+export const DELAI_ENTRE_ENVOIS_MS = MINUTE_MS;
 
 /** Free attempts before delays start; then the delay doubles at each failure, up to one hour. */
 export const ESSAIS_LIBRES = 5;
@@ -35,20 +37,6 @@ export const RAISONS_DISSOCIATION_CARTE = {
 } as const;
 export type RaisonDissociation = keyof typeof RAISONS_DISSOCIATION_CARTE;
 
-/** Normalises an email typed by a person: trims spaces; case is ignored by the database (citext). */
-export function normaliserEmail(value: unknown): string {
-  return typeof value === 'string' ? value.trim().replace(/\s+/g, '') : '';
-}
-
 export function estCodeTotp(value: unknown): value is string {
   return typeof value === 'string' && /^[0-9]{6}$/.test(value);
-}
-
-/** French mobile numbers typed by people (06…, +33 6…) to E.164; null when not a mobile number. */
-export function mobileE164(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const digits = value.replace(/[\s.\-()]/g, '');
-  const m = digits.match(/^(?:\+33|0033|0)([67][0-9]{8})$/);
-  if (m) return `+33${m[1]}`;
-  return /^\+[1-9][0-9]{7,14}$/.test(digits) ? digits : null;
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { erreurSiret, normaliserSiret } from './siret.ts';
 import { emailValide, erreurEmailProfessionnel, normaliserEmail } from './habilitation.ts';
 import { TYPES_STRUCTURE, type TypeStructure } from './statuts.ts';
+import { mobileE164 } from './contact.ts';
 
 export type Erreurs = Record<string, string>;
 export type Champs = Record<string, unknown>;
@@ -21,12 +22,6 @@ export const ETAPES_DEMANDE = [
 ] as const;
 export type EtapeDemande = (typeof ETAPES_DEMANDE)[number]['cle'];
 
-/** French mobile numbers (06, 07, +33 6, +33 7) in E.164, or null. */
-export function normaliserMobile(valeur: string): string | null {
-  const v = valeur.replace(/[\s.\-()]/g, '');
-  const m = v.match(/^(?:\+33|0033|0)([67]\d{8})$/);
-  return m ? `+33${m[1]}` : null;
-}
 
 function requis(erreurs: Erreurs, champ: string, valeur: string, message: string, max = 200): void {
   if (!valeur) erreurs[champ] = message;
@@ -103,7 +98,7 @@ export interface ReferentDemande {
 }
 
 export function validerReferent(c: Champs): { valeurs: ReferentDemande; erreurs: Erreurs } {
-  const mobile = normaliserMobile(texte(c.referent_phone));
+  const mobile = mobileE164(texte(c.referent_phone));
   const valeurs: ReferentDemande = {
     referent_first_name: texte(c.referent_first_name),
     referent_last_name: texte(c.referent_last_name),

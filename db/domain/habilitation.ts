@@ -2,8 +2,11 @@
 // per-aidant training path (training + Pix test → activation), the peer-trainer rule and default delays.
 // Used by the pages, the activities and the workflows' inputs (workflows receive these rules as inputs).
 import type { StatutDemandeAidant, StatutDemandeStructure, TypeStructure } from './statuts.ts';
+import { emailValide, normaliserEmail } from './contact.ts';
+import { JOUR_MS } from './durees.ts';
 
-const JOUR_MS = 24 * 60 * 60 * 1000;
+export { emailValide, normaliserEmail };
+
 
 /** The email confirmation link of a demandeur is valid 3 days. */
 export const VALIDITE_LIEN_DEMANDEUR_MS = 3 * JOUR_MS;
@@ -18,7 +21,6 @@ export const MANDATS_MINIMUM_FORMATEUR_PAIR = 5;
 
 // ---- Emails -------------------------------------------------------------------------------------------
 
-const FORMAT_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
 /** Mailbox names that designate a service rather than a person (connection traces must name a person). */
 const BOITES_GENERIQUES = new Set([
@@ -33,20 +35,12 @@ function sansAccents(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 }
 
-export function normaliserEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
 /** contact@, accueil.mairie@, france-services93@… : the first word of the mailbox names a service. */
 export function emailGenerique(email: string): boolean {
   const local = sansAccents(normaliserEmail(email).split('@')[0] ?? '');
   if (BOITES_GENERIQUES.has(local.replace(/[^a-z]/g, ''))) return true;
   const premierMot = local.split(/[._+\-0-9]/).find((m) => m.length > 0) ?? '';
   return BOITES_GENERIQUES.has(premierMot);
-}
-
-export function emailValide(email: string): boolean {
-  return FORMAT_EMAIL.test(normaliserEmail(email));
 }
 
 export function emailProfessionnelValide(email: string): boolean {

@@ -7,8 +7,9 @@
 // Reference point of a cycle: the newest of the last login and the moment the watch started. An aidant who
 // never logged in is thus counted from the start of the watch (their activation, since the watch starts
 // then), and a reactivated aidant gets a full 5 months instead of being warned at once for an old login.
+import { JOUR_MS } from './durees.ts';
 
-export const JOUR_MS = 24 * 60 * 60 * 1000;
+export { JOUR_MS };
 export const MOIS_INACTIVITE_MS = 30 * JOUR_MS;
 
 /** Without login for this long after the reference point, the aidant is warned. */

@@ -1,4 +1,6 @@
 // Mandat durations and retention (domain.md §4): expiry is the creation time plus a fixed number of days.
+import { JOUR_MS } from './durees.ts';
+
 export const DUREES_MANDAT = {
   SHORT: { jours: 1, libelle: "Mandat court (expire demain)" },
   MONTH: { jours: 31, libelle: 'Un mois (31 jours)' },
@@ -7,8 +9,6 @@ export const DUREES_MANDAT = {
 } as const;
 
 export type DureeMandat = keyof typeof DUREES_MANDAT;
-
-const JOUR_MS = 24 * 60 * 60 * 1000;
 
 export function estDureeMandat(value: unknown): value is DureeMandat {
   return typeof value === 'string' && Object.hasOwn(DUREES_MANDAT, value);

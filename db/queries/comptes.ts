@@ -2,7 +2,8 @@
 // returned once, to be shown once; it is never printed again.
 import { generateSecret, generateURI } from 'otplib';
 import type { Db } from '../connection.ts';
-import { PERIODE_TOTP_APPLICATION_S, normaliserEmail } from '../domain/authentification.ts';
+import { PERIODE_TOTP_APPLICATION_S } from '../domain/authentification.ts';
+import { emailValide, normaliserEmail } from '../domain/contact.ts';
 
 export interface SecretApplication {
   secret: string;
@@ -26,7 +27,7 @@ export class CompteExistant extends Error {}
 
 export async function creerCompteStaff(db: Db, input: { email: string; first_name: string; last_name: string }): Promise<{ id: number } & SecretApplication> {
   const email = normaliserEmail(input.email);
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new Error(`adresse e-mail invalide : ${input.email}`);
+  if (!emailValide(email)) throw new Error(`adresse e-mail invalide : ${input.email}`);
   if (!input.first_name.trim() || !input.last_name.trim()) throw new Error('le prénom et le nom sont obligatoires');
   return db.transaction(async (trx) => {
     if (await trx('aidants').where({ email }).first('id')) throw new CompteExistant(`un compte existe déjà pour ${email}`);

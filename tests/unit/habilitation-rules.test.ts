@@ -3,7 +3,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { siretValide, erreurSiret } from '../../db/domain/siret.ts';
 import { actionPossible, decisionsPossibles, emailGenerique, emailProfessionnelValide, erreurScorePix, formateurPairEligible, SEUIL_SCORE_PIX } from '../../db/domain/habilitation.ts';
-import { empreinteDemande, normaliserMobile, validerStructure } from '../../db/domain/demande-habilitation.ts';
+import { empreinteDemande, validerStructure } from '../../db/domain/demande-habilitation.ts';
+import { mobileE164 } from '../../db/domain/contact.ts';
 
 describe('habilitation rules', () => {
   test('SIRET: Luhn key, La Poste exception, French messages', () => {
@@ -38,8 +39,8 @@ describe('habilitation rules', () => {
   test('structure step, mobile numbers and fingerprint', () => {
     expect(validerStructure({ siret: '73282932000074', structure_name: 'X', structure_type: 'association', address: 'a', postal_code: '75001', city: 'Paris', is_public: 'non' }).erreurs)
       .toEqual({ partner_administration: expect.stringContaining('administration partenaire'), free_support_certified: expect.stringContaining('gratuit') });
-    expect(normaliserMobile('06 12 34 56 78')).toBe('+33612345678');
-    expect(normaliserMobile('01 23 45 67 89')).toBeNull();
+    expect(mobileE164('06 12 34 56 78')).toBe('+33612345678');
+    expect(mobileE164('01 23 45 67 89')).toBeNull();
     const a = [{ email: 'a.b@x.fr', first_name: 'A', last_name: 'B', profession: 'P' }];
     expect(empreinteDemande({ siret: '1' }, a)).toBe(empreinteDemande({ siret: '1' }, a));
     expect(empreinteDemande({ siret: '1' }, a)).not.toBe(empreinteDemande({ siret: '2' }, a));

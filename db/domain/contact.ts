@@ -1,0 +1,19 @@
+// Email addresses and mobile numbers as people type them: one normalisation and one validity rule for the
+// whole service (login, first connection, habilitation requests, accounts created by command).
+const FORMAT_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
+
+/** Spaces removed and lower case (the database also compares emails case-insensitively). */
+export function normaliserEmail(value: unknown): string {
+  return typeof value === 'string' ? value.trim().replace(/\s+/g, '').toLowerCase() : '';
+}
+
+export function emailValide(value: unknown): boolean {
+  return FORMAT_EMAIL.test(normaliserEmail(value));
+}
+
+/** French mobile numbers (06…, 07…, +33 6…) in E.164; null when not a French mobile number. */
+export function mobileE164(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const m = value.replace(/[\s.\-()]/g, '').match(/^(?:\+33|0033|0)([67][0-9]{8})$/);
+  return m ? `+33${m[1]}` : null;
+}

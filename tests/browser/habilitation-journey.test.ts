@@ -3,43 +3,30 @@
 // and logs in. A real worker runs the workflows on the time-skipping server; axe checks every page.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Page } from 'playwright-core';
-import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
-import { startApp, type RunningApp } from '../helpers/web.ts';
+import type { TestDb } from '../helpers/db.ts';
+import type { RunningApp } from '../helpers/web.ts';
 import { createAccount, loginBrowser } from '../helpers/auth.ts';
-import { timeSkippingEnv, testWorker } from '../helpers/temporal.ts';
+import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { launchBrowser, axeViolations, type TestBrowser } from '../helpers/browser.ts';
 import { siretAleatoire } from '../helpers/habilitation.ts';
 import { ajouterApplicationSiAbsente } from '../../db/queries/comptes.ts';
-import { TASK_QUEUE } from '../../workflows/task-queue.ts';
 
+let stack: ServiceStack;
 let env: TestWorkflowEnvironment;
 let t: TestDb;
-let mail: Awaited<ReturnType<typeof startTestMail>>;
+let mail: ServiceStack['mail'];
 let app: RunningApp;
-let worker: Worker;
-let running: Promise<void>;
 let browser: TestBrowser;
 
 beforeAll(async () => {
-  env = await timeSkippingEnv();
-  t = await createTestDb();
-  mail = await startTestMail();
-  app = await startApp({ db: t.db, temporal: async () => env.client, mailer: mail.mailer, publicUrl: 'http://app.test' });
-  worker = await testWorker(env, { deps: { db: t.db, mailer: mail.mailer, publicUrl: 'http://app.test' }, taskQueue: TASK_QUEUE });
-  running = worker.run();
+  stack = await startServiceStack();
+  ({ env, t, mail, app } = stack);
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  worker?.shutdown();
-  await running;
-  await app?.close();
-  await env?.teardown();
-  await mail?.stop();
-  await t?.drop();
+  await stack?.stop();
 });
 
 async function accessible(page: Page) {

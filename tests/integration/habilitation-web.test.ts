@@ -4,38 +4,24 @@
 // waiting list scoped to their own structures.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { timeSkippingEnv, testWorker } from '../helpers/temporal.ts';
-import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
-import { startApp, HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
+import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
+import { snapshotCounts, type TestDb } from '../helpers/db.ts';
+import { HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
 import { createAccount, createStructure, loginHttp } from '../helpers/auth.ts';
 import { creerDemandeComplete, siretAleatoire } from '../helpers/habilitation.ts';
-import { TASK_QUEUE } from '../../workflows/task-queue.ts';
 
+let stack: ServiceStack;
 let env: TestWorkflowEnvironment;
 let t: TestDb;
-let mail: Awaited<ReturnType<typeof startTestMail>>;
+let mail: ServiceStack['mail'];
 let app: RunningApp;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  env = await timeSkippingEnv();
-  t = await createTestDb();
-  mail = await startTestMail();
-  app = await startApp({ db: t.db, temporal: async () => env.client, mailer: mail.mailer, publicUrl: 'http://app.test' });
-  // The pages start workflows on the production task queue.
-  worker = await testWorker(env, { deps: { db: t.db, mailer: mail.mailer, publicUrl: 'http://app.test' }, taskQueue: TASK_QUEUE });
-  running = worker.run();
+  stack = await startServiceStack();
+  ({ env, t, mail, app } = stack);
 });
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await app?.close();
-  await env?.teardown();
-  await mail?.stop();
-  await t?.drop();
+  await stack?.stop();
 });
 
 const lien = (texte: string) => new URL(texte.match(/http:\/\/app\.test\/\S+/)![0]).pathname;

@@ -26,3 +26,35 @@ export function datePurgeMandat(fin: Date): Date {
   d.setUTCFullYear(d.getUTCFullYear() + CONSERVATION_MANDAT_ANNEES);
   return d;
 }
+
+/**
+ * What the mandat workflow sleeps for after the end before purging: at least 6 calendar years (6 × 365 days
+ * plus the at most 2 leap days such a span contains), never less.
+ */
+export const DUREE_CONSERVATION_MANDAT_MS = (CONSERVATION_MANDAT_ANNEES * 365 + 2) * JOUR_MS;
+
+/** Reminder to the structure's aidants before expiry, for the long durations only (domain.md §4). */
+export const RAPPEL_AVANT_EXPIRATION_MS = 30 * JOUR_MS;
+export const DUREES_AVEC_RAPPEL: readonly DureeMandat[] = ['SEMESTER', 'LONG'];
+
+export function rappelAvantExpiration(duree: DureeMandat | 'EUS_03_20'): number | null {
+  return (DUREES_AVEC_RAPPEL as readonly string[]).includes(duree) ? RAPPEL_AVANT_EXPIRATION_MS : null;
+}
+
+/** Status written by the mandat workflow (and by a full revocation, in the same transaction). */
+export const STATUTS_MANDAT = ['active', 'expired', 'revoked'] as const;
+export type StatutMandat = (typeof STATUTS_MANDAT)[number];
+
+/** An ended mandat stays renewable (and listed) this long after its end (domain.md §4, "outdated"). */
+export const DELAI_RENOUVELLEMENT_MS = 365 * JOUR_MS;
+
+/** "Expires soon" in lists: within 30 days. */
+export const BIENTOT_EXPIRE_MS = 30 * JOUR_MS;
+
+/** Creation must be finished within 30 minutes of its start (FranceConnect round trip included). */
+export const DELAI_CREATION_MANDAT_MS = 30 * 60 * 1000;
+
+/** Usagers: at least one démarche, only among those the structure allows. */
+export function demarchesRefusees(choisies: readonly string[], autorisees: readonly string[]): string[] {
+  return choisies.filter((d) => !autorisees.includes(d));
+}

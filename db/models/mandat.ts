@@ -20,6 +20,7 @@ export class Usager extends BaseModel {
   email!: string | null;
   phone!: string | null;
   created_at!: Date;
+  updated_at!: Date;
 }
 
 export class Autorisation extends BaseModel {
@@ -44,6 +45,11 @@ export class Mandat extends BaseModel {
   remote_consent_method!: 'SMS' | 'LEGACY' | null;
   consent_request_id!: string | null;
   template_path!: string | null;
+  status!: 'active' | 'expired' | 'revoked';
+  ended_at!: Date | null;
+  aidant_id!: number | null;
+  creation_key!: string | null;
+  template_version!: string | null;
 
   usager?: Usager;
   structure?: Structure;

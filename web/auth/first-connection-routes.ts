@@ -5,7 +5,8 @@ import { completeFirstConnection, firstConnectionLinkValid, requestFirstConnecti
 import { minutesLabel } from '../../api/auth/rate-limit.ts';
 import { flash } from '../../api/auth/session.ts';
 import { DeviceError, enregistrerApplication } from '../../api/referent/devices.ts';
-import { render, type WebDeps } from '../routes.ts';
+import { render } from '../render.ts';
+import type { WebDeps } from '../deps.ts';
 import { clearPendingSecret, pendingSecret, qrCodeDataUrl } from './enrolment.ts';
 import { enrolmentPage } from '../espace-referent/pages.ts';
 import { firstConnectionCodePage, firstConnectionExpiredPage, firstConnectionPage, firstConnectionSentPage } from './first-connection-pages.ts';

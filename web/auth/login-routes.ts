@@ -9,7 +9,8 @@ import { flash, referentStructureIds, safeNext } from '../../api/auth/session.ts
 import { estCodeTotp } from '../../db/domain/authentification.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import { journaliser } from '../../db/queries/journal.ts';
-import { render, type WebDeps } from '../routes.ts';
+import { render } from '../render.ts';
+import type { WebDeps } from '../deps.ts';
 import { acceptCguPage, confirmLinkPage, freshCodePage, invalidLinkPage, linkSentPage, loginPage } from './pages.ts';
 
 const GENERIC_REFUSAL = 'L’adresse e-mail ou le code est incorrect. Vérifiez-les et réessayez.';

@@ -3,7 +3,8 @@ import { Router } from 'express';
 import { requireLogin } from '../../api/auth/session.ts';
 import { DEMARCHES, type Demarche } from '../../db/domain/demarches.ts';
 import { html } from '../html.ts';
-import { render, type WebDeps } from '../routes.ts';
+import { render } from '../render.ts';
+import type { WebDeps } from '../deps.ts';
 
 export function espaceAidantRouter(deps: WebDeps): Router {
   const router = Router();

@@ -6,7 +6,8 @@ import { flash, HttpError, requireRecentTotp, requireReferent } from '../../api/
 import { aidantInScope, aidantsOfStructures } from '../../api/referent/scope.ts';
 import { associerCarte, DeviceError, dissocierCarte, enregistrerApplication, validerCarte, type Actor } from '../../api/referent/devices.ts';
 import { desactiverAidant, reactiverAidant } from '../../api/referent/lifecycle.ts';
-import { render, type WebDeps } from '../routes.ts';
+import { render } from '../render.ts';
+import type { WebDeps } from '../deps.ts';
 import { aidantPage, enrolmentPage, teamPage } from './pages.ts';
 import { clearPendingSecret, pendingSecret, qrCodeDataUrl } from '../auth/enrolment.ts';
 

@@ -13,7 +13,8 @@ import {
 import { demandeModifiable, normaliserEmail, VALIDITE_LIEN_DEMANDEUR_MS } from '../../db/domain/habilitation.ts';
 import { ajouterEvenement, evenementsDemande } from '../../db/queries/habilitation.ts';
 import { demarrerHabilitation, lireEtatHabilitation, RefusProcessus, resoumettreHabilitation } from '../../api/processes/habilitation.ts';
-import { render, type WebDeps } from '../routes.ts';
+import { render } from '../render.ts';
+import type { WebDeps } from '../deps.ts';
 import * as P from './demandeur-pages.ts';
 import type { StatutDemandeStructure } from '../../db/domain/statuts.ts';
 

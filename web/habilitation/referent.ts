@@ -9,7 +9,8 @@ import { aidantRetirable } from '../../db/domain/habilitation.ts';
 import { ajouterEvenement } from '../../db/queries/habilitation.ts';
 import { RefusProcessus, retirerAidantEnFormation } from '../../api/processes/habilitation.ts';
 import { html } from '../html.ts';
-import { render, type WebDeps } from '../routes.ts';
+import { render } from '../render.ts';
+import type { WebDeps } from '../deps.ts';
 import { champTexte, jetonCsrf, liste, resumeErreurs, type Erreurs } from './champs.ts';
 import { badgeAidant } from './frise.ts';
 

@@ -15,7 +15,8 @@ import {
 } from '../../api/processes/habilitation.ts';
 import { sendEmailOnce } from '../../activities/outbox.ts';
 import { courriels } from '../../activities/habilitation-emails.ts';
-import { render, type WebDeps } from '../routes.ts';
+import { render } from '../render.ts';
+import type { WebDeps } from '../deps.ts';
 import * as P from './staff-pages.ts';
 import type { Erreurs } from './champs.ts';
 

@@ -4,7 +4,8 @@ import { csrfToken } from '../../api/csrf.ts';
 import { requireStaff } from '../../api/auth/session.ts';
 import { uploadedText } from '../../api/uploads.ts';
 import { importerCartes } from '../../db/queries/cartes.ts';
-import { render, type WebDeps } from '../routes.ts';
+import { render } from '../render.ts';
+import type { WebDeps } from '../deps.ts';
 import { cardImportPage, staffHomePage } from './pages.ts';
 
 export function staffRouter(deps: WebDeps): Router {

@@ -13,6 +13,8 @@ export async function up(knex: Knex): Promise<void> {
     // The creation draft's id: one mandat per draft whatever the number of submits.
     t.uuid('creation_key').unique();
     t.text('template_version');
+    // Set once the mandat's workflow is known to run: the worker's reconciliation starts those still null.
+    t.timestamp('workflow_started_at', { useTz: true });
   });
   await knex.raw(`alter table mandats add constraint mandats_ended_iff_not_active
     check ((status = 'active') = (ended_at is null))`);
@@ -34,6 +36,6 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop index if exists mandats_structure_usager');
   await knex.raw('alter table mandats drop constraint if exists mandats_ended_iff_not_active');
   await knex.schema.alterTable('mandats', (t) => {
-    for (const c of ['status', 'ended_at', 'aidant_id', 'creation_key', 'template_version']) t.dropColumn(c);
+    for (const c of ['status', 'ended_at', 'aidant_id', 'creation_key', 'template_version', 'workflow_started_at']) t.dropColumn(c);
   });
 }

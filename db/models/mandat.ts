@@ -2,7 +2,7 @@
 import type { RelationMappings } from 'objection';
 import { BaseModel } from './base.ts';
 import type { Demarche } from '../domain/demarches.ts';
-import type { DureeMandat } from '../domain/mandat.ts';
+import type { DureeMandat, StatutMandat } from '../domain/mandat.ts';
 import { Structure } from './structure.ts';
 
 export class Usager extends BaseModel {
@@ -45,11 +45,12 @@ export class Mandat extends BaseModel {
   remote_consent_method!: 'SMS' | 'LEGACY' | null;
   consent_request_id!: string | null;
   template_path!: string | null;
-  status!: 'active' | 'expired' | 'revoked';
+  status!: StatutMandat;
   ended_at!: Date | null;
   aidant_id!: number | null;
   creation_key!: string | null;
   template_version!: string | null;
+  workflow_started_at!: Date | null;
 
   usager?: Usager;
   structure?: Structure;

@@ -17,6 +17,7 @@ import { renderPage } from '../web/render.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
 import type { SmsSender } from '../activities/ports/sms.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
+import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from './franceconnect/client.ts';
 
 export interface AppDeps {
   db: Db;
@@ -24,6 +25,8 @@ export interface AppDeps {
   mailer: Mailer;
   sms: SmsSender;
   publicUrl?: string;
+  /** Defaults to the client configured by the environment (FC_ISSUER…). */
+  franceConnect?: FranceConnectClient;
   sessionSecret: string;
   /** Secure cookies (HTTPS) — on in production, off on http://localhost. */
   secureCookies?: boolean;
@@ -98,7 +101,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(multipartForms);
   app.use(csrfProtection);
 
-  app.use(webRouter({ db: deps.db, temporal: deps.temporal, mailer: deps.mailer, sms: deps.sms, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' }));
+  const publicUrl = deps.publicUrl ?? 'http://127.0.0.1:3000';
+  const franceConnect = deps.franceConnect ?? createFranceConnectClient(franceConnectConfigFromEnv(publicUrl));
+  app.use(webRouter({ db: deps.db, temporal: deps.temporal, mailer: deps.mailer, sms: deps.sms, publicUrl, franceConnect }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

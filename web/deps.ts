@@ -3,6 +3,7 @@ import type { Db } from '../db/connection.ts';
 import type { TemporalClientProvider } from '../api/temporal-client.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
 import type { SmsSender } from '../activities/ports/sms.ts';
+import type { FranceConnectClient } from '../api/franceconnect/client.ts';
 
 export interface WebDeps {
   db: Db;
@@ -11,4 +12,6 @@ export interface WebDeps {
   sms: SmsSender;
   /** Absolute base URL of the site, for links in emails (e.g. https://aidantsconnect.beta.gouv.fr). */
   publicUrl: string;
+  /** Identifies the usager at mandat creation (the local sandbox in development, FranceConnect in production). */
+  franceConnect: FranceConnectClient;
 }

@@ -12,6 +12,8 @@ import { staffRouter } from './staff/routes.ts';
 import { espaceAidantRouter } from './espace-aidant/routes.ts';
 import { espaceReferentRouter } from './espace-referent/routes.ts';
 import { habilitationRouter } from './habilitation/router.ts';
+import { mandatsRouter } from './mandats/routes.ts';
+import { demarchesStructuresRouter } from './structures/demarches.ts';
 
 export function webRouter(deps: WebDeps): Router {
   const router = Router();
@@ -22,6 +24,8 @@ export function webRouter(deps: WebDeps): Router {
   router.use(espaceAidantRouter(deps));
   router.use(espaceReferentRouter(deps));
   router.use(habilitationRouter(deps));
+  router.use(mandatsRouter(deps));
+  router.use(demarchesStructuresRouter(deps));
   router.get('/', (req, res) => {
     res.send(render(req, { title: 'Accueil', content: homeContent }));
   });

@@ -3,7 +3,7 @@ import { html, type SafeHtml } from '../html.ts';
 import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../forms.ts';
 import { cguContent } from '../pages/cgu.ts';
 
-const codeField = (error?: string) =>
+export const codeField = (error?: string) =>
   inputGroup({ name: 'code', label: 'Code à usage unique', hint: '6 chiffres, lus sur votre carte ou votre application d’authentification', error, autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 7 });
 
 export function loginPage(opts: { csrf: string; email?: string; errors?: FieldErrors; next?: string }): SafeHtml {

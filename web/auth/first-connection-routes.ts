@@ -5,6 +5,7 @@ import { completeFirstConnection, firstConnectionLinkValid, requestFirstConnecti
 import { minutesLabel } from '../../api/auth/rate-limit.ts';
 import { flash } from '../../api/auth/session.ts';
 import { DeviceError, enregistrerApplication } from '../../api/referent/devices.ts';
+import { aUnMoyenDeConnexion } from '../../api/espace-aidant/compte.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
 import { clearPendingSecret, pendingSecret, qrCodeDataUrl } from './enrolment.ts';
@@ -60,7 +61,7 @@ export function firstConnectionRouter(deps: WebDeps): Router {
 
   // Only right after a first connection (SMS code + link) and for an account without any device: replacing
   // an app, or setting one up for an aidant, goes through the espace référent behind a fresh code.
-  const hasDevice = async (aidantId: number) => Boolean(await deps.db('totp_devices').where({ aidant_id: aidantId, confirmed: true }).first('id'));
+  const hasDevice = (aidantId: number) => aUnMoyenDeConnexion(deps.db, aidantId);
   const inTunnel = (at: number | undefined) => typeof at === 'number' && Date.now() - at < DUREE_PREMIERE_CONNEXION_MS;
 
   router.get('/premiere-connexion/application', async (req, res) => {

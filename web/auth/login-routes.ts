@@ -8,7 +8,8 @@ import { minutesLabel, refundAttempt, reserveAttempt } from '../../api/auth/rate
 import { flash, referentStructureIds, safeNext } from '../../api/auth/session.ts';
 import { estCodeTotp } from '../../db/domain/authentification.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
-import { journaliser } from '../../db/queries/journal.ts';
+import { enregistrerAcceptationCgu } from '../../api/auth/cgu.ts';
+import { journaliserVerification } from '../../api/auth/reauthentication.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
 import { acceptCguPage, confirmLinkPage, freshCodePage, invalidLinkPage, linkSentPage, loginPage } from './pages.ts';
@@ -87,7 +88,7 @@ export function loginRouter(deps: WebDeps): Router {
     }
     await refundAttempt(deps.db, keys);
     req.session.lastActivityCheckAt = Date.now();
-    await journaliser(deps.db, { action: 'activity_check_aidant', aidant_id: req.aidant.id, structure_id: req.aidant.current_structure_id });
+    await journaliserVerification(deps.db, req.aidant);
     res.redirect(303, next);
   });
 
@@ -105,7 +106,7 @@ export function loginRouter(deps: WebDeps): Router {
         content: acceptCguPage({ csrf: csrfToken(req), next, previous: req.aidant.cgu_version, error: 'Cochez la case pour accepter les conditions générales d’utilisation.' }),
       }));
     }
-    await deps.db('aidants').where({ id: req.aidant.id }).update({ cgu_version: VERSION_CGU, cgu_accepted_at: deps.db.fn.now() });
+    await enregistrerAcceptationCgu(deps.db, req.aidant.id);
     flash(req, 'success', 'Merci, vous avez accepté les conditions générales d’utilisation.');
     res.redirect(303, next);
   });

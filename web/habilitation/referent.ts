@@ -6,7 +6,9 @@ import { csrfToken } from '../../api/csrf.ts';
 import { flash, HttpError, requireReferent } from '../../api/auth/session.ts';
 import { validerAidant } from '../../db/domain/demande-habilitation.ts';
 import { aidantRetirable } from '../../db/domain/habilitation.ts';
-import { ajouterEvenement } from '../../db/queries/habilitation.ts';
+import {
+  ajouterAidantEnListeAttente, demandeAidantDuReferent, demandesAidantDesStructures, emailsDejaDemandes, retirerAidantEnListeAttente, structuresDuReferent,
+} from '../../api/referent/habilitation.ts';
 import { RefusProcessus, retirerAidantEnFormation } from '../../api/processes/habilitation.ts';
 import { html } from '../html.ts';
 import { render } from '../render.ts';
@@ -22,21 +24,20 @@ export function referentHabilitationRouter(deps: WebDeps): Router {
   async function afficher(req: Request, res: Response, status = 200, valeurs: Record<string, string> = {}, erreurs: Erreurs = {}) {
     const ids = req.referentStructureIds!;
     const [structures, aidants] = await Promise.all([
-      db('structures').whereIn('id', ids).orderBy('name').select('id', 'name'),
-      db('demandes_aidant').join('structures', 'structures.id', 'demandes_aidant.structure_id').whereIn('demandes_aidant.structure_id', ids)
-        .select('demandes_aidant.*', 'structures.name as structure_name').orderBy('demandes_aidant.id', 'desc'),
+      structuresDuReferent(db, ids),
+      demandesAidantDesStructures(db, ids),
     ]);
     const csrf = csrfToken(req);
     const content = html`<h1>Habilitation des aidants</h1>
 <p>Ajoutez un aidant de votre structure : l'équipe Aidants Connect valide la demande, puis l'aidant suit la formation et passe le test Pix avant d'être activé.</p>
 <div class="fr-table"><table><caption>Aidants de vos structures</caption>
 <thead><tr><th scope="col">Aidant</th><th scope="col">Structure</th><th scope="col">Statut</th><th scope="col">Action</th></tr></thead>
-<tbody>${aidants.map((a: Record<string, string>) => html`<tr><td>${a.first_name} ${a.last_name}<br><span class="fr-text--sm">${a.email}</span></td><td>${a.structure_name}</td>
-<td>${badgeAidant(a.status as never)}</td><td>${aidantRetirable(a.status as never) ? html`<form method="post" action="/espace-referent/habilitation/aidants/${a.id}/retirer">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" aria-label="Retirer ${a.first_name} ${a.last_name}">Retirer</button></form>` : ''}</td></tr>`)}</tbody></table></div>
+<tbody>${aidants.map((a) => html`<tr><td>${a.first_name} ${a.last_name}<br><span class="fr-text--sm">${a.email}</span></td><td>${a.structure_name}</td>
+<td>${badgeAidant(a.status)}</td><td>${aidantRetirable(a.status) ? html`<form method="post" action="/espace-referent/habilitation/aidants/${a.id}/retirer">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" aria-label="Retirer ${a.first_name} ${a.last_name}">Retirer</button></form>` : ''}</td></tr>`)}</tbody></table></div>
 <h2>Ajouter un aidant</h2>
 ${resumeErreurs(erreurs)}
 <form method="post" action="/espace-referent/habilitation/aidants" novalidate>${jetonCsrf(csrf)}
-  ${structures.length > 1 ? liste({ name: 'structure_id', label: 'Structure', options: structures.map((s: { id: number; name: string }) => [String(s.id), s.name]), value: valeurs.structure_id, erreur: erreurs.structure_id }) : html`<input type="hidden" name="structure_id" value="${String(structures[0]?.id ?? '')}">`}
+  ${structures.length > 1 ? liste({ name: 'structure_id', label: 'Structure', options: structures.map((s) => [String(s.id), s.name]), value: valeurs.structure_id, erreur: erreurs.structure_id }) : html`<input type="hidden" name="structure_id" value="${String(structures[0]?.id ?? '')}">`}
   ${champTexte({ name: 'first_name', label: 'Prénom', value: valeurs.first_name, erreur: erreurs.first_name })}
   ${champTexte({ name: 'last_name', label: 'Nom', value: valeurs.last_name, erreur: erreurs.last_name })}
   ${champTexte({ name: 'email', label: 'Adresse e-mail professionnelle', aide: 'Nominative et individuelle (prenom.nom@structure.fr).', type: 'email', value: valeurs.email, erreur: erreurs.email })}
@@ -51,27 +52,21 @@ ${resumeErreurs(erreurs)}
   router.post('/espace-referent/habilitation/aidants', async (req, res) => {
     const structureId = Number(req.body?.structure_id);
     if (!req.referentStructureIds!.includes(structureId)) throw new HttpError(403, 'structure d’un autre référent');
-    const ouverts = await db('demandes_aidant').where({ structure_id: structureId }).whereNotIn('status', ['refused', 'cancelled', 'cancelled_by_referent']).pluck('email');
+    const ouverts = await emailsDejaDemandes(db, structureId);
     const { valeurs, erreurs } = validerAidant(req.body ?? {}, ouverts);
     if (erreurs.email === 'Cet aidant figure déjà dans la liste.') erreurs.email = 'Cet aidant a déjà une demande en cours ou est déjà habilité dans cette structure.';
     if (Object.keys(erreurs).length) return afficher(req, res, 400, { ...valeurs, structure_id: String(structureId) }, erreurs);
-    await db.transaction(async (trx) => {
-      const [row] = await trx('demandes_aidant').insert({ ...valeurs, structure_id: structureId, status: 'waiting_list', added_by_id: req.aidant!.id }).returning('id');
-      await ajouterEvenement(trx, { demandeAidantId: row.id, type: 'liste_attente', detail: "Aidant ajouté par le référent : en attente de l'équipe", acteur: 'referent' });
-    });
+    await ajouterAidantEnListeAttente(db, { structureId, referentId: req.aidant!.id, valeurs });
     flash(req, 'success', `${valeurs.first_name} ${valeurs.last_name} est ajouté à la liste d'attente de l'équipe Aidants Connect.`);
     res.redirect(303, '/espace-referent/habilitation');
   });
 
   router.post('/espace-referent/habilitation/aidants/:aid/retirer', async (req, res) => {
     const id = Number(req.params.aid);
-    const a = Number.isInteger(id) ? await db('demandes_aidant').where({ id }).first() : null;
-    if (!a || !req.referentStructureIds!.includes(a.structure_id)) throw new HttpError(404, 'aidant inconnu');
+    const a = await demandeAidantDuReferent(db, req.referentStructureIds!, id);
+    if (!a) throw new HttpError(404, 'aidant inconnu');
     if (a.status === 'waiting_list') {
-      await db.transaction(async (trx) => {
-        await trx('demandes_aidant').where({ id, status: 'waiting_list' }).update({ status: 'cancelled_by_referent' });
-        await ajouterEvenement(trx, { demandeAidantId: id, type: 'retrait', detail: 'Aidant retiré par le référent', acteur: 'referent' });
-      });
+      await retirerAidantEnListeAttente(db, id);
     } else if (aidantRetirable(a.status)) {
       try {
         await retirerAidantEnFormation(await deps.temporal(), id, 'referent');

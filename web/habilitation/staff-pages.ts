@@ -3,20 +3,13 @@
 // import report and the waiting list of aidants added by référents.
 import { html, type SafeHtml } from '../html.ts';
 import { decisionsPossibles, LIBELLES_STATUT_DEMANDE, formationEnregistrable, SEUIL_SCORE_PIX, MANDATS_MINIMUM_FORMATEUR_PAIR } from '../../db/domain/habilitation.ts';
-import { STATUTS_DEMANDE_STRUCTURE, type StatutDemandeAidant, type StatutDemandeStructure } from '../../db/domain/statuts.ts';
+import { STATUTS_DEMANDE_STRUCTURE } from '../../db/domain/statuts.ts';
 import { alerte, boutonsRadio, champTexte, jetonCsrf, liste, resumeErreurs, zoneTexte, type Erreurs } from './champs.ts';
 import { badgeAidant, badgeDemande, dateCourte, dateHeure, filMessages, frise, prochaineEtape } from './frise.ts';
-import type { EvenementHabilitation } from '../../db/queries/habilitation.ts';
-import type { EtatHabilitation } from '../../workflows/habilitation.ts';
+import type { AidantDemande, LigneAttente, LigneDemande, VueDemandeStaff } from '../../api/staff/habilitations.ts';
 
-export interface LigneDemande {
-  id: string;
-  structure_name: string | null;
-  siret: string | null;
-  status: StatutDemandeStructure;
-  demandeur_email: string;
-  submitted_at: Date | null;
-}
+export type { AidantDemande, LigneAttente, LigneDemande, VueDemandeStaff };
+
 
 export function pageListe(lignes: LigneDemande[], filtre: { statut?: string; q?: string }): SafeHtml {
   return html`<h1>Demandes d'habilitation</h1>
@@ -38,19 +31,6 @@ export function pageListe(lignes: LigneDemande[], filtre: { statut?: string; q?:
   <td>${l.submitted_at ? dateHeure(l.submitted_at) : '—'}</td><td>${badgeDemande(l.status)}</td></tr>`)}</tbody></table></div>`;
 }
 
-export interface AidantDemande {
-  id: number;
-  first_name: string;
-  last_name: string;
-  email: string;
-  profession: string;
-  status: StatutDemandeAidant;
-  formation_date: string | Date | null;
-  formation_type: string | null;
-  trainer_email: string | null;
-  pix_date: string | Date | null;
-  pix_score: number | null;
-}
 
 const jour = (d: string | Date | null) => (d ? dateCourte(d instanceof Date ? d.toISOString() : d) : '');
 
@@ -83,14 +63,6 @@ export function tableauAidants(aidants: AidantDemande[], csrf: string, erreurs: 
 ${aidants.map((a) => formulairesFormation(a, csrf, erreurs, valeurs))}`;
 }
 
-export interface VueDemandeStaff {
-  demande: Record<string, unknown> & { id: string; status: StatutDemandeStructure };
-  demandeur: { first_name: string; last_name: string; email: string; profession: string };
-  aidants: AidantDemande[];
-  evenements: EvenementHabilitation[];
-  messages: { sender: string; content: string; created_at: Date }[];
-  etat: EtatHabilitation | null;
-}
 
 export function pageDemande(v: VueDemandeStaff, csrf: string, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}): SafeHtml {
   const d = v.demande;
@@ -147,10 +119,6 @@ ${rapport ? html`<h2>Rapport</h2><div class="fr-table"><table><caption>${rapport
 </form>`;
 }
 
-export interface LigneAttente extends AidantDemande {
-  structure_name: string;
-  structure_id: number;
-}
 
 export function pageListeAttente(attente: LigneAttente[], enFormation: LigneAttente[], csrf: string, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}): SafeHtml {
   return html`<p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/staff/habilitations">Toutes les demandes</a></p>

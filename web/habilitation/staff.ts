@@ -9,12 +9,11 @@ import {
   emailValide, normaliserEmail, type DecisionEquipe,
 } from '../../db/domain/habilitation.ts';
 import { STATUTS_DEMANDE_STRUCTURE, type StatutDemandeStructure } from '../../db/domain/statuts.ts';
-import { ajouterEvenement, evenementsDemande, faitsFormateur, referentsDeStructure } from '../../db/queries/habilitation.ts';
+import { deciderHabilitation, enregistrerFormationAidant, enregistrerPixAidant, RefusProcessus } from '../../api/processes/habilitation.ts';
 import {
-  deciderHabilitation, demarrerFormationAidant, enregistrerFormationAidant, enregistrerPixAidant, lireEtatHabilitation, RefusProcessus,
-} from '../../api/processes/habilitation.ts';
-import { sendEmailOnce } from '../../activities/outbox.ts';
-import { courriels } from '../../activities/habilitation-emails.ts';
+  accepterAidantEnAttente, aidantEnFormationParEmail, aidantsAjoutesParLesReferents, demandeAidantParId, formateurPair, listeDemandes,
+  refuserAidantEnAttente, vueDemandeStaff,
+} from '../../api/staff/habilitations.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
 import * as P from './staff-pages.ts';
@@ -37,30 +36,14 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
   router.get('/staff/habilitations', async (req, res) => {
     const statut = typeof req.query.statut === 'string' && (STATUTS_DEMANDE_STRUCTURE as readonly string[]).includes(req.query.statut) ? req.query.statut : '';
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
-    const query = db('demandes_habilitation').join('demandeurs', 'demandeurs.id', 'demandes_habilitation.demandeur_id')
-      .select('demandes_habilitation.id', 'structure_name', 'siret', 'status', 'submitted_at', 'demandeurs.email as demandeur_email')
-      .orderBy([{ column: 'submitted_at', order: 'desc', nulls: 'last' }, { column: 'demandes_habilitation.created_at', order: 'desc' }]).limit(200);
-    if (statut) query.where('status', statut);
-    if (q) {
-      const motif = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query.where((w) => w.whereILike('structure_name', motif).orWhereILike('siret', motif.replace(/\s/g, ''))
-        .orWhereILike('demandeurs.email', motif).orWhereILike('referent_email', motif));
-    }
-    res.send(render(req, { title: "Demandes d'habilitation", content: P.pageListe(await query, { statut, q }) }));
+    res.send(render(req, { title: "Demandes d'habilitation", content: P.pageListe(await listeDemandes(db, { statut, q }), { statut, q }) }));
   });
 
   async function vueDemande(id: string): Promise<P.VueDemandeStaff> {
     if (!UUID.test(id)) throw new HttpError(404, 'demande inconnue');
-    const demande = await db('demandes_habilitation').where({ id }).first();
-    if (!demande) throw new HttpError(404, 'demande inconnue');
-    const [demandeur, aidants, evenements, messages, etat] = await Promise.all([
-      db('demandeurs').where({ id: demande.demandeur_id }).first(),
-      db('demandes_aidant').where({ demande_id: id }).orderBy('id'),
-      evenementsDemande(db, id),
-      db('messages_habilitation').where({ demande_id: id }).orderBy('created_at'),
-      demande.status === 'NEW' ? null : deps.temporal().then((c) => lireEtatHabilitation(c, id)).catch(() => null),
-    ]);
-    return { demande, demandeur, aidants, evenements, messages, etat };
+    const vue = await vueDemandeStaff(db, deps.temporal, id);
+    if (!vue) throw new HttpError(404, 'demande inconnue');
+    return vue;
   }
 
   const afficher = async (req: Request, res: Response, id: string, status = 200, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}) => {
@@ -102,8 +85,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
 
   /** Where an aidant's forms live: its request page, or the waiting-list page for an aidant added later. */
   async function aidantEtRetour(idBrut: string) {
-    const id = Number(idBrut);
-    const a = Number.isInteger(id) ? await db('demandes_aidant').where({ id }).first() : null;
+    const a = await demandeAidantParId(db, Number(idBrut));
     if (!a) throw new HttpError(404, 'aidant inconnu');
     return a;
   }
@@ -125,7 +107,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     if (type === 'p2p') {
       if (!emailValide(formateurEmail)) erreurs[n('formateur')] = "Indiquez l'adresse e-mail du formateur entre pairs.";
       else {
-        formateur = await faitsFormateur(db, formateurEmail);
+        formateur = await formateurPair(db, formateurEmail);
         const ef = erreurFormateurPair(formateur);
         if (ef) erreurs[n('formateur')] = ef;
       }
@@ -186,7 +168,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
       if (erreurDate) { refus(erreurDate); continue; }
       const erreurScore = scoreBrut === '' ? 'Score manquant.' : erreurScorePix(score);
       if (erreurScore) { refus(erreurScore); continue; }
-      const a = await db('demandes_aidant').where({ email }).whereIn('status', ['new', 'processing', 'processing_p2p']).orderBy('id', 'desc').first();
+      const a = await aidantEnFormationParEmail(db, email);
       if (!a) { refus("Adresse inconnue : aucun aidant en formation n'a cette adresse. Rien n'a été enregistré."); continue; }
       try {
         await enregistrerPixAidant(client, a.id, { date, score });
@@ -202,40 +184,21 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
   // ---- Waiting list (aidants added later by référents) -------------------------------------------------
 
   async function afficherAttente(req: Request, res: Response, status = 200, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}) {
-    const base = () => db('demandes_aidant').join('structures', 'structures.id', 'demandes_aidant.structure_id').whereNull('demandes_aidant.demande_id')
-      .select('demandes_aidant.*', 'structures.name as structure_name').orderBy('demandes_aidant.id');
-    const [attente, enFormation] = await Promise.all([base().where('demandes_aidant.status', 'waiting_list'), base().whereIn('demandes_aidant.status', ['new', 'processing', 'processing_p2p'])]);
+    const { attente, enFormation } = await aidantsAjoutesParLesReferents(db);
     res.status(status).send(render(req, { title: 'Aidants ajoutés par les référents', content: P.pageListeAttente(attente, enFormation, csrfToken(req), erreurs, valeurs) }));
   }
 
   router.post('/staff/habilitations/aidants/:aid/accepter', async (req, res) => {
     const a = await aidantEtRetour(String(req.params.aid));
     // The status and the training workflow start commit together (a failed start rolls back).
-    const accepte = await db.transaction(async (trx) => {
-      const ligne = await trx('demandes_aidant').where({ id: a.id }).forUpdate().first('status');
-      if (ligne.status !== 'waiting_list') return false;
-      await trx('demandes_aidant').where({ id: a.id }).update({ status: 'new' });
-      await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'accepte', detail: "Aidant accepté par l'équipe : formation à suivre", acteur: 'equipe' });
-      await demarrerFormationAidant(await deps.temporal(), { demandeAidantId: a.id, structureId: a.structure_id });
-      return true;
-    });
+    const accepte = await accepterAidantEnAttente(db, deps.temporal, { id: a.id, structure_id: a.structure_id! });
     flash(req, accepte ? 'success' : 'error', accepte ? `${a.first_name} ${a.last_name} est accepté : sa formation peut commencer.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
     res.redirect(303, '/staff/habilitations/liste-attente');
   });
 
   router.post('/staff/habilitations/aidants/:aid/refuser', async (req, res) => {
     const a = await aidantEtRetour(String(req.params.aid));
-    const refuse = await db.transaction(async (trx) => {
-      const n = await trx('demandes_aidant').where({ id: a.id, status: 'waiting_list' }).update({ status: 'refused' });
-      if (n) await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'refuse', detail: "Aidant refusé par l'équipe", acteur: 'equipe' });
-      return n > 0;
-    });
-    if (refuse) {
-      for (const r of await referentsDeStructure(db, a.structure_id)) {
-        const c = courriels.nouvelAidantRefuse({ prenom: r.first_name, aidant: `${a.first_name} ${a.last_name}` });
-        await sendEmailOnce(db, deps.mailer, { idempotencyKey: `demande-aidant-${a.id}-refusee-${r.id}`, to: r.email, subject: c.subject, text: c.text });
-      }
-    }
+    const refuse = await refuserAidantEnAttente(deps, { ...a, structure_id: a.structure_id! });
     flash(req, refuse ? 'success' : 'error', refuse ? `${a.first_name} ${a.last_name} est refusé.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
     res.redirect(303, '/staff/habilitations/liste-attente');
   });

@@ -1,7 +1,7 @@
 // Staff back office pages: home and the TOTP card import.
 import { html, type SafeHtml } from '../html.ts';
 import { csrfField, errorSummary } from '../forms.ts';
-import type { RapportImport } from '../../db/queries/cartes.ts';
+import type { RapportImport } from '../../api/staff/cartes.ts';
 
 export function staffHomePage(stats: { cartes: number; cartesLibres: number; aidantsActifs: number; structures: number }): SafeHtml {
   return html`<h1>Équipe Aidants Connect</h1>

@@ -3,7 +3,8 @@ import { Router } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { requireStaff } from '../../api/auth/session.ts';
 import { uploadedText } from '../../api/uploads.ts';
-import { importerCartes } from '../../db/queries/cartes.ts';
+import { importerCartes } from '../../api/staff/cartes.ts';
+import { statistiquesEquipe } from '../../api/staff/statistiques.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
 import { cardImportPage, staffHomePage } from './pages.ts';
@@ -13,14 +14,7 @@ export function staffRouter(deps: WebDeps): Router {
   router.use('/staff', requireStaff);
 
   router.get('/staff', async (req, res) => {
-    const one = async (q: Promise<{ n: number }[]>) => Number((await q)[0].n);
-    const stats = {
-      cartes: await one(deps.db('totp_cards').count({ n: '*' })),
-      cartesLibres: await one(deps.db('totp_cards').whereNotExists(deps.db('totp_devices').whereRaw('totp_devices.card_id = totp_cards.id')).count({ n: '*' })),
-      aidantsActifs: await one(deps.db('aidants').where({ is_active: true, is_staff: false }).count({ n: '*' })),
-      structures: await one(deps.db('structures').where({ is_active: true }).count({ n: '*' })),
-    };
-    res.send(render(req, { title: 'Équipe Aidants Connect', content: staffHomePage(stats) }));
+    res.send(render(req, { title: 'Équipe Aidants Connect', content: staffHomePage(await statistiquesEquipe(deps.db)) }));
   });
 
   router.get('/staff/cartes', (req, res) => {

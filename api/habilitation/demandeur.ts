@@ -1,0 +1,163 @@
+// What the public habilitation pages read and write: the demandeur's emailed access links, the draft saved at
+// each step, its aidants, the submission (status + workflow start in one transaction) and the follow page's
+// view. The pages (web/habilitation/demandeur.ts) call these and never query the database themselves.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db/connection.ts';
+import type { Mailer } from '../../activities/ports/mailer.ts';
+import { sendEmailOnce } from '../../activities/outbox.ts';
+import { courriels } from '../../activities/habilitation-emails.ts';
+import { VALIDITE_LIEN_DEMANDEUR_MS } from '../../db/domain/habilitation.ts';
+import type { AidantDemande as NouvelAidant } from '../../db/domain/demande-habilitation.ts';
+import type { StatutDemandeAidant, StatutDemandeStructure } from '../../db/domain/statuts.ts';
+import { ajouterEvenement, evenementsDemande, type EvenementHabilitation } from '../../db/queries/habilitation.ts';
+import { demarrerHabilitation, lireEtatHabilitation } from '../processes/habilitation.ts';
+import type { EtatHabilitation } from '../../workflows/habilitation.ts';
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A request as the pages load it (every column of demandes_habilitation). */
+export interface DemandeChargee {
+  id: string;
+  status: StatutDemandeStructure;
+  demandeur_id: number;
+  etape: number;
+  [k: string]: unknown;
+}
+
+export interface AidantDeDemande {
+  id: number;
+  first_name: string;
+  last_name: string;
+  email: string;
+  profession: string;
+  status: StatutDemandeAidant;
+}
+
+export interface MessageHabilitation {
+  sender: string;
+  content: string;
+  created_at: Date;
+}
+
+export interface LienDemandeurDeps {
+  db: Db;
+  mailer: Mailer;
+  publicUrl: string;
+}
+
+/** Emails the demandeur a link (3 days, single use) that opens the request in their browser. */
+export async function envoyerLienDemandeur(
+  deps: LienDemandeurDeps,
+  p: { demandeurId: number; demandeId: string; email: string; prenom: string; type: 'confirmation' | 'acces' },
+): Promise<void> {
+  const token = randomBytes(32).toString('base64url');
+  const [row] = await deps.db('jetons_demandeur')
+    .insert({ demandeur_id: p.demandeurId, demande_id: p.demandeId, token_hash: hash(token), expires_at: new Date(Date.now() + VALIDITE_LIEN_DEMANDEUR_MS) })
+    .returning('id');
+  const lien = `${deps.publicUrl.replace(/\/$/, '')}/habilitation/confirmer/${token}`;
+  const c = p.type === 'confirmation' ? courriels.confirmationEmail({ prenom: p.prenom, lien }) : courriels.accesDemande({ prenom: p.prenom, lien });
+  await sendEmailOnce(deps.db, deps.mailer, { idempotencyKey: `demandeur-lien-${row.id}`, to: p.email, subject: c.subject, text: c.text });
+}
+
+export async function demandeParId(db: Db, id: string): Promise<DemandeChargee | null> {
+  return (await db('demandes_habilitation').where({ id }).first()) ?? null;
+}
+
+/** A new draft for this demandeur (created or found by email); someone else's address never renames its confirmed owner. */
+export async function commencerDemande(db: Db, valeurs: { email: string; first_name: string; last_name: string; profession: string }): Promise<{ demandeurId: number; demandeId: string }> {
+  return db.transaction(async (trx) => {
+    await trx('demandeurs').insert(valeurs).onConflict('email').ignore();
+    const demandeur = await trx('demandeurs').where({ email: valeurs.email }).forUpdate().first();
+    if (!demandeur.email_confirmed_at) await trx('demandeurs').where({ id: demandeur.id }).update({ first_name: valeurs.first_name, last_name: valeurs.last_name, profession: valeurs.profession });
+    const [demande] = await trx('demandes_habilitation').insert({ demandeur_id: demandeur.id }).returning('id');
+    await ajouterEvenement(trx, { demandeId: demande.id, type: 'brouillon', detail: 'Demande commencée', acteur: 'demandeur' });
+    return { demandeurId: demandeur.id as number, demandeId: demande.id as string };
+  });
+}
+
+export type LienUtilise =
+  | { kind: 'inconnu'; demandeId?: string }
+  | { kind: 'expire'; demandeId: string }
+  | { kind: 'ok'; demandeId: string; status: StatutDemandeStructure };
+
+/** Uses an emailed link once: confirms the demandeur's address the first time. */
+export async function utiliserLienDemandeur(db: Db, token: string): Promise<LienUtilise> {
+  const jeton = await db('jetons_demandeur').where({ token_hash: hash(token) }).first();
+  if (!jeton || jeton.used_at) return { kind: 'inconnu', demandeId: jeton?.demande_id };
+  if (new Date(jeton.expires_at).getTime() < Date.now()) return { kind: 'expire', demandeId: jeton.demande_id };
+  await db.transaction(async (trx) => {
+    await trx('jetons_demandeur').where({ id: jeton.id }).update({ used_at: trx.fn.now() });
+    const confirme = await trx('demandeurs').where({ id: jeton.demandeur_id }).whereNull('email_confirmed_at').update({ email_confirmed_at: trx.fn.now() });
+    if (confirme) await ajouterEvenement(trx, { demandeId: jeton.demande_id, type: 'email_confirme', detail: 'Adresse e-mail du demandeur confirmée', acteur: 'demandeur' });
+  });
+  const demande = await db('demandes_habilitation').where({ id: jeton.demande_id }).first('status');
+  return { kind: 'ok', demandeId: jeton.demande_id, status: demande.status };
+}
+
+export async function demandeurDeLaDemande(db: Db, demandeId: string): Promise<{ demandeur_id: number; email: string; first_name: string } | null> {
+  return (await db('demandes_habilitation').join('demandeurs', 'demandeurs.id', 'demandes_habilitation.demandeur_id')
+    .where({ 'demandes_habilitation.id': demandeId }).first('demandeurs.id as demandeur_id', 'demandeurs.email', 'demandeurs.first_name')) ?? null;
+}
+
+export interface VueSuiviDemande {
+  aidants: AidantDeDemande[];
+  evenements: EvenementHabilitation[];
+  messages: MessageHabilitation[];
+  etat: EtatHabilitation | null;
+}
+
+/** What the follow page shows: aidants, timeline, messages and what the workflow says comes next. */
+export async function vueSuiviDemande(db: Db, temporal: () => Promise<Client>, d: { id: string; status: StatutDemandeStructure }): Promise<VueSuiviDemande> {
+  const [aidants, evenements, messages, etat] = await Promise.all([
+    aidantsDeLaDemande(db, d.id),
+    evenementsDemande(db, d.id),
+    messagesDeLaDemande(db, d.id),
+    d.status === 'NEW' ? null : temporal().then((c) => lireEtatHabilitation(c, d.id)).catch(() => null),
+  ]);
+  return { aidants, evenements, messages, etat };
+}
+
+export async function messagesDeLaDemande(db: Db, demandeId: string): Promise<MessageHabilitation[]> {
+  return db('messages_habilitation').where({ demande_id: demandeId }).orderBy('created_at');
+}
+
+export async function aidantsDeLaDemande(db: Db, demandeId: string): Promise<AidantDeDemande[]> {
+  return db('demandes_aidant').where({ demande_id: demandeId }).orderBy('id');
+}
+
+/** Saves one step of the draft; `etape` only grows. */
+export async function enregistrerEtape(db: Db, demandeId: string, etape: number, valeurs: Record<string, unknown>): Promise<void> {
+  await db('demandes_habilitation').where({ id: demandeId }).update({ ...valeurs, etape: db.raw('greatest(etape, ?)', [etape]), updated_at: db.fn.now() });
+}
+
+/** Another open request for this SIRET (one open request per structure). */
+export async function autreDemandeOuverte(db: Db, siret: string, saufDemandeId: string): Promise<boolean> {
+  const autre = await db('demandes_habilitation').where({ siret }).whereNot({ id: saufDemandeId })
+    .whereIn('status', ['NEW', 'AC_VALIDATION_PROCESSING', 'CHANGES_REQUIRED']).first('id');
+  return Boolean(autre);
+}
+
+export async function ajouterAidantALaDemande(db: Db, demandeId: string, valeurs: NouvelAidant): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('demandes_aidant').insert({ demande_id: demandeId, ...valeurs, status: 'new' }).onConflict(['demande_id', 'email']).ignore();
+    await trx('demandes_habilitation').where({ id: demandeId }).update({ etape: trx.raw('greatest(etape, 3)'), updated_at: trx.fn.now() });
+  });
+}
+
+export async function retirerAidantDeLaDemande(db: Db, demandeId: string, demandeAidantId: number): Promise<void> {
+  await db('demandes_aidant').where({ demande_id: demandeId, id: demandeAidantId }).delete();
+}
+
+/** First submission: the status and the workflow start commit together (a failed start rolls back). False when already sent. */
+export async function envoyerDemande(db: Db, temporal: () => Promise<Client>, demandeId: string, certifications: Record<string, boolean>, empreinte: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const ligne = await trx('demandes_habilitation').where({ id: demandeId }).forUpdate().first('status');
+    if (ligne.status !== 'NEW') return false;
+    await trx('demandes_habilitation').where({ id: demandeId }).update({
+      ...certifications, status: 'AC_VALIDATION_PROCESSING', submitted_at: trx.fn.now(), empreinte_soumise: empreinte, nombre_soumissions: 1, updated_at: trx.fn.now(),
+    });
+    await demarrerHabilitation(await temporal(), demandeId, empreinte);
+    return true;
+  });
+}

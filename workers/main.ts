@@ -9,6 +9,7 @@ import { connectWorker, createWorker } from './worker.ts';
 import { logger } from '../api/logger.ts';
 import { lazyTemporalClient } from '../api/temporal-client.ts';
 import { demarrerVeillesManquantes } from '../api/processes/inactivite.ts';
+import { demarrerViesMandatManquantes } from '../api/processes/mandat.ts';
 
 const log = logger.child({ process: 'worker' });
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -29,14 +30,19 @@ const publicUrl = process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT
 const worker = await createWorker({ connection, namespace: settings.namespace, deps: { db, mailer, sms, publicUrl } });
 log.info({ address: settings.address, namespace: settings.namespace, taskQueue: worker.options.taskQueue }, 'worker démarré');
 const running = worker.run();
-// Every active account has its inactivity watch, even when a start was missed (Temporal down during an
-// activation or a reactivation). Idempotent: running watches are kept.
+// Every active account has its inactivity watch, and every mandat its workflow, even when a start was missed
+// (Temporal down during an activation, a reactivation or a mandat creation). Idempotent: running ones are kept.
 if (process.env.RECONCILE_WATCHES !== 'false') {
   const client = lazyTemporalClient(settings);
-  demarrerVeillesManquantes(db, await client())
-    .then((bilan) => log.info(bilan, 'veilles d’inactivité vérifiées'))
-    .catch((err) => log.error({ err }, 'vérification des veilles d’inactivité impossible'))
-    .finally(() => void client.close());
+  const temporal = await client();
+  void Promise.allSettled([
+    demarrerVeillesManquantes(db, temporal)
+      .then((bilan) => log.info(bilan, 'veilles d’inactivité vérifiées'))
+      .catch((err) => log.error({ err }, 'vérification des veilles d’inactivité impossible')),
+    demarrerViesMandatManquantes(db, temporal)
+      .then((bilan) => log.info(bilan, 'workflows des mandats vérifiés'))
+      .catch((err) => log.error({ err }, 'vérification des workflows des mandats impossible')),
+  ]).finally(() => void client.close());
 }
 await running;
 log.info('worker arrêté');

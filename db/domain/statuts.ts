@@ -50,6 +50,7 @@ export const ACTIONS_JOURNAL = [
   'aidant_reactivation',
   'aidant_deactivation',
   'purge_mandat',
+  'expire_mandat',
 ] as const;
 export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];
 

@@ -1,5 +1,6 @@
 // `npm start`: starts PostgreSQL (unless DATABASE_URL), the Temporal dev server (unless TEMPORAL_ADDRESS),
-// the mail catcher (unless SMTP_HOST), then the worker and the web process, with prefixed readable logs.
+// the mail catcher (unless SMTP_HOST), the Twilio fake (unless TWILIO_ACCOUNT_SID), the FranceConnect sandbox
+// (unless FC_ISSUER), then the worker and the web process, with prefixed readable logs.
 // Ctrl-C stops everything; data stays in .data/ for the next start.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,11 +18,11 @@ const DATA = process.env.DATA_DIR ?? join(ROOT, '.data');
 const startedAt = performance.now();
 const env = process.env;
 
-const COLORS: Record<string, string> = { postgres: '34', temporal: '35', mail: '33', sms: '33', worker: '36', web: '32', start: '1' };
+const COLORS: Record<string, string> = { postgres: '34', temporal: '35', mail: '33', sms: '33', franceconnect: '33', worker: '36', web: '32', start: '1' };
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 function out(name: string, line: string) {
-  const tag = process.stdout.isTTY ? `\x1b[${COLORS[name] ?? '0'}m${name.padEnd(8)}\x1b[0m` : name.padEnd(8);
+  const tag = process.stdout.isTTY ? `\x1b[${COLORS[name] ?? '0'}m${name.padEnd(13)}\x1b[0m` : name.padEnd(13);
   process.stdout.write(`${tag}| ${line}\n`);
 }
 
@@ -69,7 +70,7 @@ async function shutdown(code: number) {
   stopping = true;
   out('start', 'arrêt en cours…');
   // Web first, then the worker (it drains its activities), then the servers.
-  for (const name of ['web', 'worker', 'mail', 'sms', 'temporal']) {
+  for (const name of ['web', 'worker', 'mail', 'sms', 'franceconnect', 'temporal']) {
     const child = children.find((c) => c.name === name);
     if (!child || child.proc.exitCode !== null || child.proc.signalCode) continue;
     await new Promise<void>((resolve) => {
@@ -114,6 +115,7 @@ const temporalUiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
 const smtpPort = Number(env.SMTP_CATCHER_PORT ?? 1025);
 const mailUiPort = Number(env.MAIL_UI_PORT ?? 1080);
 const twilioFakePort = Number(env.TWILIO_FAKE_PORT ?? 1090);
+const fcFakePort = Number(env.FC_FAKE_PORT ?? 1100);
 
 await requirePort(webPort, 'site web', 'PORT');
 if (!env.TEMPORAL_ADDRESS) {
@@ -125,6 +127,7 @@ if (!env.SMTP_HOST) {
   await requirePort(mailUiPort, 'boîte de réception locale', 'MAIL_UI_PORT');
 }
 if (!env.TWILIO_ACCOUNT_SID) await requirePort(twilioFakePort, 'faux Twilio local', 'TWILIO_FAKE_PORT');
+if (!env.FC_ISSUER) await requirePort(fcFakePort, 'bac à sable FranceConnect', 'FC_FAKE_PORT');
 
 // PostgreSQL
 let databaseUrl = env.DATABASE_URL;
@@ -193,6 +196,12 @@ if (!env.SMTP_HOST) {
 if (!env.TWILIO_ACCOUNT_SID) {
   launch('sms', process.execPath, [join(ROOT, 'scripts/twilio-fake.ts')], { TWILIO_FAKE_PORT: String(twilioFakePort) });
   devServicesEnv.TWILIO_API_BASE = `http://127.0.0.1:${twilioFakePort}`;
+}
+
+// FranceConnect: the local sandbox, with the app registered as a service (its URIs from PUBLIC_URL / PORT)
+if (!env.FC_ISSUER) {
+  launch('franceconnect', process.execPath, [join(ROOT, 'scripts/franceconnect-fake.ts')], { FC_FAKE_PORT: String(fcFakePort), PORT: String(webPort) });
+  devServicesEnv.FC_ISSUER = `http://127.0.0.1:${fcFakePort}`;
 }
 
 // Worker and web

@@ -105,6 +105,7 @@ export async function startFranceConnectFake(opts: FranceConnectFakeOptions): Pr
     clients: opts.clients.map(clientMetadata),
     jwks: { keys: [signingKey(opts.kid ?? `fc-bac-a-sable-${randomBytes(6).toString('hex')}`)] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
+    scopes: ['openid'],
     acrValues: [...new Set(['eidas1', ...(acr ? [acr] : [])])],
     claims: {
       openid: ['sub'],

@@ -11,7 +11,7 @@ function layout(title: string, content: SafeHtml, script?: string): string {
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title} — FranceConnect (bac à sable local)</title>
   <link rel="stylesheet" href="/dsfr/dsfr.min.css">
-  <style>.fr-card__title, .fr-card dd, .fr-card .fr-btn { overflow-wrap: anywhere; }</style>
+  <style>.identite { border: 1px solid var(--border-default-grey); height: 100%; } .identite h2, .identite dd, .identite .fr-btn { overflow-wrap: anywhere; }</style>
 </head>
 <body>
   <header role="banner" class="fr-header">
@@ -55,16 +55,14 @@ export function pageChoixIdentite(opts: { uid: string; client: string; scopes: s
   const cartes = opts.identites.map((i) => {
     const nom = `${i.pivot.given_name} ${i.pivot.family_name}`;
     return html`<li class="fr-col-12 fr-col-md-6 fr-col-lg-4">
-      <div class="fr-card fr-card--no-arrow">
-        <div class="fr-card__body"><div class="fr-card__content">
-          <h2 class="fr-card__title">${nom}</h2>
-          <p class="fr-card__desc">${i.cas} — identifiant « ${i.identifiant} »</p>
-          ${description(i)}
-          <form method="post" action="/interaction/${opts.uid}/connexion">
-            <input type="hidden" name="identifiant" value="${i.identifiant}">
-            <button class="fr-btn" type="submit">Continuer en tant que ${nom}</button>
-          </form>
-        </div></div>
+      <div class="identite fr-p-3w">
+        <h2 class="fr-h5 fr-mb-1v">${nom}</h2>
+        <p class="fr-text--sm fr-mb-2w">${i.cas} — identifiant « ${i.identifiant} »</p>
+        ${description(i)}
+        <form method="post" action="/interaction/${opts.uid}/connexion">
+          <input type="hidden" name="identifiant" value="${i.identifiant}">
+          <button class="fr-btn" type="submit">Continuer en tant que ${nom}</button>
+        </form>
       </div>
     </li>`;
   });

@@ -252,6 +252,18 @@ describe('responses the client refuses', () => {
     expect((await erreur(absent.authorizationUrl(nouvelEtat()))).code).toBe('indisponible');
   });
 
+  test('a service registered after the sandbox started (e.g. once the app has its port) can identify a usager', async () => {
+    const fc = await start();
+    const tard = { ...fc.config, clientId: 'service-enregistre-apres', clientSecret: randomBytes(32).toString('hex') };
+    const client = createFranceConnectClient(tard);
+    const etat = nouvelEtat();
+    const url = await client.authorizationUrl(etat);
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(400); // unknown service: an error page
+    fc.fake.registerClient({ clientId: tard.clientId, clientSecret: tard.clientSecret, redirectUris: [tard.redirectUri], postLogoutRedirectUris: [tard.postLogoutRedirectUri] });
+    const r = await client.callback(await suivreFranceConnect(url, 'avec_nom_dusage'), etat);
+    expect(r.identite).toEqual(identite('avec_nom_dusage').pivot);
+  });
+
   test('the sandbox refuses an authorization request without state or nonce, like FranceConnect', async () => {
     const fc = await start();
     const url = new URL(await createFranceConnectClient(fc.config).authorizationUrl(nouvelEtat()));

@@ -17,7 +17,7 @@ import { renderPage } from '../web/render.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
 import type { SmsSender } from '../activities/ports/sms.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
-import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from './franceconnect/client.ts';
+import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from './franceconnect/index.ts';
 
 export interface AppDeps {
   db: Db;

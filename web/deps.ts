@@ -3,7 +3,7 @@ import type { Db } from '../db/connection.ts';
 import type { TemporalClientProvider } from '../api/temporal-client.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
 import type { SmsSender } from '../activities/ports/sms.ts';
-import type { FranceConnectClient } from '../api/franceconnect/client.ts';
+import type { FranceConnectClient } from '../api/franceconnect/index.ts';
 
 export interface WebDeps {
   db: Db;

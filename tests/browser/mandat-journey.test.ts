@@ -12,7 +12,7 @@ let browser: TestBrowser;
 let secret: string;
 
 beforeAll(async () => {
-  s = await startServiceStack(undefined, { franceConnect: true });
+  s = await startServiceStack(null, { franceConnect: true });
   const structureId = await createStructure(s.t.db, { name: 'Médiathèque de Roubaix' });
   secret = (await createAccount(s.t.db, { email: 'hugo.lambert@roubaix.fr', first_name: 'Hugo', last_name: 'Lambert', structureId })).totpSecret;
   browser = await launchBrowser();
@@ -27,7 +27,7 @@ async function accessible(page: Page) {
 }
 
 describe('parcours du mandat', () => {
-  for (const [largeur, identite, nom] of [[1280, 'angela', 'DUBOIS'], [390, 'plusieurs-prenoms', null]] as const) {
+  for (const [largeur, identite, nom] of [[1280, 'Angela Claire Louise DUBOIS', 'Angela'], [390, 'Jean Philippe Arnaud DUBIGNOT', 'Jean Philippe']] as const) {
     test(`create with FranceConnect, list, revoke (${largeur} px)`, async () => {
       const page = browser.page;
       const erreurs: string[] = [];
@@ -49,11 +49,10 @@ describe('parcours du mandat', () => {
 
       // The FranceConnect sandbox: the usager picks their test identity.
       await page.waitForURL((u) => !u.toString().startsWith(s.app.url));
-      await page.locator(`[data-identite="${identite}"]`).click();
+      await page.getByRole('button', { name: `Continuer en tant que ${identite}` }).click();
 
       await page.getByRole('heading', { name: 'Récapitulatif du mandat' }).waitFor();
       await accessible(page);
-      const usager = nom ?? (await page.locator('main dd').first().textContent())!.split(' — ')[0];
       await page.locator('label[for=consentement]').click();
       await page.getByLabel('Code à usage unique').fill(await totpCode(secret));
       await page.getByRole('button', { name: 'Créer le mandat' }).click();
@@ -62,7 +61,7 @@ describe('parcours du mandat', () => {
       expect(await page.locator('main').textContent()).toContain('Social - Santé');
 
       await page.goto(`${s.app.url}/usagers`);
-      await page.getByRole('link', { name: new RegExp(usager.split(' ')[0]) }).first().click();
+      await page.getByRole('link', { name: new RegExp(nom) }).first().click();
       await page.getByRole('heading', { name: 'Mandats actifs' }).waitFor();
       await page.getByRole('link', { name: /Révoquer le mandat/ }).first().click();
       await page.getByRole('heading', { name: 'Révoquer le mandat' }).waitFor();

@@ -15,7 +15,7 @@ const unconfigured = (what: string) => async () => {
 };
 
 export async function startApp(
-  deps: Omit<AppDeps, 'sessionSecret' | 'mailer' | 'sms'> & Partial<Pick<AppDeps, 'sessionSecret' | 'mailer' | 'sms'>>,
+  { port = 0, ...deps }: Omit<AppDeps, 'sessionSecret' | 'mailer' | 'sms'> & Partial<Pick<AppDeps, 'sessionSecret' | 'mailer' | 'sms'>> & { port?: number },
 ): Promise<RunningApp> {
   const app = createApp({
     sessionSecret: 'test-session-secret-that-is-long-enough',
@@ -24,11 +24,11 @@ export async function startApp(
     ...deps,
   });
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     server,
     close: () =>
       new Promise<void>((resolve) => {

@@ -11,7 +11,7 @@ import { confirmerParCode } from '../../api/mandats/confirmation.ts';
 import { creerMandat, CreationMandatRefusee } from '../../api/mandats/creation.ts';
 import { revoquer } from '../../api/mandats/revocation.ts';
 import { commencerRenouvellement, identiteUsager, mandatRenouvelable } from '../../api/mandats/renouvellement.ts';
-import { FranceConnectError } from '../../api/franceconnect/client.ts';
+import { FranceConnectError } from '../../api/franceconnect/index.ts';
 import { demarrerVieMandat, signalerRevocationMandat } from '../../api/processes/mandat.ts';
 import { logger } from '../../api/logger.ts';
 import { dateExpirationMandat } from '../../db/domain/mandat.ts';
@@ -37,9 +37,9 @@ export function mandatsRouter(deps: WebDeps): Router {
     res.status(status).send(render(req, { title: 'Mandat non créé', content: creationImpossiblePage(message) }));
 
   /** Workflows are started and told after the commit; a failure is caught up by the worker's reconciliation. */
-  const demarrerVie = async (mandat: { mandatId: number; expiresAt: Date; duree: BrouillonMandat['duree'] }) => {
+  const demarrerVie = async (mandat: { mandatId: number; expiresAt: Date; duree: BrouillonMandat['duree']; structureId: number }) => {
     try {
-      await demarrerVieMandat(await deps.temporal(), deps.db, mandat);
+      await demarrerVieMandat(deps.db, await deps.temporal(), mandat);
     } catch (err) {
       log.error({ err, mandatId: mandat.mandatId }, 'workflow du mandat non démarré : la réconciliation du worker le démarrera');
     }
@@ -125,18 +125,18 @@ export function mandatsRouter(deps: WebDeps): Router {
     if (!b.franceConnect || b.usager || b.mandatId) {
       return impossible(req, res, 400, 'Ce retour de FranceConnect a déjà été traité ou ne correspond à aucune connexion en cours.');
     }
+    // A state is used once, whatever the outcome.
+    const attendu = b.franceConnect;
+    delete b.franceConnect;
     let identification: Awaited<ReturnType<WebDeps['franceConnect']['callback']>>;
     try {
-      identification = await deps.franceConnect.callback(new URL(req.originalUrl, 'http://retour.invalid'), b.franceConnect);
+      identification = await deps.franceConnect.callback(new URL(req.originalUrl, 'http://retour.invalid'), attendu);
     } catch (err) {
       if (err instanceof FranceConnectError) {
-        log.warn({ code: err.code }, 'identification FranceConnect refusée');
+        log.warn({ code: err.code, detail: err.detail }, 'identification FranceConnect refusée');
         return impossible(req, res, err.code === 'indisponible' ? 503 : 400, err.message);
       }
       throw err;
-    } finally {
-      // A state is used once, whatever the outcome.
-      delete b.franceConnect;
     }
     b.usager = { fcSub: identification.fcSub, identite: identification.identite };
     try {
@@ -187,7 +187,7 @@ export function mandatsRouter(deps: WebDeps): Router {
       b.renouvellementUsagerId = cree.usagerId;
       delete b.usager;
       if (cree.cree) {
-        await demarrerVie({ mandatId: cree.mandatId, expiresAt: cree.expiresAt, duree: b.duree });
+        await demarrerVie({ mandatId: cree.mandatId, expiresAt: cree.expiresAt, duree: b.duree, structureId: b.structureId });
         await signalerFin(cree.mandatsClos);
         flash(req, 'success', 'Le mandat a été créé.');
       }

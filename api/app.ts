@@ -40,6 +40,9 @@ const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/ds
 
 export function createApp(deps: AppDeps): express.Express {
   const log = deps.logger ?? baseLogger;
+  const publicUrl = deps.publicUrl ?? 'http://127.0.0.1:3000';
+  const franceConnect = deps.franceConnect ?? createFranceConnectClient(franceConnectConfigFromEnv(publicUrl));
+  const franceConnectOrigins = [franceConnect.origin];
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
@@ -62,7 +65,8 @@ export function createApp(deps: AppDeps): express.Express {
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
           fontSrc: ["'self'"],
-          formAction: ["'self'"],
+          // Forms that end at FranceConnect (the usager's identification) redirect there.
+          formAction: ["'self'", ...franceConnectOrigins],
           frameAncestors: ["'none'"],
           upgradeInsecureRequests: deps.secureCookies ? [] : null,
         },
@@ -101,8 +105,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(multipartForms);
   app.use(csrfProtection);
 
-  const publicUrl = deps.publicUrl ?? 'http://127.0.0.1:3000';
-  const franceConnect = deps.franceConnect ?? createFranceConnectClient(franceConnectConfigFromEnv(publicUrl));
   app.use(webRouter({ db: deps.db, temporal: deps.temporal, mailer: deps.mailer, sms: deps.sms, publicUrl, franceConnect }));
 
   app.use((req: Request, res: Response) => {

@@ -22,6 +22,8 @@ export interface ResultatFranceConnect {
 }
 
 export interface FranceConnectClient {
+  /** Where the aidant's browser is sent (the pages' CSP allows forms to end there). */
+  readonly origin: string;
   authorizationUrl(p: { state: string; nonce: string }): Promise<string>;
   /**
    * Verifies state, code exchange, ID token (signature, iss, aud, exp, nonce, acr=eidas1), fetches userinfo,
@@ -97,6 +99,8 @@ export function createFranceConnectClient(config: FranceConnectConfig): FranceCo
   };
 
   return {
+    origin: new URL(config.issuer).origin,
+
     async authorizationUrl({ state, nonce }) {
       const c = await discover();
       return oidc.buildAuthorizationUrl(c, {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporalSettingsFromEnv } from '../workers/connection.ts';
 import { demarrerVeillesManquantes } from '../api/processes/inactivite.ts';
+import { demarrerViesMandatManquantes } from '../api/processes/mandat.ts';
 import type { Db } from '../db/connection.ts';
 
 /** Starts the inactivity watches of the seeded accounts when Temporal runs (TEMPORAL_ADDRESS, else `npm start`'s). */
@@ -17,8 +18,11 @@ async function demarrerVeilles(db: Db) {
   const connection = address ? await Connection.connect({ ...settings, connectTimeout: '2 seconds' }).catch(() => null) : null;
   if (!connection) return console.log("  veilles d'inactivité : Temporal ne répond pas ; elles démarreront au prochain « npm run seed » lancé pendant que le service tourne (npm start).");
   try {
-    const r = await demarrerVeillesManquantes(db, new Client({ connection, namespace: settings.namespace }));
+    const client = new Client({ connection, namespace: settings.namespace });
+    const r = await demarrerVeillesManquantes(db, client);
     console.log(`  veilles d'inactivité : ${r.demarrees} démarrée(s), ${r.dejaEnCours} déjà en cours (workflows inactivite-<id> dans l'interface Temporal)`);
+    const m = await demarrerViesMandatManquantes(db, client);
+    console.log(`  vies des mandats : ${m.demarrees} démarrée(s), ${m.dejaEnCours} déjà en cours (workflows mandat-<id>)`);
   } catch (err) {
     console.log(`  veilles d'inactivité non démarrées : ${(err as Error).message}`);
     process.exitCode = 1;
@@ -34,6 +38,7 @@ await withDatabase(async (db) => {
   console.log(`  structure   : ${DEMO.structure.name} (SIRET ${DEMO.structure.siret})`);
   console.log(`  référente   : ${DEMO.referent.email}`);
   for (const a of DEMO.aidants) console.log(`  aidant      : ${a.email}`);
+  console.log(`  usagers     : ${r.mandatIds.length} mandats de démonstration (actif, expire bientôt, expiré, révoqué) — ${DEMO.aidants[0].email} les voit sur /usagers`);
   // The référente keeps no device: her first connection (SMS code + email link) is part of the demo.
   for (const [label, id] of [['équipe ANCT', r.staffId], ...r.aidantIds.map((id, i) => [`aidant ${DEMO.aidants[i].email}`, id] as const)] as const) {
     const app = await ajouterApplicationSiAbsente(db, id);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { startTestMail } from '../helpers/mail.ts';
 import { startApp, type RunningApp } from '../helpers/web.ts';
-import { launchBrowser, axeViolations, type TestBrowser } from '../helpers/browser.ts';
+import { launchBrowser, checkPage, type TestBrowser } from '../helpers/browser.ts';
 import { createAccount, createStructure, loginBrowser } from '../helpers/auth.ts';
 import { creerDemandeComplete, siretAleatoire } from '../helpers/habilitation.ts';
 
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 async function sansViolation(titre: RegExp): Promise<void> {
   await expect(browser.page.locator('h1').first().textContent()).resolves.toMatch(titre);
-  expect(await axeViolations(browser.page)).toEqual([]);
+  await checkPage(browser);
 }
 
 describe('habilitation pages (axe)', () => {

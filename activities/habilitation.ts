@@ -148,7 +148,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
       const d = await demandeAvecDemandeur(p.demandeId);
       const structure = d.structure_name ?? '';
       await envoyer(`habilitation-${p.demandeId}-valide-demandeur`, d.demandeur_email, courriels.valideeDemandeur({ prenom: d.demandeur_prenom, structure, lien: lienSuivi(p.demandeId) }));
-      await envoyer(`habilitation-${p.demandeId}-valide-referent`, d.referent_email, courriels.valideeReferent({ prenom: d.referent_first_name ?? '', structure, lien: `${base}/connexion` }));
+      await envoyer(`habilitation-${p.demandeId}-valide-referent`, d.referent_email, courriels.valideeReferent({ prenom: d.referent_first_name ?? '', structure, lien: `${base}/premiere-connexion` }));
     },
 
     async relancerEquipe(p: { demandeId: string; numero: number }): Promise<void> {
@@ -221,7 +221,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
       for (const r of await referentsDeStructure(db, a.structure_id)) {
         if (r.id === aidantId) continue;
         await envoyer(`formation-aidant-${a.id}-active-referent-${r.id}`, r.email,
-          courriels.aidantActiveReferent({ prenom: r.first_name, aidant: nom, structure: a.structure_name ?? '', lien: `${base}/espace-referent/habilitation` }));
+          courriels.aidantActiveReferent({ prenom: r.first_name, aidant: nom, structure: a.structure_name ?? '', lien: `${base}/espace-referent/aidants/${aidantId}` }));
       }
       return { aidantId };
     },

@@ -72,14 +72,14 @@ describe('authentication journey', () => {
     await accessible(page);
     await page.locator('label[for=accepter-cgu]').click(); // the DSFR checkbox is drawn by its label
     await page.getByRole('button', { name: 'Continuer' }).click();
-    await page.getByRole('heading', { name: 'Espace référent' }).waitFor();
+    await page.getByRole('heading', { name: 'Mon équipe' }).waitFor();
     await accessible(page);
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.getByRole('link', { name: 'Se connecter' }).first().waitFor();
 
     // Login with TOTP + magic link
     await loginBrowser(page, app.url, mail.catcher, 'anne.kerjean@quimper.fr', secret);
-    await page.getByRole('heading', { name: 'Espace référent' }).waitFor();
+    await page.getByRole('heading', { name: 'Mon équipe' }).waitFor();
     await page.getByRole('link', { name: 'Gérer Loïc Tanguy' }).click();
     await page.getByRole('heading', { name: 'Loïc Tanguy' }).waitFor();
     await accessible(page);

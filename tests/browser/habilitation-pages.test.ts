@@ -90,7 +90,14 @@ describe('habilitation pages (axe)', () => {
     const s = await createStructure(t.db, { name: 'Structure Axe', siret: siretAleatoire() });
     const ref = await createAccount(t.db, { email: 'rita.axe@structure-axe.fr', structureId: s, referent: true });
     await loginBrowser(browser.page, app.url, mail.catcher, 'rita.axe@structure-axe.fr', ref.totpSecret);
-    await browser.page.goto(`${app.url}/espace-referent/habilitation`);
-    await sansViolation(/Habilitation des aidants/);
+    for (const [path, titre] of [
+      ['/espace-referent', /Mon équipe/],
+      ['/espace-referent/habilitation', /Liste d'attente/],
+      ['/espace-referent/habilitation/ajouter', /Ajouter un aidant/],
+      ['/espace-referent/cartes', /Cartes/],
+    ] as const) {
+      await browser.page.goto(app.url + path);
+      await sansViolation(titre);
+    }
   });
 });

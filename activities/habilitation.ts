@@ -8,6 +8,7 @@ import { sendEmailOnce } from './outbox.ts';
 import { courriels, type Courriel } from './habilitation-emails.ts';
 import { ajouterEvenement, equipeAidantsConnect, referentsDeStructure } from '../db/queries/habilitation.ts';
 import type { ActionDemande } from '../db/domain/habilitation.ts';
+import { nombre } from '../db/domain/francais.ts';
 import type { StatutDemandeStructure } from '../db/domain/statuts.ts';
 
 export interface ResultatCreation {
@@ -139,7 +140,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
         }
         await trx('demandes_aidant').where({ demande_id: d.id }).update({ structure_id: structureId });
         const demandesAidant = (await trx('demandes_aidant').where({ demande_id: d.id, status: 'new' }).orderBy('id').pluck('id')) as number[];
-        await ajouterEvenement(trx, { demandeId: d.id, type: 'comptes_crees', detail: `Compte du référent créé ; ${demandesAidant.length} aidant(s) à former`, cle: `habilitation-${d.id}-comptes` });
+        await ajouterEvenement(trx, { demandeId: d.id, type: 'comptes_crees', detail: `Compte du référent créé ; ${nombre(demandesAidant.length, 'aidant', 'aidants')} à former`, cle: `habilitation-${d.id}-comptes` });
         return { structureId, referentId: referent.id as number, demandesAidant };
       });
     },

@@ -33,7 +33,7 @@ export const courriels = {
   }),
   valideeReferent: (p: { prenom: string; structure: string; lien: string }): Courriel => ({
     subject: `Vous êtes référent Aidants Connect — ${p.structure}`,
-    text: `Bonjour ${p.prenom},\n\nLa structure « ${p.structure} » est habilitée à Aidants Connect et vous en êtes le référent. Votre compte est créé : pour votre première connexion, indiquez votre adresse e-mail et votre numéro de mobile sur ${p.lien} ; vous recevrez un code par SMS et un lien par e-mail.\n\nChaque aidant sera activé après sa formation et son test Pix.${signature}`,
+    text: `Bonjour ${p.prenom},\n\nLa structure « ${p.structure} » est habilitée à Aidants Connect et vous en êtes le référent. Votre compte est créé. Pour votre première connexion, ouvrez cette page et indiquez votre adresse e-mail et votre numéro de mobile :\n\n${p.lien}\n\nVous recevrez un code par SMS et un lien par e-mail, puis vous configurerez votre application d'authentification.\n\nChaque aidant sera activé après sa formation et son test Pix.${signature}`,
   }),
   aidantActiveAidant: (p: { prenom: string; structure: string; lien: string }): Courriel => ({
     subject: 'Votre compte Aidants Connect est activé',
@@ -41,7 +41,7 @@ export const courriels = {
   }),
   aidantActiveReferent: (p: { prenom: string; aidant: string; structure: string; lien: string }): Courriel => ({
     subject: `Aidant activé : ${p.aidant}`,
-    text: `Bonjour ${p.prenom},\n\n${p.aidant} a terminé sa formation et son test Pix : son compte d'aidant pour « ${p.structure} » est activé. Associez-lui maintenant une application d'authentification ou une carte depuis votre espace référent : ${p.lien}${signature}`,
+    text: `Bonjour ${p.prenom},\n\nLa formation et le test Pix de ${p.aidant} sont enregistrés : son compte d'aidant pour « ${p.structure} » est activé. Il lui faut maintenant un moyen de connexion : associez-lui une carte ou configurez son application d'authentification sur sa page de votre espace référent :\n\n${p.lien}${signature}`,
   }),
   relanceEquipe: (p: { structure: string; depuis: string; lien: string }): Courriel => ({
     subject: `Relance : demande d’habilitation en attente — ${p.structure}`,

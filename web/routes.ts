@@ -1,11 +1,11 @@
 // The server-rendered pages (DSFR, French). Each feature adds its router here.
 import { Router } from 'express';
-import { render } from './render.ts';
+import { loadRoles, render } from './render.ts';
 import type { WebDeps } from './deps.ts';
 import { homeContent } from './pages/home.ts';
 import { accessibiliteContent, mentionsLegalesContent } from './pages/legal.ts';
 import { cguContent } from './pages/cgu.ts';
-import { loadUser } from '../api/auth/session.ts';
+import { flash, loadUser } from '../api/auth/session.ts';
 import { loginRouter } from './auth/login-routes.ts';
 import { firstConnectionRouter } from './auth/first-connection-routes.ts';
 import { staffRouter } from './staff/routes.ts';
@@ -18,6 +18,7 @@ import { demarchesStructuresRouter } from './structures/demarches.ts';
 export function webRouter(deps: WebDeps): Router {
   const router = Router();
   router.use(loadUser(deps.db));
+  router.use(loadRoles(deps.db));
   router.use(loginRouter(deps));
   router.use(firstConnectionRouter(deps));
   router.use(staffRouter(deps));
@@ -38,8 +39,13 @@ export function webRouter(deps: WebDeps): Router {
   router.get('/cgu', (req, res) => {
     res.send(render(req, { title: "Conditions générales d'utilisation", content: cguContent }));
   });
+  // A new, anonymous session replaces the old one (which is deleted) and carries the confirmation.
   router.post('/deconnexion', (req, res, next) => {
-    req.session.destroy((err) => (err ? next(err) : res.redirect(303, '/')));
+    req.session.regenerate((err) => {
+      if (err) return next(err);
+      flash(req, 'success', 'Déconnexion réussie. À bientôt sur Aidants Connect.');
+      res.redirect(303, '/');
+    });
   });
   return router;
 }

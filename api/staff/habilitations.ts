@@ -53,6 +53,14 @@ export interface AidantDemande {
   pix_score: number | null;
 }
 
+/** An aidant with the status of its structure's request (null for one added later by a référent). */
+export interface AidantEtDemande extends AidantDemande {
+  demande_status: StatutDemandeStructure | null;
+}
+
+const avecStatutDemande = (db: Db) => db('demandes_aidant').leftJoin('demandes_habilitation', 'demandes_habilitation.id', 'demandes_aidant.demande_id')
+  .select('demandes_aidant.*', 'demandes_habilitation.status as demande_status');
+
 export interface VueDemandeStaff {
   demande: Record<string, unknown> & { id: string; status: StatutDemandeStructure };
   demandeur: { first_name: string; last_name: string; email: string; profession: string };
@@ -76,13 +84,16 @@ export async function vueDemandeStaff(db: Db, temporal: () => Promise<Client>, i
   return { demande, demandeur, aidants, evenements, messages, etat };
 }
 
-export async function demandeAidantParId(db: Db, id: number): Promise<AidantDemande | null> {
-  return Number.isInteger(id) ? ((await db('demandes_aidant').where({ id }).first()) ?? null) : null;
+export async function demandeAidantParId(db: Db, id: number): Promise<AidantEtDemande | null> {
+  return Number.isInteger(id) ? ((await avecStatutDemande(db).where('demandes_aidant.id', id).first()) ?? null) : null;
 }
 
-/** The aidant in training with this address (the latest one), for a Pix CSV line. */
-export async function aidantEnFormationParEmail(db: Db, email: string): Promise<AidantDemande | null> {
-  return (await db('demandes_aidant').where({ email }).whereIn('status', ['new', 'processing', 'processing_p2p']).orderBy('id', 'desc').first()) ?? null;
+/** The aidant a Pix CSV line is for: the latest one in training with this address, else the latest one with it
+ * (whatever its status, so the report can say "déjà activé" rather than "adresse inconnue"). */
+export async function aidantPourImportPix(db: Db, email: string): Promise<AidantEtDemande | null> {
+  const enFormation = await avecStatutDemande(db).where('demandes_aidant.email', email)
+    .whereIn('demandes_aidant.status', ['new', 'processing', 'processing_p2p']).orderBy('demandes_aidant.id', 'desc').first();
+  return enFormation ?? (await avecStatutDemande(db).where('demandes_aidant.email', email).orderBy('demandes_aidant.id', 'desc').first()) ?? null;
 }
 
 /** Facts about a would-be peer trainer (an active account, the mandats it created). */

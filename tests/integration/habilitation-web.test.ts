@@ -92,6 +92,14 @@ describe('habilitation pages', () => {
     await refusSansEffet(() => staff.postForm(`/staff/habilitations/${demandeId}/decision`, { decision: 'demander_modifications', message: '' }, csrf), 400, /Indiquez les modifications attendues/);
     expect((await staff.postForm(`/staff/habilitations/${demandeId}/decision`, { decision: 'demander_modifications', message: 'Précisez la fonction du référent.' }, csrf)).status).toBe(303);
 
+    // Under review: no training forms, the staff's next step, and a training or Pix refused with its reason.
+    const enRevue = await (await staff.get(`/staff/habilitations/${demandeId}`)).text();
+    expect(enRevue).not.toContain('Enregistrer la formation');
+    expect(enRevue).toContain('En attente du demandeur');
+    const enAttente = await t.db('demandes_aidant').where({ demande_id: demandeId }).first('id');
+    await refusSansEffet(() => staff.postForm(`/staff/habilitations/aidants/${enAttente.id}/formation`, { [`${enAttente.id}-formation_date`]: '2026-01-09', [`${enAttente.id}-formation_type`]: 'classic' }, csrf), 409, /s&#39;enregistrent après sa validation/);
+    await refusSansEffet(() => staff.postForm('/staff/habilitations/import-pix', { csv: 'lea.roux@mairie-web.fr;10/01/2026;80' }, csrf), 200, /Demande non validée/);
+
     // The demandeur resubmits without changing anything: refused, nothing recorded; then with a change.
     const c = demandeur as HttpClient;
     const eng = await (await c.get(`/habilitation/demande/${demandeId}/engagements`)).text();
@@ -113,9 +121,14 @@ describe('habilitation pages', () => {
     expect((await staff.postForm(`/staff/habilitations/aidants/${aidant.id}/formation`, { [`${aidant.id}-formation_date`]: '2026-01-09', [`${aidant.id}-formation_type`]: 'classic' }, csrf)).status).toBe(303);
     const importe = await staff.postForm('/staff/habilitations/import-pix', { csv: 'email;date;score\ninconnu.personne@ailleurs.fr;10/01/2026;80\nlea.roux@mairie-web.fr;10/01/2026;80' }, csrf);
     const rapport = await importe.text();
-    expect(rapport).toContain('1 ligne(s) enregistrée(s) sur 2');
+    expect(rapport).toContain('1 ligne enregistrée sur 2');
     expect(rapport).toContain('Adresse inconnue');
     await mail.catcher.waitFor((m) => m.to.includes('lea.roux@mairie-web.fr') && m.subject === 'Votre compte Aidants Connect est activé');
+    // Imported again once activated: the report says so (not "adresse inconnue").
+    const encore = await (await staff.postForm('/staff/habilitations/import-pix', { csv: 'lea.roux@mairie-web.fr;10/01/2026;80' }, csrf)).text();
+    expect(encore).toContain('0 ligne enregistrée sur 1');
+    expect(encore).toContain('Déjà activé');
+    expect(encore).not.toContain('Adresse inconnue');
     expect(await t.db('aidants').where({ email: 'lea.roux@mairie-web.fr' }).first('can_create_mandats')).toEqual({ can_create_mandats: true });
   });
 

@@ -28,7 +28,20 @@ export function dateCourte(d: Date | string | null): string {
   return s.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 }
 
-/** What comes next, in French, for the demandeur (and shown to staff too). */
+/** What comes next, for the staff instructing the request (the page's "Prochaine étape" box). */
+export function prochaineEtapeEquipe(statut: StatutDemandeStructure, etat: EtatHabilitation | null): string {
+  switch (statut) {
+    case 'NEW': return "Le demandeur n'a pas encore envoyé sa demande : rien à instruire pour le moment.";
+    case 'AC_VALIDATION_PROCESSING':
+      return `Instruisez la demande : validez-la, demandez des modifications ou refusez-la${etat?.prochaineRelanceMs ? ` (relance automatique de l'équipe le ${dateHeure(new Date(etat.prochaineRelanceMs))} sans décision d'ici là)` : ''}.`;
+    case 'CHANGES_REQUIRED': return 'En attente du demandeur : il modifie sa demande comme indiqué dans votre message, puis la soumet à nouveau ; elle reviendra alors ici.';
+    case 'VALIDATED': return 'Enregistrez la formation et le test Pix de chaque aidant ci-dessous : chacun est activé dès que les deux sont enregistrés.';
+    case 'REFUSED': return 'La demande est refusée : aucune autre étape.';
+    case 'CLOSED': return 'Tous les aidants sont activés ou retirés : la demande est terminée.';
+  }
+}
+
+/** What comes next, in French, for the demandeur (the follow page). */
 export function prochaineEtape(statut: StatutDemandeStructure, etat: EtatHabilitation | null): string {
   switch (statut) {
     case 'NEW': return 'Complétez puis envoyez votre demande.';

@@ -1,67 +1,78 @@
-// Espace référent, habilitation part (/espace-referent/habilitation): the référent's aidants and their
-// progress, adding an aidant later (waiting list for staff), withdrawing one not yet activated. Every action
-// is scoped to the structures the référent manages (req.referentStructureIds): another one's is a 404.
+// Espace référent, habilitation part: the waiting list (/espace-referent/habilitation: the référent's aidants
+// and their progress, withdrawing one not yet activated) and adding an aidant later
+// (/espace-referent/habilitation/ajouter, on the staff's waiting list). Every action is scoped to the
+// structures the référent manages (req.referentStructureIds): another one's is a 404.
 import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { flash, HttpError, requireReferent } from '../../api/auth/session.ts';
 import { validerAidant } from '../../db/domain/demande-habilitation.ts';
 import { aidantRetirable } from '../../db/domain/habilitation.ts';
+import { nombre } from '../../db/domain/francais.ts';
+import { RefusProcessus, retirerAidantEnFormation } from '../../api/processes/habilitation.ts';
 import {
   ajouterAidantEnListeAttente, demandeAidantDuReferent, demandesAidantDesStructures, emailsDejaDemandes, retirerAidantEnListeAttente, structuresDuReferent,
 } from '../../api/referent/habilitation.ts';
-import { RefusProcessus, retirerAidantEnFormation } from '../../api/processes/habilitation.ts';
 import { html } from '../html.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
 import { champTexte, jetonCsrf, liste, resumeErreurs, type Erreurs } from './champs.ts';
 import { badgeAidant } from './frise.ts';
+import { ESPACE_REFERENT, espaceReferent } from '../espace-referent/menu.ts';
+import { etatVide } from '../espace-referent/pages.ts';
+
+const LISTE = '/espace-referent/habilitation';
+const AJOUTER = '/espace-referent/habilitation/ajouter';
 
 export function referentHabilitationRouter(deps: WebDeps): Router {
   const router = Router();
   const { db } = deps;
   router.use('/espace-referent/habilitation', requireReferent(db));
 
-  async function afficher(req: Request, res: Response, status = 200, valeurs: Record<string, string> = {}, erreurs: Erreurs = {}) {
-    const ids = req.referentStructureIds!;
-    const [structures, aidants] = await Promise.all([
-      structuresDuReferent(db, ids),
-      demandesAidantDesStructures(db, ids),
-    ]);
+  router.get(LISTE, async (req, res) => {
+    const aidants = await demandesAidantDesStructures(db, req.referentStructureIds!);
     const csrf = csrfToken(req);
-    const content = html`<h1>Habilitation des aidants</h1>
-<p>Ajoutez un aidant de votre structure : l'équipe Aidants Connect valide la demande, puis l'aidant suit la formation et passe le test Pix avant d'être activé.</p>
-<div class="fr-table"><table><caption>Aidants de vos structures</caption>
+    const content = espaceReferent('attente', html`<h1>Liste d'attente</h1>
+<p>Les aidants à habiliter dans vos structures : en attente de l'équipe Aidants Connect, en formation, activés. Un aidant est activé quand sa formation et son test Pix sont enregistrés ; vous pouvez retirer un aidant tant qu'il n'est pas activé.</p>
+${aidants.length ? html`<div class="fr-table"><table><caption>Aidants de vos structures — ${nombre(aidants.length, 'demande', 'demandes')}</caption>
 <thead><tr><th scope="col">Aidant</th><th scope="col">Structure</th><th scope="col">Statut</th><th scope="col">Action</th></tr></thead>
 <tbody>${aidants.map((a) => html`<tr><td>${a.first_name} ${a.last_name}<br><span class="fr-text--sm">${a.email}</span></td><td>${a.structure_name}</td>
-<td>${badgeAidant(a.status)}</td><td>${aidantRetirable(a.status) ? html`<form method="post" action="/espace-referent/habilitation/aidants/${a.id}/retirer">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" aria-label="Retirer ${a.first_name} ${a.last_name}">Retirer</button></form>` : ''}</td></tr>`)}</tbody></table></div>
-<h2>Ajouter un aidant</h2>
+<td>${badgeAidant(a.status)}</td><td>${aidantRetirable(a.status) ? html`<form method="post" action="${LISTE}/aidants/${a.id}/retirer">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" aria-label="Retirer ${a.first_name} ${a.last_name}">Retirer</button></form>` : ''}</td></tr>`)}</tbody></table></div>`
+  : etatVide('Aucun aidant en attente ni en formation pour le moment.', { label: 'Ajouter un aidant', href: AJOUTER })}
+<p class="fr-mt-3w"><a class="fr-btn fr-btn--secondary fr-icon-add-line fr-btn--icon-left" href="${AJOUTER}">Ajouter un aidant</a></p>`);
+    res.send(render(req, { title: "Liste d'attente — Espace référent", content, breadcrumb: { parents: [ESPACE_REFERENT], current: "Liste d'attente" } }));
+  });
+
+  async function formulaireAjout(req: Request, res: Response, status = 200, valeurs: Record<string, string> = {}, erreurs: Erreurs = {}) {
+    const structures = await structuresDuReferent(db, req.referentStructureIds!);
+    const content = espaceReferent('ajouter', html`<h1>Ajouter un aidant</h1>
+<p>Ajoutez un professionnel de votre structure : l'équipe Aidants Connect examine la demande, puis l'aidant suit la formation et passe le test Pix avant d'être activé. Vous suivez chaque étape dans la <a href="${LISTE}">liste d'attente</a>.</p>
 ${resumeErreurs(erreurs)}
-<form method="post" action="/espace-referent/habilitation/aidants" novalidate>${jetonCsrf(csrf)}
+<form method="post" action="${LISTE}/aidants" novalidate>${jetonCsrf(csrfToken(req))}
   ${structures.length > 1 ? liste({ name: 'structure_id', label: 'Structure', options: structures.map((s) => [String(s.id), s.name]), value: valeurs.structure_id, erreur: erreurs.structure_id }) : html`<input type="hidden" name="structure_id" value="${String(structures[0]?.id ?? '')}">`}
-  ${champTexte({ name: 'first_name', label: 'Prénom', value: valeurs.first_name, erreur: erreurs.first_name })}
-  ${champTexte({ name: 'last_name', label: 'Nom', value: valeurs.last_name, erreur: erreurs.last_name })}
-  ${champTexte({ name: 'email', label: 'Adresse e-mail professionnelle', aide: 'Nominative et individuelle (prenom.nom@structure.fr).', type: 'email', value: valeurs.email, erreur: erreurs.email })}
+  ${champTexte({ name: 'first_name', label: 'Prénom', value: valeurs.first_name, erreur: erreurs.first_name, autocomplete: 'off' })}
+  ${champTexte({ name: 'last_name', label: 'Nom', value: valeurs.last_name, erreur: erreurs.last_name, autocomplete: 'off' })}
+  ${champTexte({ name: 'email', label: 'Adresse e-mail professionnelle', aide: 'Nominative et individuelle (prenom.nom@structure.fr).', type: 'email', value: valeurs.email, erreur: erreurs.email, autocomplete: 'off' })}
   ${champTexte({ name: 'profession', label: 'Profession', value: valeurs.profession, erreur: erreurs.profession })}
   <button class="fr-btn" type="submit">Ajouter à la liste d'attente</button>
-</form>`;
-    res.status(status).send(render(req, { title: 'Habilitation des aidants', content }));
+</form>`);
+    res.status(status).send(render(req, { title: `${Object.keys(erreurs).length ? 'Erreur — ' : ''}Ajouter un aidant — Espace référent`, content, breadcrumb: { parents: [ESPACE_REFERENT], current: 'Ajouter un aidant' } }));
   }
 
-  router.get('/espace-referent/habilitation', (req, res) => afficher(req, res));
+  router.get(AJOUTER, (req, res) => formulaireAjout(req, res));
 
-  router.post('/espace-referent/habilitation/aidants', async (req, res) => {
+  router.post(`${LISTE}/aidants`, async (req, res) => {
     const structureId = Number(req.body?.structure_id);
     if (!req.referentStructureIds!.includes(structureId)) throw new HttpError(403, 'structure d’un autre référent');
     const ouverts = await emailsDejaDemandes(db, structureId);
     const { valeurs, erreurs } = validerAidant(req.body ?? {}, ouverts);
     if (erreurs.email === 'Cet aidant figure déjà dans la liste.') erreurs.email = 'Cet aidant a déjà une demande en cours ou est déjà habilité dans cette structure.';
-    if (Object.keys(erreurs).length) return afficher(req, res, 400, { ...valeurs, structure_id: String(structureId) }, erreurs);
+    if (Object.keys(erreurs).length) return formulaireAjout(req, res, 400, { ...valeurs, structure_id: String(structureId) }, erreurs);
     await ajouterAidantEnListeAttente(db, { structureId, referentId: req.aidant!.id, valeurs });
-    flash(req, 'success', `${valeurs.first_name} ${valeurs.last_name} est ajouté à la liste d'attente de l'équipe Aidants Connect.`);
-    res.redirect(303, '/espace-referent/habilitation');
+    flash(req, 'success', `La demande pour ${valeurs.first_name} ${valeurs.last_name} est dans la liste d'attente de l'équipe Aidants Connect.`);
+    res.redirect(303, LISTE);
   });
 
-  router.post('/espace-referent/habilitation/aidants/:aid/retirer', async (req, res) => {
+  router.post(`${LISTE}/aidants/:aid/retirer`, async (req, res) => {
     const id = Number(req.params.aid);
     const a = await demandeAidantDuReferent(db, req.referentStructureIds!, id);
     if (!a) throw new HttpError(404, 'aidant inconnu');
@@ -73,14 +84,14 @@ ${resumeErreurs(erreurs)}
       } catch (err) {
         if (!(err instanceof RefusProcessus)) throw err;
         flash(req, 'error', err.message);
-        return res.redirect(303, '/espace-referent/habilitation');
+        return res.redirect(303, LISTE);
       }
     } else {
       flash(req, 'error', "Cet aidant ne peut plus être retiré (déjà activé ou retiré) : rien n'a été modifié.");
-      return res.redirect(303, '/espace-referent/habilitation');
+      return res.redirect(303, LISTE);
     }
-    flash(req, 'success', `${a.first_name} ${a.last_name} est retiré.`);
-    res.redirect(303, '/espace-referent/habilitation');
+    flash(req, 'success', `La demande pour ${a.first_name} ${a.last_name} est retirée.`);
+    res.redirect(303, LISTE);
   });
 
   return router;

@@ -5,19 +5,24 @@ import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { flash, HttpError, requireStaff } from '../../api/auth/session.ts';
 import {
-  decisionsPossibles, DECISIONS_EQUIPE, erreurDatePassee, erreurFormateurPair, erreurScorePix, formationEnregistrable, motifActionImpossible,
+  decisionsPossibles, DECISIONS_EQUIPE, erreurDatePassee, erreurFormateurPair, erreurScorePix, motifActionImpossible, motifFormationImpossible,
   emailValide, normaliserEmail, type DecisionEquipe,
 } from '../../db/domain/habilitation.ts';
 import { STATUTS_DEMANDE_STRUCTURE, type StatutDemandeStructure } from '../../db/domain/statuts.ts';
+import { de } from '../../db/domain/francais.ts';
 import { deciderHabilitation, enregistrerFormationAidant, enregistrerPixAidant, RefusProcessus } from '../../api/processes/habilitation.ts';
 import {
-  accepterAidantEnAttente, aidantEnFormationParEmail, aidantsAjoutesParLesReferents, demandeAidantParId, formateurPair, listeDemandes,
+  accepterAidantEnAttente, aidantPourImportPix, aidantsAjoutesParLesReferents, demandeAidantParId, formateurPair, listeDemandes,
   refuserAidantEnAttente, vueDemandeStaff,
 } from '../../api/staff/habilitations.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
 import * as P from './staff-pages.ts';
 import type { Erreurs } from './champs.ts';
+
+const EQUIPE = { label: 'Équipe', href: '/staff' };
+const DEMANDES = { label: "Demandes d'habilitation", href: '/staff/habilitations' };
+const SOUS_DEMANDES = (current: string) => ({ parents: [EQUIPE, DEMANDES], current });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -36,7 +41,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
   router.get('/staff/habilitations', async (req, res) => {
     const statut = typeof req.query.statut === 'string' && (STATUTS_DEMANDE_STRUCTURE as readonly string[]).includes(req.query.statut) ? req.query.statut : '';
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
-    res.send(render(req, { title: "Demandes d'habilitation", content: P.pageListe(await listeDemandes(db, { statut, q }), { statut, q }) }));
+    res.send(render(req, { title: "Demandes d'habilitation", content: P.pageListe(await listeDemandes(db, { statut, q }), { statut, q }), breadcrumb: { parents: [EQUIPE] } }));
   });
 
   async function vueDemande(id: string): Promise<P.VueDemandeStaff> {
@@ -48,12 +53,12 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
 
   const afficher = async (req: Request, res: Response, id: string, status = 200, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}) => {
     const vue = await vueDemande(id);
-    res.status(status).send(render(req, { title: `${vue.demande.structure_name ?? 'Demande'} — Habilitation`, content: P.pageDemande(vue, csrfToken(req), erreurs, valeurs) }));
+    res.status(status).send(render(req, { title: `${vue.demande.structure_name ?? 'Demande'} — Habilitation`, content: P.pageDemande(vue, csrfToken(req), erreurs, valeurs), breadcrumb: SOUS_DEMANDES(String(vue.demande.structure_name ?? 'Brouillon sans nom')) }));
   };
 
   router.get('/staff/habilitations/liste-attente', async (req, res) => afficherAttente(req, res));
   router.get('/staff/habilitations/import-pix', (req, res) => {
-    res.send(render(req, { title: 'Importer des résultats Pix', content: P.pageImportPix(csrfToken(req)) }));
+    res.send(render(req, { title: 'Importer des résultats Pix', content: P.pageImportPix(csrfToken(req)), breadcrumb: SOUS_DEMANDES('Importer des résultats Pix') }));
   });
   router.get('/staff/habilitations/:id', async (req, res) => afficher(req, res, String(req.params.id)));
 
@@ -93,6 +98,13 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     a.demande_id ? afficher(req, res, a.demande_id, status, erreurs, valeurs) : afficherAttente(req, res, status, erreurs, valeurs);
   const retour = (a: { demande_id: string | null }) => (a.demande_id ? `/staff/habilitations/${a.demande_id}` : '/staff/habilitations/liste-attente');
 
+  /** Training and Pix only for an aidant in training whose request is validated: otherwise a message, nothing recorded. */
+  const refuserSiImpossible = (req: Request, a: Parameters<typeof motifFormationImpossible>[0]) => {
+    const motif = motifFormationImpossible(a);
+    if (motif) flash(req, 'error', `${motif.message} Rien n'a été enregistré.`);
+    return Boolean(motif);
+  };
+
   router.post('/staff/habilitations/aidants/:aid/formation', async (req, res) => {
     const a = await aidantEtRetour(String(req.params.aid));
     const n = (k: string) => `${a.id}-${k}`;
@@ -112,8 +124,8 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
         if (ef) erreurs[n('formateur')] = ef;
       }
     }
-    if (!formationEnregistrable(a.status)) flash(req, 'error', "Le parcours de cet aidant n'est pas en cours : rien n'a été enregistré.");
-    if (Object.keys(erreurs).length || !formationEnregistrable(a.status)) return reafficher(req, res, a, 400, erreurs, valeurs);
+    if (refuserSiImpossible(req, a)) return reafficher(req, res, a, 409, {}, valeurs);
+    if (Object.keys(erreurs).length) return reafficher(req, res, a, 400, erreurs, valeurs);
     try {
       await enregistrerFormationAidant(await deps.temporal(), a.id, { date, type, formateurEmail: type === 'p2p' ? formateurEmail : null, formateur });
     } catch (err) {
@@ -121,7 +133,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
       flash(req, 'error', err.message);
       return reafficher(req, res, a, 409, {}, valeurs);
     }
-    flash(req, 'success', `Formation de ${a.first_name} ${a.last_name} enregistrée.`);
+    flash(req, 'success', `Formation ${de(`${a.first_name} ${a.last_name}`)} enregistrée.`);
     res.redirect(303, retour(a));
   });
 
@@ -136,6 +148,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     if (e) erreurs[n('pix_date')] = e;
     const es = valeurs[n('pix_score')] === '' ? 'Indiquez le score Pix.' : erreurScorePix(score);
     if (es) erreurs[n('pix_score')] = es;
+    if (refuserSiImpossible(req, a)) return reafficher(req, res, a, 409, {}, valeurs);
     if (Object.keys(erreurs).length) return reafficher(req, res, a, 400, erreurs, valeurs);
     try {
       await enregistrerPixAidant(await deps.temporal(), a.id, { date, score });
@@ -144,7 +157,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
       flash(req, 'error', err.message);
       return reafficher(req, res, a, 409, {}, valeurs);
     }
-    flash(req, 'success', `Test Pix de ${a.first_name} ${a.last_name} enregistré.`);
+    flash(req, 'success', `Test Pix ${de(`${a.first_name} ${a.last_name}`)} enregistré.`);
     res.redirect(303, retour(a));
   });
 
@@ -152,7 +165,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     const texte = String(req.body?.csv ?? '').slice(0, 100_000);
     const lignes = texte.split(/\r?\n/).map((l, i) => ({ n: i + 1, l: l.trim() })).filter((x) => x.l && !/^e-?mail\b/i.test(x.l));
     if (!lignes.length) {
-      res.status(400).send(render(req, { title: 'Erreur — Import Pix', content: P.pageImportPix(csrfToken(req), texte, null, 'Collez au moins une ligne : adresse e-mail ; date ; score.') }));
+      res.status(400).send(render(req, { title: 'Erreur — Import Pix', content: P.pageImportPix(csrfToken(req), texte, null, 'Collez au moins une ligne : adresse e-mail ; date ; score.'), breadcrumb: SOUS_DEMANDES('Importer des résultats Pix') }));
       return;
     }
     const client = await deps.temporal();
@@ -162,30 +175,32 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
       const email = normaliserEmail(emailBrut);
       const date = dateIso(dateBrute);
       const score = Number(scoreBrut.replace(',', '.'));
-      const refus = (message: string) => rapport.push({ ligne: n, email: emailBrut, ok: false, message });
-      if (!emailValide(email)) { refus('Adresse e-mail invalide.'); continue; }
+      const refus = (resultat: string, message: string) => rapport.push({ ligne: n, email: emailBrut, ok: false, resultat, message: `${message} Rien n'a été enregistré.` });
+      if (!emailValide(email)) { refus('Ligne invalide', 'Adresse e-mail invalide.'); continue; }
       const erreurDate = erreurDatePassee(date, new Date(), 'du test');
-      if (erreurDate) { refus(erreurDate); continue; }
+      if (erreurDate) { refus('Ligne invalide', erreurDate); continue; }
       const erreurScore = scoreBrut === '' ? 'Score manquant.' : erreurScorePix(score);
-      if (erreurScore) { refus(erreurScore); continue; }
-      const a = await aidantEnFormationParEmail(db, email);
-      if (!a) { refus("Adresse inconnue : aucun aidant en formation n'a cette adresse. Rien n'a été enregistré."); continue; }
+      if (erreurScore) { refus(scoreBrut === '' ? 'Ligne invalide' : 'Score refusé', erreurScore); continue; }
+      const a = await aidantPourImportPix(db, email);
+      const motif = motifFormationImpossible(a);
+      if (!a || motif) { refus(motif!.resultat, motif!.message); continue; }
+      if (a.pix_date) { refus('Déjà enregistré', `Le test Pix de cet aidant est déjà enregistré (${a.pix_score} %).`); continue; }
       try {
         await enregistrerPixAidant(client, a.id, { date, score });
-        rapport.push({ ligne: n, email: emailBrut, ok: true, message: `Test Pix enregistré (${score} %).` });
+        rapport.push({ ligne: n, email: emailBrut, ok: true, resultat: 'Enregistré', message: `Test Pix enregistré (${score} %).` });
       } catch (err) {
         if (!(err instanceof RefusProcessus)) throw err;
-        refus(err.message);
+        rapport.push({ ligne: n, email: emailBrut, ok: false, resultat: 'Refusé', message: err.message });
       }
     }
-    res.send(render(req, { title: 'Rapport — Import Pix', content: P.pageImportPix(csrfToken(req), '', rapport) }));
+    res.send(render(req, { title: 'Rapport — Import Pix', content: P.pageImportPix(csrfToken(req), '', rapport), breadcrumb: SOUS_DEMANDES('Importer des résultats Pix') }));
   });
 
   // ---- Waiting list (aidants added later by référents) -------------------------------------------------
 
   async function afficherAttente(req: Request, res: Response, status = 200, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}) {
     const { attente, enFormation } = await aidantsAjoutesParLesReferents(db);
-    res.status(status).send(render(req, { title: 'Aidants ajoutés par les référents', content: P.pageListeAttente(attente, enFormation, csrfToken(req), erreurs, valeurs) }));
+    res.status(status).send(render(req, { title: 'Aidants ajoutés par les référents', content: P.pageListeAttente(attente, enFormation, csrfToken(req), erreurs, valeurs), breadcrumb: SOUS_DEMANDES("Liste d'attente") }));
   }
 
   router.post('/staff/habilitations/aidants/:aid/accepter', async (req, res) => {

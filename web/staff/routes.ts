@@ -9,23 +9,25 @@ import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
 import { cardImportPage, staffHomePage } from './pages.ts';
 
+const CARTES = { parents: [{ label: 'Équipe', href: '/staff' }], current: 'Cartes TOTP' };
+
 export function staffRouter(deps: WebDeps): Router {
   const router = Router();
   router.use('/staff', requireStaff);
 
   router.get('/staff', async (req, res) => {
-    res.send(render(req, { title: 'Équipe Aidants Connect', content: staffHomePage(await statistiquesEquipe(deps.db)) }));
+    res.send(render(req, { title: 'Équipe Aidants Connect', content: staffHomePage(await statistiquesEquipe(deps.db)), breadcrumb: { current: 'Équipe' } }));
   });
 
   router.get('/staff/cartes', (req, res) => {
-    res.send(render(req, { title: 'Cartes TOTP', content: cardImportPage({ csrf: csrfToken(req) }) }));
+    res.send(render(req, { title: 'Cartes TOTP', breadcrumb: CARTES, content: cardImportPage({ csrf: csrfToken(req) }) }));
   });
 
   router.post('/staff/cartes', async (req, res) => {
     const csv = uploadedText(req, 'fichier');
-    if (!csv) return res.status(400).send(render(req, { title: 'Cartes TOTP', content: cardImportPage({ csrf: csrfToken(req), error: 'Choisissez un fichier CSV non vide.' }) }));
+    if (!csv) return res.status(400).send(render(req, { title: 'Cartes TOTP', breadcrumb: CARTES, content: cardImportPage({ csrf: csrfToken(req), error: 'Choisissez un fichier CSV non vide.' }) }));
     const rapport = await importerCartes(deps.db, req.aidant!.id, csv);
-    res.send(render(req, { title: 'Cartes TOTP', content: cardImportPage({ csrf: csrfToken(req), rapport }) }));
+    res.send(render(req, { title: 'Cartes TOTP', breadcrumb: CARTES, content: cardImportPage({ csrf: csrfToken(req), rapport }) }));
   });
 
   return router;

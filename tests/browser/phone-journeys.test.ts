@@ -1,0 +1,125 @@
+// At phone width (390 px) in Chromium, what a person hits on the landed pages (issue 14): the header's menu
+// and logout, the espace référent's side menu, the deactivation confirmation, the request's last step and
+// its recap, fils d'Ariane and empty states. Every page: axe, and no console or page error.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { startTestMail } from '../helpers/mail.ts';
+import { startApp, type RunningApp } from '../helpers/web.ts';
+import { createAccount, createStructure, loginBrowser, totpCode } from '../helpers/auth.ts';
+import { createActivities } from '../../activities/index.ts';
+import { atPhoneWidth, checkPage, launchBrowser, openPhoneMenu, type TestBrowser } from '../helpers/browser.ts';
+
+let t: TestDb;
+let mail: Awaited<ReturnType<typeof startTestMail>>;
+let app: RunningApp;
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  mail = await startTestMail();
+  app = await startApp({ db: t.db, temporal: async () => { throw new Error('Temporal absent de ce test'); }, mailer: mail.mailer, publicUrl: 'http://app.test' });
+  browser = await launchBrowser();
+  await atPhoneWidth(browser.page);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await mail?.stop();
+  await t?.drop();
+});
+
+describe('at 390 px', () => {
+  test('a logged-in aidant opens the menu, reaches their space and logs out, with a confirmation', async () => {
+    const page = browser.page;
+    const s = await createStructure(t.db, { name: 'Médiathèque de Lorient' });
+    const { totpSecret } = await createAccount(t.db, { email: 'ines.moreau@lorient.fr', first_name: 'Inès', last_name: 'Moreau', structureId: s });
+    await loginBrowser(page, app.url, mail.catcher, 'ines.moreau@lorient.fr', totpSecret);
+    await page.getByRole('heading', { name: 'Bonjour Inès' }).waitFor();
+    await checkPage(browser);
+    // The header's buttons are hidden on a phone: the menu holds them.
+    await expect(page.getByRole('button', { name: 'Se déconnecter' }).isVisible()).resolves.toBe(false);
+    await openPhoneMenu(page);
+    await checkPage(browser);
+    const menu = page.locator('#menu-principal');
+    await expect(menu.getByRole('link', { name: 'Mon espace aidant' }).getAttribute('aria-current')).resolves.toBe('page');
+    await menu.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByText('Déconnexion réussie').waitFor();
+    await checkPage(browser);
+    await openPhoneMenu(page);
+    await expect(page.locator('#menu-principal').getByRole('link', { name: 'Se connecter' }).isVisible()).resolves.toBe(true);
+    // The session is really gone.
+    await page.goto(`${app.url}/espace-aidant`);
+    await page.getByRole('heading', { name: 'Se connecter' }).waitFor();
+  });
+
+  test('a référent follows the "aidant activé" email to the aidant’s page, moves through the side menu, and deactivates an account with a reason', async () => {
+    const page = browser.page;
+    const s = await createStructure(t.db, { name: 'CCAS de Quimperlé' });
+    const ref = await createAccount(t.db, { email: 'soizic.le-du@quimperle.fr', first_name: 'Soizic', last_name: 'Le Du', structureId: s, referent: true });
+    const [demande] = await t.db('demandes_aidant')
+      .insert({ structure_id: s, email: 'ewen.marrec@quimperle.fr', first_name: 'Ewen', last_name: 'Marrec', profession: 'Médiateur', status: 'processing', formation_date: '2026-03-01', formation_type: 'classic', pix_date: '2026-03-02', pix_score: 80 })
+      .returning('id');
+    const { aidantId } = await createActivities({ db: t.db, mailer: mail.mailer, publicUrl: 'http://app.test' }).activerAidant({ demandeAidantId: demande.id });
+    const email = await mail.catcher.waitFor((m) => m.to.includes('soizic.le-du@quimperle.fr') && m.subject.startsWith('Aidant activé'));
+    const link = email.text.match(/http:\/\/app\.test(\S+)/)![1];
+    expect(link).toBe(`/espace-referent/aidants/${aidantId}`);
+
+    // Logged out: the link goes through the login and comes back to the aidant's page.
+    await page.goto(app.url + link);
+    await page.getByLabel('Adresse e-mail professionnelle').fill('soizic.le-du@quimperle.fr');
+    await page.getByLabel('Code à usage unique').fill(await totpCode(ref.totpSecret));
+    await page.getByRole('button', { name: 'Recevoir mon lien de connexion' }).click();
+    const magic = await mail.catcher.waitFor((m) => m.to.includes('soizic.le-du@quimperle.fr') && m.subject.includes('lien de connexion'));
+    await page.goto(magic.text.match(/http:\/\/app\.test(\S+)/)![1].replace(/^/, app.url));
+    await page.getByRole('button', { name: 'Me connecter' }).click();
+    await page.getByRole('heading', { name: 'Ewen Marrec' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(link);
+    await expect(page.getByRole('button', { name: 'Associer la carte' }).isVisible()).resolves.toBe(true);
+    await checkPage(browser);
+
+    // The fil d'Ariane folds on a phone; unfolded, it leads back to the space.
+    await page.getByRole('button', { name: 'Voir le fil d’Ariane' }).click();
+    await page.locator('.fr-breadcrumb').getByRole('link', { name: 'Espace référent' }).waitFor();
+
+    // The side menu: add an aidant, then the waiting list shows the request.
+    const sideMenu = async (entry: string) => {
+      await page.getByRole('button', { name: 'Dans l’espace référent' }).click();
+      await page.locator('.fr-sidemenu').getByRole('link', { name: entry }).click();
+    };
+    await sideMenu('Ajouter un aidant');
+    await page.getByRole('heading', { name: 'Ajouter un aidant' }).waitFor();
+    await checkPage(browser);
+    await page.getByRole('button', { name: "Ajouter à la liste d'attente" }).click();
+    await page.getByText("Indiquez le prénom de l'aidant.").first().waitFor();
+    await checkPage(browser);
+    await page.getByLabel('Prénom', { exact: true }).fill('Katell');
+    await page.getByLabel('Nom', { exact: true }).fill('Jaouen');
+    await page.getByLabel('Adresse e-mail professionnelle').fill('katell.jaouen@quimperle.fr');
+    await page.getByLabel('Profession', { exact: true }).fill('Agente France Services');
+    await page.getByRole('button', { name: "Ajouter à la liste d'attente" }).click();
+    await page.getByText("La demande pour Katell Jaouen est dans la liste d'attente").waitFor();
+    await page.getByRole('heading', { name: "Liste d'attente" }).waitFor();
+    await checkPage(browser);
+    await sideMenu('Cartes');
+    await page.getByRole('heading', { name: 'Cartes' }).waitFor();
+    await checkPage(browser);
+
+    // Deactivation: a confirmation page, a reason required, then journaled.
+    await sideMenu('Mon équipe');
+    await page.getByRole('heading', { name: 'Mon équipe' }).waitFor();
+    await checkPage(browser);
+    await page.getByRole('link', { name: 'Gérer Ewen Marrec' }).click();
+    await page.getByRole('link', { name: 'Désactiver le compte' }).click();
+    await page.getByRole('heading', { name: 'Désactiver le compte d\'Ewen Marrec' }).waitFor();
+    await checkPage(browser);
+    expect((await t.db('aidants').where({ id: aidantId }).first('is_active')).is_active).toBe(true);
+    await page.getByRole('button', { name: 'Confirmer la désactivation' }).click();
+    await page.getByText('Choisissez la raison de la désactivation.').first().waitFor();
+    await checkPage(browser);
+    await page.getByLabel('Raison de la désactivation').selectOption('depart');
+    await page.getByRole('button', { name: 'Confirmer la désactivation' }).click();
+    await page.getByText("Le compte d'Ewen Marrec est désactivé.").waitFor();
+    await checkPage(browser);
+    expect(await t.db('journal').where({ action: 'aidant_deactivation' }).first('additional_information')).toEqual({ additional_information: `aidant.id=${aidantId}, raison=A quitté la structure` });
+  });
+});

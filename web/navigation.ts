@@ -24,9 +24,11 @@ export const ENTREES_NAVIGATION: NavRule[] = [
   { label: 'Accueil', href: '/', pour: (u) => !u },
   { label: 'Demander une habilitation', href: '/habilitation', pour: (u) => !u },
   { label: 'Mon espace aidant', href: '/espace-aidant', pour: (u) => u?.isAidant === true },
+  { label: 'Mes usagers', href: '/usagers', pour: (u) => u?.isAidant === true },
   { label: 'Espace référent', href: '/espace-referent', pour: (u) => u?.isReferent === true },
   { label: "Demandes d'habilitation", href: '/staff/habilitations', pour: (u) => u?.isStaff === true },
   { label: "Liste d'attente", href: '/staff/habilitations/liste-attente', pour: (u) => u?.isStaff === true },
+  { label: 'Structures', href: '/staff/structures', pour: (u) => u?.isStaff === true },
   { label: 'Cartes TOTP', href: '/staff/cartes', pour: (u) => u?.isStaff === true },
 ];
 

@@ -13,6 +13,10 @@ export function espaceAidantRouter(deps: WebDeps): Router {
     const aidant = req.aidant!;
     const [structure, devices] = await Promise.all([structureCourante(deps.db, aidant.current_structure_id), moyensDeConnexion(deps.db, aidant.id)]);
     const content = html`<h1>Bonjour ${aidant.first_name}</h1>
+${aidant.can_create_mandats && structure ? html`<ul class="fr-btns-group fr-btns-group--inline-md fr-mb-4w">
+  <li><a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/mandats/nouveau">Créer un mandat</a></li>
+  <li><a class="fr-btn fr-btn--secondary" href="/usagers">Mes usagers et leurs mandats</a></li>
+</ul>` : ''}
 <div class="fr-grid-row fr-grid-row--gutters">
   <div class="fr-col-12 fr-col-md-6"><div class="fr-card"><div class="fr-card__body"><div class="fr-card__content">
     <h2 class="fr-card__title">Votre structure</h2>

@@ -4,13 +4,14 @@
 import { html, type SafeHtml } from '../html.ts';
 import type { Crumb } from '../breadcrumb.ts';
 
-export type RubriqueReferent = 'equipe' | 'ajouter' | 'attente' | 'cartes';
+export type RubriqueReferent = 'equipe' | 'ajouter' | 'attente' | 'cartes' | 'demarches';
 
 export const RUBRIQUES_REFERENT: { cle: RubriqueReferent; label: string; href: string }[] = [
   { cle: 'equipe', label: 'Mon équipe', href: '/espace-referent' },
   { cle: 'ajouter', label: 'Ajouter un aidant', href: '/espace-referent/habilitation/ajouter' },
   { cle: 'attente', label: "Liste d'attente", href: '/espace-referent/habilitation' },
   { cle: 'cartes', label: 'Cartes', href: '/espace-referent/cartes' },
+  { cle: 'demarches', label: 'Démarches autorisées', href: '/espace-referent/demarches' },
 ];
 
 /** The fil d'Ariane parent of every page of the space. */

@@ -1,6 +1,7 @@
 // Pages of usagers and mandats (DSFR, French): the list of usagers, a usager's mandats, the creation form,
 // the recap before creation, the revocation confirmation and the FranceConnect error page.
 import { html, type SafeHtml } from '../html.ts';
+import type { Crumb } from '../breadcrumb.ts';
 import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../forms.ts';
 import { codeField } from '../auth/pages.ts';
 import { DEMARCHES, type Demarche } from '../../db/domain/demarches.ts';
@@ -11,17 +12,8 @@ import {
 import type { IdentitePivot } from '../../db/domain/usager.ts';
 import type { MandatDetail, UsagerDetail, UsagerListe } from '../../api/mandats/consultation.ts';
 
-export function filAriane(liens: [string, string | null][]): SafeHtml {
-  return html`<nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
-  <button class="fr-breadcrumb__button" aria-expanded="false" aria-controls="fil-ariane">Voir le fil d’Ariane</button>
-  <div class="fr-collapse" id="fil-ariane"><ol class="fr-breadcrumb__list">
-    ${liens.map(([libelle, href]) => (href
-      ? html`<li><a class="fr-breadcrumb__link" href="${href}">${libelle}</a></li>`
-      : html`<li><a class="fr-breadcrumb__link" aria-current="page">${libelle}</a></li>`))}
-  </ol></div></nav>`;
-}
-
-const ARIANE_USAGERS: [string, string] = ['Mes usagers', '/usagers'];
+/** Parents of the fil d'Ariane of every page below the list of usagers. */
+export const PARENTS_USAGERS: Crumb[] = [{ label: 'Mes usagers', href: '/usagers' }];
 
 export function nomUsager(u: { given_name: string; family_name: string; preferred_username?: string | null }): string {
   const usage = u.preferred_username && u.preferred_username !== u.family_name ? ` (${u.preferred_username})` : '';
@@ -39,8 +31,7 @@ export function dateNaissance(birthdate: string): string {
 const dateCourte = (d: Date) => d.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 
 export function usagersPage(opts: { usagers: UsagerListe[]; recherche: string; structure: string }): SafeHtml {
-  return html`${filAriane([['Mon espace', '/espace-aidant'], ['Mes usagers', null]])}
-<div class="fr-grid-row fr-grid-row--middle fr-grid-row--gutters">
+  return html`<div class="fr-grid-row fr-grid-row--middle fr-grid-row--gutters">
   <div class="fr-col-12 fr-col-md-8"><h1>Mes usagers</h1><p>Usagers ayant un mandat avec ${opts.structure}.</p></div>
   <div class="fr-col-12 fr-col-md-4"><a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/mandats/nouveau">Créer un mandat</a></div>
 </div>
@@ -98,8 +89,7 @@ export function usagerPage(opts: { usager: UsagerDetail; maintenant: Date }): Sa
     .map((g) => [g, u.mandats.filter((m) => groupeMandat(m, opts.maintenant) === g)] as const)
     .filter(([, liste]) => liste.length);
   const renouvelable = u.mandats.some((m) => estRenouvelable(m, opts.maintenant));
-  return html`${filAriane([['Mon espace', '/espace-aidant'], ARIANE_USAGERS, [nomUsager(u), null]])}
-<h1>${nomUsager(u)}</h1>
+  return html`<h1>${nomUsager(u)}</h1>
 <p>Né(e) le ${dateNaissance(u.birthdate)}${u.email ? html` · ${u.email}` : ''}${u.phone ? html` · ${u.phone}` : ''}</p>
 <ul class="fr-btns-group fr-btns-group--inline-md fr-mb-4w">
   ${renouvelable ? html`<li><a class="fr-btn" href="/mandats/nouveau?usager=${u.id}">Renouveler le mandat</a></li>` : ''}
@@ -119,8 +109,7 @@ export function nouveauMandatPage(opts: {
 }): SafeHtml {
   const e = opts.erreurs ?? {};
   const action = opts.renouvellement ? `/mandats/nouveau?usager=${opts.renouvellement.usagerId}` : '/mandats/nouveau';
-  return html`${filAriane([['Mon espace', '/espace-aidant'], ARIANE_USAGERS, [opts.renouvellement ? 'Renouveler un mandat' : 'Créer un mandat', null]])}
-<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
+  return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
 <h1>${opts.renouvellement ? html`Renouveler le mandat de ${opts.renouvellement.nom}` : 'Créer un mandat'}</h1>
 <div class="fr-callout fr-mb-4w"><p class="fr-callout__text">Avant de commencer, lisez à l’usager les mentions obligatoires : le mandat vous permet de réaliser
 les démarches choisies en son nom, pour la durée choisie ; il peut le révoquer à tout moment ; ses données sont traitées par
@@ -165,8 +154,7 @@ export function recapitulatifPage(opts: {
 }): SafeHtml {
   const e = opts.erreurs ?? {};
   const i = opts.identite;
-  return html`${filAriane([['Mon espace', '/espace-aidant'], ARIANE_USAGERS, ['Créer un mandat', '/mandats/nouveau'], ['Récapitulatif', null]])}
-<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
+  return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
 <h1>Récapitulatif du mandat</h1>
 ${errorSummary(e)}
 <h2 class="fr-h4">L’usager (mandant)</h2>
@@ -199,8 +187,7 @@ ${errorSummary(e)}
 
 export function revocationPage(opts: { csrf: string; mandatId: number; usager: string; usagerId: number; demarches: Demarche[]; autorisationId?: number }): SafeHtml {
   const tout = opts.autorisationId === undefined;
-  return html`${filAriane([['Mon espace', '/espace-aidant'], ARIANE_USAGERS, [opts.usager, `/usagers/${opts.usagerId}`], ['Révoquer', null]])}
-<h1>${tout ? 'Révoquer le mandat' : 'Révoquer une démarche'}</h1>
+  return html`<h1>${tout ? 'Révoquer le mandat' : 'Révoquer une démarche'}</h1>
 <p>${tout ? html`Le mandat n° ${opts.mandatId} de ${opts.usager} prendra fin immédiatement pour ${opts.demarches.length > 1 ? 'les démarches suivantes' : 'la démarche suivante'} :`
   : html`Le mandat n° ${opts.mandatId} de ${opts.usager} ne couvrira plus la démarche suivante :`}</p>
 <ul>${opts.demarches.map((d) => html`<li>${DEMARCHES[d].titre}</li>`)}</ul>
@@ -216,8 +203,7 @@ export function revocationPage(opts: { csrf: string; mandatId: number; usager: s
 }
 
 export function creationImpossiblePage(message: string): SafeHtml {
-  return html`${filAriane([['Mon espace', '/espace-aidant'], ARIANE_USAGERS, ['Créer un mandat', null]])}
-<h1>Le mandat n’a pas été créé</h1>
+  return html`<h1>Le mandat n’a pas été créé</h1>
 <div class="fr-alert fr-alert--error fr-mb-4w"><p>${message}</p></div>
 <ul class="fr-btns-group fr-btns-group--inline-md">
   <li><a class="fr-btn" href="/mandats/nouveau">Recommencer la création</a></li>

@@ -18,7 +18,7 @@ import { dateExpirationMandat } from '../../db/domain/mandat.ts';
 import type { IdentitePivot } from '../../db/domain/usager.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
-import { creationImpossiblePage, nomUsager, nouveauMandatPage, recapitulatifPage, revocationPage, usagerPage, usagersPage } from './pages.ts';
+import { creationImpossiblePage, PARENTS_USAGERS, nomUsager, nouveauMandatPage, recapitulatifPage, revocationPage, usagerPage, usagersPage } from './pages.ts';
 
 const log = logger.child({ component: 'mandats' });
 
@@ -32,9 +32,9 @@ export function mandatsRouter(deps: WebDeps): Router {
   const router = Router();
   const garde = [requireAidantMandats, requireRecentTotp];
 
-  const introuvable = (req: Request, res: Response) => res.status(404).send(render(req, { title: 'Page introuvable', content: creationImpossiblePage('Ce mandat ou cet usager n’existe pas, ou n’est pas lié à votre structure.') }));
+  const introuvable = (req: Request, res: Response) => res.status(404).send(render(req, { title: 'Page introuvable', breadcrumb: { parents: PARENTS_USAGERS }, content: creationImpossiblePage('Ce mandat ou cet usager n’existe pas, ou n’est pas lié à votre structure.') }));
   const impossible = (req: Request, res: Response, status: number, message: string) =>
-    res.status(status).send(render(req, { title: 'Mandat non créé', content: creationImpossiblePage(message) }));
+    res.status(status).send(render(req, { title: 'Mandat non créé', breadcrumb: { parents: PARENTS_USAGERS }, content: creationImpossiblePage(message) }));
 
   /** Workflows are started and told after the commit; a failure is caught up by the worker's reconciliation. */
   const demarrerVie = async (mandat: { mandatId: number; expiresAt: Date; duree: BrouillonMandat['duree']; structureId: number }) => {
@@ -65,12 +65,12 @@ export function mandatsRouter(deps: WebDeps): Router {
     const id = idDeRoute(req.params.id);
     const usager = id ? await usagerDeLaStructure(deps.db, structureCourante(req), id) : null;
     if (!usager) return introuvable(req, res);
-    res.send(render(req, { title: nomUsager(usager), content: usagerPage({ usager, maintenant: new Date() }) }));
+    res.send(render(req, { title: nomUsager(usager), breadcrumb: { parents: PARENTS_USAGERS }, content: usagerPage({ usager, maintenant: new Date() }) }));
   });
 
   const formulaire = async (req: Request, res: Response, status: number, extra: Partial<Parameters<typeof nouveauMandatPage>[0]> = {}) => {
     const demarches = await demarchesAutorisees(deps.db, structureCourante(req));
-    res.status(status).send(render(req, { title: extra.renouvellement ? 'Renouveler un mandat' : 'Créer un mandat', content: nouveauMandatPage({ csrf: csrfToken(req), demarches, ...extra }) }));
+    res.status(status).send(render(req, { title: extra.renouvellement ? 'Renouveler un mandat' : 'Créer un mandat', breadcrumb: { parents: PARENTS_USAGERS }, content: nouveauMandatPage({ csrf: csrfToken(req), demarches, ...extra }) }));
   };
 
   /** ?usager=<id>: a renewal, allowed only for a usager whose mandat with the structure is renewable. */
@@ -153,6 +153,7 @@ export function mandatsRouter(deps: WebDeps): Router {
     if (!structure || !identite) return impossible(req, res, 400, 'L’usager n’est pas identifié : recommencez la création du mandat.');
     res.status(status).send(render(req, {
       title: 'Récapitulatif du mandat',
+      breadcrumb: { parents: [...PARENTS_USAGERS, { label: 'Créer un mandat', href: '/mandats/nouveau' }], current: 'Récapitulatif' },
       content: recapitulatifPage({
         csrf: csrfToken(req), identite, demarches: b.demarches, duree: b.duree, expiration: dateExpirationMandat(new Date(), b.duree),
         structure, telephone: b.telephone, erreurs,
@@ -220,6 +221,7 @@ export function mandatsRouter(deps: WebDeps): Router {
     }
     res.send(render(req, {
       title: 'Révoquer',
+      breadcrumb: { parents: [...PARENTS_USAGERS, { label: nomUsager(detail.usager), href: `/usagers/${detail.usager.id}` }] },
       content: revocationPage({ csrf: csrfToken(req), ...cible, usager: nomUsager(detail.usager), usagerId: detail.usager.id, demarches: detail.demarches }),
     }));
   });

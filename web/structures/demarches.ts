@@ -8,8 +8,8 @@ import { modifierDemarchesAutorisees, structureModifiable, structuresModifiables
 import { DEMARCHES, TOUTES_LES_DEMARCHES } from '../../db/domain/demarches.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { csrfField, errorSummary } from '../forms.ts';
-import { filAriane } from '../mandats/pages.ts';
 import { render } from '../render.ts';
+import { ESPACE_REFERENT, espaceReferent } from '../espace-referent/menu.ts';
 import type { WebDeps } from '../deps.ts';
 
 function formulaire(s: StructureDemarches, csrf: string, action: string, erreur?: string): SafeHtml {
@@ -36,8 +36,8 @@ export function demarchesStructuresRouter(deps: WebDeps): Router {
     if (!structures.length) return res.status(403).send(render(req, { title: 'Accès refusé', content: html`<h1>Accès refusé</h1><p>Cette page est réservée aux référents d’une structure.</p>` }));
     res.send(render(req, {
       title: 'Démarches autorisées',
-      content: html`${filAriane([['Espace référent', '/espace-referent'], ['Démarches autorisées', null]])}
-<h1>Démarches autorisées</h1>${structures.map((s) => formulaire(s, csrfToken(req), `/espace-referent/demarches/${s.id}`))}`,
+      breadcrumb: { parents: [ESPACE_REFERENT] },
+      content: espaceReferent('demarches', html`<h1>Démarches autorisées</h1>${structures.map((s) => formulaire(s, csrfToken(req), `/espace-referent/demarches/${s.id}`))}`),
     }));
   });
 
@@ -63,8 +63,8 @@ export function demarchesStructuresRouter(deps: WebDeps): Router {
     const structures = await structuresModifiables(deps.db, { id: req.aidant!.id, is_staff: true }, recherche);
     res.send(render(req, {
       title: 'Structures',
-      content: html`${filAriane([['Équipe', '/staff'], ['Structures', null]])}
-<h1>Structures habilitées</h1>
+      breadcrumb: { parents: [{ label: 'Équipe', href: '/staff' }] },
+      content: html`<h1>Structures habilitées</h1>
 <form method="get" action="/staff/structures" role="search" class="fr-mb-4w"><div class="fr-search-bar">
   <label class="fr-label" for="recherche-structure">Rechercher une structure (nom ou SIRET)</label>
   <input class="fr-input" id="recherche-structure" name="recherche" type="search" value="${recherche}">
@@ -79,8 +79,8 @@ ${structures.length ? html`<ul>${structures.map((s) => html`<li><a href="/staff/
     if (!structure) return res.status(404).send(render(req, { title: 'Structure introuvable', content: html`<h1>Structure introuvable</h1>` }));
     res.send(render(req, {
       title: structure.name,
-      content: html`${filAriane([['Équipe', '/staff'], ['Structures', '/staff/structures'], [structure.name, null]])}
-<h1>${structure.name}</h1>${formulaire(structure, csrfToken(req), `/staff/structures/${structure.id}`)}`,
+      breadcrumb: { parents: [{ label: 'Équipe', href: '/staff' }, { label: 'Structures', href: '/staff/structures' }] },
+      content: html`<h1>${structure.name}</h1>${formulaire(structure, csrfToken(req), `/staff/structures/${structure.id}`)}`,
     }));
   });
   router.post('/staff/structures/:id', requireStaff, requireRecentTotp, enregistrer((id) => `/staff/structures/${id}`, true));

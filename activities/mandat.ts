@@ -7,8 +7,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { ActivityDeps } from './index.ts';
 import { sendEmailOnce } from './outbox.ts';
-import { courrielRappelExpiration } from './mandat-courriels.ts';
-import { dateEnFrancais } from './inactivite-courriels.ts';
+import { courrielRappelExpiration, dateMandat } from './mandat-courriels.ts';
 import { DUREES_MANDAT, type StatutMandat } from '../db/domain/mandat.ts';
 import { cleVieMandat, issueDuMandat, prefixeRappelsMandat, rappelUtile } from '../db/domain/vie-mandat.ts';
 
@@ -115,8 +114,8 @@ export function createMandatActivities(deps: ActivityDeps) {
               mandat_id: mandat.id,
               duree: dureeEnJours(mandat),
               additional_information: issue.statut === 'expired'
-                ? `Mandat expiré le ${dateEnFrancais(issue.finMs)}`
-                : `Toutes les autorisations révoquées ; mandat terminé le ${dateEnFrancais(issue.finMs)}`,
+                ? `Mandat expiré le ${dateMandat(issue.finMs)}`
+                : `Toutes les autorisations révoquées ; mandat terminé le ${dateMandat(issue.finMs)}`,
               idempotency_key: cleVieMandat(mandat.id, 'fin'),
             })
             .onConflict('idempotency_key')
@@ -155,7 +154,7 @@ export function createMandatActivities(deps: ActivityDeps) {
           structure_id: mandat.structure_id,
           usager_id: mandat.usager_id,
           mandat_id: mandat.id,
-          additional_information: `Mandat terminé le ${dateEnFrancais(mandat.ended_at!.getTime())}, purgé à la fin de sa conservation (${dateEnFrancais(p.purgeAMs)}) ; ${
+          additional_information: `Mandat terminé le ${dateMandat(mandat.ended_at!.getTime())}, purgé à la fin de sa conservation (${dateMandat(p.purgeAMs)}) ; ${
             autreMandat ? "données de l'usager conservées (un autre mandat le concerne)" : "données de l'usager supprimées"
           }`,
           idempotency_key: cle,

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { Aidant, Structure, JournalEntry } from '../../db/models/index.ts';
+import { ACTIONS_JOURNAL } from '../../db/domain/statuts.ts';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -22,6 +23,11 @@ describe('journal', () => {
   });
   test('refuses an unknown action', async () => {
     await expect(t.db('journal').insert({ action: 'drop_everything' })).rejects.toThrow(/check constraint/);
+  });
+  test('accepts every action of the domain (the migrations rebuild the check from the current list)', async () => {
+    await t.db('journal').insert(ACTIONS_JOURNAL.map((action) => ({ action })));
+    const { rows } = await t.db.raw("select count(*)::int as n from pg_constraint where conrelid = 'journal'::regclass and conname = 'journal_action_known'");
+    expect(rows[0].n).toBe(1);
   });
   test('an idempotency key writes an entry once', async () => {
     await t.db('journal').insert({ action: 'inactivity_warning', idempotency_key: 'k1' }).onConflict('idempotency_key').ignore();

@@ -129,7 +129,7 @@ describe('a mandat’s life at production length (time skipping)', () => {
       entre((await planifieA(handle, 'rappelerExpirationMandat'))! - m.expiresAt.getTime(), -RAPPEL, -RAPPEL + MARGE);
 
       const courriel = await mail.catcher.waitFor((e) => e.to.includes(membres[0].email) && e.text.includes(m.nom));
-      expect(courriel.subject).toMatch(/^Un mandat arrive à échéance le \d{1,2} \p{L}+ \d{4}$/u);
+      expect(courriel.subject).toMatch(/^Un mandat arrive à échéance le \d{1,2}(er)? \p{L}+ \d{4}$/u);
       expect(courriel.text).toContain(`Angela Claire Louise ${m.nom}`);
       expect(courriel.text).toContain(`${PUBLIC_URL}/usagers/${m.usagerId}`);
       expect(courriel.text).toContain('France Services de Saint-Denis');

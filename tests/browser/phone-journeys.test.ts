@@ -65,7 +65,7 @@ describe('at 390 px', () => {
       .insert({ structure_id: s, email: 'ewen.marrec@quimperle.fr', first_name: 'Ewen', last_name: 'Marrec', profession: 'Médiateur', status: 'processing', formation_date: '2026-03-01', formation_type: 'classic', pix_date: '2026-03-02', pix_score: 80 })
       .returning('id');
     const { aidantId } = await createActivities({ db: t.db, mailer: mail.mailer, publicUrl: 'http://app.test' }).activerAidant({ demandeAidantId: demande.id });
-    const email = await mail.catcher.waitFor((m) => m.to.includes('soizic.le-du@quimperle.fr') && m.subject.startsWith('Aidant activé'));
+    const email = await mail.catcher.waitFor((m) => m.to.includes('soizic.le-du@quimperle.fr') && m.subject.startsWith("Compte d'aidant activé"));
     const link = email.text.match(/http:\/\/app\.test(\S+)/)![1];
     expect(link).toBe(`/espace-referent/aidants/${aidantId}`);
 

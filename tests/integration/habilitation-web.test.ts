@@ -119,7 +119,7 @@ describe('habilitation pages', () => {
     expect((await c.postForm(`/habilitation/demande/${demandeId}/engagements`, certifs, dcsrf)).status).toBe(303);
 
     expect((await staff.postForm(`/staff/habilitations/${demandeId}/decision`, { decision: 'valider' }, csrf)).status).toBe(303);
-    await mail.catcher.waitFor((m) => m.to.includes('paul.durand@mairie-web.fr') && m.subject.startsWith('Vous êtes référent'));
+    await mail.catcher.waitFor((m) => m.to.includes('paul.durand@mairie-web.fr') && m.subject.startsWith('Votre rôle de référent'));
     await new Promise((r) => setTimeout(r, 300));
     await refusSansEffet(() => staff.postForm(`/staff/habilitations/${demandeId}/decision`, { decision: 'valider' }, csrf), 409, /Impossible de valider la demande/);
     const aidant = await t.db('demandes_aidant').where({ demande_id: demandeId }).first();

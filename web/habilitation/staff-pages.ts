@@ -56,8 +56,8 @@ export function formulairesFormation(a: AidantDemande, csrf: string, erreurs: Er
 }
 
 /** `formationOuverte`: training and Pix can be recorded (the request is validated, or the aidant came from the waiting list). */
-export function tableauAidants(aidants: AidantDemande[], csrf: string, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}, formationOuverte = true): SafeHtml {
-  if (!aidants.length) return html`<p>Aucun aidant.</p>`;
+export function tableauAidants(aidants: AidantDemande[], csrf: string, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}, formationOuverte = true, siVide = 'Aucun aidant dans cette demande.'): SafeHtml {
+  if (!aidants.length) return html`<div class="fr-callout"><p class="fr-callout__text">${siVide}</p></div>`;
   return html`<div class="fr-table"><table tabindex="0"><caption class="fr-sr-only">Aidants</caption>
 <thead><tr><th scope="col">Aidant</th><th scope="col">Statut</th><th scope="col">Formation</th><th scope="col">Test Pix</th></tr></thead>
 <tbody>${aidants.map((a) => html`<tr><td>${a.first_name} ${a.last_name}<br><span class="fr-text--sm">${a.email} — ${a.profession}</span></td><td>${badgeAidant(a.status)}</td>
@@ -140,7 +140,7 @@ ${attente.length ? html`<div class="fr-table"><table tabindex="0"><caption class
 <ul class="fr-btns-group fr-btns-group--inline-sm">
 <li><form method="post" action="/staff/habilitations/aidants/${a.id}/accepter">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm" type="submit" aria-label="Accepter ${a.first_name} ${a.last_name}">Accepter</button></form></li>
 <li><form method="post" action="/staff/habilitations/aidants/${a.id}/refuser">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" aria-label="Refuser ${a.first_name} ${a.last_name}">Refuser</button></form></li>
-</ul></td></tr>`)}</tbody></table></div>` : html`<p>Aucun aidant en attente.</p>`}
+</ul></td></tr>`)}</tbody></table></div>` : html`<div class="fr-callout"><p class="fr-callout__text">Aucun aidant en attente.</p></div>`}
 <h2>En formation</h2>
-${tableauAidants(enFormation, csrf, erreurs, valeurs)}`;
+${tableauAidants(enFormation, csrf, erreurs, valeurs, true, 'Aucun aidant ajouté par un référent n’est en formation.')}`;
 }

@@ -12,6 +12,7 @@ import { startLocalPostgres, SetupError, type LocalPostgres } from '../db/cluste
 import { createDb, migrateLatest } from '../db/connection.ts';
 import { isPortFree } from '../db/free-port.ts';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+import { startReadyLines, type LocalUrls } from './messages.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DATA = process.env.DATA_DIR ?? join(ROOT, '.data');
@@ -214,11 +215,18 @@ const appEnv = {
   SESSION_SECRET: env.SESSION_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
   PORT: String(webPort),
 };
-writeFileSync(join(DATA, 'runtime.json'), JSON.stringify({ databaseUrl, temporalAddress, web: `http://127.0.0.1:${webPort}` }, null, 2));
+const urls: LocalUrls = {
+  web: `http://127.0.0.1:${webPort}`,
+  mail: env.SMTP_HOST ? undefined : `http://127.0.0.1:${mailUiPort}`,
+  sms: env.TWILIO_ACCOUNT_SID ? undefined : `http://127.0.0.1:${twilioFakePort}`,
+  temporalUi: env.TEMPORAL_ADDRESS ? undefined : `http://127.0.0.1:${temporalUiPort}`,
+};
+// `npm run seed` reads the addresses from here, so it prints the ports this run uses.
+writeFileSync(join(DATA, 'runtime.json'), JSON.stringify({ databaseUrl, temporalAddress, ...urls }, null, 2));
 
 launch('worker', process.execPath, [join(ROOT, 'workers/main.ts')], appEnv);
 launch('web', process.execPath, [join(ROOT, 'api/main.ts')], appEnv);
 
 await waitFor('Le site web', async () => (await fetch(`http://127.0.0.1:${webPort}/health`)).ok, 90_000);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-out('start', `prêt en ${seconds} s — http://127.0.0.1:${webPort}  (santé : /health${env.SMTP_HOST ? '' : `, courriels : http://127.0.0.1:${mailUiPort}`}${env.TWILIO_ACCOUNT_SID ? '' : `, SMS : http://127.0.0.1:${twilioFakePort}`}${env.TEMPORAL_ADDRESS ? '' : `, Temporal : http://127.0.0.1:${temporalUiPort}`}) — Ctrl-C pour arrêter`);
+for (const line of startReadyLines(seconds, urls)) out('start', line);

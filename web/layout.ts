@@ -1,5 +1,7 @@
 // The DSFR page frame shared by every page: skip links, the complete State header (tool links, main
 // navigation, and the "Menu" button that opens both on a phone), the fil d'Ariane, main content, footer.
+// Tables in pages are written `<div class="fr-table"><table tabindex="0">`: on a phone the table scrolls sideways,
+// and a scrolling region must be reachable by keyboard (axe: scrollable-region-focusable).
 import { html, type SafeHtml } from './html.ts';
 import { entreeCourante, navigation, type PageUser } from './navigation.ts';
 import { filAriane, type BreadcrumbOptions } from './breadcrumb.ts';

@@ -149,7 +149,8 @@ export async function retirerAidantDeLaDemande(db: Db, demandeId: string, demand
   await db('demandes_aidant').where({ demande_id: demandeId, id: demandeAidantId }).delete();
 }
 
-/** First submission: the status and the workflow start commit together (a failed start rolls back). False when already sent. */
+/** First submission: the status, its timeline event and the workflow start commit together (a failed start rolls
+ * back). False when already sent. */
 export async function envoyerDemande(db: Db, temporal: () => Promise<Client>, demandeId: string, certifications: Record<string, boolean>, empreinte: string): Promise<boolean> {
   return db.transaction(async (trx) => {
     const ligne = await trx('demandes_habilitation').where({ id: demandeId }).forUpdate().first('status');
@@ -157,6 +158,8 @@ export async function envoyerDemande(db: Db, temporal: () => Promise<Client>, de
     await trx('demandes_habilitation').where({ id: demandeId }).update({
       ...certifications, status: 'AC_VALIDATION_PROCESSING', submitted_at: trx.fn.now(), empreinte_soumise: empreinte, nombre_soumissions: 1, updated_at: trx.fn.now(),
     });
+    // On the follow page at once (the workflow's first activity writes the same event later, under the same key).
+    await ajouterEvenement(trx, { demandeId, type: 'soumise', detail: 'Demande soumise', acteur: 'demandeur', cle: `habilitation-${demandeId}-soumission-1` });
     await demarrerHabilitation(await temporal(), demandeId, empreinte);
     return true;
   });

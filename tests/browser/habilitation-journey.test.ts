@@ -118,7 +118,7 @@ describe('habilitation journey', () => {
     // Staff validate, record training and Pix
     await staffPage.goto(`${app.url}/staff/habilitations/${demandeId}`);
     await staffPage.getByRole('button', { name: 'Valider la demande' }).click();
-    await mail.catcher.waitFor((m) => m.to.includes('paul.durand@mairie-brest.fr') && m.subject.startsWith('Vous êtes référent'));
+    await mail.catcher.waitFor((m) => m.to.includes('paul.durand@mairie-brest.fr') && m.subject.startsWith('Votre rôle de référent'));
     await staffPage.goto(`${app.url}/staff/habilitations/${demandeId}`);
     await staffPage.getByRole('button', { name: 'Enregistrer la formation' }).waitFor();
     await accessible(staffPage);

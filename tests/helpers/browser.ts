@@ -63,7 +63,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
   context.on('page', (p) => watch(p, errors));
   const page = context.pages()[0] ?? (await context.newPage());
   if (context.pages()[0] === page) watch(page, errors);
-  const others: BrowserContext[] = [];
+  const others: { context: BrowserContext; dir: string }[] = [];
   return {
     context,
     page,
@@ -72,16 +72,16 @@ export async function launchBrowser(): Promise<TestBrowser> {
       // A persistent context has no browser() to open another context from: a second persistent one does.
       const dir = await mkdtemp(join(tmpdir(), 'ac-chromium-'));
       const other = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, locale: 'fr-FR', args: ARGS });
-      others.push(other);
+      others.push({ context: other, dir });
       const p = other.pages()[0] ?? (await other.newPage());
       watch(p, errors);
-      other.on('close', () => void rm(dir, { recursive: true, force: true }));
       return p;
     },
     async close() {
-      for (const o of others) await o.close();
+      for (const o of others) await o.context.close();
       await context.close();
-      await rm(userDataDir, { recursive: true, force: true });
+      // Chromium may still be flushing its profile for a moment after closing: retry the removal.
+      for (const dir of [...others.map((o) => o.dir), userDataDir]) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }

@@ -69,8 +69,16 @@ describe('every email link lands where its action is', () => {
 
     await client.postForm('/connexion', { email: 'yann.le-goff@vannes.fr', code: await totpCode(totpSecret) }, csrfFrom(await (await client.get('/connexion')).text()));
     const login = await emailTo('yann.le-goff@vannes.fr', /lien de connexion/);
+    expect(login.text).toContain('prévenez le référent Aidants Connect de votre structure');
     const confirm = await (await client.get(onlyLink(login))).text();
     expect(confirm).toContain('Me connecter');
+    // Staff have no référent: their login email does not send them to one.
+    const staff = await createAccount(t.db, { email: 'nolwenn.equipe@anct.gouv.fr', is_staff: true });
+    const staffClient = new HttpClient(app.url);
+    await staffClient.postForm('/connexion', { email: 'nolwenn.equipe@anct.gouv.fr', code: await totpCode(staff.totpSecret) }, csrfFrom(await (await staffClient.get('/connexion')).text()));
+    const staffLogin = await emailTo('nolwenn.equipe@anct.gouv.fr', /lien de connexion/);
+    expect(staffLogin.text).not.toContain('référent');
+    expect(await (await staffClient.get(onlyLink(staffLogin))).text()).toContain('Me connecter');
 
     await client.postForm('/premiere-connexion', { email: 'elise.caradec@vannes.fr', phone: '06 11 22 33 44' }, csrfFrom(await (await client.get('/premiere-connexion')).text()));
     const first = await emailTo('elise.caradec@vannes.fr', /première connexion/);
@@ -118,7 +126,7 @@ describe('every email link lands where its action is', () => {
     await activities.notifierValidation({ demandeId: f.demandeId });
     expect(onlyLink(await emailTo(demandeurEmail, /validée/))).toBe(follow);
     const { referent_email: referentEmail } = await t.db('demandes_habilitation').where({ id: f.demandeId }).first('referent_email');
-    const referent = await emailTo(referentEmail, /Vous êtes référent/);
+    const referent = await emailTo(referentEmail, /Votre rôle de référent/);
     expect(onlyLink(referent)).toBe('/premiere-connexion');
     expect(await (await new HttpClient(app.url).get('/premiere-connexion')).text()).toContain('Recevoir mon code');
 
@@ -138,7 +146,7 @@ describe('every email link lands where its action is', () => {
     const { aidantId } = await activities.activerAidant({ demandeAidantId: activation.id });
 
     expect(onlyLink(await emailTo('ines.dupuis@lorient.fr', /activé/))).toBe('/connexion');
-    const pourReferent = onlyLink(await emailTo('morgane.le-bihan@lorient.fr', /Aidant activé/));
+    const pourReferent = onlyLink(await emailTo('morgane.le-bihan@lorient.fr', /Compte d'aidant activé/));
     expect(pourReferent).toBe(`/espace-referent/aidants/${aidantId}`);
     const page = await followThroughLogin(pourReferent, 'morgane.le-bihan@lorient.fr', ref.totpSecret);
     expect(page).toContain('Associer la carte');

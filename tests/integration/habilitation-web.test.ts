@@ -66,11 +66,20 @@ describe('habilitation pages', () => {
     const referent = { referent_first_name: 'Paul', referent_last_name: 'Durand', referent_email: 'contact@mairie-web.fr', referent_phone: '06 12 34 56 78', referent_profession: 'Responsable accueil' };
     await refusSansEffet(() => c.postForm(`/habilitation/demande/${demandeId}/referent`, referent, csrf), 400, /adresse e-mail est générique/);
     expect((await c.postForm(`/habilitation/demande/${demandeId}/referent`, { ...referent, referent_email: 'paul.durand@mairie-web.fr' }, csrf)).status).toBe(303);
+    // Step 5 without any aidant: what is missing, with a link back to step 4.
+    const sansAidant = await (await c.get(`/habilitation/demande/${demandeId}/engagements`)).text();
+    expect(sansAidant).toContain(`<a href="/habilitation/demande/${demandeId}/aidants">au moins un aidant à habiliter</a>`);
     await refusSansEffet(() => c.postForm(`/habilitation/demande/${demandeId}/aidants`, { first_name: 'Léa', last_name: 'Roux', email: 'accueil@mairie-web.fr', profession: 'Agente' }, csrf), 400, /générique/);
     expect((await c.postForm(`/habilitation/demande/${demandeId}/aidants`, { first_name: 'Léa', last_name: 'Roux', email: 'lea.roux@mairie-web.fr', profession: 'Agente' }, csrf)).status).toBe(303);
-    await refusSansEffet(() => c.postForm(`/habilitation/demande/${demandeId}/engagements`, { cgu: 'on' }, csrf), 400, /Cette certification est obligatoire/);
+    const recap = await (await c.get(`/habilitation/demande/${demandeId}/engagements`)).text();
+    expect(recap).toContain('Récapitulatif de votre demande');
+    expect(recap).toContain('Léa Roux — lea.roux@mairie-web.fr');
+    expect(recap).not.toContain('La demande ne peut pas encore être envoyée');
+    await refusSansEffet(() => c.postForm(`/habilitation/demande/${demandeId}/engagements`, { cgu: 'on' }, csrf), 400, /Cochez l&#39;engagement sur la gratuité de l&#39;accompagnement pour les usagers/);
     const soumis = await c.postForm(`/habilitation/demande/${demandeId}/engagements`, { cgu: 'on', not_free: 'on', professionals_only: 'on', without_elected: 'on', dpo: 'on' }, csrf);
     expect(soumis.headers.get('location')).toBe(`/habilitation/demande/${demandeId}`);
+    // Right after the redirect, before the workflow's first activity: the timeline shows the submission.
+    expect(await (await c.get(`/habilitation/demande/${demandeId}`)).text()).toContain('Demande soumise');
     expect((await t.db('demandes_habilitation').where({ id: demandeId }).first()).status).toBe('AC_VALIDATION_PROCESSING');
     await mail.catcher.waitFor((m) => m.to.includes('claire.petit@mairie-web.fr') && m.subject.startsWith('Demande d’habilitation reçue'));
     const suivi = await (await c.get(`/habilitation/demande/${demandeId}`)).text();
@@ -110,7 +119,7 @@ describe('habilitation pages', () => {
     expect((await c.postForm(`/habilitation/demande/${demandeId}/engagements`, certifs, dcsrf)).status).toBe(303);
 
     expect((await staff.postForm(`/staff/habilitations/${demandeId}/decision`, { decision: 'valider' }, csrf)).status).toBe(303);
-    await mail.catcher.waitFor((m) => m.to.includes('paul.durand@mairie-web.fr') && m.subject.startsWith('Vous êtes référent'));
+    await mail.catcher.waitFor((m) => m.to.includes('paul.durand@mairie-web.fr') && m.subject.startsWith('Votre rôle de référent'));
     await new Promise((r) => setTimeout(r, 300));
     await refusSansEffet(() => staff.postForm(`/staff/habilitations/${demandeId}/decision`, { decision: 'valider' }, csrf), 409, /Impossible de valider la demande/);
     const aidant = await t.db('demandes_aidant').where({ demande_id: demandeId }).first();

@@ -119,7 +119,8 @@ describe('login', () => {
     const blocked = await client.postForm('/connexion', { email: 'fabien.girard@mairie.fr', code: await totpCode(totpSecret) }, csrf);
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('retry-after')).toBe('30');
-    expect(await blocked.text()).toContain('Trop de tentatives');
+    // The real remaining time, not a rounded "une minute".
+    expect(await blocked.text()).toContain(`Trop de tentatives. Réessayez dans ${blocked.headers.get('retry-after')} secondes.`);
     expect(loginEmails('fabien.girard@mairie.fr')).toHaveLength(0);
   });
 

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { completeFirstConnection, firstConnectionLinkValid, requestFirstConnection } from '../../api/auth/first-connection.ts';
-import { minutesLabel } from '../../api/auth/rate-limit.ts';
+import { dureeEnFrancais } from '../../db/domain/francais.ts';
 import { flash } from '../../api/auth/session.ts';
 import { DeviceError, enregistrerApplication } from '../../api/referent/devices.ts';
 import { aUnMoyenDeConnexion } from '../../api/espace-aidant/compte.ts';
@@ -29,7 +29,7 @@ export function firstConnectionRouter(deps: WebDeps): Router {
     if (result.kind === 'format') return res.status(400).send(render(req, { title, content: firstConnectionPage({ csrf: csrfToken(req), values, errors: result.errors }) }));
     if (result.kind === 'limited') {
       res.set('Retry-After', String(Math.ceil(result.waitMs / 1000)));
-      return res.status(429).send(render(req, { title, content: firstConnectionPage({ csrf: csrfToken(req), values, errors: { email: `Trop de tentatives. Réessayez dans ${minutesLabel(result.waitMs)}.` } }) }));
+      return res.status(429).send(render(req, { title, content: firstConnectionPage({ csrf: csrfToken(req), values, errors: { email: `Trop de tentatives. Réessayez dans ${dureeEnFrancais(result.waitMs)}.` } }) }));
     }
     res.send(render(req, { title, content: firstConnectionSentPage() }));
   });

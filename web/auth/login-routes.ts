@@ -4,7 +4,8 @@ import { csrfToken } from '../../api/csrf.ts';
 import { completeLogin, rateKeys, requestLogin } from '../../api/auth/login.ts';
 import { magicLinkUsable } from '../../api/auth/magic-link.ts';
 import { verifyAccountCode } from '../../api/auth/totp.ts';
-import { minutesLabel, refundAttempt, reserveAttempt } from '../../api/auth/rate-limit.ts';
+import { refundAttempt, reserveAttempt } from '../../api/auth/rate-limit.ts';
+import { dureeEnFrancais } from '../../db/domain/francais.ts';
 import { flash, referentStructureIds, safeNext } from '../../api/auth/session.ts';
 import { estCodeTotp } from '../../db/domain/authentification.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
@@ -43,7 +44,7 @@ export function loginRouter(deps: WebDeps): Router {
         return again(403, { email: 'Votre compte est désactivé. Contactez le référent Aidants Connect de votre structure pour le réactiver.' });
       case 'limited':
         res.set('Retry-After', String(Math.ceil(result.waitMs / 1000)));
-        return again(429, { code: `Trop de tentatives. Réessayez dans ${minutesLabel(result.waitMs)}.` });
+        return again(429, { code: `Trop de tentatives. Réessayez dans ${dureeEnFrancais(result.waitMs)}.` });
     }
   });
 
@@ -81,7 +82,7 @@ export function loginRouter(deps: WebDeps): Router {
       res.status(status).send(render(req, { title: 'Confirmez votre identité', content: freshCodePage({ csrf: csrfToken(req), next, error }) }));
     if (!estCodeTotp(code)) return again(400, 'Saisissez les 6 chiffres du code affiché sur votre carte ou votre application.');
     const waitMs = await reserveAttempt(deps.db, keys);
-    if (waitMs > 0) return again(429, `Trop de tentatives. Réessayez dans ${minutesLabel(waitMs)}.`);
+    if (waitMs > 0) return again(429, `Trop de tentatives. Réessayez dans ${dureeEnFrancais(waitMs)}.`);
     const check = await verifyAccountCode(deps.db, req.aidant.id, code);
     if (!check.ok) {
       return again(401, 'Ce code est incorrect ou a déjà été utilisé. Attendez le code suivant.');

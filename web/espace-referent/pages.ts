@@ -35,7 +35,7 @@ export function teamPage(rows: AidantRow[], moi: number): SafeHtml {
 <p>Les personnes de votre structure : leurs moyens de connexion et l’état de leur compte. Ouvrez la page d’une personne pour lui associer une carte, configurer son application ou désactiver son compte.</p>
 ${rows.length ? '' : etatVide('Aucune personne dans votre équipe pour le moment.', { label: 'Ajouter un aidant', href: '/espace-referent/habilitation/ajouter' })}
 ${[...byStructure].map(
-  ([name, list]) => html`<div class="fr-table fr-mt-4w"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content"><table>
+  ([name, list]) => html`<div class="fr-table fr-mt-4w"><table tabindex="0">
   <caption>${name} — ${nombre(list.length, 'personne', 'personnes')}</caption>
   <thead><tr><th scope="col">Nom</th><th scope="col">Adresse e-mail</th><th scope="col">Compte</th><th scope="col">Dernière connexion</th><th scope="col">Moyens de connexion</th><th scope="col">Action</th></tr></thead>
   <tbody>${list.map(
@@ -47,7 +47,7 @@ ${[...byStructure].map(
     <td>${deviceBadges(a)}</td>
     <td><a class="fr-link" href="/espace-referent/aidants/${a.id}">Gérer<span class="fr-sr-only"> ${nom(a)}</span></a></td>
   </tr>`,
-  )}</tbody></table></div></div></div></div>`,
+  )}</tbody></table></div>`,
 )}`);
 }
 
@@ -57,14 +57,14 @@ export function cardsPage(rows: AidantRow[]): SafeHtml {
     !a.card_serial ? 'Associer une carte' : !a.card_confirmed ? 'Valider la carte' : 'Gérer la carte';
   return espaceReferent('cartes', html`<h1>Cartes</h1>
 <p>Chaque personne se connecte avec une carte Aidants Connect ou une application d’authentification. Associez une carte par son numéro de série (inscrit au dos), puis validez-la avec le code qu’elle affiche. Pour obtenir des cartes, contactez l’équipe Aidants Connect.</p>
-${actives.length ? html`<div class="fr-table fr-mt-4w"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content"><table>
+${actives.length ? html`<div class="fr-table fr-mt-4w"><table tabindex="0">
   <caption>Cartes de votre équipe — ${nombre(actives.filter((a) => a.card_serial).length, 'carte associée', 'cartes associées')}</caption>
   <thead><tr><th scope="col">Nom</th><th scope="col">Structure</th><th scope="col">Carte</th><th scope="col">Action</th></tr></thead>
   <tbody>${actives.map((a) => html`<tr>
     <td>${nom(a)}</td><td>${a.structure_name}</td>
     <td>${a.card_serial ? html`<p class="fr-badge fr-badge--sm ${a.card_confirmed ? 'fr-badge--success' : 'fr-badge--warning'}">${a.card_serial}${a.card_confirmed ? ' validée' : ' à valider'}</p>` : 'Aucune'}</td>
     <td><a class="fr-link" href="/espace-referent/aidants/${a.id}#carte">${action(a)}<span class="fr-sr-only"> pour ${nom(a)}</span></a></td>
-  </tr>`)}</tbody></table></div></div></div></div>` : etatVide('Aucun compte actif dans votre équipe : aucune carte à associer.')}`);
+  </tr>`)}</tbody></table></div>` : etatVide('Aucun compte actif dans votre équipe : aucune carte à associer.')}`);
 }
 
 export interface AidantPageData {

@@ -24,6 +24,9 @@ declare module 'express-session' {
   }
 }
 
+/** Pages of a request sit under the request form in the fil d'Ariane. */
+const DEMANDE = (current: string) => ({ parents: [{ label: "Demande d'habilitation", href: '/habilitation' }], current });
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 declare module 'express-serve-static-core' {
@@ -56,28 +59,28 @@ export function demandeurRouter(deps: WebDeps): Router {
   };
 
   router.get('/habilitation', (req, res) => {
-    res.send(render(req, { title: "Demande d'habilitation", content: P.pageIdentite(csrfToken(req)) }));
+    res.send(render(req, { breadcrumb: { current: "Demande d'habilitation" }, title: "Demande d'habilitation", content: P.pageIdentite(csrfToken(req)) }));
   });
 
   router.post('/habilitation', async (req, res) => {
     const { valeurs, erreurs } = validerDemandeur(req.body ?? {});
     if (Object.keys(erreurs).length) {
-      res.status(400).send(render(req, { title: "Erreur — Demande d'habilitation", content: P.pageIdentite(csrfToken(req), { ...valeurs }, erreurs) }));
+      res.status(400).send(render(req, { breadcrumb: { current: "Demande d'habilitation" }, title: "Erreur — Demande d'habilitation", content: P.pageIdentite(csrfToken(req), { ...valeurs }, erreurs) }));
       return;
     }
     const { demandeurId, demandeId } = await commencerDemande(db, valeurs);
     await envoyerLienDemandeur(deps, { demandeurId, demandeId, email: valeurs.email, prenom: valeurs.first_name, type: 'confirmation' });
-    res.send(render(req, { title: 'Confirmez votre adresse e-mail', content: P.pageEmailEnvoye(valeurs.email) }));
+    res.send(render(req, { breadcrumb: DEMANDE('Confirmez votre adresse e-mail'), title: 'Confirmez votre adresse e-mail', content: P.pageEmailEnvoye(valeurs.email) }));
   });
 
   router.get('/habilitation/confirmer/:token', async (req, res) => {
     const lien = await utiliserLienDemandeur(db, String(req.params.token));
     if (lien.kind === 'inconnu') {
-      res.status(404).send(render(req, { title: 'Lien non valable', content: P.pageLienInvalide('inconnu', lien.demandeId) }));
+      res.status(404).send(render(req, { breadcrumb: DEMANDE('Lien non valable'), title: 'Lien non valable', content: P.pageLienInvalide('inconnu', lien.demandeId) }));
       return;
     }
     if (lien.kind === 'expire') {
-      res.status(410).send(render(req, { title: 'Lien expiré', content: P.pageLienInvalide('expire', lien.demandeId) }));
+      res.status(410).send(render(req, { breadcrumb: DEMANDE('Lien expiré'), title: 'Lien expiré', content: P.pageLienInvalide('expire', lien.demandeId) }));
       return;
     }
     req.session.demandesHabilitation = [...new Set([...(req.session.demandesHabilitation ?? []), lien.demandeId])];
@@ -87,7 +90,7 @@ export function demandeurRouter(deps: WebDeps): Router {
   router.get('/habilitation/demande/:id/acces', (req, res) => {
     const id = String(req.params.id);
     if (!UUID.test(id)) throw new HttpError(404, 'demande inconnue');
-    res.send(render(req, { title: 'Accéder à votre demande', content: P.pageDemandeAcces(id, csrfToken(req), false) }));
+    res.send(render(req, { breadcrumb: DEMANDE('Accéder à votre demande'), title: 'Accéder à votre demande', content: P.pageDemandeAcces(id, csrfToken(req), false) }));
   });
 
   router.post('/habilitation/demande/:id/acces', async (req, res) => {
@@ -97,19 +100,19 @@ export function demandeurRouter(deps: WebDeps): Router {
     const d = await demandeurDeLaDemande(db, id);
     // The same answer whether or not the address matches: no way to probe who asked.
     if (d && d.email === email) await envoyerLienDemandeur(deps, { demandeurId: d.demandeur_id, demandeId: id, email: d.email, prenom: d.first_name, type: 'acces' });
-    res.send(render(req, { title: 'Accéder à votre demande', content: P.pageDemandeAcces(id, csrfToken(req), true) }));
+    res.send(render(req, { breadcrumb: DEMANDE('Accéder à votre demande'), title: 'Accéder à votre demande', content: P.pageDemandeAcces(id, csrfToken(req), true) }));
   });
 
   router.get('/habilitation/demande/:id', acces, async (req, res) => {
     const d = req.demandeHabilitation!;
     const vue = await vueSuiviDemande(db, deps.temporal, d);
-    res.send(render(req, { title: "Suivi de la demande d'habilitation", content: P.pageSuivi({ demande: d as unknown as P.VueSuivi['demande'], ...vue }) }));
+    res.send(render(req, { breadcrumb: DEMANDE('Suivi de la demande'), title: "Suivi de la demande d'habilitation", content: P.pageSuivi({ demande: d as unknown as P.VueSuivi['demande'], ...vue }) }));
   });
 
   // ---- Draft steps ----------------------------------------------------------------------------------
 
   router.get('/habilitation/demande/:id/structure', acces, modifiable, (req, res) => {
-    res.send(render(req, { title: "La structure — Demande d'habilitation", content: P.pageStructure(req.demandeHabilitation!.id, csrfToken(req), req.demandeHabilitation!) }));
+    res.send(render(req, { breadcrumb: DEMANDE('La structure'), title: "La structure — Demande d'habilitation", content: P.pageStructure(req.demandeHabilitation!.id, csrfToken(req), req.demandeHabilitation!) }));
   });
 
   router.post('/habilitation/demande/:id/structure', acces, modifiable, async (req, res) => {
@@ -128,18 +131,18 @@ export function demandeurRouter(deps: WebDeps): Router {
         erreurs.siret = 'Une demande d’habilitation est déjà en cours pour ce SIRET : une seule demande ouverte par structure.';
       }
     }
-    res.status(400).send(render(req, { title: "Erreur — La structure", content: P.pageStructure(d.id, csrfToken(req), { ...req.body, free_support_certified: valeurs.free_support_certified }, erreurs) }));
+    res.status(400).send(render(req, { breadcrumb: DEMANDE('La structure'), title: "Erreur — La structure", content: P.pageStructure(d.id, csrfToken(req), { ...req.body, free_support_certified: valeurs.free_support_certified }, erreurs) }));
   });
 
   router.get('/habilitation/demande/:id/referent', acces, modifiable, (req, res) => {
-    res.send(render(req, { title: "Le référent — Demande d'habilitation", content: P.pageReferent(req.demandeHabilitation!.id, csrfToken(req), req.demandeHabilitation!) }));
+    res.send(render(req, { breadcrumb: DEMANDE('Le référent'), title: "Le référent — Demande d'habilitation", content: P.pageReferent(req.demandeHabilitation!.id, csrfToken(req), req.demandeHabilitation!) }));
   });
 
   router.post('/habilitation/demande/:id/referent', acces, modifiable, async (req, res) => {
     const d = req.demandeHabilitation!;
     const { valeurs, erreurs } = validerReferent(req.body ?? {});
     if (Object.keys(erreurs).length) {
-      res.status(400).send(render(req, { title: 'Erreur — Le référent', content: P.pageReferent(d.id, csrfToken(req), { ...req.body, referent_is_aidant: valeurs.referent_is_aidant }, erreurs) }));
+      res.status(400).send(render(req, { breadcrumb: DEMANDE('Le référent'), title: 'Erreur — Le référent', content: P.pageReferent(d.id, csrfToken(req), { ...req.body, referent_is_aidant: valeurs.referent_is_aidant }, erreurs) }));
       return;
     }
     await enregistrerEtape(db, d.id, 2, { ...valeurs });
@@ -150,7 +153,7 @@ export function demandeurRouter(deps: WebDeps): Router {
 
   router.get('/habilitation/demande/:id/aidants', acces, modifiable, async (req, res) => {
     const d = req.demandeHabilitation!;
-    res.send(render(req, { title: "Les aidants — Demande d'habilitation", content: P.pageAidants(d.id, csrfToken(req), await listeAidants(d.id), !!d.referent_is_aidant) }));
+    res.send(render(req, { breadcrumb: DEMANDE('Les aidants'), title: "Les aidants — Demande d'habilitation", content: P.pageAidants(d.id, csrfToken(req), await listeAidants(d.id), !!d.referent_is_aidant) }));
   });
 
   router.post('/habilitation/demande/:id/aidants', acces, modifiable, async (req, res) => {
@@ -158,7 +161,7 @@ export function demandeurRouter(deps: WebDeps): Router {
     const existants = await listeAidants(d.id);
     const { valeurs, erreurs } = validerAidant(req.body ?? {}, existants.map((a: { email: string }) => a.email));
     if (Object.keys(erreurs).length) {
-      res.status(400).send(render(req, { title: 'Erreur — Les aidants', content: P.pageAidants(d.id, csrfToken(req), existants, !!d.referent_is_aidant, { ...valeurs }, erreurs) }));
+      res.status(400).send(render(req, { breadcrumb: DEMANDE('Les aidants'), title: 'Erreur — Les aidants', content: P.pageAidants(d.id, csrfToken(req), existants, !!d.referent_is_aidant, { ...valeurs }, erreurs) }));
       return;
     }
     await ajouterAidantALaDemande(db, d.id, valeurs);
@@ -171,9 +174,11 @@ export function demandeurRouter(deps: WebDeps): Router {
     res.redirect(303, `/habilitation/demande/${d.id}/aidants`);
   });
 
-  router.get('/habilitation/demande/:id/engagements', acces, modifiable, (req, res) => {
+  // The last step shows what is missing (with links to its step) and the whole request before it is sent.
+  router.get('/habilitation/demande/:id/engagements', acces, modifiable, async (req, res) => {
     const d = req.demandeHabilitation!;
-    res.send(render(req, { title: "Engagements — Demande d'habilitation", content: P.pageEngagements(d.id, csrfToken(req), d.status, d) }));
+    const aidants = await listeAidants(d.id);
+    res.send(render(req, { breadcrumb: DEMANDE('Engagements et envoi'), title: "Engagements — Demande d'habilitation", content: P.pageEngagements(d.id, csrfToken(req), d, aidants, d, {}, elementsManquants(d, aidants.length)) }));
   });
 
   router.post('/habilitation/demande/:id/engagements', acces, modifiable, async (req, res) => {
@@ -183,7 +188,7 @@ export function demandeurRouter(deps: WebDeps): Router {
     const manque = elementsManquants(d, aidants.length);
     const refuser = (status: number, erreursPage = erreurs, manquePage = manque, message?: string) => {
       if (message) flash(req, 'error', message);
-      res.status(status).send(render(req, { title: "Erreur — Engagements", content: P.pageEngagements(d.id, csrfToken(req), d.status, { ...d, ...req.body }, erreursPage, manquePage) }));
+      res.status(status).send(render(req, { breadcrumb: DEMANDE('Engagements et envoi'), title: "Erreur — Engagements", content: P.pageEngagements(d.id, csrfToken(req), d, aidants, { ...d, ...req.body }, erreursPage, manquePage) }));
     };
     if (Object.keys(erreurs).length || manque.length) return refuser(400);
     const empreinte = empreinteDemande(d, aidants);

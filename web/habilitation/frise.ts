@@ -1,6 +1,7 @@
 // Shared pieces of the habilitation pages: status badges, the timeline of a request (database events plus
 // what the workflow says comes next), the message thread.
 import { html, type SafeHtml } from '../html.ts';
+import { dateEnFrancais } from '../../db/domain/francais.ts';
 import { COULEURS_STATUT_DEMANDE, LIBELLES_STATUT_AIDANT, LIBELLES_STATUT_DEMANDE } from '../../db/domain/habilitation.ts';
 import type { StatutDemandeAidant, StatutDemandeStructure } from '../../db/domain/statuts.ts';
 import type { EvenementHabilitation } from '../../db/queries/habilitation.ts';
@@ -18,8 +19,10 @@ export function badgeAidant(statut: StatutDemandeAidant): SafeHtml {
   return html`<p class="fr-badge fr-badge--${COULEURS_AIDANT[statut]} fr-badge--sm">${LIBELLES_STATUT_AIDANT[statut]}</p>`;
 }
 
+/** "1er juin 2026 à 09:30" (Paris time). */
 export function dateHeure(d: Date | string): string {
-  return new Date(d).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+  const heure = new Date(d).toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+  return `${dateEnFrancais(new Date(d))} à ${heure}`;
 }
 
 export function dateCourte(d: Date | string | null): string {

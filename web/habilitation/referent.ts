@@ -33,7 +33,7 @@ export function referentHabilitationRouter(deps: WebDeps): Router {
     const csrf = csrfToken(req);
     const content = espaceReferent('attente', html`<h1>Liste d'attente</h1>
 <p>Les aidants à habiliter dans vos structures : en attente de l'équipe Aidants Connect, en formation, activés. Un aidant est activé quand sa formation et son test Pix sont enregistrés ; vous pouvez retirer un aidant tant qu'il n'est pas activé.</p>
-${aidants.length ? html`<div class="fr-table"><table><caption>Aidants de vos structures — ${nombre(aidants.length, 'demande', 'demandes')}</caption>
+${aidants.length ? html`<div class="fr-table"><table tabindex="0"><caption>Aidants de vos structures — ${nombre(aidants.length, 'demande', 'demandes')}</caption>
 <thead><tr><th scope="col">Aidant</th><th scope="col">Structure</th><th scope="col">Statut</th><th scope="col">Action</th></tr></thead>
 <tbody>${aidants.map((a) => html`<tr><td>${a.first_name} ${a.last_name}<br><span class="fr-text--sm">${a.email}</span></td><td>${a.structure_name}</td>
 <td>${badgeAidant(a.status)}</td><td>${aidantRetirable(a.status) ? html`<form method="post" action="${LISTE}/aidants/${a.id}/retirer">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" aria-label="Retirer ${a.first_name} ${a.last_name}">Retirer</button></form>` : ''}</td></tr>`)}</tbody></table></div>`

@@ -25,7 +25,7 @@ export function pageListe(lignes: LigneDemande[], filtre: { statut?: string; q?:
     <div class="fr-col-12 fr-col-md-2"><button class="fr-btn fr-mt-4w" type="submit">Filtrer</button></div>
   </div>
 </form>
-${lignes.length ? html`<div class="fr-table"><table><caption>${nombre(lignes.length, 'demande', 'demandes')}${filtre.statut || filtre.q ? ` ${accord(lignes.length, 'correspond', 'correspondent')} à la recherche` : ''}</caption>
+${lignes.length ? html`<div class="fr-table"><table tabindex="0"><caption>${nombre(lignes.length, 'demande', 'demandes')}${filtre.statut || filtre.q ? ` ${accord(lignes.length, 'correspond', 'correspondent')} à la recherche` : ''}</caption>
 <thead><tr><th scope="col">Structure</th><th scope="col">SIRET</th><th scope="col">Demandeur</th><th scope="col">Envoyée le</th><th scope="col">Statut</th></tr></thead>
 <tbody>${lignes.map((l) => html`<tr>
   <td><a href="/staff/habilitations/${l.id}">${l.structure_name || 'Brouillon sans nom'}</a></td><td>${l.siret ?? ''}</td><td>${l.demandeur_email}</td>
@@ -56,9 +56,9 @@ export function formulairesFormation(a: AidantDemande, csrf: string, erreurs: Er
 }
 
 /** `formationOuverte`: training and Pix can be recorded (the request is validated, or the aidant came from the waiting list). */
-export function tableauAidants(aidants: AidantDemande[], csrf: string, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}, formationOuverte = true): SafeHtml {
-  if (!aidants.length) return html`<p>Aucun aidant.</p>`;
-  return html`<div class="fr-table"><table><caption class="fr-sr-only">Aidants</caption>
+export function tableauAidants(aidants: AidantDemande[], csrf: string, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}, formationOuverte = true, siVide = 'Aucun aidant dans cette demande.'): SafeHtml {
+  if (!aidants.length) return html`<div class="fr-callout"><p class="fr-callout__text">${siVide}</p></div>`;
+  return html`<div class="fr-table"><table tabindex="0"><caption class="fr-sr-only">Aidants</caption>
 <thead><tr><th scope="col">Aidant</th><th scope="col">Statut</th><th scope="col">Formation</th><th scope="col">Test Pix</th></tr></thead>
 <tbody>${aidants.map((a) => html`<tr><td>${a.first_name} ${a.last_name}<br><span class="fr-text--sm">${a.email} — ${a.profession}</span></td><td>${badgeAidant(a.status)}</td>
 <td>${a.formation_date ? `${jour(a.formation_date)}${a.formation_type === 'p2p' ? ` (entre pairs, ${a.trainer_email})` : ''}` : formationOuverte ? 'À enregistrer' : 'Après validation'}</td>
@@ -121,7 +121,7 @@ export function pageImportPix(csrf: string, texte = '', rapport: LigneImport[] |
   return html`<h1>Importer des résultats Pix</h1>
 <p>Une ligne par aidant : adresse e-mail, date du test (JJ/MM/AAAA ou AAAA-MM-JJ), score en %, séparés par un point-virgule ou une virgule. Chaque ligne est traitée seule ; le rapport indique le résultat de chacune.</p>
 ${resumeErreurs(erreur ? { csv: erreur } : {})}
-${rapport ? html`<h2>Rapport</h2><div class="fr-table"><table><caption>${resumeImport(rapport)}</caption>
+${rapport ? html`<h2>Rapport</h2><div class="fr-table"><table tabindex="0"><caption>${resumeImport(rapport)}</caption>
 <thead><tr><th scope="col">Ligne</th><th scope="col">Adresse e-mail</th><th scope="col">Résultat</th><th scope="col">Détail</th></tr></thead>
 <tbody>${rapport.map((r) => html`<tr><td>${r.ligne}</td><td>${r.email}</td><td><p class="fr-badge fr-badge--sm fr-badge--${r.ok ? 'success' : 'error'}">${r.resultat}</p></td><td>${r.message}</td></tr>`)}</tbody></table></div>` : ''}
 <form method="post" action="/staff/habilitations/import-pix" novalidate>${jetonCsrf(csrf)}
@@ -134,13 +134,13 @@ ${rapport ? html`<h2>Rapport</h2><div class="fr-table"><table><caption>${resumeI
 export function pageListeAttente(attente: LigneAttente[], enFormation: LigneAttente[], csrf: string, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}): SafeHtml {
   return html`<h1>Aidants ajoutés par les référents</h1>
 <h2>Liste d'attente</h2>
-${attente.length ? html`<div class="fr-table"><table><caption class="fr-sr-only">Liste d'attente</caption>
+${attente.length ? html`<div class="fr-table"><table tabindex="0"><caption class="fr-sr-only">Liste d'attente</caption>
 <thead><tr><th scope="col">Aidant</th><th scope="col">Structure</th><th scope="col">Décision</th></tr></thead>
 <tbody>${attente.map((a) => html`<tr><td>${a.first_name} ${a.last_name}<br><span class="fr-text--sm">${a.email} — ${a.profession}</span></td><td>${a.structure_name}</td><td>
 <ul class="fr-btns-group fr-btns-group--inline-sm">
 <li><form method="post" action="/staff/habilitations/aidants/${a.id}/accepter">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm" type="submit" aria-label="Accepter ${a.first_name} ${a.last_name}">Accepter</button></form></li>
 <li><form method="post" action="/staff/habilitations/aidants/${a.id}/refuser">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" aria-label="Refuser ${a.first_name} ${a.last_name}">Refuser</button></form></li>
-</ul></td></tr>`)}</tbody></table></div>` : html`<p>Aucun aidant en attente.</p>`}
+</ul></td></tr>`)}</tbody></table></div>` : html`<div class="fr-callout"><p class="fr-callout__text">Aucun aidant en attente.</p></div>`}
 <h2>En formation</h2>
-${tableauAidants(enFormation, csrf, erreurs, valeurs)}`;
+${tableauAidants(enFormation, csrf, erreurs, valeurs, true, 'Aucun aidant ajouté par un référent n’est en formation.')}`;
 }

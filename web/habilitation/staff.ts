@@ -207,14 +207,14 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     const a = await aidantEtRetour(String(req.params.aid));
     // The status and the training workflow start commit together (a failed start rolls back).
     const accepte = await accepterAidantEnAttente(db, deps.temporal, { id: a.id, structure_id: a.structure_id! });
-    flash(req, accepte ? 'success' : 'error', accepte ? `${a.first_name} ${a.last_name} est accepté : sa formation peut commencer.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
+    flash(req, accepte ? 'success' : 'error', accepte ? `La demande pour ${a.first_name} ${a.last_name} est acceptée : sa formation peut commencer.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
     res.redirect(303, '/staff/habilitations/liste-attente');
   });
 
   router.post('/staff/habilitations/aidants/:aid/refuser', async (req, res) => {
     const a = await aidantEtRetour(String(req.params.aid));
     const refuse = await refuserAidantEnAttente(deps, { ...a, structure_id: a.structure_id! });
-    flash(req, refuse ? 'success' : 'error', refuse ? `${a.first_name} ${a.last_name} est refusé.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
+    flash(req, refuse ? 'success' : 'error', refuse ? `La demande pour ${a.first_name} ${a.last_name} est refusée ; ses référents sont prévenus par e-mail.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
     res.redirect(303, '/staff/habilitations/liste-attente');
   });
 

@@ -28,7 +28,7 @@ export function cardImportPage(opts: { csrf: string; error?: string; rapport?: R
   return html`<h1>Importer des cartes TOTP</h1>
 ${errorSummary(opts.error ? { fichier: opts.error } : {})}
 ${r ? html`<div class="fr-alert fr-alert--${r.refusees ? 'warning' : 'success'} fr-mb-3w" role="status"><p>${resumeCartes(r)}</p></div>
-<div class="fr-table"><table><caption>Rapport ligne par ligne</caption>
+<div class="fr-table"><table tabindex="0"><caption>Rapport ligne par ligne</caption>
 <thead><tr><th scope="col">Ligne</th><th scope="col">Numéro de série</th><th scope="col">Résultat</th><th scope="col">Raison</th></tr></thead>
 <tbody>${r.lignes.map((l) => html`<tr><td>${l.ligne}</td><td>${l.numero}</td><td>${l.resultat}</td><td>${l.raison ?? ''}</td></tr>`)}</tbody></table></div>` : ''}
 <form method="post" action="/staff/cartes" enctype="multipart/form-data" novalidate>${csrfField(opts.csrf)}

@@ -50,6 +50,8 @@ export const ACTIONS_JOURNAL = [
   'aidant_reactivation',
   'aidant_deactivation',
   'purge_mandat',
+  // A third party checked a printed mandat on the public verification page (nothing about who checked).
+  'verification_mandat',
 ] as const;
 export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];
 

@@ -1,0 +1,90 @@
+// The public check of a printed mandat (no login): a code → valid / expired / revoked (since when, for which
+// démarches, the structure, the usager's initials), "ended and deleted" after the purge, "not recognised"
+// when the stored data no longer give the journaled proof hash, one neutral answer for unknown codes.
+// Rate-limited per client address; each check is journaled with nothing about the person checking.
+import type { Db } from '../../db/connection.ts';
+import type { Demarche } from '../../db/domain/demarches.ts';
+import {
+  cleLimiteVerification, depasseLimite, etatMandatVerifie, initialesUsager, LIMITE_VERIFICATIONS, type EtatMandatVerifie,
+} from '../../db/domain/preuve-mandat.ts';
+import type { StatutMandat } from '../../db/domain/mandat.ts';
+import { compterVerification } from '../../db/queries/preuves.ts';
+import { journaliser } from '../../db/queries/journal.ts';
+import { logger } from '../logger.ts';
+import { hashJournalise, hashRecalcule } from '../../db/queries/preuves.ts';
+
+const log = logger.child({ component: 'verification-mandat' });
+
+export type Verification =
+  | { resultat: 'limite'; attenteMs: number }
+  | { resultat: 'inconnu' }
+  | { resultat: 'purge'; finLe: Date | null; purgeLe: Date | null }
+  | { resultat: 'non-reconnu' }
+  | {
+    resultat: EtatMandatVerifie;
+    depuis: Date;
+    creeLe: Date;
+    expireLe: Date;
+    structure: string;
+    initiales: string;
+    demarches: { demarche: Demarche; revoqueeLe: Date | null }[];
+  };
+
+/** Counts this check against the client's limit; the milliseconds to wait when over it, else 0. */
+export async function limiteVerification(db: Db, ip: string, sel: string, maintenant = Date.now()): Promise<number> {
+  const c = await compterVerification(db, cleLimiteVerification(ip, sel), maintenant);
+  if (!depasseLimite(c.courant, c.precedent, c.ecouleMs)) return 0;
+  log.warn({ courant: c.courant, precedent: c.precedent }, 'vérifications de mandat trop nombreuses depuis une même adresse');
+  return LIMITE_VERIFICATIONS.fenetreMs - c.ecouleMs;
+}
+
+async function constater(db: Db, code: string, sel: string, maintenant: Date): Promise<{ verification: Exclude<Verification, { resultat: 'limite' }>; mandatId: number | null; structureId: number | null }> {
+  const preuve = await db('preuves_mandat').where({ code }).first<{ mandat_id: number; ended_at: Date | null; purged_at: Date | null } | undefined>('mandat_id', 'ended_at', 'purged_at');
+  if (!preuve) return { verification: { resultat: 'inconnu' }, mandatId: null, structureId: null };
+  const m = await db('mandats')
+    .join('usagers', 'usagers.id', 'mandats.usager_id')
+    .join('structures', 'structures.id', 'mandats.structure_id')
+    .where('mandats.id', preuve.mandat_id)
+    .first<{ structure_id: number; status: StatutMandat; created_at: Date; expires_at: Date; ended_at: Date | null; given_name: string; family_name: string; structure: string } | undefined>(
+      'mandats.structure_id', 'mandats.status', 'mandats.created_at', 'mandats.expires_at', 'mandats.ended_at',
+      'usagers.given_name', 'usagers.family_name', 'structures.name as structure',
+    );
+  // Purged (or deleted by other means): what is left says so, never "unknown".
+  if (!m) return { verification: { resultat: 'purge', finLe: preuve.ended_at, purgeLe: preuve.purged_at }, mandatId: preuve.mandat_id, structureId: null };
+  const [attendu, recalcule, autorisations] = await Promise.all([
+    hashJournalise(db, preuve.mandat_id),
+    hashRecalcule(db, preuve.mandat_id, sel),
+    db('autorisations').where({ mandat_id: preuve.mandat_id }).orderBy('id').select('demarche', 'revoked_at'),
+  ]);
+  if (!attendu || attendu !== recalcule) {
+    log.error({ mandatId: preuve.mandat_id }, 'preuve du mandat non concordante : données modifiées depuis la signature');
+    return { verification: { resultat: 'non-reconnu' }, mandatId: preuve.mandat_id, structureId: m.structure_id };
+  }
+  const { etat, depuis } = etatMandatVerifie(m, maintenant);
+  return {
+    verification: {
+      resultat: etat, depuis, creeLe: m.created_at, expireLe: m.expires_at, structure: m.structure,
+      initiales: initialesUsager(m),
+      demarches: autorisations.map((a: { demarche: Demarche; revoked_at: Date | null }) => ({ demarche: a.demarche, revoqueeLe: a.revoked_at })),
+    },
+    mandatId: preuve.mandat_id,
+    structureId: m.structure_id,
+  };
+}
+
+/**
+ * One check of a canonical code (see normaliserCode) from a client address: limited, answered, journaled.
+ * The address only feeds the (hashed, short-lived) rate-limit key.
+ */
+export async function verifierMandat(db: Db, code: string, client: { ip: string; sel: string }, maintenant = new Date()): Promise<Verification> {
+  const attenteMs = await limiteVerification(db, client.ip, client.sel, maintenant.getTime());
+  if (attenteMs > 0) return { resultat: 'limite', attenteMs };
+  const { verification, mandatId, structureId } = await constater(db, code, client.sel, maintenant);
+  await journaliser(db, {
+    action: 'verification_mandat',
+    mandat_id: mandatId,
+    structure_id: structureId,
+    additional_information: `résultat : ${verification.resultat}`,
+  });
+  return verification;
+}

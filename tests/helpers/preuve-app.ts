@@ -30,7 +30,8 @@ const SECRET = 'test-session-secret-that-is-long-enough';
 
 const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/dsfr/package.json')), 'dist');
 
-export async function startPreuveApp(deps: { db: Db; publicUrl: string }): Promise<RunningApp> {
+/** `publicUrl` defaults to the app's own address (then QR codes can be followed in a browser). */
+export async function startPreuveApp(deps: { db: Db; publicUrl?: string }): Promise<RunningApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
@@ -60,9 +61,9 @@ export async function startPreuveApp(deps: { db: Db; publicUrl: string }): Promi
   app.use(express.urlencoded({ extended: false }));
   app.use(csrfProtection);
   // The proof's routes use neither FranceConnect, Temporal nor the mail and SMS ports.
-  const web = { db: deps.db, publicUrl: deps.publicUrl } as unknown as WebDeps;
+  const web = { db: deps.db, publicUrl: deps.publicUrl ?? '' };
   app.use(loadUser(deps.db));
-  app.use(preuveRouter(web));
+  app.use(preuveRouter(web as unknown as WebDeps));
   app.use((req: Request, res: Response) => {
     res.status(404).send(renderPage(req, 404));
   });
@@ -75,6 +76,7 @@ export async function startPreuveApp(deps: { db: Db; publicUrl: string }): Promi
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  web.publicUrl ||= `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     server,

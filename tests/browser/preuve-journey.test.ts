@@ -43,11 +43,13 @@ describe('preuve du mandat, de la création à la révocation', () => {
     const page = aidant.page;
     const erreurs: string[] = [];
     for (const p of [page, tiers.page]) {
-      p.on('pageerror', (e) => erreurs.push(e.message));
+      // Our pages only (not the FranceConnect sandbox's, a stand-in for an outside service).
+      const nous = () => p.url().startsWith(s.app.url);
+      p.on('pageerror', (e) => { if (nous()) erreurs.push(`${p.url()} : ${e.message}`); });
       p.on('console', (m) => {
         // The HTTP status of the document itself is not an error of the page.
         const document = m.text().startsWith('Failed to load resource') && m.location().url.split('#')[0] === p.url().split('#')[0];
-        if (m.type() === 'error' && !document) erreurs.push(m.text());
+        if (m.type() === 'error' && nous() && !document) erreurs.push(`${p.url()} : ${m.text()} (${m.location().url})`);
       });
     }
     await loginBrowser(page, s.app.url, s.mail.catcher, 'lea.martin@tourcoing.fr', secret);

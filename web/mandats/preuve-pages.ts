@@ -1,13 +1,12 @@
 // The public verification page of a printed mandat (no login): the code form, and the answer for a code —
 // valid, expired, revoked, ended and deleted, not recognised, unknown, too many checks. The usager appears
-// by initials only.
+// by initials only. The fil d'Ariane is the layout's (« Accueil › <title> »).
 import { html, type SafeHtml } from '../html.ts';
 import { errorSummary, inputGroup } from '../forms.ts';
 import { DEMARCHES } from '../../db/domain/demarches.ts';
 import { dateLongue } from '../../db/domain/mandat.ts';
 import { formaterCode } from '../../db/domain/preuve-mandat.ts';
 import type { Verification } from '../../api/mandats/verification.ts';
-import { filAriane } from './pages.ts';
 
 const minutes = (ms: number) => {
   const n = Math.max(1, Math.ceil(ms / 60_000));
@@ -30,8 +29,7 @@ ${opts.erreur ? errorSummary({ code: opts.erreur }) : ''}
 }
 
 export function verificationFormPage(opts: { code?: string; erreur?: string } = {}): SafeHtml {
-  return html`${filAriane([['Accueil', '/'], ['Vérifier un mandat', null]])}
-<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
+  return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
 ${formulaire({ ...opts, titre: 'h1' })}
 <p class="fr-text--sm">Seules les initiales de l’usager sont affichées. Chaque vérification est enregistrée, sans aucune information sur la personne qui vérifie.</p>
 </div></div>`;
@@ -77,8 +75,7 @@ function reponse(v: Exclude<Verification, { resultat: 'limite' }>): SafeHtml {
 }
 
 export function verificationPage(opts: { code: string | null; verification: Exclude<Verification, { resultat: 'limite' }> }): SafeHtml {
-  return html`${filAriane([['Accueil', '/'], ['Vérifier un mandat', '/verifier'], ['Résultat', null]])}
-<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
+  return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
 <h1>Vérification du mandat</h1>
 ${opts.code ? html`<p>Code vérifié : <strong>${formaterCode(opts.code)}</strong></p>` : ''}
 ${reponse(opts.verification)}
@@ -87,7 +84,6 @@ ${formulaire({ titre: 'h2' })}
 }
 
 export function verificationLimitePage(attenteMs: number): SafeHtml {
-  return html`${filAriane([['Accueil', '/'], ['Vérifier un mandat', null]])}
-<h1>Vérification du mandat</h1>
+  return html`<h1>Vérification du mandat</h1>
 ${alerte('warning', 'Trop de vérifications', `Trop de vérifications ont été faites depuis votre connexion. Réessayez dans ${minutes(attenteMs)}.`)}`;
 }

@@ -7,11 +7,9 @@ import type { Demarche } from '../../db/domain/demarches.ts';
 import {
   cleLimiteVerification, depasseLimite, etatMandatVerifie, initialesUsager, LIMITE_VERIFICATIONS, type EtatMandatVerifie,
 } from '../../db/domain/preuve-mandat.ts';
-import type { StatutMandat } from '../../db/domain/mandat.ts';
-import { compterVerification } from '../../db/queries/preuves.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import { logger } from '../logger.ts';
-import { hashJournalise, hashRecalcule } from '../../db/queries/preuves.ts';
+import { compterVerification, lirePreuve } from '../../db/queries/preuves.ts';
 
 const log = logger.child({ component: 'verification-mandat' });
 
@@ -39,36 +37,23 @@ export async function limiteVerification(db: Db, ip: string, sel: string, mainte
 }
 
 async function constater(db: Db, code: string, sel: string, maintenant: Date): Promise<{ verification: Exclude<Verification, { resultat: 'limite' }>; mandatId: number | null; structureId: number | null }> {
-  const preuve = await db('preuves_mandat').where({ code }).first<{ mandat_id: number; ended_at: Date | null; purged_at: Date | null } | undefined>('mandat_id', 'ended_at', 'purged_at');
+  const preuve = await lirePreuve(db, code, sel);
   if (!preuve) return { verification: { resultat: 'inconnu' }, mandatId: null, structureId: null };
-  const m = await db('mandats')
-    .join('usagers', 'usagers.id', 'mandats.usager_id')
-    .join('structures', 'structures.id', 'mandats.structure_id')
-    .where('mandats.id', preuve.mandat_id)
-    .first<{ structure_id: number; status: StatutMandat; created_at: Date; expires_at: Date; ended_at: Date | null; given_name: string; family_name: string; structure: string } | undefined>(
-      'mandats.structure_id', 'mandats.status', 'mandats.created_at', 'mandats.expires_at', 'mandats.ended_at',
-      'usagers.given_name', 'usagers.family_name', 'structures.name as structure',
-    );
+  const m = preuve.mandat;
   // Purged (or deleted by other means): what is left says so, never "unknown".
-  if (!m) return { verification: { resultat: 'purge', finLe: preuve.ended_at, purgeLe: preuve.purged_at }, mandatId: preuve.mandat_id, structureId: null };
-  const [attendu, recalcule, autorisations] = await Promise.all([
-    hashJournalise(db, preuve.mandat_id),
-    hashRecalcule(db, preuve.mandat_id, sel),
-    db('autorisations').where({ mandat_id: preuve.mandat_id }).orderBy('id').select('demarche', 'revoked_at'),
-  ]);
-  if (!attendu || attendu !== recalcule) {
-    log.error({ mandatId: preuve.mandat_id }, 'preuve du mandat non concordante : données modifiées depuis la signature');
-    return { verification: { resultat: 'non-reconnu' }, mandatId: preuve.mandat_id, structureId: m.structure_id };
+  if (!m) return { verification: { resultat: 'purge', finLe: preuve.finLe, purgeLe: preuve.purgeLe }, mandatId: preuve.mandatId, structureId: null };
+  if (!m.hashJournalise || m.hashJournalise !== m.hashRecalcule) {
+    log.error({ mandatId: preuve.mandatId }, 'preuve du mandat non concordante : données modifiées depuis la signature');
+    return { verification: { resultat: 'non-reconnu' }, mandatId: preuve.mandatId, structureId: m.structureId };
   }
   const { etat, depuis } = etatMandatVerifie(m, maintenant);
   return {
     verification: {
       resultat: etat, depuis, creeLe: m.created_at, expireLe: m.expires_at, structure: m.structure,
-      initiales: initialesUsager(m),
-      demarches: autorisations.map((a: { demarche: Demarche; revoked_at: Date | null }) => ({ demarche: a.demarche, revoqueeLe: a.revoked_at })),
+      initiales: initialesUsager(m), demarches: m.autorisations,
     },
-    mandatId: preuve.mandat_id,
-    structureId: m.structure_id,
+    mandatId: preuve.mandatId,
+    structureId: m.structureId,
   };
 }
 

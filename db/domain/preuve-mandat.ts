@@ -105,7 +105,7 @@ export function etatMandatVerifie(m: { status: 'active' | 'expired' | 'revoked';
 export function initialesUsager(u: { given_name: string; family_name: string }): string {
   const initiale = (s: string) => {
     const lettre = [...s.normalize('NFC').trim()].find((c) => /\p{L}/u.test(c));
-    return lettre ? `${lettre.toLocaleUpperCase('fr-FR')}.` : '';
+    return lettre ? `${lettre.toUpperCase()}.` : '';
   };
   return [initiale(u.given_name.trim().split(/[\s-]+/)[0] ?? ''), initiale(u.family_name)].filter(Boolean).join(' ');
 }

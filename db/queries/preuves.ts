@@ -79,22 +79,65 @@ export async function preuveDuMandat(
   return { templateVersion: modele.version, code, attestationHash: hashDesChamps(champs, modele, opts.sel ?? attestationSaltFromEnv()) };
 }
 
-/** The proof hash the mandat's current rows give; null when its template is unknown (never "valid" then). */
-export async function hashRecalcule(db: Executor, mandatId: number, sel: string): Promise<string | null> {
-  const champs = await champsHashes(db, mandatId);
-  const modele = modeleMandat(champs?.template_version);
-  return champs && modele ? hashDesChamps(champs, modele, sel) : null;
+export interface PreuveLue {
+  mandatId: number;
+  /** Set by the purge. */
+  finLe: Date | null;
+  purgeLe: Date | null;
+  /** Null once the mandat was purged (or deleted). */
+  mandat: {
+    structureId: number;
+    structure: string;
+    status: 'active' | 'expired' | 'revoked';
+    created_at: Date;
+    expires_at: Date;
+    ended_at: Date | null;
+    given_name: string;
+    family_name: string;
+    autorisations: { demarche: Demarche; revoqueeLe: Date | null }[];
+    /** The hash the rows give now; null when the template is unknown (then never "valid"). */
+    hashRecalcule: string | null;
+    /** The hash journaled at creation (or at the last transfer): the append-only reference. */
+    hashJournalise: string | null;
+  } | null;
 }
 
-/** The hash journaled when the mandat was created (or last transferred): the append-only reference. */
-export async function hashJournalise(db: Executor, mandatId: number): Promise<string | null> {
-  const row = await db('journal')
-    .where({ mandat_id: mandatId })
-    .whereIn('action', ['create_attestation', 'transfer_mandat'])
-    .whereNotNull('attestation_hash')
-    .orderBy('id', 'desc')
-    .first('attestation_hash');
-  return row?.attestation_hash ?? null;
+/** Everything a check of `code` needs, in one query; null for an unknown code. */
+export async function lirePreuve(db: Db, code: string, sel: string): Promise<PreuveLue | null> {
+  const { rows } = await db.raw(`
+    select p.mandat_id, p.ended_at as fin_tombe, p.purged_at,
+      m.id as present, m.structure_id, m.aidant_id, m.status, m.created_at, m.expires_at, m.ended_at, m.template_version,
+      u.sub, u.given_name, u.family_name, s.name as structure,
+      (select coalesce(json_agg(json_build_object('demarche', a.demarche, 'revoked_at', a.revoked_at) order by a.id), '[]')
+         from autorisations a where a.mandat_id = m.id) as autorisations,
+      (select j.attestation_hash from journal j
+         where j.mandat_id = p.mandat_id and j.action in ('create_attestation', 'transfer_mandat') and j.attestation_hash is not null
+         order by j.id desc limit 1) as hash_journalise
+    from preuves_mandat p
+    left join mandats m on m.id = p.mandat_id
+    left join usagers u on u.id = m.usager_id
+    left join structures s on s.id = m.structure_id
+    where p.code = ?`, [code]);
+  const r = rows[0];
+  if (!r) return null;
+  const lue: PreuveLue = { mandatId: r.mandat_id, finLe: r.fin_tombe, purgeLe: r.purged_at, mandat: null };
+  if (r.present === null) return lue;
+  const autorisations = (r.autorisations as { demarche: Demarche; revoked_at: string | null }[])
+    .map((a) => ({ demarche: a.demarche, revoqueeLe: a.revoked_at ? new Date(a.revoked_at) : null }));
+  const modele = modeleMandat(r.template_version);
+  const champs: ChampsHashes = {
+    aidant_id: r.aidant_id, structure_id: r.structure_id, created_at: r.created_at, expires_at: r.expires_at,
+    template_version: r.template_version, sub: r.sub, demarches: autorisations.map((a) => a.demarche),
+  };
+  return {
+    ...lue,
+    mandat: {
+      structureId: r.structure_id, structure: r.structure, status: r.status, created_at: r.created_at, expires_at: r.expires_at,
+      ended_at: r.ended_at, given_name: r.given_name, family_name: r.family_name, autorisations,
+      hashRecalcule: modele ? hashDesChamps(champs, modele, sel) : null,
+      hashJournalise: r.hash_journalise,
+    },
+  };
 }
 
 export async function codeVerificationDuMandat(db: Executor, mandatId: number): Promise<string | null> {

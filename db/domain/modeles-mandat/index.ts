@@ -6,7 +6,16 @@ import type { ModeleMandat } from './modele.ts';
 
 export { hashModele, remplir, type ModeleMandat, type SectionModele } from './modele.ts';
 
-export const MODELES_MANDAT: Readonly<Record<string, ModeleMandat>> = Object.freeze({
+/** Published text is never changed, not even at run time (its hash is computed once). */
+function figer<T>(valeur: T): T {
+  if (valeur && typeof valeur === 'object' && !Object.isFrozen(valeur)) {
+    for (const v of Object.values(valeur)) figer(v);
+    Object.freeze(valeur);
+  }
+  return valeur;
+}
+
+export const MODELES_MANDAT: Readonly<Record<string, ModeleMandat>> = figer({
   [MODELE_2026_03.version]: MODELE_2026_03,
   [MODELE_2026_11.version]: MODELE_2026_11,
 });

@@ -39,11 +39,17 @@ export function remplir(texte: string, valeurs: Record<string, string>): string 
  * The template's own hash, part of the proof hash (the public service hashes its template file). Over a
  * canonical JSON of every field in a fixed order, so the same text always gives the same hash.
  */
+const hashes = new WeakMap<ModeleMandat, string>();
+
 export function hashModele(m: ModeleMandat): string {
+  const connu = hashes.get(m);
+  if (connu) return connu;
   const canonique = JSON.stringify([
     m.version, m.titre, Object.entries(m.demarches).sort(([a], [b]) => a.localeCompare(b)), m.phraseDuree, m.objet,
     m.sections.map((s) => [s.titre, s.paragraphes]), m.faitA, m.signatureUsager, m.signatureAidant,
     [m.attestationRevocation.titre, m.attestationRevocation.paragraphes],
   ]);
-  return createHash('sha256').update(canonique, 'utf8').digest('hex');
+  const hash = createHash('sha256').update(canonique, 'utf8').digest('hex');
+  hashes.set(m, hash);
+  return hash;
 }

@@ -5,6 +5,7 @@ import { dateExpirationMandat, DUREES_MANDAT, type DureeMandat, type StatutManda
 import { JOUR_MS } from './domain/durees.ts';
 import type { Demarche } from './domain/demarches.ts';
 import { hashSaltFromEnv, subUsager, type IdentitePivot } from './domain/usager.ts';
+import { preuveDuMandat } from './queries/preuves.ts';
 
 interface MandatDemo {
   cle: string;
@@ -68,8 +69,10 @@ export async function seedMandats(trx: Knex.Transaction, structureId: number, ai
       .insert(m.demarches.map((demarche) => ({ mandat_id: mandat.id, demarche, revoked_at: revocation })))
       .returning(['id', 'demarche']);
     const contexte = { aidant_id: aidantId, structure_id: structureId, usager_id: usager.id, mandat_id: mandat.id, created_at: creation };
+    // Printed proof (issue 10): demo mandats print and verify like real ones.
+    const preuve = await preuveDuMandat(trx, mandat.id);
     await trx('journal').insert([
-      { action: 'create_attestation', ...contexte, demarche: [...m.demarches].sort().join(','), duree: DUREES_MANDAT[m.duree].jours },
+      { action: 'create_attestation', ...contexte, demarche: [...m.demarches].sort().join(','), duree: DUREES_MANDAT[m.duree].jours, attestation_hash: preuve.attestationHash },
       ...autorisations.map((a) => ({ action: 'create_autorisation', ...contexte, demarche: a.demarche, duree: DUREES_MANDAT[m.duree].jours, autorisation_id: a.id })),
       ...(revocation ? [
         ...autorisations.map((a) => ({ action: 'cancel_autorisation', ...contexte, created_at: revocation, demarche: a.demarche, autorisation_id: a.id })),

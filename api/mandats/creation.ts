@@ -9,6 +9,7 @@ import { dateExpirationMandat, demarchesRefusees, DUREES_MANDAT } from '../../db
 import { hashSaltFromEnv, subUsager, type IdentitePivot } from '../../db/domain/usager.ts';
 import type { BrouillonMandat } from './brouillon.ts';
 import { cloreMandatsSansAutorisation, revoquerAutorisationsEnTransaction } from './revocation.ts';
+import { preuveDuMandat } from './preuve.ts';
 
 export class CreationMandatRefusee extends Error {
   readonly raison: 'structure-inactive' | 'demarche-retiree' | 'usager-inconnu';
@@ -125,9 +126,11 @@ export async function creerMandat(db: Db, b: BrouillonMandat, maintenant = new D
         .insert(b.demarches.map((demarche) => ({ mandat_id: mandat.id, demarche })))
         .returning(['id', 'demarche']);
       const jours = DUREES_MANDAT[b.duree].jours;
+      // Printed proof (issue 10): template version, verification code and proof hash, in this transaction.
+      const preuve = await preuveDuMandat(trx, mandat.id);
       await trx('journal').insert({
         action: 'create_attestation', ...contexte, usager_id: usagerId, mandat_id: mandat.id,
-        demarche: [...b.demarches].sort().join(','), duree: jours,
+        demarche: [...b.demarches].sort().join(','), duree: jours, attestation_hash: preuve.attestationHash,
       });
       await trx('journal').insert(autorisations.map((a) => ({
         action: 'create_autorisation', ...contexte, usager_id: usagerId, mandat_id: mandat.id,

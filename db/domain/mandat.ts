@@ -85,8 +85,11 @@ export function estRenouvelable(m: { status: StatutMandat; ended_at: Date | null
 }
 
 /** "26 novembre 2027" ("1er" for the first day of a month), in Paris time. */
+// Built once: creating an Intl.DateTimeFormat costs about as much as a whole verification page (issue 10 bench).
+const DATE_LONGUE = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+
 export function dateLongue(d: Date): string {
-  const parts = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).formatToParts(d);
+  const parts = DATE_LONGUE.formatToParts(d);
   return parts.map((p) => (p.type === 'day' && p.value === '1' ? '1er' : p.value)).join('');
 }
 

@@ -51,6 +51,8 @@ export const ACTIONS_JOURNAL = [
   'aidant_deactivation',
   'purge_mandat',
   'expire_mandat',
+  // A third party checked a printed mandat on the public verification page (nothing about who checked).
+  'verification_mandat',
 ] as const;
 export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];
 

@@ -11,6 +11,8 @@ import {
 } from '../../db/domain/mandat.ts';
 import type { IdentitePivot } from '../../db/domain/usager.ts';
 import type { MandatDetail, UsagerDetail, UsagerListe } from '../../api/mandats/consultation.ts';
+// Printed proof (issue 10): the PDF links of each mandat card.
+import { boutonsPreuve } from './preuve-liens.ts';
 
 /** Parents of the fil d'Ariane of every page below the list of usagers. */
 export const PARENTS_USAGERS: Crumb[] = [{ label: 'Mes usagers', href: '/usagers' }];
@@ -79,7 +81,10 @@ function carteMandat(m: MandatDetail, maintenant: Date): SafeHtml {
         ? html` — <a class="fr-link fr-link--sm" href="/mandats/${m.id}/revoquer?autorisation=${a.id}">Révoquer cette démarche<span class="fr-sr-only"> (${DEMARCHES[a.demarche].titre})</span></a>` : ''}
     </li>`)}</ul>
   </div>
-  ${actif ? html`<div class="fr-card__footer"><a class="fr-btn fr-btn--secondary fr-btn--sm" href="/mandats/${m.id}/revoquer">Révoquer le mandat<span class="fr-sr-only"> n° ${m.id}</span></a></div>` : ''}
+  <div class="fr-card__footer"><ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
+    ${boutonsPreuve(m)}
+    ${actif ? html`<li><a class="fr-btn fr-btn--secondary" href="/mandats/${m.id}/revoquer">Révoquer le mandat<span class="fr-sr-only"> n° ${m.id}</span></a></li>` : ''}
+  </ul></div>
 </div></div></div>`;
 }
 

@@ -3,6 +3,7 @@
 // so a revocation committed meanwhile is never missed and a retried attempt finds its own work done (journal
 // rows and emails are keyed by mandat and step). Journal rows hold plain ids only (mandat, usager, structure)
 // and no personal data: they stay readable after the purge deleted the rows those ids named.
+import { marquerPreuvePurgee } from '../db/queries/preuves.ts';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { ActivityDeps } from './index.ts';
@@ -144,6 +145,9 @@ export function createMandatActivities(deps: ActivityDeps) {
         // Locked before counting: a mandat created for this usager meanwhile either committed first (and is
         // counted) or waits for this transaction (and creates the usager again from FranceConnect).
         await trx('usagers').where({ id: mandat.usager_id }).forUpdate().first('id');
+        // The verification code outlives the mandat (its end and purge dates only): the public page can say
+        // "ended, data deleted" rather than "unknown".
+        await marquerPreuvePurgee(trx, mandat.id);
         await trx('autorisations').where({ mandat_id: mandat.id }).delete();
         await trx('mandats').where({ id: mandat.id }).delete();
         await trx('outbox').where('idempotency_key', 'like', `${prefixeRappelsMandat(mandat.id)}%`).delete();

@@ -6,6 +6,10 @@
 // 2. Mandats (BENCH_MANDATS, default "1000,10000"; "1000" skips the longer level, "0" the whole part): a dev
 //    server on a SQLite file and the worker in a process of its own; at each level, that many mandat workflows
 //    sleeping on their timer, the worker's resident memory and the file's size per mandat.
+// 3. Mandat creation end to end (BENCH_CREATIONS, default 1,500; 0 skips it): the HTTP submit of the recap
+//    (TOTP, one transaction, journal, workflow started on a dev server) — creations per second, p50/p95.
+// 4. Printed proof (BENCH_PREUVES, default 300 PDFs; 0 skips it): PDFs per second and the public
+//    verification page's p50/p95.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -19,6 +23,8 @@ import { demarrerVeilleInactivite, idVeilleInactivite } from '../api/processes/i
 import { demarrerVieMandat } from '../api/processes/mandat.ts';
 import { dateExpirationMandat } from '../db/domain/mandat.ts';
 import { devServerEnv, testWorker, uniqueTaskQueue } from '../tests/helpers/temporal.ts';
+import { benchCreationMandats } from './bench/creation-mandats.ts';
+import { benchPreuve } from './bench/preuve.ts';
 
 const N = Number(process.env.BENCH_AIDANTS ?? 1000);
 const EN_PARALLELE = 50;
@@ -227,6 +233,39 @@ async function benchMandats(db: Db, pgUrl: string): Promise<boolean> {
   }
 }
 
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+/** Part 3: recap submits by distinct aidants at once; goal ≥ 150 creations/s and p95 < 60 ms. */
+async function benchCreations(db: Db): Promise<boolean> {
+  const n = Number(process.env.BENCH_CREATIONS ?? 1500);
+  if (!(n > 0)) return true;
+  say(`création de ${nombre(n)} mandats par le récapitulatif (HTTP), serveur Temporal de dev`);
+  const env = await devServerEnv();
+  try {
+    const r = await benchCreationMandats({ db, client: env.client, n, enParallele: 16 });
+    const ok = r.echecs === 0 && r.mandats === n && r.workflows === n && r.attestations === n;
+    console.log(`\nCréation d'un mandat de bout en bout — ${nombre(n)} récapitulatifs envoyés par ${nombre(n)} aidants, 16 à la fois`);
+    console.log(`  ${'créations par seconde'.padEnd(36)} : ${r.parSeconde.toFixed(0)} (objectif : 150 ou plus) ${r.parSeconde >= 150 ? '✔' : '✘'}`);
+    console.log(`  ${'latence p50 / p95'.padEnd(36)} : ${ms(r.p50)} / ${ms(r.p95)} (objectif p95 : moins de 60 ms) ${r.p95 < 60 ? '✔' : '✘'}`);
+    console.log(`  ${'vérifié en base'.padEnd(36)} : ${nombre(r.mandats)} mandats, ${nombre(r.attestations)} create_attestation, ${nombre(r.workflows)} workflows démarrés, ${r.echecs} échec(s)\n`);
+    return ok;
+  } finally {
+    await env.teardown();
+  }
+}
+
+/** Part 4: the printed proof. */
+async function benchPreuves(db: Db): Promise<boolean> {
+  const pdfs = Number(process.env.BENCH_PREUVES ?? 300);
+  if (!(pdfs > 0)) return true;
+  say(`preuve : ${nombre(pdfs)} PDF et ${nombre(2000)} vérifications`);
+  const r = await benchPreuve({ db, mandats: 1000, pdfs, verifications: 2000, enParallele: 16 });
+  console.log(`\nPreuve du mandat — ${nombre(r.mandats)} mandats en base`);
+  console.log(`  ${'PDF par seconde (un cœur)'.padEnd(36)} : ${r.pdf.parSeconde.toFixed(1)} (p50 ${ms(r.pdf.p50)}, p95 ${ms(r.pdf.p95)}, ${Math.round(r.pdf.octetsMoyens / 1024)} Kio en moyenne)`);
+  console.log(`  ${'page de vérification p50 / p95'.padEnd(36)} : ${ms(r.verification.p50)} / ${ms(r.verification.p95)} (${r.verification.parSeconde.toFixed(0)} par seconde, ${r.verification.echecs} échec(s))\n`);
+  return r.verification.echecs === 0;
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'ac-bench-pg-'));
 process.env.PG_FSYNC = 'off'; // throw-away data
 say(`PostgreSQL jetable dans ${dataDir}`);
@@ -236,7 +275,9 @@ await migrateLatest(db);
 try {
   const veilles = N > 0 ? await benchVeilles(db) : true;
   const mandats = await benchMandats(db, pg.url);
-  process.exitCode = veilles && mandats ? 0 : 1;
+  const creations = await benchCreations(db);
+  const preuves = await benchPreuves(db);
+  process.exitCode = veilles && mandats && creations && preuves ? 0 : 1;
 } finally {
   await db.destroy();
   await pg.stop();

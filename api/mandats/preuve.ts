@@ -11,9 +11,6 @@ import { codeVerificationDuMandat } from '../../db/queries/preuves.ts';
 // Called by the mandat's creation in its transaction (api/mandats/creation.ts).
 export { preuveDuMandat, type PreuveMandat } from '../../db/queries/preuves.ts';
 
-// ---------------------------------------------------------------------------------------------------------
-// What is printed.
-
 export interface UsagerImprime {
   given_name: string;
   family_name: string;

@@ -147,7 +147,7 @@ export function createMandatActivities(deps: ActivityDeps) {
         await trx('usagers').where({ id: mandat.usager_id }).forUpdate().first('id');
         // The verification code outlives the mandat (its end and purge dates only): the public page can say
         // "ended, data deleted" rather than "unknown".
-        await marquerPreuvePurgee(trx, mandat.id);
+        await marquerPreuvePurgee(trx, mandat.id, new Date(p.purgeAMs));
         await trx('autorisations').where({ mandat_id: mandat.id }).delete();
         await trx('mandats').where({ id: mandat.id }).delete();
         await trx('outbox').where('idempotency_key', 'like', `${prefixeRappelsMandat(mandat.id)}%`).delete();

@@ -34,18 +34,16 @@ afterAll(async () => {
 
 /**
  * Console and page errors of `page`. The HTTP status of the document itself (a 404 for an unknown code, a
- * 400 form) is not an error of the page. This branch's page header still has the DSFR script error that
- * main fixed (the ux branch): ignored here until the merge, every other error counts.
+ * 400 form) is not an error of the page; every other error counts.
  */
 function surveiller(page: Page): string[] {
   const erreurs: string[] = [];
-  const enTeteConnu = (message: string) => message.includes("Cannot read properties of null (reading 'innerHTML')");
   page.on('console', (m) => {
-    if (m.type() !== 'error' || enTeteConnu(m.text())) return;
+    if (m.type() !== 'error') return;
     const document = m.text().startsWith('Failed to load resource') && m.location().url.split('#')[0] === page.url().split('#')[0];
     if (!document) erreurs.push(`${page.url()} : ${m.text()}`);
   });
-  page.on('pageerror', (e) => { if (!enTeteConnu(e.message)) erreurs.push(`${page.url()} : ${e.message}`); });
+  page.on('pageerror', (e) => erreurs.push(`${page.url()} : ${e.message}`));
   return erreurs;
 }
 

@@ -5,7 +5,9 @@ import type { WebDeps } from './deps.ts';
 import { homeContent } from './pages/home.ts';
 import { accessibiliteContent, mentionsLegalesContent } from './pages/legal.ts';
 import { cguContent } from './pages/cgu.ts';
-import { flash, loadUser } from '../api/auth/session.ts';
+import { loadUser } from '../api/auth/session.ts';
+import { csrfToken } from '../api/csrf.ts';
+import { loggedOutPage, logoutPage } from './auth/pages.ts';
 import { loginRouter } from './auth/login-routes.ts';
 import { firstConnectionRouter } from './auth/first-connection-routes.ts';
 import { staffRouter } from './staff/routes.ts';
@@ -41,13 +43,13 @@ export function webRouter(deps: WebDeps): Router {
   router.get('/cgu', (req, res) => {
     res.send(render(req, { title: "Conditions générales d'utilisation", content: cguContent }));
   });
-  // A new, anonymous session replaces the old one (which is deleted) and carries the confirmation.
+  // The session is deleted, then a page confirms it. (A flash in a fresh session would be saved a second
+  // time by express-session after the redirect is sent, and could overwrite the next page's session.)
   router.post('/deconnexion', (req, res, next) => {
-    req.session.regenerate((err) => {
-      if (err) return next(err);
-      flash(req, 'success', 'Déconnexion réussie. À bientôt sur Aidants Connect.');
-      res.redirect(303, '/');
-    });
+    req.session.destroy((err) => (err ? next(err) : res.redirect(303, '/deconnexion')));
+  });
+  router.get('/deconnexion', (req, res) => {
+    res.send(render(req, { title: req.aidant ? 'Se déconnecter' : 'Déconnexion réussie', content: req.aidant ? logoutPage(csrfToken(req)) : loggedOutPage }));
   });
   return router;
 }

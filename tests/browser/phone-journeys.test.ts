@@ -43,12 +43,18 @@ describe('at 390 px', () => {
     await checkPage(browser);
     // The header's buttons are hidden on a phone: the menu holds them.
     await expect(page.getByRole('button', { name: 'Se déconnecter' }).isVisible()).resolves.toBe(false);
+    // Typing /deconnexion while logged in asks first (a GET never logs out).
+    await page.goto(`${app.url}/deconnexion`);
+    await page.getByRole('heading', { name: 'Se déconnecter' }).waitFor();
+    await checkPage(browser);
+    await page.getByRole('link', { name: 'Rester connecté' }).click();
+    await page.getByRole('heading', { name: 'Bonjour Inès' }).waitFor();
     await openPhoneMenu(page);
     await checkPage(browser);
     const menu = page.locator('#menu-principal');
     await expect(menu.getByRole('link', { name: 'Mon espace aidant' }).getAttribute('aria-current')).resolves.toBe('page');
     await menu.getByRole('button', { name: 'Se déconnecter' }).click();
-    await page.getByText('Déconnexion réussie').waitFor();
+    await page.getByRole('heading', { name: 'Déconnexion réussie' }).waitFor();
     await checkPage(browser);
     await openPhoneMenu(page);
     await expect(page.locator('#menu-principal').getByRole('link', { name: 'Se connecter' }).isVisible()).resolves.toBe(true);

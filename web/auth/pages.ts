@@ -67,3 +67,21 @@ ${cguContent}
   <button class="fr-btn fr-mt-2w" type="submit">Continuer</button>
 </form>`;
 }
+
+/** After logging out (the session is gone). */
+export const loggedOutPage = html`<h1>Déconnexion réussie</h1>
+<div class="fr-alert fr-alert--success fr-mb-3w" role="status"><p>Votre session est fermée. À bientôt sur Aidants Connect.</p></div>
+<ul class="fr-btns-group fr-btns-group--inline-md">
+  <li><a class="fr-btn" href="/connexion">Se reconnecter</a></li>
+  <li><a class="fr-btn fr-btn--secondary" href="/">Page d'accueil</a></li>
+</ul>`;
+
+/** /deconnexion opened while logged in: the button that logs out (a GET never does). */
+export function logoutPage(csrf: string): SafeHtml {
+  return html`<h1>Se déconnecter</h1>
+<p>Fermer votre session sur cet appareil ?</p>
+<form method="post" action="/deconnexion">${csrfField(csrf)}<ul class="fr-btns-group fr-btns-group--inline-md">
+  <li><button class="fr-btn" type="submit">Se déconnecter</button></li>
+  <li><a class="fr-btn fr-btn--secondary" href="/espace">Rester connecté</a></li>
+</ul></form>`;
+}

@@ -17,6 +17,7 @@ import { renderPage } from '../web/render.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
 import type { SmsSender } from '../activities/ports/sms.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
+import type { OidcInstance } from './oidc/provider.ts';
 
 export interface AppDeps {
   db: Db;
@@ -31,6 +32,8 @@ export interface AppDeps {
   /** Task queue of the health round trip (tests use their own). */
   taskQueue?: string;
   healthWorkerTimeoutMs?: number;
+  /** The identity provider FranceConnect calls (api/oidc/provider.ts); absent, its endpoints are not served. */
+  oidc?: OidcInstance;
 }
 
 const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/dsfr/package.json')), 'dist');
@@ -71,6 +74,11 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs }));
 
+  // The identity provider's endpoints (/authorize/, /token/, /userinfo/, /logout/, discovery, JWKS): before
+  // the sessions and the body parsers, since the provider parses its own bodies and keeps its own cookies.
+  // Its interaction pages (/interaction/:uid) are ordinary pages of web/, with sessions and CSRF.
+  if (deps.oidc) app.use(deps.oidc.middleware);
+
   app.use(
     session({
       store: new PgSessionStore(deps.db),
@@ -98,7 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(multipartForms);
   app.use(csrfProtection);
 
-  app.use(webRouter({ db: deps.db, temporal: deps.temporal, mailer: deps.mailer, sms: deps.sms, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' }));
+  app.use(webRouter({ db: deps.db, temporal: deps.temporal, mailer: deps.mailer, sms: deps.sms, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000', oidc: deps.oidc }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

@@ -3,6 +3,7 @@ import type { Db } from '../db/connection.ts';
 import type { TemporalClientProvider } from '../api/temporal-client.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
 import type { SmsSender } from '../activities/ports/sms.ts';
+import type { OidcInstance } from '../api/oidc/provider.ts';
 
 export interface WebDeps {
   db: Db;
@@ -11,4 +12,6 @@ export interface WebDeps {
   sms: SmsSender;
   /** Absolute base URL of the site, for links in emails (e.g. https://aidantsconnect.beta.gouv.fr). */
   publicUrl: string;
+  /** The identity provider FranceConnect calls (its interaction pages are served when it is present). */
+  oidc?: OidcInstance;
 }

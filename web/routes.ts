@@ -12,6 +12,7 @@ import { staffRouter } from './staff/routes.ts';
 import { espaceAidantRouter } from './espace-aidant/routes.ts';
 import { espaceReferentRouter } from './espace-referent/routes.ts';
 import { habilitationRouter } from './habilitation/router.ts';
+import { interactionRouter } from './oidc/routes.ts';
 
 export function webRouter(deps: WebDeps): Router {
   const router = Router();
@@ -22,6 +23,7 @@ export function webRouter(deps: WebDeps): Router {
   router.use(espaceAidantRouter(deps));
   router.use(espaceReferentRouter(deps));
   router.use(habilitationRouter(deps));
+  if (deps.oidc) router.use(interactionRouter(deps, deps.oidc));
   router.get('/', (req, res) => {
     res.send(render(req, { title: 'Accueil', content: homeContent }));
   });

@@ -1,0 +1,100 @@
+// Who the provider speaks about: the usager the aidant chose. oidc-provider's grant id links the code and
+// the access token to the aidant's choice (aidant, structure, usager, démarche, autorisation); at the token
+// and userinfo endpoints the autorisation must still be usable, or the code / token is refused
+// (invalid_grant / invalid_token). The identity is the stored pivot identity, unchanged.
+import { createHash } from 'node:crypto';
+import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import type { Db } from '../../db/connection.ts';
+import type { Demarche } from '../../db/domain/demarches.ts';
+import { claimsIdentitePivot, erreursIdentitePivot, type IdentitePivot } from '../../db/domain/identite-pivot.ts';
+import { autorisationsUtilisables } from '../../db/queries/autorisations.ts';
+import { journaliser } from '../../db/queries/journal.ts';
+import type { Logger } from '../logger.ts';
+
+export interface ChoixAidant {
+  grant_id: string;
+  client_id: string;
+  aidant_id: number;
+  structure_id: number;
+  usager_id: number;
+  mandat_id: number;
+  autorisation_id: number;
+  demarche: Demarche;
+  rep_scope: string | null;
+  expires_at: Date;
+}
+
+type UsagerIdentite = IdentitePivot & { id: number; sub: string };
+
+export interface ChoixUtilisable {
+  choix: ChoixAidant;
+  usager: UsagerIdentite;
+}
+
+export async function enregistrerChoix(db: Db, choix: ChoixAidant): Promise<void> {
+  await db('oidc_choix').insert(choix);
+}
+
+/** The choice behind a grant, if its autorisation is still usable by that aidant right now. */
+export async function choixUtilisable(db: Db, grantId: string): Promise<ChoixUtilisable | null> {
+  const row = await db('oidc_choix as c')
+    .join('usagers as u', 'u.id', 'c.usager_id')
+    .where('c.grant_id', grantId)
+    .where('c.expires_at', '>', db.fn.now())
+    .first('c.*', db.raw(`json_build_object('id', u.id, 'sub', u.sub, 'given_name', u.given_name, 'family_name', u.family_name,
+      'preferred_username', u.preferred_username, 'birthdate', u.birthdate, 'gender', u.gender, 'birthplace', u.birthplace,
+      'birthcountry', u.birthcountry, 'email', u.email) as usager`));
+  if (!row) return null;
+  const { usager, ...choix } = row as ChoixAidant & { usager: UsagerIdentite };
+  const [encore] = await autorisationsUtilisables(db, { aidantId: choix.aidant_id, usagerId: choix.usager_id, autorisationId: choix.autorisation_id });
+  if (!encore || encore.structure_id !== choix.structure_id) return null;
+  return { choix, usager };
+}
+
+const USE = Symbol('aidants-connect choice');
+
+/** The choice findAccount loaded for this request (the userinfo journal reads it). */
+export function choixDeLaRequete(ctx: KoaContextWithOIDC): ChoixUtilisable | undefined {
+  return (ctx as unknown as Record<symbol, ChoixUtilisable | undefined>)[USE];
+}
+
+export function findAccountFor(db: Db, log: Logger): FindAccount {
+  return async (ctx, sub, token): Promise<Account | undefined> => {
+    // At the authorization endpoint (no token) only the subject matters: the interaction has just checked it.
+    if (!token) return { accountId: sub, claims: () => ({ sub }) };
+    const grantId = (token as { grantId?: string }).grantId;
+    const found = grantId ? await choixUtilisable(db, grantId) : null;
+    if (!found || found.usager.sub !== sub) return undefined;
+    const erreurs = erreursIdentitePivot(found.usager);
+    if (erreurs.length) {
+      log.error({ usagerId: found.usager.id, champs: erreurs }, 'identité pivot invalide : refusée à FranceConnect');
+      return undefined;
+    }
+    (ctx as unknown as Record<symbol, ChoixUtilisable>)[USE] = found;
+    const identite = claimsIdentitePivot(found.usager);
+    const repScope = found.choix.rep_scope;
+    return {
+      accountId: sub,
+      claims: () => ({ sub, ...identite, ...(repScope ? { rep_scope: [repScope] } : {}) }),
+    };
+  };
+}
+
+export const hashAccessToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** One `use_autorisation` row per authorization, however many times userinfo is called. */
+export async function journaliserUtilisation(db: Db, found: ChoixUtilisable, accessToken: string): Promise<void> {
+  const { choix } = found;
+  await journaliser(db, {
+    action: 'use_autorisation',
+    aidant_id: choix.aidant_id,
+    structure_id: choix.structure_id,
+    usager_id: choix.usager_id,
+    mandat_id: choix.mandat_id,
+    demarche: choix.demarche,
+    autorisation_id: choix.autorisation_id,
+    access_token: hashAccessToken(accessToken),
+    oidc_client_id: choix.client_id,
+    idempotency_key: `use_autorisation:${choix.grant_id}`,
+  });
+}

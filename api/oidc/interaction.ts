@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { errors } from 'oidc-provider';
 import type { Db } from '../../db/connection.ts';
 import type { Aidant } from '../../db/models/index.ts';
-import type { Demarche } from '../../db/domain/demarches.ts';
+import { TOUTES_LES_DEMARCHES, type Demarche } from '../../db/domain/demarches.ts';
 import { ACR_FRANCECONNECT, demarcheDeRepScope, lireRepScope, repScopePourDemarche, type RepScopeDemande } from '../../db/domain/fournisseur-identite.ts';
 import { erreursIdentitePivot, type IdentitePivot } from '../../db/domain/identite-pivot.ts';
 import { autorisationsUtilisables, usagersAvecAutorisations, type AutorisationUtilisable, type UsagerAvecAutorisations } from '../../db/queries/autorisations.ts';
@@ -72,10 +72,10 @@ export async function demarchesPourUsager(db: Db, aidant: Aidant, demande: Deman
   const autorisations = await autorisationsUtilisables(db, { aidantId: aidant.id, usagerId: id, demarches: demande.demarchesDemandees });
   if (!autorisations.length) return null;
   const usager = await db('usagers').where({ id }).first('id', 'given_name', 'family_name', 'preferred_username', 'birthdate');
-  // One autorisation per démarche (the latest-ending if two mandats overlap).
+  // One autorisation per démarche (the latest-ending if two mandats overlap), in the démarches' display order.
   const parDemarche = new Map<string, AutorisationUtilisable>();
   for (const a of autorisations) if (!parDemarche.has(a.demarche)) parDemarche.set(a.demarche, a);
-  return { usager, autorisations: [...parDemarche.values()] };
+  return { usager, autorisations: TOUTES_LES_DEMARCHES.flatMap((d) => parDemarche.get(d) ?? []) };
 }
 
 export type ResultatChoix =

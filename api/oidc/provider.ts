@@ -36,11 +36,14 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
   provider.proxy = true;
 
   const sessionCookie = provider.cookieName('session');
-  const clearSession = async (ctx: KoaContextWithOIDC) => {
+  /** Ends the provider's browser session; a logout also revokes what its grants produced. */
+  const clearSession = async (ctx: KoaContextWithOIDC, revokeGrants: boolean) => {
     const session = ctx.oidc.session;
     if (!session || (session as unknown as { destroyed?: boolean }).destroyed) return;
-    for (const { grantId } of Object.values(session.authorizations ?? {})) {
-      if (grantId) await revoquerGrant(db, grantId);
+    if (revokeGrants) {
+      for (const { grantId } of Object.values(session.authorizations ?? {})) {
+        if (grantId) await revoquerGrant(db, grantId);
+      }
     }
     await session.destroy();
     ctx.cookies.set(sessionCookie, null, { httpOnly: true, sameSite: 'lax' });
@@ -52,9 +55,10 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
     if (!oidc) return;
     const octx = ctx as KoaContextWithOIDC;
 
-    // The authorization is answered (code or error): forget the usager in this browser.
+    // The authorization is answered (code or error): forget the usager in this browser (the code and the
+    // tokens it gives stay valid: they do not expire with the session).
     if (oidc.route === 'resume' && oidc.session?.accountId) {
-      await clearSession(octx);
+      await clearSession(octx, false);
       return;
     }
 
@@ -62,7 +66,7 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
     // confirmation page: log out at once and go back to FranceConnect with its state.
     if (oidc.route === 'end_session' && ctx.status === 200) {
       const { postLogoutRedirectUri, state } = (oidc.session?.state ?? {}) as { postLogoutRedirectUri?: string; state?: string };
-      await clearSession(octx);
+      await clearSession(octx, true);
       let target = oidc.urlFor('end_session_success');
       if (postLogoutRedirectUri) {
         const url = new URL(postLogoutRedirectUri);
@@ -91,8 +95,8 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
   });
 
   provider.on('server_error', (_ctx, err) => log.error({ err }, 'fournisseur d’identité : erreur interne'));
-  const refused = (event: string) => (_ctx: unknown, err: Error & { error?: string; error_description?: string }) =>
-    log.warn({ event, error: err.error ?? err.message, description: err.error_description }, 'fournisseur d’identité : requête refusée');
+  const refused = (event: string) => (_ctx: unknown, err: Error & { error?: string; error_description?: string; error_detail?: string }) =>
+    log.warn({ event, error: err.error ?? err.message, description: err.error_description, detail: err.error_detail }, 'fournisseur d’identité : requête refusée');
   provider.on('authorization.error', refused('authorization.error'));
   provider.on('grant.error', refused('grant.error'));
   provider.on('userinfo.error', refused('userinfo.error'));

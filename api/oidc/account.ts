@@ -6,8 +6,10 @@ import { createHash } from 'node:crypto';
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../../db/connection.ts';
 import type { Demarche } from '../../db/domain/demarches.ts';
-import { claimsIdentitePivot, erreursIdentitePivot, type IdentitePivot } from '../../db/domain/identite-pivot.ts';
-import { autorisationsUtilisables } from '../../db/queries/autorisations.ts';
+import { claimsIdentitePivot, erreursIdentitePivot } from '../../db/domain/identite-pivot.ts';
+import {
+  colonnesAutorisationUtilisable, requeteAutorisationsUtilisables, type AutorisationUtilisable, type UsagerIdentite,
+} from '../../db/queries/autorisations.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import type { Logger } from '../logger.ts';
 
@@ -24,8 +26,6 @@ export interface ChoixAidant {
   expires_at: Date;
 }
 
-type UsagerIdentite = IdentitePivot & { id: number; sub: string };
-
 export interface ChoixUtilisable {
   choix: ChoixAidant;
   usager: UsagerIdentite;
@@ -35,19 +35,15 @@ export async function enregistrerChoix(db: Db, choix: ChoixAidant): Promise<void
   await db('oidc_choix').insert(choix);
 }
 
-/** The choice behind a grant, if its autorisation is still usable by that aidant right now. */
+/** The choice behind a grant, if its autorisation is still usable by that aidant right now (one query). */
 export async function choixUtilisable(db: Db, grantId: string): Promise<ChoixUtilisable | null> {
-  const row = await db('oidc_choix as c')
-    .join('usagers as u', 'u.id', 'c.usager_id')
+  const row = await requeteAutorisationsUtilisables(db, { aidantId: db.ref('c.aidant_id') })
+    .join('oidc_choix as c', (j) => j.on('c.autorisation_id', 'a.id').andOn('c.structure_id', 'm.structure_id').andOn('c.usager_id', 'm.usager_id'))
     .where('c.grant_id', grantId)
     .where('c.expires_at', '>', db.fn.now())
-    .first('c.*', db.raw(`json_build_object('id', u.id, 'sub', u.sub, 'given_name', u.given_name, 'family_name', u.family_name,
-      'preferred_username', u.preferred_username, 'birthdate', u.birthdate, 'gender', u.gender, 'birthplace', u.birthplace,
-      'birthcountry', u.birthcountry, 'email', u.email) as usager`));
+    .first([...colonnesAutorisationUtilisable(db), 'c.aidant_id', 'c.grant_id', 'c.client_id', 'c.rep_scope', 'c.expires_at']);
   if (!row) return null;
-  const { usager, ...choix } = row as ChoixAidant & { usager: UsagerIdentite };
-  const [encore] = await autorisationsUtilisables(db, { aidantId: choix.aidant_id, usagerId: choix.usager_id, autorisationId: choix.autorisation_id });
-  if (!encore || encore.structure_id !== choix.structure_id) return null;
+  const { usager, mandat_expires_at: _fin, ...choix } = row as AutorisationUtilisable & Pick<ChoixAidant, 'aidant_id' | 'grant_id' | 'client_id' | 'rep_scope' | 'expires_at'>;
   return { choix, usager };
 }
 

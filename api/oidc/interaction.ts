@@ -7,8 +7,10 @@ import type { Db } from '../../db/connection.ts';
 import type { Aidant } from '../../db/models/index.ts';
 import { TOUTES_LES_DEMARCHES, type Demarche } from '../../db/domain/demarches.ts';
 import { ACR_FRANCECONNECT, demarcheDeRepScope, lireRepScope, repScopePourDemarche, type RepScopeDemande } from '../../db/domain/fournisseur-identite.ts';
-import { erreursIdentitePivot, type IdentitePivot } from '../../db/domain/identite-pivot.ts';
-import { autorisationsUtilisables, usagersAvecAutorisations, type AutorisationUtilisable, type UsagerAvecAutorisations } from '../../db/queries/autorisations.ts';
+import { erreursIdentitePivot } from '../../db/domain/identite-pivot.ts';
+import {
+  autorisationsUtilisables, usagersAvecAutorisations, type AutorisationUtilisable, type UsagerAvecAutorisations, type UsagerIdentite,
+} from '../../db/queries/autorisations.ts';
 import { enregistrerChoix } from './account.ts';
 import type { OidcInstance } from './provider.ts';
 
@@ -21,6 +23,8 @@ export interface DemandeEnCours {
   demarchesDemandees: Demarche[] | null;
   /** Already answered (a second submit of the same page). */
   returnTo: string | null;
+  /** The provider's pending interaction, to store the answer in. */
+  interaction: Awaited<ReturnType<OidcInstance['provider']['interactionDetails']>>;
 }
 
 /** The pending authorization of this browser, or null when it expired or is unknown (cookie missing). */
@@ -42,6 +46,7 @@ export async function lireDemande(oidc: OidcInstance, req: Request, res: Respons
     repScope,
     demarchesDemandees: repScope.valeurs ? repScope.valeurs.map(demarcheDeRepScope).filter((d): d is Demarche => d !== null) : null,
     returnTo: details.result ? details.returnTo : null,
+    interaction: details,
   };
 }
 
@@ -61,7 +66,7 @@ export async function usagersProposes(db: Db, aidant: Aidant, demande: DemandeEn
 }
 
 export interface UsagerChoisi {
-  usager: { id: number; given_name: string; family_name: string; preferred_username: string | null; birthdate: string };
+  usager: UsagerIdentite;
   autorisations: AutorisationUtilisable[];
 }
 
@@ -71,7 +76,7 @@ export async function demarchesPourUsager(db: Db, aidant: Aidant, demande: Deman
   if (id === null) return null;
   const autorisations = await autorisationsUtilisables(db, { aidantId: aidant.id, usagerId: id, demarches: demande.demarchesDemandees });
   if (!autorisations.length) return null;
-  const usager = await db('usagers').where({ id }).first('id', 'given_name', 'family_name', 'preferred_username', 'birthdate');
+  const { usager } = autorisations[0];
   // One autorisation per démarche (the latest-ending if two mandats overlap), in the démarches' display order.
   const parDemarche = new Map<string, AutorisationUtilisable>();
   for (const a of autorisations) if (!parDemarche.has(a.demarche)) parDemarche.set(a.demarche, a);
@@ -91,8 +96,6 @@ export type ResultatChoix =
  */
 export async function terminerAvecChoix(
   deps: { db: Db; oidc: OidcInstance },
-  req: Request,
-  res: Response,
   demande: DemandeEnCours,
   aidant: Aidant,
   form: { usager: unknown; demarche: unknown },
@@ -104,7 +107,7 @@ export async function terminerAvecChoix(
   const autorisation = choix.autorisations.find((a) => a.demarche === form.demarche);
   if (!autorisation) return { kind: 'indisponible' };
 
-  const usager = (await deps.db('usagers').where({ id: choix.usager.id }).first()) as IdentitePivot & { id: number; sub: string };
+  const { usager } = choix;
   if (erreursIdentitePivot(usager).length) return { kind: 'identite_incomplete' };
 
   const { provider, settings } = deps.oidc;
@@ -127,13 +130,11 @@ export async function terminerAvecChoix(
     expires_at: new Date(Date.now() + settings.ttl.Grant * 1000),
   });
 
-  const returnTo = await provider.interactionResult(
-    req,
-    res,
-    { login: { accountId: usager.sub, acr: ACR_FRANCECONNECT, remember: false }, consent: { grantId } },
-    { mergeWithLastSubmission: false },
-  );
-  return { kind: 'termine', returnTo };
+  // What provider.interactionResult does, on the interaction already read for this request.
+  const { interaction } = demande;
+  interaction.result = { login: { accountId: usager.sub, acr: ACR_FRANCECONNECT, remember: false }, consent: { grantId } };
+  await interaction.persist();
+  return { kind: 'termine', returnTo: interaction.returnTo };
 }
 
 /** Why the authorization is refused: each gives FranceConnect the error it forwards to the service. */
@@ -149,6 +150,9 @@ export function estMotifRefus(value: unknown): value is MotifRefus {
 }
 
 /** Ends the interaction with `access_denied`: FranceConnect receives it with its `state`. */
-export async function terminerAvecRefus(oidc: OidcInstance, req: Request, res: Response, motif: MotifRefus): Promise<string> {
-  return oidc.provider.interactionResult(req, res, { error: 'access_denied', error_description: REFUS[motif] }, { mergeWithLastSubmission: false });
+export async function terminerAvecRefus(demande: DemandeEnCours, motif: MotifRefus): Promise<string> {
+  const { interaction } = demande;
+  interaction.result = { error: 'access_denied', error_description: REFUS[motif] };
+  await interaction.persist();
+  return interaction.returnTo;
 }

@@ -94,6 +94,13 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
     }
   });
 
+  // The answer of an authorization is decided: a provider session born with it is never stored (it would
+  // only be deleted right after), so the next authorization starts without a usager.
+  provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
+    const session = ctx.oidc.session as (KoaContextWithOIDC['oidc']['session'] & { new?: boolean; destroyed?: boolean }) | undefined;
+    if (ctx.oidc.route === 'resume' && session?.new) session.destroyed = true;
+  });
+
   provider.on('server_error', (_ctx, err) => log.error({ err }, 'fournisseur d’identité : erreur interne'));
   const refused = (event: string) => (_ctx: unknown, err: Error & { error?: string; error_description?: string; error_detail?: string }) =>
     log.warn({ event, error: err.error ?? err.message, description: err.error_description, detail: err.error_detail }, 'fournisseur d’identité : requête refusée');

@@ -376,6 +376,8 @@ describe('the aidant', () => {
 
   test('the previous usager is never reused: each authorization asks again', async () => {
     await flux('angela', 'famille');
+    // No provider session outlives an authorization: nothing remembers the usager in this browser.
+    expect(await t.db('oidc_payloads').where({ type: 'Session' }).count({ n: '*' }).first()).toEqual({ n: 0 });
     const second = await pageUsagers(aidant, demandeFranceConnect(fc));
     expect(second.status).toBe(200);
     expect(second.html).toContain('pour qui agissez-vous');

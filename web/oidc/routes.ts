@@ -78,7 +78,7 @@ export function interactionRouter(deps: WebDeps, oidc: OidcInstance): Router {
 
   router.post('/interaction/:uid/demarche', ...guards, async (req, res) => {
     const demande = res.locals.demande!;
-    const result = await terminerAvecChoix({ db: deps.db, oidc }, req, res, demande, req.aidant!, { usager: req.body?.usager, demarche: req.body?.demarche });
+    const result = await terminerAvecChoix({ db: deps.db, oidc }, demande, req.aidant!, { usager: req.body?.usager, demarche: req.body?.demarche });
     switch (result.kind) {
       case 'termine':
         return res.redirect(303, result.returnTo);
@@ -98,7 +98,7 @@ export function interactionRouter(deps: WebDeps, oidc: OidcInstance): Router {
   // the session's CSRF token, not a login (an aidant whose session ended can still give the hand back).
   router.post('/interaction/:uid/annuler', demandeEnCours, async (req, res) => {
     const motif = estMotifRefus(req.body?.motif) ? req.body.motif : 'annulation';
-    res.redirect(303, await terminerAvecRefus(oidc, req, res, motif));
+    res.redirect(303, await terminerAvecRefus(res.locals.demande!, motif));
   });
 
   return router;

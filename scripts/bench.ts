@@ -46,7 +46,7 @@ try {
   if (partie !== 'inactivite') {
     const fi = await benchFournisseurIdentite(db, { flux: Number(process.env.BENCH_FLUX ?? 400), parallele: Number(process.env.BENCH_PARALLELE ?? 4) });
     console.log('\nFournisseur d’identité FranceConnect — flux complets (authorize → usager et démarche choisis → token → userinfo), aidant déjà connecté');
-    for (const [label, valeur] of fi.lignes) console.log(`  ${label.padEnd(42)} : ${valeur}`);
+    for (const [label, valeur] of fi.lignes) console.log(`  ${label.padEnd(44)} : ${valeur}`);
     console.log('');
     ok = fi.ok && ok;
   }

@@ -18,6 +18,7 @@ import type { Mailer } from '../activities/ports/mailer.ts';
 import type { SmsSender } from '../activities/ports/sms.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from './franceconnect/index.ts';
+import type { OidcInstance } from './oidc/provider.ts';
 
 export interface AppDeps {
   db: Db;
@@ -34,6 +35,8 @@ export interface AppDeps {
   /** Task queue of the health round trip (tests use their own). */
   taskQueue?: string;
   healthWorkerTimeoutMs?: number;
+  /** The identity provider FranceConnect calls (api/oidc/provider.ts); absent, its endpoints are not served. */
+  oidc?: OidcInstance;
 }
 
 const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/dsfr/package.json')), 'dist');
@@ -78,6 +81,11 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs }));
 
+  // The identity provider's endpoints (/authorize/, /token/, /userinfo/, /logout/, discovery, JWKS): before
+  // the sessions and the body parsers, since the provider parses its own bodies and keeps its own cookies.
+  // Its interaction pages (/interaction/:uid) are ordinary pages of web/, with sessions and CSRF.
+  if (deps.oidc) app.use(deps.oidc.middleware);
+
   app.use(
     session({
       store: new PgSessionStore(deps.db),
@@ -105,7 +113,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(multipartForms);
   app.use(csrfProtection);
 
-  app.use(webRouter({ db: deps.db, temporal: deps.temporal, mailer: deps.mailer, sms: deps.sms, publicUrl, franceConnect }));
+  app.use(webRouter({ db: deps.db, temporal: deps.temporal, mailer: deps.mailer, sms: deps.sms, publicUrl, franceConnect, oidc: deps.oidc }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

@@ -8,12 +8,25 @@ import { logger } from './logger.ts';
 import { PgSessionStore } from './session-store.ts';
 import { createSmtpMailer, smtpConfigFromEnv } from '../activities/ports/mailer.ts';
 import { createTwilioSms, twilioConfigFromEnv } from '../activities/ports/sms.ts';
+import { oidcSettingsFromEnv, OidcConfigError } from './oidc/configuration.ts';
+import { createOidcProvider } from './oidc/provider.ts';
+import { purgerOidc } from './oidc/adapter.ts';
 
 const log = logger.child({ process: 'web' });
 const production = process.env.NODE_ENV === 'production';
 const sessionSecret = process.env.SESSION_SECRET;
 if (!sessionSecret || (production && sessionSecret.length < 32)) {
   log.error('SESSION_SECRET doit être défini (32 caractères au moins en production).');
+  process.exit(1);
+}
+
+const publicUrl = process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+let oidcSettings;
+try {
+  oidcSettings = oidcSettingsFromEnv(process.env, { publicUrl, production });
+} catch (err) {
+  if (!(err instanceof OidcConfigError)) throw err;
+  log.error(`Fournisseur d’identité : ${err.message}`);
   process.exit(1);
 }
 
@@ -27,7 +40,8 @@ const app = createApp({
   mailer,
   sms,
   sessionSecret,
-  publicUrl: process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`,
+  publicUrl,
+  oidc: createOidcProvider({ db, settings: oidcSettings, logger: log }),
   secureCookies: production || process.env.SECURE_COOKIES === 'true',
 });
 const port = Number(process.env.PORT ?? 3000);
@@ -45,6 +59,12 @@ const pruner = setInterval(() => {
   new PgSessionStore(db).prune().catch((err) => log.warn({ err }, 'purge des sessions impossible'));
 }, 60 * 60 * 1000);
 pruner.unref();
+
+// Expired codes, tokens, grants, interactions of the identity provider and the choices behind them.
+const oidcPurge = setInterval(() => {
+  purgerOidc(db).catch((err) => log.warn({ err }, 'purge du fournisseur d’identité impossible'));
+}, 10 * 60 * 1000);
+oidcPurge.unref();
 
 let stopping = false;
 async function stop(signal: string) {

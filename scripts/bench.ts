@@ -10,6 +10,8 @@
 //    (TOTP, one transaction, journal, workflow started on a dev server) — creations per second, p50/p95.
 // 4. Printed proof (BENCH_PREUVES, default 300 PDFs; 0 skips it): PDFs per second and the public
 //    verification page's p50/p95.
+// 5. FranceConnect identity provider (BENCH_FLUX, default 400; 0 skips it): full flows (authorize → usager
+//    and démarche chosen → token → userinfo) beside a bare oidc-provider (scripts/bench-fournisseur-identite.ts).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -25,6 +27,7 @@ import { dateExpirationMandat } from '../db/domain/mandat.ts';
 import { devServerEnv, testWorker, uniqueTaskQueue } from '../tests/helpers/temporal.ts';
 import { benchCreationMandats } from './bench/creation-mandats.ts';
 import { benchPreuve } from './bench/preuve.ts';
+import { benchFournisseurIdentite } from './bench-fournisseur-identite.ts';
 
 const N = Number(process.env.BENCH_AIDANTS ?? 1000);
 const EN_PARALLELE = 50;
@@ -277,7 +280,16 @@ try {
   const mandats = await benchMandats(db, pg.url);
   const creations = await benchCreations(db);
   const preuves = await benchPreuves(db);
-  process.exitCode = veilles && mandats && creations && preuves ? 0 : 1;
+  let fournisseur = true;
+  const flux = Number(process.env.BENCH_FLUX ?? 400);
+  if (flux > 0) {
+    const fi = await benchFournisseurIdentite(db, { flux, parallele: Number(process.env.BENCH_PARALLELE ?? 4) });
+    console.log('\nFournisseur d’identité FranceConnect — flux complets (authorize → usager et démarche choisis → token → userinfo), aidant déjà connecté');
+    for (const [label, valeur] of fi.lignes) console.log(`  ${label.padEnd(44)} : ${valeur}`);
+    console.log('');
+    fournisseur = fi.ok;
+  }
+  process.exitCode = veilles && mandats && creations && preuves && fournisseur ? 0 : 1;
 } finally {
   await db.destroy();
   await pg.stop();

@@ -4,6 +4,7 @@ import type { TemporalClientProvider } from '../api/temporal-client.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
 import type { SmsSender } from '../activities/ports/sms.ts';
 import type { FranceConnectClient } from '../api/franceconnect/index.ts';
+import type { OidcInstance } from '../api/oidc/provider.ts';
 
 export interface WebDeps {
   db: Db;
@@ -14,4 +15,6 @@ export interface WebDeps {
   publicUrl: string;
   /** Identifies the usager at mandat creation (the local sandbox in development, FranceConnect in production). */
   franceConnect: FranceConnectClient;
+  /** The identity provider FranceConnect calls (its interaction pages are served when it is present). */
+  oidc?: OidcInstance;
 }

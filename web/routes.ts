@@ -17,6 +17,7 @@ import { habilitationRouter } from './habilitation/router.ts';
 import { mandatsRouter } from './mandats/routes.ts';
 import { preuveRouter } from './mandats/preuve-routes.ts';
 import { demarchesStructuresRouter } from './structures/demarches.ts';
+import { interactionRouter } from './oidc/routes.ts';
 
 export function webRouter(deps: WebDeps): Router {
   const router = Router();
@@ -31,6 +32,7 @@ export function webRouter(deps: WebDeps): Router {
   router.use(mandatsRouter(deps));
   router.use(preuveRouter(deps));
   router.use(demarchesStructuresRouter(deps));
+  if (deps.oidc) router.use(interactionRouter(deps, deps.oidc));
   router.get('/', (req, res) => {
     res.send(render(req, { title: 'Accueil', content: homeContent }));
   });

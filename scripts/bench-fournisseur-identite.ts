@@ -58,7 +58,9 @@ function authorizeUrl(base: string): string {
 
 const csrfOf = (html: string) => html.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
 
-/** The seven requests of one flow; throws if any answer is not the expected one. */
+export const ETAPES = ['authorize', 'page usager', 'page démarche', 'choix (POST)', 'reprise', 'token', 'userinfo'] as const;
+
+/** The seven requests of one flow, in ETAPES order; throws if any answer is not the expected one. */
 async function flow(base: string, jar: Jar, samples: number[], usagerId: number): Promise<void> {
   const expect = (res: Response, status: number, step: string) => {
     if (res.status !== status) throw new Error(`${step}: ${res.status} instead of ${status}`);
@@ -144,7 +146,7 @@ export interface ResultatBenchFi {
   ok: boolean;
 }
 
-type Mesure = { requetes: number[]; flux: number[]; duree: number; n: number; sql: number };
+type Mesure = { requetes: number[]; flux: number[]; duree: number; n: number; sql: number; etapes: number[][] };
 
 function resume(m: Mesure) {
   return {
@@ -187,8 +189,8 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
   const floorJars = Array.from({ length: parallele }, () => new Jar());
 
   const vide = (): Record<'ours' | 'floor', Mesure> => ({
-    ours: { requetes: [], flux: [], duree: 0, n: 0, sql: 0 },
-    floor: { requetes: [], flux: [], duree: 0, n: 0, sql: 0 },
+    ours: { requetes: [], flux: [], duree: 0, n: 0, sql: 0, etapes: ETAPES.map(() => []) },
+    floor: { requetes: [], flux: [], duree: 0, n: 0, sql: 0, etapes: ETAPES.map(() => []) },
   });
   let sql = 0;
   const countQuery = () => sql++;
@@ -206,8 +208,11 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
       while (next < n) {
         const i = next++;
         const t0 = performance.now();
-        await flow(base, jar, samples, usagers[i % usagers.length]);
+        const mine: number[] = [];
+        await flow(base, jar, mine, usagers[i % usagers.length]);
         flows.push(performance.now() - t0);
+        samples.push(...mine);
+        if (mesures) mine.forEach((x, k) => mesures[which].etapes[k].push(x));
       }
     }));
     if (!mesures) return;
@@ -254,6 +259,7 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
       ['  Aidants Connect : par requête', `p50 ${ms(o.reqP50)}, p95 ${ms(o.reqP95)} (objectif p95 < 25 ms) ${o.reqP95 < 25 ? '✔' : '✘'}`],
       ['  plancher oidc-provider : durée d’un flux', `p50 ${ms(f.fluxP50)}, p95 ${ms(f.fluxP95)} (7 requêtes HTTP, ${f.sqlParFlux.toFixed(0)} requêtes SQL)`],
       ['  plancher : par requête', `p50 ${ms(f.reqP50)}, p95 ${ms(f.reqP95)}`],
+      ['  p50 par étape (Aidants Connect / plancher)', ETAPES.map((e, k) => `${e} ${quantile(latence.ours.etapes[k], 0.5).toFixed(1)}/${quantile(latence.floor.etapes[k], 0.5).toFixed(1)}`).join(', ')],
       ['  rapport au plancher (durée p50 d’un flux)', `${ratio.toFixed(2)}× (objectif ≤ 1,5×) ${ratio <= 1.5 ? '✔' : '✘'}`],
       [`${parallele} aidants en parallèle`, `${debit.ours.n} flux de chaque côté`],
       ['  Aidants Connect : flux par seconde', `${od.parSeconde.toFixed(1)} (requête p50 ${ms(od.reqP50)}, p95 ${ms(od.reqP95)})`],

@@ -1,6 +1,6 @@
 // The autorisations an aidant can use right now for a usager, through FranceConnect: not revoked, in an
 // active, unexpired mandat of the aidant's current structure (the aidant still belonging to it and able to
-// act), for a démarche the structure still allows. One definition (requeteAutorisationsUtilisables), reused
+// act, the structure active), for a démarche the structure still allows. One definition (requeteAutorisationsUtilisables), reused
 // by every page and check; each answer carries the usager's stored identity, so one query is enough.
 import type { Knex } from 'knex';
 import type { Db } from '../connection.ts';
@@ -36,27 +36,28 @@ const COLONNES = (db: Db | Knex.Transaction) => [
 ];
 
 /**
- * The rule as a query builder (aliases a: autorisation, m: mandat, s: structure, u: usager), for callers that
- * add their own joins. The aidant's side (active, an aidant, member of its current structure) is a scalar
- * subquery: PostgreSQL plans it apart, and planning a join of every table costs more than running it.
+ * The rule as a query builder (aliases a: autorisation, m: mandat, u: usager), for callers that add their own
+ * joins. The aidant's side (active, an aidant, member of its current structure, the structure active) and the
+ * structure's allowed démarches are scalar subqueries: PostgreSQL plans them apart, and planning a join of
+ * every table costs more than running it (several milliseconds per call).
  */
 export function requeteAutorisationsUtilisables(db: Db | Knex.Transaction, filtre: FiltreAutorisations): Knex.QueryBuilder {
   const structureDeLAidant = db('aidants as ad')
     .join('aidant_structures as appartenance', (j) => j.on('appartenance.aidant_id', 'ad.id').andOn('appartenance.structure_id', 'ad.current_structure_id'))
+    .join('structures as s', 's.id', 'ad.current_structure_id')
     .where('ad.id', filtre.aidantId as number)
     .where('ad.is_active', true)
     .where('ad.referent_non_aidant', false)
+    .where('s.is_active', true)
     .select('ad.current_structure_id');
   const q = db('autorisations as a')
     .join('mandats as m', 'm.id', 'a.mandat_id')
-    .join('structures as s', 's.id', 'm.structure_id')
     .join('usagers as u', 'u.id', 'm.usager_id')
     .where('m.structure_id', structureDeLAidant)
-    .where('s.is_active', true)
     .whereNull('a.revoked_at')
     .where('m.status', 'active')
     .where('m.expires_at', '>', db.fn.now())
-    .whereRaw('a.demarche = any(s.allowed_demarches)');
+    .whereRaw('a.demarche = any((select s.allowed_demarches from structures as s where s.id = m.structure_id)::text[])');
   if (filtre.usagerId !== undefined) q.where('m.usager_id', filtre.usagerId);
   if (filtre.autorisationId !== undefined) q.where('a.id', filtre.autorisationId);
   if (filtre.demarches) q.whereIn('a.demarche', [...filtre.demarches]);

@@ -48,12 +48,7 @@ beforeAll(async () => {
     if (msg.text().startsWith('Failed to load resource') && msg.location().url.split('#')[0] === page.url().split('#')[0]) return;
     consoleErrors.push(`${page.url()}: ${msg.text()} (${msg.location().url})`);
   });
-  page.on('pageerror', (err) => {
-    // Known, not of these pages: the shared header lacks the phone menu DSFR copies its links into
-    // (fixed by the header work of the UX branch, commit 1062060; remove this exception once merged).
-    if (err.message === "Cannot read properties of null (reading 'innerHTML')" && err.stack?.includes('/dsfr/dsfr.module.min.js')) return;
-    consoleErrors.push(`${page.url()}: ${err.message}`);
-  });
+  page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: ${err.message}`));
 });
 
 afterAll(async () => {

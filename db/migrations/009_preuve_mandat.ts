@@ -18,7 +18,7 @@ async function dropActionCheck(knex: Knex): Promise<void> {
 
 async function setActionCheck(knex: Knex, actions: readonly string[]): Promise<void> {
   await dropActionCheck(knex);
-  await knex.raw(`alter table journal add constraint journal_action_check check (action in (${sqlList(actions)}))`);
+  await knex.raw(`alter table journal add constraint journal_action_known check (action in (${sqlList(actions)}))`);
 }
 
 export async function up(knex: Knex): Promise<void> {

@@ -15,7 +15,8 @@ import { logger as baseLogger, type Logger } from './logger.ts';
 import { webRouter } from '../web/routes.ts';
 import { renderPage } from '../web/render.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
-import type { SmsSender } from '../activities/ports/sms.ts';
+import { twilioConfigFromEnv, type SmsSender } from '../activities/ports/sms.ts';
+import { smsWebhookRouter } from './consentement/webhook.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from './franceconnect/index.ts';
 
@@ -34,6 +35,8 @@ export interface AppDeps {
   /** Task queue of the health round trip (tests use their own). */
   taskQueue?: string;
   healthWorkerTimeoutMs?: number;
+  /** Checks Twilio's webhook signatures; default TWILIO_AUTH_TOKEN (or the local fake's); null refuses them all. */
+  twilioAuthToken?: string | null;
 }
 
 const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/dsfr/package.json')), 'dist');
@@ -77,6 +80,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/dsfr', express.static(dsfrDist, { maxAge: '7d', immutable: true, index: false }));
 
   app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs }));
+  // Called by Twilio, authenticated by its signature: mounted before the session and CSRF, which it never uses.
+  app.use(smsWebhookRouter({
+    db: deps.db, temporal: deps.temporal, publicUrl,
+    authToken: deps.twilioAuthToken === undefined ? twilioConfigFromEnv().authToken : deps.twilioAuthToken,
+  }));
 
   app.use(
     session({

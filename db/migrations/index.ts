@@ -6,6 +6,7 @@ import * as m002 from './002_auth.ts';
 import * as m003 from './003_habilitation.ts';
 import * as m004 from './004_mandats.ts';
 import * as m005 from './005_vie_mandat.ts';
+import * as m010 from './010_consentement.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_domain_model': m001,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '003_habilitation': m003,
   '004_mandats': m004,
   '005_vie_mandat': m005,
+  '010_consentement': m010,
 };

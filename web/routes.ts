@@ -13,6 +13,7 @@ import { espaceAidantRouter } from './espace-aidant/routes.ts';
 import { espaceReferentRouter } from './espace-referent/routes.ts';
 import { habilitationRouter } from './habilitation/router.ts';
 import { mandatsRouter } from './mandats/routes.ts';
+import { consentementRouter } from './mandats/consentement-routes.ts';
 import { demarchesStructuresRouter } from './structures/demarches.ts';
 
 export function webRouter(deps: WebDeps): Router {
@@ -25,6 +26,7 @@ export function webRouter(deps: WebDeps): Router {
   router.use(espaceReferentRouter(deps));
   router.use(habilitationRouter(deps));
   router.use(mandatsRouter(deps));
+  router.use(consentementRouter(deps));
   router.use(demarchesStructuresRouter(deps));
   router.get('/', (req, res) => {
     res.send(render(req, { title: 'Accueil', content: homeContent }));

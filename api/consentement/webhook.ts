@@ -8,12 +8,10 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../../db/connection.ts';
 import { mobileE164 } from '../../db/domain/contact.ts';
-import { validTwilioSignature } from '../../activities/ports/sms.ts';
+import { CHEMIN_WEBHOOK_SMS, validTwilioSignature } from '../../activities/ports/sms.ts';
 import type { TemporalClientProvider } from '../temporal-client.ts';
 import { signalerReponseSms } from '../processes/consentement.ts';
 import { logger } from '../logger.ts';
-
-export const CHEMIN_WEBHOOK_SMS = '/sms/reponse';
 
 const log = logger.child({ component: 'webhook-sms' });
 

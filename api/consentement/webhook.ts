@@ -2,15 +2,13 @@
 // request. Twilio authenticates it by `X-Twilio-Signature` (HMAC of the public URL and the parameters with
 // the account's auth token), checked with the official helper; there is no session and no CSRF token (the
 // app mounts this router before both). A signed request is used once: every MessageSid is remembered, so a
-// replayed call is refused. The answer is matched to the number's latest consent request (the last question
-// the usager was asked), stored with it, and its workflow signalled with the row id; the workflow decides.
-// Refusals are logged without the number or the text (personal data).
+// replayed call is refused. The answer goes to the number's consent request (api/consentement/reponses.ts),
+// whose workflow decides. Refusals are logged without the number or the text (personal data).
 import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../../db/connection.ts';
-import { mobileE164 } from '../../db/domain/contact.ts';
 import { CHEMIN_WEBHOOK_SMS, validTwilioSignature } from '../../activities/ports/sms.ts';
 import type { TemporalClientProvider } from '../temporal-client.ts';
-import { signalerReponseSms } from '../processes/consentement.ts';
+import { recevoirSms } from './reponses.ts';
 import { logger } from '../logger.ts';
 
 const log = logger.child({ component: 'webhook-sms' });
@@ -26,8 +24,6 @@ export interface DepsWebhookSms {
   /** Twilio auth token; null refuses every call (production without TWILIO_AUTH_TOKEN). */
   authToken: string | null;
 }
-
-type Issue = 'transmise' | 'numero-inconnu' | 'rejeu';
 
 export function smsWebhookRouter(deps: DepsWebhookSms): Router {
   const router = Router();
@@ -52,27 +48,14 @@ export function smsWebhookRouter(deps: DepsWebhookSms): Router {
     if (!validTwilioSignature(deps.authToken, signature, base + req.originalUrl, params)) return refuser(res, 403, 'signature fausse');
     const sid = params.MessageSid ?? params.SmsSid ?? '';
     if (!MESSAGE_SID.test(sid)) return refuser(res, 400, 'MessageSid absent ou mal formé');
-    const expediteur = mobileE164(params.From) ?? params.From ?? '';
-
-    const issue = await deps.db.transaction(async (trx): Promise<Issue> => {
-      const [nouveau] = await trx('twilio_inbound_sids').insert({ message_sid: sid }).onConflict('message_sid').ignore().returning('message_sid');
-      if (!nouveau) return 'rejeu';
-      const demande = await trx('consent_requests')
-        .where({ phone: expediteur })
-        .whereNotNull('consent_sent_at')
-        .orderBy('consent_sent_at', 'desc')
-        .first<{ id: string } | undefined>('id');
-      if (!demande) return 'numero-inconnu';
-      const [{ id: smsId }] = await trx('consent_sms')
-        .insert({ consent_request_id: demande.id, direction: 'in', body: (params.Body ?? '').slice(0, 1600), message_sid: sid })
-        .returning('id');
-      // Signalled before the commit: if Temporal is unreachable, nothing is kept and Twilio sees an error.
-      if (!(await signalerReponseSms(await deps.temporal(), demande.id, Number(smsId)))) {
-        await trx('consent_sms').where({ id: smsId }).delete();
-        return 'numero-inconnu';
-      }
-      return 'transmise';
-    });
+    let issue: Awaited<ReturnType<typeof recevoirSms>>;
+    try {
+      issue = await recevoirSms(deps.db, await deps.temporal(), { messageSid: sid, from: params.From ?? '', body: params.Body ?? '' });
+    } catch (err) {
+      // Nothing kept (one transaction): Twilio records the failure.
+      log.error({ err, messageSid: sid }, 'réponse SMS non transmise');
+      return res.status(503).type('text/plain').send('Service indisponible.');
+    }
     if (issue === 'rejeu') return refuser(res, 403, 'rejeu', { messageSid: sid });
     if (issue === 'numero-inconnu') log.info({ messageSid: sid }, 'SMS reçu d’un numéro sans demande de consentement : ignoré');
     // The same empty answer whatever happened: the caller learns nothing about our requests.

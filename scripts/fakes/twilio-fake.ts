@@ -70,7 +70,7 @@ function page(messages: SentSms[], replies: SmsReply[], webhook: WebhookTarget |
 <p><label for="body">Réponse</label><br><input id="body" name="body" value="Oui"></p>
 <p><button type="submit">Envoyer la réponse au site</button></p></form>`
     : '<p>Aucun webhook configuré : les réponses sont désactivées.</p>';
-  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SMS — Aidants Connect (développement)</title>
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SMS — Aidants Connect (développement)</title><link rel="icon" href="data:,">
 <style>body{font-family:system-ui,sans-serif;margin:2rem}td,th{border:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}table{border-collapse:collapse}input{font:inherit;padding:.3rem}</style></head>
 <body><main><h1>SMS envoyés (${messages.length})</h1><p>Faux Twilio local : aucun SMS ne quitte cette machine.</p>
 <table><thead><tr><th scope="col">Date</th><th scope="col">Destinataire</th><th scope="col">Expéditeur</th><th scope="col">Texte</th></tr></thead><tbody>${rows}</tbody></table>

@@ -86,4 +86,28 @@ describe('parcours du mandat à distance', () => {
       expect(erreurs).toEqual([]);
     });
   }
+
+  // Continues the session of the previous test (one login per TOTP step).
+  test('an SMS that cannot be sent: the page says so, the aidant retries, the page updates by itself (390 px)', async () => {
+    const page = browser.page;
+    const erreurs: string[] = [];
+    page.on('pageerror', (e) => { if (!(e.message === "Cannot read properties of null (reading 'innerHTML')" && e.stack?.includes('/dsfr/dsfr.module.min.js'))) erreurs.push(e.message); });
+    page.on('console', (m) => { if (m.type() === 'error') erreurs.push(`${m.text()} (${m.location().url})`); });
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.goto(`${s.app.url}/mandats/nouveau`);
+    await page.locator('label[for=demarche-famille]').click();
+    await page.locator('label[for=duree-SHORT]').click();
+    await page.locator('label[for=modalite-distance]').click();
+    await page.getByLabel(/^Mobile de l’usager/).fill('06 11 11 11 11');
+    await page.locator('label[for=certification]').click();
+    s.sms!.failNext(3);
+    await page.getByRole('button', { name: 'Continuer', exact: true }).click();
+    await page.getByRole('heading', { name: 'Le SMS n’a pas pu être envoyé' }).waitFor();
+    await accessible(page);
+    await page.getByRole('button', { name: 'Réessayer l’envoi' }).click();
+    await page.getByText('En attente de la réponse de l’usager').waitFor();
+    await accessible(page);
+    expect(s.sms!.messages().filter((m) => m.to === '+33611111111')).toHaveLength(2);
+    expect(erreurs).toEqual([]);
+  });
 });

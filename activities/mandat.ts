@@ -131,8 +131,8 @@ export function createMandatActivities(deps: ActivityDeps) {
     /**
      * At the end of the retention (CGU §7.1), in one transaction: the mandat's autorisations and row, its
      * reminder emails (they name the usager), its consent request and SMS (remote mandat), and the usager's
-     * row when no other mandat refers to it. The
-     * journal gets a `purge_mandat` row with ids only. Already purged: nothing more happens.
+     * row when no other mandat refers to it. The journal gets a `purge_mandat` row with ids only. Already
+     * purged: nothing more happens.
      */
     async purgerMandat(p: ParametresPurge): Promise<IssuePurge> {
       const cle = cleVieMandat(p.mandatId, 'purge');

@@ -7,6 +7,7 @@ import { sendEmailOnce, type EmailToSend } from './outbox.ts';
 import { createHabilitationActivities } from './habilitation.ts';
 import { createInactiviteActivities } from './inactivite.ts';
 import { createMandatActivities } from './mandat.ts';
+import { createConsentementActivities } from './consentement.ts';
 
 export interface ActivityDeps {
   db: Db;
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     },
     ...createInactiviteActivities(deps),
     ...createMandatActivities(deps),
+    ...createConsentementActivities(deps),
   };
 }
 

@@ -10,6 +10,7 @@ import type { ActivityDeps } from './index.ts';
 import { sendEmailOnce } from './outbox.ts';
 import { courrielRappelExpiration, dateMandat } from './mandat-courriels.ts';
 import { DUREES_MANDAT, type StatutMandat } from '../db/domain/mandat.ts';
+import { supprimerDemandeConsentement } from './consentement.ts';
 import { cleVieMandat, issueDuMandat, prefixeRappelsMandat, rappelUtile } from '../db/domain/vie-mandat.ts';
 
 export interface ParametresRappel {
@@ -46,10 +47,11 @@ interface LigneMandat {
   ended_at: Date | null;
   expires_at: Date;
   duree_keyword: keyof typeof DUREES_MANDAT | 'EUS_03_20';
+  consent_request_id: string | null;
 }
 
 async function mandatVerrouille(trx: Knex.Transaction, mandatId: number): Promise<LigneMandat | undefined> {
-  return trx('mandats').where({ id: mandatId }).forUpdate().first('id', 'structure_id', 'usager_id', 'status', 'ended_at', 'expires_at', 'duree_keyword');
+  return trx('mandats').where({ id: mandatId }).forUpdate().first('id', 'structure_id', 'usager_id', 'status', 'ended_at', 'expires_at', 'duree_keyword', 'consent_request_id');
 }
 
 async function revocations(trx: Knex.Transaction, mandatId: number): Promise<(Date | null)[]> {
@@ -128,8 +130,9 @@ export function createMandatActivities(deps: ActivityDeps) {
 
     /**
      * At the end of the retention (CGU §7.1), in one transaction: the mandat's autorisations and row, its
-     * reminder emails (they name the usager), and the usager's row when no other mandat refers to it. The
-     * journal gets a `purge_mandat` row with ids only. Already purged: nothing more happens.
+     * reminder emails (they name the usager), its consent request and SMS (remote mandat), and the usager's
+     * row when no other mandat refers to it. The journal gets a `purge_mandat` row with ids only. Already
+     * purged: nothing more happens.
      */
     async purgerMandat(p: ParametresPurge): Promise<IssuePurge> {
       const cle = cleVieMandat(p.mandatId, 'purge');
@@ -151,6 +154,8 @@ export function createMandatActivities(deps: ActivityDeps) {
         await trx('autorisations').where({ mandat_id: mandat.id }).delete();
         await trx('mandats').where({ id: mandat.id }).delete();
         await trx('outbox').where('idempotency_key', 'like', `${prefixeRappelsMandat(mandat.id)}%`).delete();
+        // A remote mandat: the usager's number and the consent SMS go with it.
+        if (mandat.consent_request_id) await supprimerDemandeConsentement(trx, mandat.consent_request_id);
         const autreMandat = await trx('mandats').where({ usager_id: mandat.usager_id }).first('id');
         if (!autreMandat) await trx('usagers').where({ id: mandat.usager_id }).delete();
         await trx('journal').insert({

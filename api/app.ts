@@ -15,7 +15,8 @@ import { logger as baseLogger, type Logger } from './logger.ts';
 import { webRouter } from '../web/routes.ts';
 import { renderPage } from '../web/render.ts';
 import type { Mailer } from '../activities/ports/mailer.ts';
-import type { SmsSender } from '../activities/ports/sms.ts';
+import { twilioConfigFromEnv, type SmsSender } from '../activities/ports/sms.ts';
+import { smsWebhookRouter } from './consentement/webhook.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from './franceconnect/index.ts';
 import type { OidcInstance } from './oidc/provider.ts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   healthWorkerTimeoutMs?: number;
   /** The identity provider FranceConnect calls (api/oidc/provider.ts); absent, its endpoints are not served. */
   oidc?: OidcInstance;
+  /** Checks Twilio's webhook signatures; default TWILIO_AUTH_TOKEN (or the local fake's); null refuses them all. */
+  twilioAuthToken?: string | null;
 }
 
 const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/dsfr/package.json')), 'dist');
@@ -80,6 +83,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/dsfr', express.static(dsfrDist, { maxAge: '7d', immutable: true, index: false }));
 
   app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs }));
+  // Called by Twilio, authenticated by its signature: mounted before the session and CSRF, which it never uses.
+  app.use(smsWebhookRouter({
+    db: deps.db, temporal: deps.temporal, publicUrl,
+    authToken: deps.twilioAuthToken === undefined ? twilioConfigFromEnv().authToken : deps.twilioAuthToken,
+  }));
 
   // The identity provider's endpoints (/authorize/, /token/, /userinfo/, /logout/, discovery, JWKS): before
   // the sessions and the body parsers, since the provider parses its own bodies and keeps its own cookies.

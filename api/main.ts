@@ -43,6 +43,8 @@ const app = createApp({
   publicUrl,
   oidc: createOidcProvider({ db, settings: oidcSettings, logger: log }),
   secureCookies: production || process.env.SECURE_COOKIES === 'true',
+  // In production only the real token may sign Twilio's calls (the local fake's is public).
+  twilioAuthToken: process.env.TWILIO_AUTH_TOKEN ?? (production ? null : undefined),
 });
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';

@@ -195,7 +195,8 @@ if (!env.SMTP_HOST) {
 
 // SMS
 if (!env.TWILIO_ACCOUNT_SID) {
-  launch('sms', process.execPath, [join(ROOT, 'scripts/twilio-fake.ts')], { TWILIO_FAKE_PORT: String(twilioFakePort) });
+  // PORT (and PUBLIC_URL): the fake's replies reach the web process's webhook, signed like Twilio's.
+  launch('sms', process.execPath, [join(ROOT, 'scripts/twilio-fake.ts')], { TWILIO_FAKE_PORT: String(twilioFakePort), PORT: String(webPort) });
   devServicesEnv.TWILIO_API_BASE = `http://127.0.0.1:${twilioFakePort}`;
 }
 

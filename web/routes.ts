@@ -16,6 +16,7 @@ import { espaceReferentRouter } from './espace-referent/routes.ts';
 import { habilitationRouter } from './habilitation/router.ts';
 import { mandatsRouter } from './mandats/routes.ts';
 import { preuveRouter } from './mandats/preuve-routes.ts';
+import { consentementRouter } from './mandats/consentement-routes.ts';
 import { demarchesStructuresRouter } from './structures/demarches.ts';
 import { interactionRouter } from './oidc/routes.ts';
 
@@ -31,6 +32,7 @@ export function webRouter(deps: WebDeps): Router {
   router.use(habilitationRouter(deps));
   router.use(mandatsRouter(deps));
   router.use(preuveRouter(deps));
+  router.use(consentementRouter(deps));
   router.use(demarchesStructuresRouter(deps));
   if (deps.oidc) router.use(interactionRouter(deps, deps.oidc));
   router.get('/', (req, res) => {

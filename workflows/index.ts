@@ -6,3 +6,4 @@ export { habilitation } from './habilitation.ts';
 export { formationAidant } from './formation-aidant.ts';
 export { mandat, mandatRevoque } from './mandat.ts';
 export { conservationMandat } from './conservation-mandat.ts';
+export { consentement, reponseSms, relancerEnvoi } from './consentement.ts';

@@ -13,5 +13,6 @@ export const MANDAT_STATUT = key('MandatStatut', 'KEYWORD');
 export const INACTIVITE_ETAPE = key('InactiviteEtape', 'KEYWORD');
 export const STRUCTURE_ID = key('StructureId', 'INT');
 export const AIDANT_ID = key('AidantId', 'INT');
+export const CONSENTEMENT_STATUT = key('ConsentementStatut', 'KEYWORD');
 
-export const ALL_SEARCH_ATTRIBUTES = [HABILITATION_STATUT, MANDAT_STATUT, INACTIVITE_ETAPE, STRUCTURE_ID, AIDANT_ID];
+export const ALL_SEARCH_ATTRIBUTES = [HABILITATION_STATUT, MANDAT_STATUT, INACTIVITE_ETAPE, STRUCTURE_ID, AIDANT_ID, CONSENTEMENT_STATUT];

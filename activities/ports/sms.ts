@@ -56,6 +56,9 @@ export function createTwilioSms(config: TwilioConfig): SmsSender {
   };
 }
 
+/** Where Twilio posts incoming SMS (the "A message comes in" webhook of the number): PUBLIC_URL + this path. */
+export const CHEMIN_WEBHOOK_SMS = '/sms/reponse';
+
 /** Checks a Twilio webhook's X-Twilio-Signature. */
 export function validTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Record<string, string>): boolean {
   return typeof signature === 'string' && twilio.validateRequest(authToken, signature, url, params);

@@ -26,6 +26,8 @@ export interface BrouillonMandat {
   renouvellementUsagerId?: number;
   /** Set once the mandat exists: a resubmit lands on it. */
   mandatId?: number;
+  /** A remote mandat: the consent request the usager said "Oui" to (its id is also this draft's id). */
+  consentement?: { demandeId: string };
 }
 
 declare module 'express-session' {
@@ -36,11 +38,16 @@ declare module 'express-session' {
 
 export type ChoixMandat = { demarches: Demarche[]; duree: DureeMandat; telephone: string | null };
 
-/** The first form: démarches among the structure's allowed ones (at least one), a duration, an optional mobile. */
+/**
+ * The first form: démarches among the structure's allowed ones (at least one), a duration, an optional
+ * mobile. A remote mandat (`modalite=distance`, not for a renewal) needs the mobile and the aidant's
+ * certification that it is the usager's: the consent SMS go there.
+ */
 export function validerChoixMandat(
   body: Record<string, unknown> | undefined,
   demarchesAutorisees: readonly Demarche[],
-): { ok: true; choix: ChoixMandat } | { ok: false; erreurs: Record<string, string> } {
+  opts: { distancePossible?: boolean } = {},
+): { ok: true; choix: ChoixMandat; distance: boolean } | { ok: false; erreurs: Record<string, string> } {
   const erreurs: Record<string, string> = {};
   const brutes = [body?.demarches ?? []].flat().map(String);
   if (!brutes.length) erreurs.demarches = 'Choisissez au moins une démarche.';
@@ -53,12 +60,38 @@ export function validerChoixMandat(
   const saisi = typeof body?.telephone === 'string' ? body.telephone.trim() : '';
   const telephone = saisi ? mobileE164(saisi) : null;
   if (saisi && !telephone) erreurs.telephone = 'Saisissez un numéro de mobile français, par exemple 06 12 34 56 78.';
+  const distance = body?.modalite === 'distance';
+  if (body?.modalite !== undefined && body.modalite !== 'presence' && !distance) erreurs.modalite = 'Choisissez si l’usager est avec vous ou à distance.';
+  if (distance && opts.distancePossible === false) erreurs.modalite = 'Le renouvellement d’un mandat se fait en présence de l’usager.';
+  else if (distance) {
+    if (!saisi) erreurs.telephone = 'Saisissez le mobile de l’usager : il y recevra les SMS de consentement.';
+    if (body?.certification !== 'oui') erreurs.certification = 'Cochez la case pour certifier que ce numéro est bien celui de l’usager.';
+  }
   if (Object.keys(erreurs).length) return { ok: false, erreurs };
-  return { ok: true, choix: { demarches, duree: duree as DureeMandat, telephone } };
+  return { ok: true, choix: { demarches, duree: duree as DureeMandat, telephone }, distance };
 }
 
 export function nouveauBrouillon(req: Request, aidantId: number, structureId: number, choix: ChoixMandat, now = Date.now()): BrouillonMandat {
   const brouillon: BrouillonMandat = { id: randomUUID(), aidantId, structureId, ...choix, creeLeMs: now };
+  req.session.brouillonMandat = brouillon;
+  return brouillon;
+}
+
+/**
+ * A remote mandat continues after the usager's consent: the draft is rebuilt from the consent request (so
+ * any session of an aidant of the structure can continue it), with the request id as creation key. The
+ * 30 minutes of the FranceConnect round trip and the recap start now.
+ */
+export function brouillonApresConsentement(
+  req: Request,
+  aidantId: number,
+  d: { id: string; structureId: number; demarches: Demarche[]; duree: DureeMandat; telephone: string },
+  now = Date.now(),
+): BrouillonMandat {
+  const brouillon: BrouillonMandat = {
+    id: d.id, aidantId, structureId: d.structureId, demarches: d.demarches, duree: d.duree, telephone: d.telephone, creeLeMs: now,
+    consentement: { demandeId: d.id },
+  };
   req.session.brouillonMandat = brouillon;
   return brouillon;
 }

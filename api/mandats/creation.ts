@@ -12,7 +12,7 @@ import { cloreMandatsSansAutorisation, revoquerAutorisationsEnTransaction } from
 import { preuveDuMandat } from './preuve.ts';
 
 export class CreationMandatRefusee extends Error {
-  readonly raison: 'structure-inactive' | 'demarche-retiree' | 'usager-inconnu';
+  readonly raison: 'structure-inactive' | 'demarche-retiree' | 'usager-inconnu' | 'consentement-absent';
   constructor(raison: CreationMandatRefusee['raison'], message: string) {
     super(message);
     this.raison = raison;
@@ -81,6 +81,19 @@ async function enregistrerUsager(
   return usagerId;
 }
 
+/**
+ * A remote mandat needs the structure's consent request answered "Oui" and not used yet (domain.md §5, item
+ * 6). The request's row lock serialises two creations from it: the second finds the first's mandat.
+ */
+async function consentementVerifie(trx: Knex.Transaction, demandeId: string, structureId: number) {
+  const demande = await trx('consent_requests').where({ id: demandeId, structure_id: structureId }).forUpdate().first<{ status: string } | undefined>('status');
+  if (demande?.status !== 'consented') {
+    throw new CreationMandatRefusee('consentement-absent', 'L’usager n’a pas donné son accord par SMS : le mandat ne peut pas être créé.');
+  }
+  if (await trx('mandats').where({ consent_request_id: demandeId }).first('id')) throw new DejaCree();
+  return { is_remote: true, remote_consent_method: 'SMS', consent_request_id: demandeId };
+}
+
 export async function creerMandat(db: Db, b: BrouillonMandat, maintenant = new Date()): Promise<MandatCree> {
   const deja = await mandatDuBrouillon(db, b.id);
   if (deja) return { mandatId: deja.id, usagerId: deja.usager_id, expiresAt: deja.expires_at, cree: false, mandatsClos: [] };
@@ -93,6 +106,7 @@ export async function creerMandat(db: Db, b: BrouillonMandat, maintenant = new D
         throw new CreationMandatRefusee('demarche-retiree', 'Une des démarches choisies n’est plus autorisée pour votre structure : recommencez la création du mandat.');
       }
       const contexte = { aidant_id: b.aidantId, structure_id: b.structureId };
+      const distance = b.consentement ? await consentementVerifie(trx, b.consentement.demandeId, b.structureId) : null;
       const usagerId = await enregistrerUsager(trx, b, contexte, hashSaltFromEnv());
 
       // Supersession: the structure's active autorisations for the same usager and démarches end first.
@@ -116,6 +130,7 @@ export async function creerMandat(db: Db, b: BrouillonMandat, maintenant = new D
           expires_at: expiresAt,
           duree_keyword: b.duree,
           creation_key: b.id,
+          ...distance,
         })
         .onConflict('creation_key')
         .ignore()
@@ -131,6 +146,7 @@ export async function creerMandat(db: Db, b: BrouillonMandat, maintenant = new D
       await trx('journal').insert({
         action: 'create_attestation', ...contexte, usager_id: usagerId, mandat_id: mandat.id,
         demarche: [...b.demarches].sort().join(','), duree: jours, attestation_hash: preuve.attestationHash,
+        ...(distance ? { is_remote_mandat: true, remote_consent_method: 'SMS', consent_request_id: distance.consent_request_id } : {}),
       });
       await trx('journal').insert(autorisations.map((a) => ({
         action: 'create_autorisation', ...contexte, usager_id: usagerId, mandat_id: mandat.id,

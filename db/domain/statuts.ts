@@ -53,8 +53,20 @@ export const ACTIONS_JOURNAL = [
   'expire_mandat',
   // A third party checked a printed mandat on the public verification page (nothing about who checked).
   'verification_mandat',
+  // An SMS answer that came after the first one or after the request ended: kept, not acted upon.
+  'remote_sms_answer_ignored',
 ] as const;
+
 export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];
+
+/** The journal rows of remote consent by SMS (domain.md §5): they carry the SMS fields (DB check). */
+export const ACTIONS_JOURNAL_SMS = [
+  'remote_sms_recap_sent',
+  'remote_sms_consent_sent',
+  'remote_sms_consent_received',
+  'remote_sms_denial_received',
+  'remote_sms_answer_ignored',
+] as const satisfies readonly ActionJournal[];
 
 export const TYPES_STRUCTURE = [
   'france_services',

@@ -8,6 +8,7 @@ import * as m004 from './004_mandats.ts';
 import * as m005 from './005_vie_mandat.ts';
 import * as m008 from './008_oidc.ts';
 import * as m009 from './009_preuve_mandat.ts';
+import * as m010 from './010_consentement.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_domain_model': m001,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '005_vie_mandat': m005,
   '008_oidc': m008,
   '009_preuve_mandat': m009,
+  '010_consentement': m010,
 };

@@ -21,6 +21,8 @@ export class JournalEntry extends BaseModel {
   user_phone!: string | null;
   consent_request_id!: string | null;
   remote_consent_method!: string | null;
+  /** Remote consent: the SMS (text, and through its request the number) this row is about; purged with them. */
+  consent_sms_id!: number | null;
   idempotency_key!: string | null;
   oidc_client_id!: string | null;
   created_at!: Date;

@@ -11,6 +11,7 @@ function layout(title: string, content: SafeHtml, script?: string): string {
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title} — FranceConnect (bac à sable local)</title>
   <link rel="stylesheet" href="/dsfr/dsfr.min.css">
+  <link rel="icon" href="/dsfr/favicon/favicon.svg" type="image/svg+xml">
   <style>.identite { border: 1px solid var(--border-default-grey); height: 100%; } .identite h2, .identite dd, .identite .fr-btn { overflow-wrap: anywhere; }</style>
 </head>
 <body>

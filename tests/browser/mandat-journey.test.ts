@@ -43,7 +43,7 @@ describe('parcours du mandat', () => {
       await page.locator('label[for=demarche-social]').click();
       await page.locator('label[for=demarche-argent]').click();
       await page.locator('label[for=duree-SEMESTER]').click();
-      await page.getByRole('button', { name: /FranceConnect/ }).click();
+      await page.getByRole('button', { name: 'Continuer', exact: true }).click();
 
       // The FranceConnect sandbox: the usager picks their test identity.
       await page.getByRole('button', { name: `Continuer en tant que ${identite}` }).click();

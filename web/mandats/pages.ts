@@ -109,10 +109,13 @@ export function nouveauMandatPage(opts: {
   choisies?: string[];
   duree?: string;
   telephone?: string;
+  modalite?: string;
+  certification?: boolean;
   erreurs?: FieldErrors;
   renouvellement?: { usagerId: number; nom: string };
 }): SafeHtml {
   const e = opts.erreurs ?? {};
+  const distance = opts.modalite === 'distance';
   const action = opts.renouvellement ? `/mandats/nouveau?usager=${opts.renouvellement.usagerId}` : '/mandats/nouveau';
   return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
 <h1>${opts.renouvellement ? html`Renouveler le mandat de ${opts.renouvellement.nom}` : 'Créer un mandat'}</h1>
@@ -139,9 +142,28 @@ ${errorSummary(e)}
     </div></div>`)}
     ${e.duree ? html`<div class="fr-messages-group" id="duree-erreur" aria-live="assertive"><p class="fr-message fr-message--error">${e.duree}</p></div>` : ''}
   </fieldset>
-  ${inputGroup({ name: 'telephone', label: 'Mobile de l’usager (facultatif)', hint: 'Pour le contacter au sujet du mandat, par exemple 06 12 34 56 78', value: opts.telephone, error: e.telephone, type: 'tel', autocomplete: 'off', inputmode: 'tel' })}
+  ${opts.renouvellement
+    ? inputGroup({ name: 'telephone', label: 'Mobile de l’usager (facultatif)', hint: 'Pour le contacter au sujet du mandat, par exemple 06 12 34 56 78', value: opts.telephone, error: e.telephone, type: 'tel', autocomplete: 'off', inputmode: 'tel' })
+    : html`<fieldset class="fr-fieldset${e.modalite ? ' fr-fieldset--error' : ''}" id="champ-modalite" aria-labelledby="modalite-legende${e.modalite ? ' modalite-erreur' : ''}">
+    <legend class="fr-fieldset__legend" id="modalite-legende">Où est l’usager ?</legend>
+    <div class="fr-fieldset__element"><div class="fr-radio-group">
+      <input type="radio" id="modalite-presence" name="modalite" value="presence"${distance ? '' : html` checked`}>
+      <label class="fr-label" for="modalite-presence">Avec moi<span class="fr-hint-text">Il se connecte maintenant avec FranceConnect sur cet ordinateur.</span></label>
+    </div></div>
+    <div class="fr-fieldset__element"><div class="fr-radio-group">
+      <input type="radio" id="modalite-distance" name="modalite" value="distance"${distance ? html` checked` : ''}>
+      <label class="fr-label" for="modalite-distance">À distance : mandat à distance, accord par SMS<span class="fr-hint-text">Il reçoit le récapitulatif par SMS et donne son accord en répondant « Oui » ; vous continuez ensuite avec FranceConnect.</span></label>
+    </div></div>
+    ${e.modalite ? html`<div class="fr-messages-group" id="modalite-erreur" aria-live="assertive"><p class="fr-message fr-message--error">${e.modalite}</p></div>` : ''}
+  </fieldset>
+  ${inputGroup({ name: 'telephone', label: 'Mobile de l’usager', hint: 'Facultatif s’il est avec vous ; obligatoire à distance (il y reçoit les SMS). Par exemple 06 12 34 56 78', value: opts.telephone, error: e.telephone, type: 'tel', autocomplete: 'off', inputmode: 'tel' })}
+  <div class="fr-checkbox-group fr-mb-3w${e.certification ? ' fr-checkbox-group--error' : ''}" id="champ-certification">
+    <input type="checkbox" id="certification" name="certification" value="oui"${opts.certification ? html` checked` : ''}${e.certification ? html` aria-describedby="certification-erreur"` : ''}>
+    <label class="fr-label" for="certification">Mandat à distance : je certifie que ce numéro de mobile est bien celui de l’usager.</label>
+    ${e.certification ? html`<p class="fr-error-text" id="certification-erreur">${e.certification}</p>` : ''}
+  </div>`}
   <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-4w">
-    <li><button class="fr-btn" type="submit">${opts.renouvellement ? 'Continuer vers le récapitulatif' : 'Continuer : l’usager se connecte avec FranceConnect'}</button></li>
+    <li><button class="fr-btn" type="submit">${opts.renouvellement ? 'Continuer vers le récapitulatif' : 'Continuer'}</button></li>
     <li><a class="fr-btn fr-btn--secondary" href="/usagers">Annuler</a></li>
   </ul>
 </form></div></div>`;
@@ -155,6 +177,8 @@ export function recapitulatifPage(opts: {
   expiration: Date;
   structure: { name: string; address: string; postal_code: string; city: string };
   telephone: string | null;
+  /** A remote mandat: the usager said "Oui" by SMS. */
+  distance?: boolean;
   erreurs?: FieldErrors;
 }): SafeHtml {
   const e = opts.erreurs ?? {};
@@ -175,6 +199,8 @@ ${errorSummary(e)}
 <ul>${opts.demarches.map((d) => html`<li>${DEMARCHES[d].titre}</li>`)}</ul>
 <h2 class="fr-h4">Durée</h2>
 <p>Le mandat vaut ${phraseDuree(opts.duree, opts.expiration)}.</p>
+${opts.distance ? html`<h2 class="fr-h4">Mandat à distance</h2>
+<p>L’usager a reçu ce récapitulatif par SMS et a donné son accord en répondant « Oui ». Remettez-lui ensuite le mandat signé (CGU, article 7.3).</p>` : ''}
 <form method="post" action="/mandats/nouveau/recapitulatif" novalidate class="fr-mt-4w">
   ${csrfField(opts.csrf)}
   <div class="fr-checkbox-group fr-mb-3w${e.consentement ? ' fr-checkbox-group--error' : ''}" id="champ-consentement">

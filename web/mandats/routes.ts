@@ -1,5 +1,6 @@
 // Routes of usagers and mandats: list and page of a usager, creation (form → FranceConnect → recap with
-// the aidant's TOTP), renewal (no FranceConnect), revocation. Every route is scoped to the aidant's current
+// the aidant's TOTP; at a distance, form → consent by SMS (web/mandats/consentement-routes.ts) → the same
+// FranceConnect and recap), renewal (no FranceConnect), revocation. Every route is scoped to the aidant's current
 // structure: a usager or mandat of another structure is a 404.
 import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
@@ -14,6 +15,8 @@ import { commencerRenouvellement, identiteUsager, mandatRenouvelable } from '../
 import { FranceConnectError } from '../../api/franceconnect/index.ts';
 import { demarrerVieMandat, signalerRevocationMandat } from '../../api/processes/mandat.ts';
 import { logger } from '../../api/logger.ts';
+import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
+import { DEMANDES_PAR_NUMERO_PAR_JOUR } from '../../db/domain/consentement.ts';
 import { dateExpirationMandat } from '../../db/domain/mandat.ts';
 import type { IdentitePivot } from '../../db/domain/usager.ts';
 import { render } from '../render.ts';
@@ -92,15 +95,30 @@ export function mandatsRouter(deps: WebDeps): Router {
     const structureId = structureCourante(req);
     const r = await renouvellement(req);
     if (r.demande && !r.usager) return introuvable(req, res);
-    const choix = validerChoixMandat(req.body, await demarchesAutorisees(deps.db, structureId));
-    if (!choix.ok) {
-      return formulaire(req, res, 400, {
-        erreurs: choix.erreurs,
-        choisies: [req.body?.demarches ?? []].flat().map(String),
-        duree: typeof req.body?.duree === 'string' ? req.body.duree : undefined,
-        telephone: typeof req.body?.telephone === 'string' ? req.body.telephone : undefined,
-        ...(r.usager ? { renouvellement: { usagerId: r.usager.id, nom: nomUsager(r.usager) } } : {}),
-      });
+    const choix = validerChoixMandat(req.body, await demarchesAutorisees(deps.db, structureId), { distancePossible: !r.demande });
+    const aCorriger = (erreurs: Record<string, string>, status = 400) => formulaire(req, res, status, {
+      erreurs,
+      choisies: [req.body?.demarches ?? []].flat().map(String),
+      duree: typeof req.body?.duree === 'string' ? req.body.duree : undefined,
+      telephone: typeof req.body?.telephone === 'string' ? req.body.telephone : undefined,
+      modalite: typeof req.body?.modalite === 'string' ? req.body.modalite : undefined,
+      certification: req.body?.certification === 'oui',
+      ...(r.usager ? { renouvellement: { usagerId: r.usager.id, nom: nomUsager(r.usager) } } : {}),
+    });
+    if (!choix.ok) return aCorriger(choix.erreurs);
+    if (choix.distance) {
+      // A remote mandat: the consent request's workflow sends the SMS; the aidant waits for the answer.
+      let demande: Awaited<ReturnType<typeof creerDemandeConsentement>>;
+      try {
+        demande = await creerDemandeConsentement(deps.db, await deps.temporal(), { aidantId: aidant.id, structureId, ...choix.choix, telephone: choix.choix.telephone! });
+      } catch (err) {
+        log.error({ err }, 'demande de consentement non démarrée');
+        return impossible(req, res, 503, 'L’envoi des SMS est indisponible pour le moment : rien n’a été envoyé. Réessayez dans quelques minutes.');
+      }
+      if (!demande.ok) {
+        return aCorriger({ telephone: `Ce numéro a déjà reçu ${DEMANDES_PAR_NUMERO_PAR_JOUR} demandes d’accord en 24 heures : attendez avant d’en envoyer une autre.` }, 429);
+      }
+      return res.redirect(303, `/mandats/consentements/${demande.demandeId}`);
     }
     const brouillon = nouveauBrouillon(req, aidant.id, structureId, choix.choix);
     if (r.usager) {
@@ -156,7 +174,7 @@ export function mandatsRouter(deps: WebDeps): Router {
       breadcrumb: { parents: [...PARENTS_USAGERS, { label: 'Créer un mandat', href: '/mandats/nouveau' }], current: 'Récapitulatif' },
       content: recapitulatifPage({
         csrf: csrfToken(req), identite, demarches: b.demarches, duree: b.duree, expiration: dateExpirationMandat(new Date(), b.duree),
-        structure, telephone: b.telephone, erreurs,
+        structure, telephone: b.telephone, distance: Boolean(b.consentement), erreurs,
       }),
     }));
   };

@@ -1,0 +1,208 @@
+// Activities of remote consent by SMS (workflows/consentement.ts). PostgreSQL is the truth: each activity
+// re-reads the request under its row lock, and is keyed so that a retried attempt finds its own work done
+// (outbox key and journal key per request and step, one consent_sms row per sent step, one journal row per
+// received SMS). The journal rows name the SMS by id (consent_sms_id): the number and the texts live in
+// consent_requests and consent_sms, which the purge deletes; the journal keeps no personal data of its own.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import type { ActivityDeps } from './index.ts';
+import { sendSmsOnce } from './outbox.ts';
+import {
+  cleConsentement, estConsentement, prefixeCleConsentement, texteSmsAccuse, texteSmsDemande, texteSmsRecapitulatif,
+  type EtapeSms, type StatutDemandeConsentement,
+} from '../db/domain/consentement.ts';
+import type { Demarche } from '../db/domain/demarches.ts';
+import { DUREES_MANDAT, type DureeMandat } from '../db/domain/mandat.ts';
+import type { ActionJournal } from '../db/domain/statuts.ts';
+
+export interface ParametresEnvoiSms {
+  demandeId: string;
+  etape: EtapeSms;
+  /** Workflow time of the sending: the answer deadline counts from the consent request SMS. */
+  maintenantMs: number;
+  delaiReponseMs: number;
+}
+
+export type IssueEnvoiSms = { issue: 'envoye' | 'sans-objet' | 'absent' };
+
+export interface ParametresReponse {
+  demandeId: string;
+  smsId: number;
+  /** true for the first answer while the workflow waits for it; false afterwards (the answer is ignored). */
+  attendue: boolean;
+  maintenantMs: number;
+}
+
+export type IssueReponse = { issue: 'consentement' | 'refus' | 'ignoree' | 'absent' };
+
+interface LigneDemande {
+  id: string;
+  aidant_id: number;
+  structure_id: number;
+  phone: string;
+  demarches: Demarche[];
+  duree_keyword: DureeMandat;
+  status: StatutDemandeConsentement;
+}
+
+async function demandeVerrouillee(trx: Knex.Transaction | ActivityDeps['db'], demandeId: string): Promise<LigneDemande | undefined> {
+  return trx('consent_requests').where({ id: demandeId }).forUpdate()
+    .first('id', 'aidant_id', 'structure_id', 'phone', 'demarches', 'duree_keyword', 'status');
+}
+
+/** The fields every SMS journal row carries (domain.md §5), the number and the text aside. */
+function champsJournal(d: LigneDemande, consentSmsId: number) {
+  return {
+    aidant_id: d.aidant_id,
+    structure_id: d.structure_id,
+    demarche: [...d.demarches].sort().join(','),
+    duree: DUREES_MANDAT[d.duree_keyword].jours,
+    is_remote_mandat: true,
+    remote_consent_method: 'SMS',
+    consent_request_id: d.id,
+    consent_sms_id: consentSmsId,
+  };
+}
+
+const ACTIONS_ENVOI: Partial<Record<EtapeSms, ActionJournal>> = {
+  recapitulatif: 'remote_sms_recap_sent',
+  demande: 'remote_sms_consent_sent',
+};
+
+const LIBELLES_STATUT: Record<StatutDemandeConsentement, string> = {
+  sending: 'SMS en cours d’envoi',
+  failed: 'envoi en échec',
+  awaiting: 'en attente d’une première réponse',
+  consented: 'accord déjà reçu',
+  refused: 'refus déjà reçu',
+  expired: 'demande expirée',
+};
+
+/** Twilio refused the message itself (4xx: invalid number, unreachable…): trying again would not help. */
+function refusDefinitif(err: unknown): boolean {
+  const status = (err as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 429;
+}
+
+export function createConsentementActivities(deps: ActivityDeps) {
+  const { db } = deps;
+
+  return {
+    /**
+     * Sends one SMS of the request once (outbox key per request and step), then records it: its text in
+     * consent_sms, the journal row (recap and consent request), and the status (`awaiting` with its deadline
+     * once the consent request SMS left). The receipt answers the recorded answer; nothing to do otherwise.
+     */
+    async envoyerSmsConsentement(p: ParametresEnvoiSms): Promise<IssueEnvoiSms> {
+      if (!deps.sms) throw ApplicationFailure.nonRetryable('Aucun service SMS n’est configuré pour le worker.', 'SmsNonConfigure');
+      const demande = await db.transaction(async (trx) => {
+        const d = await demandeVerrouillee(trx, p.demandeId);
+        // A retry after a failure: the page shows the sending again.
+        if (d?.status === 'failed') await trx('consent_requests').where({ id: d.id }).update({ status: 'sending', failed_step: null });
+        return d;
+      });
+      if (!demande) return { issue: 'absent' };
+      let texte: string;
+      if (p.etape === 'recapitulatif') {
+        const structure = await db('structures').where({ id: demande.structure_id }).first<{ name: string }>('name');
+        texte = texteSmsRecapitulatif({ structure: structure.name, duree: demande.duree_keyword, demarches: demande.demarches });
+      } else if (p.etape === 'demande') {
+        texte = texteSmsDemande();
+      } else {
+        if (demande.status !== 'consented' && demande.status !== 'refused') return { issue: 'sans-objet' };
+        texte = texteSmsAccuse(demande.status === 'consented');
+      }
+      try {
+        await sendSmsOnce(db, deps.sms, { idempotencyKey: cleConsentement(demande.id, p.etape), to: demande.phone, body: texte });
+      } catch (err) {
+        if (refusDefinitif(err)) throw ApplicationFailure.nonRetryable(`Twilio refuse le SMS : ${(err as Error).message}`, 'SmsRefuse');
+        throw err;
+      }
+      await db.transaction(async (trx) => {
+        const d = (await demandeVerrouillee(trx, p.demandeId))!;
+        await trx('consent_sms').insert({ consent_request_id: d.id, direction: 'out', step: p.etape, body: texte }).onConflict(['consent_request_id', 'step']).ignore();
+        const { id: smsId } = await trx('consent_sms').where({ consent_request_id: d.id, step: p.etape }).first<{ id: number }>('id');
+        const action = ACTIONS_ENVOI[p.etape];
+        if (action) {
+          await trx('journal')
+            .insert({ action, ...champsJournal(d, smsId), idempotency_key: cleConsentement(d.id, p.etape) })
+            .onConflict('idempotency_key')
+            .ignore();
+        }
+        if (p.etape === 'demande' && (d.status === 'sending' || d.status === 'failed')) {
+          await trx('consent_requests').where({ id: d.id }).update({
+            status: 'awaiting',
+            failed_step: null,
+            consent_sent_at: new Date(p.maintenantMs),
+            answer_deadline: new Date(p.maintenantMs + p.delaiReponseMs),
+          });
+        }
+      });
+      return { issue: 'envoye' };
+    },
+
+    /** The SMS could not be sent after its attempts: the aidant sees it and may retry. */
+    async marquerEchecEnvoi(p: { demandeId: string; etape: EtapeSms }): Promise<void> {
+      await db('consent_requests').where({ id: p.demandeId, status: 'sending' }).update({ status: 'failed', failed_step: p.etape });
+    },
+
+    /** No answer in time (or an SMS never sent): the request expires; an answer already recorded stays. */
+    async expirerDemandeConsentement(p: { demandeId: string }): Promise<void> {
+      await db('consent_requests').where({ id: p.demandeId }).whereIn('status', ['sending', 'failed', 'awaiting']).update({ status: 'expired', failed_step: null });
+    },
+
+    /**
+     * Reads an answer the webhook stored: the first one while awaited decides (consent when it is "Oui" by
+     * the rule of db/domain/consentement.ts, refusal otherwise); any other is journaled as ignored. Once per
+     * SMS (journal key per received SMS): a retry returns what the first attempt decided.
+     */
+    async traiterReponseSms(p: ParametresReponse): Promise<IssueReponse> {
+      return db.transaction(async (trx): Promise<IssueReponse> => {
+        const d = await demandeVerrouillee(trx, p.demandeId);
+        if (!d) return { issue: 'absent' };
+        const sms = await trx('consent_sms').where({ id: p.smsId, consent_request_id: d.id, direction: 'in' }).first<{ id: number; body: string } | undefined>('id', 'body');
+        // The webhook signals inside its transaction: its commit may come a moment later (retried).
+        if (!sms) throw new Error(`SMS reçu ${p.smsId} pas encore enregistré`);
+        const cle = cleConsentement(d.id, `reponse-${sms.id}`);
+        const deja = await trx('journal').where({ idempotency_key: cle }).first<{ action: ActionJournal } | undefined>('action');
+        if (deja) {
+          return { issue: deja.action === 'remote_sms_consent_received' ? 'consentement' : deja.action === 'remote_sms_denial_received' ? 'refus' : 'ignoree' };
+        }
+        if (p.attendue && d.status === 'awaiting') {
+          const consenti = estConsentement(sms.body);
+          await trx('consent_requests').where({ id: d.id }).update({ status: consenti ? 'consented' : 'refused', answered_at: new Date(p.maintenantMs) });
+          await trx('journal').insert({
+            action: consenti ? 'remote_sms_consent_received' : 'remote_sms_denial_received', ...champsJournal(d, sms.id), idempotency_key: cle,
+          });
+          return { issue: consenti ? 'consentement' : 'refus' };
+        }
+        await trx('journal').insert({
+          action: 'remote_sms_answer_ignored', ...champsJournal(d, sms.id), idempotency_key: cle,
+          additional_information: `Réponse ignorée (${LIBELLES_STATUT[d.status]})`,
+        });
+        return { issue: 'ignoree' };
+      });
+    },
+
+    /**
+     * End of the retention of a request no mandat uses: its number, its SMS (consent_sms) and their outbox
+     * rows are deleted; the journal rows stay, naming ids only. A request a mandat uses is left to the
+     * mandat's purge (activities/mandat.ts), which comes later.
+     */
+    async purgerConsentement(p: { demandeId: string }): Promise<{ issue: 'purge' | 'conservee' | 'absent' }> {
+      return db.transaction(async (trx) => {
+        const d = await demandeVerrouillee(trx, p.demandeId);
+        if (!d) return { issue: 'absent' as const };
+        if (await trx('mandats').where({ consent_request_id: d.id }).first('id')) return { issue: 'conservee' as const };
+        await supprimerDemandeConsentement(trx, d.id);
+        return { issue: 'purge' as const };
+      });
+    },
+  };
+}
+
+/** Deletes a request, its SMS (cascade) and their outbox rows (they hold the number and the texts). */
+export async function supprimerDemandeConsentement(trx: Knex.Transaction, demandeId: string): Promise<void> {
+  await trx('outbox').where('idempotency_key', 'like', `${prefixeCleConsentement(demandeId)}%`).delete();
+  await trx('consent_requests').where({ id: demandeId }).delete();
+}

@@ -1,0 +1,108 @@
+// Consent requests as the aidant's pages see them (domain.md §5): creating one (its workflow sends the SMS),
+// reading its state, retrying a failed SMS. Every read is scoped to the caller's structure: a request of
+// another structure is simply not found.
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db/connection.ts';
+import {
+  DEMANDES_PAR_NUMERO_PAR_JOUR, estIdDemande, FENETRE_DEMANDES_PAR_NUMERO_MS, type EtapeSms, type StatutDemandeConsentement,
+} from '../../db/domain/consentement.ts';
+import type { Demarche } from '../../db/domain/demarches.ts';
+import type { DureeMandat } from '../../db/domain/mandat.ts';
+import { demarrerConsentement, signalerRelance, type OptionsConsentement } from '../processes/consentement.ts';
+
+export interface NouvelleDemande {
+  aidantId: number;
+  structureId: number;
+  telephone: string;
+  demarches: Demarche[];
+  duree: DureeMandat;
+}
+
+export type CreationDemande = { ok: true; demandeId: string } | { ok: false; raison: 'trop-de-demandes' };
+
+/**
+ * Writes the request, then starts its workflow (which reads it). When Temporal refuses the start, the request
+ * (nothing sent, nothing journaled yet) is deleted and the error rethrown: nothing half-created remains.
+ */
+export async function creerDemandeConsentement(db: Db, client: Client, n: NouvelleDemande, opts: OptionsConsentement = {}): Promise<CreationDemande> {
+  const demandeId = randomUUID();
+  const acceptee = await db.transaction(async (trx) => {
+    // Serialises requests to the same number, so the daily limit holds under concurrent submits.
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`consentement:${n.telephone}`]);
+    const depuis = new Date(Date.now() - FENETRE_DEMANDES_PAR_NUMERO_MS);
+    const { nombre } = (await trx('consent_requests').where({ phone: n.telephone }).where('created_at', '>', depuis).count({ nombre: '*' }).first())!;
+    if (Number(nombre) >= DEMANDES_PAR_NUMERO_PAR_JOUR) return false;
+    await trx('consent_requests').insert({
+      id: demandeId, aidant_id: n.aidantId, structure_id: n.structureId, phone: n.telephone, demarches: n.demarches, duree_keyword: n.duree,
+    });
+    return true;
+  });
+  if (!acceptee) return { ok: false, raison: 'trop-de-demandes' };
+  try {
+    await demarrerConsentement(client, { demandeId, structureId: n.structureId }, opts);
+  } catch (err) {
+    await db('consent_requests').where({ id: demandeId, status: 'sending' }).delete();
+    throw err;
+  }
+  return { ok: true, demandeId };
+}
+
+/** What the pages show; `statut` adds `mandat-cree` once a mandat uses the consent. */
+export type StatutAffiche = 'envoi' | 'echec' | 'attente' | 'consentement' | 'refus' | 'expiree' | 'mandat-cree';
+
+const AFFICHAGE: Record<StatutDemandeConsentement, StatutAffiche> = {
+  sending: 'envoi',
+  failed: 'echec',
+  awaiting: 'attente',
+  consented: 'consentement',
+  refused: 'refus',
+  expired: 'expiree',
+};
+
+export interface EtatDemande {
+  id: string;
+  aidantId: number;
+  structureId: number;
+  telephone: string;
+  demarches: Demarche[];
+  duree: DureeMandat;
+  statut: StatutAffiche;
+  etapeEnEchec: EtapeSms | null;
+  envoyeeLe: Date | null;
+  echeance: Date | null;
+  reponduLe: Date | null;
+  creeeLe: Date;
+  mandat: { id: number; usagerId: number } | null;
+}
+
+/** The request, when it belongs to the structure; null otherwise (or for an id that is not one). */
+export async function etatDemande(db: Db, structureId: number, demandeId: unknown): Promise<EtatDemande | null> {
+  if (!estIdDemande(demandeId)) return null;
+  const d = await db('consent_requests').where({ id: demandeId, structure_id: structureId }).first();
+  if (!d) return null;
+  const mandat = await db('mandats').where({ consent_request_id: d.id }).first<{ id: number; usager_id: number } | undefined>('id', 'usager_id');
+  return {
+    id: d.id,
+    aidantId: d.aidant_id,
+    structureId: d.structure_id,
+    telephone: d.phone,
+    demarches: d.demarches,
+    duree: d.duree_keyword,
+    statut: mandat ? 'mandat-cree' : AFFICHAGE[d.status as StatutDemandeConsentement],
+    etapeEnEchec: d.failed_step,
+    envoyeeLe: d.consent_sent_at,
+    echeance: d.answer_deadline,
+    reponduLe: d.answered_at,
+    creeeLe: d.created_at,
+    mandat: mandat ? { id: mandat.id, usagerId: mandat.usager_id } : null,
+  };
+}
+
+/** The aidant retries a failed SMS; only a failed request of the structure can be retried. */
+export async function relancerDemande(db: Db, client: Client, structureId: number, demandeId: unknown): Promise<'relancee' | 'introuvable' | 'sans-objet'> {
+  const etat = await etatDemande(db, structureId, demandeId);
+  if (!etat) return 'introuvable';
+  if (etat.statut !== 'echec') return 'sans-objet';
+  return (await signalerRelance(client, etat.id)) ? 'relancee' : 'sans-objet';
+}

@@ -1,0 +1,81 @@
+// Remote consent by SMS (domain.md §5): the usager answers "Oui" to the consent request SMS. The rule that
+// reads an answer, the states of a consent request, its delays, and the texts the usager receives.
+import { DEMARCHES, type Demarche } from './demarches.ts';
+import { DUREES_MANDAT, type DureeMandat } from './mandat.ts';
+import { JOUR_MS } from './durees.ts';
+
+/** The answer that means consent (`SMS_RESPONSE_CONSENT` of the public service). */
+export const REPONSE_CONSENTEMENT = 'Oui';
+
+/**
+ * Consent is "Oui" with surrounding spaces trimmed, in any case, with at most one final period (spaces
+ * allowed around it): "oui.", " OUI ", "Oui ." are consent; "Oui !", "oui..", "Oui merci" are refusals.
+ */
+export function estConsentement(reponse: string): boolean {
+  return reponse.replace(/^\s+|\s*\.?\s*$/g, '').toLowerCase() === REPONSE_CONSENTEMENT.toLowerCase();
+}
+
+/**
+ * `sending`: the recap and consent SMS are leaving; `failed`: one of them could not be sent (the aidant may
+ * retry); `awaiting`: the consent request SMS left, the usager may answer until the deadline; then
+ * `consented`, `refused` or `expired` (no answer in time). A consented request can make one mandat.
+ */
+export const STATUTS_DEMANDE_CONSENTEMENT = ['sending', 'failed', 'awaiting', 'consented', 'refused', 'expired'] as const;
+export type StatutDemandeConsentement = (typeof STATUTS_DEMANDE_CONSENTEMENT)[number];
+
+/** How long the usager has to answer once the consent request SMS left. */
+export const DELAI_REPONSE_CONSENTEMENT_MS = JOUR_MS;
+
+/** At most this many consent requests to one number in 24 hours (the SMS must not become harassment). */
+export const DEMANDES_PAR_NUMERO_PAR_JOUR = 3;
+export const FENETRE_DEMANDES_PAR_NUMERO_MS = JOUR_MS;
+
+/** The SMS a request sends, in order; the receipt answers the usager's answer. */
+export const ETAPES_SMS = ['recapitulatif', 'demande', 'accuse'] as const;
+export type EtapeSms = (typeof ETAPES_SMS)[number];
+
+/** Outbox and journal keys of a request's steps; the purge deletes the outbox rows by this prefix. */
+export function prefixeCleConsentement(demandeId: string): string {
+  return `consentement-${demandeId}:`;
+}
+
+export function cleConsentement(demandeId: string, etape: string): string {
+  return `${prefixeCleConsentement(demandeId)}${etape}`;
+}
+
+export function idWorkflowConsentement(demandeId: string): string {
+  return `consentement-${demandeId}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Route ids of consent requests are lower-case UUIDs; anything else is simply not found. */
+export function estIdDemande(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+const ENTETE = 'Aidants Connect, bonjour.';
+
+function dureeEnClair(duree: DureeMandat): string {
+  const jours = DUREES_MANDAT[duree].jours;
+  return jours === 1 ? 'd’une journée (jusqu’à demain)' : jours === 31 ? 'd’un mois' : jours === 182 ? 'de six mois' : 'de douze mois';
+}
+
+/** Recap SMS: who will create which mandat, for how long (domain.md §5, item 2). */
+export function texteSmsRecapitulatif(p: { structure: string; duree: DureeMandat; demarches: readonly Demarche[] }): string {
+  const titres = p.demarches.map((d) => DEMARCHES[d].titre);
+  const pour = titres.length === 1 ? `pour la démarche ${titres[0]}.` : `pour les démarches suivantes :\n${titres.map((t) => `- ${t}`).join('\n')}`;
+  return `${ENTETE}\n\n${p.structure} va créer un mandat ${dureeEnClair(p.duree)} en votre nom ${pour}`;
+}
+
+/** Consent request SMS (item 3). */
+export function texteSmsDemande(): string {
+  return `${ENTETE}\n\nDonnez-vous votre accord pour la création de ce mandat ? Répondez « ${REPONSE_CONSENTEMENT} » pour l’accepter. Toute autre réponse vaut refus.`;
+}
+
+/** Receipt of the answer (item 5). */
+export function texteSmsAccuse(consenti: boolean): string {
+  return consenti
+    ? `${ENTETE}\n\nNous avons bien enregistré votre accord pour la création du mandat à distance.`
+    : `${ENTETE}\n\nNous avons bien enregistré votre refus : le mandat ne sera pas créé.`;
+}

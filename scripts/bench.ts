@@ -245,9 +245,10 @@ async function benchCreations(db: Db): Promise<boolean> {
   say(`création de ${nombre(n)} mandats par le récapitulatif (HTTP), serveur Temporal de dev`);
   const env = await devServerEnv();
   try {
-    const r = await benchCreationMandats({ db, client: env.client, n, enParallele: 16 });
+    const enParallele = Number(process.env.BENCH_CREATIONS_PARALLELE ?? 16);
+    const r = await benchCreationMandats({ db, client: env.client, n, enParallele });
     const ok = r.echecs === 0 && r.mandats === n && r.workflows === n && r.attestations === n;
-    console.log(`\nCréation d'un mandat de bout en bout — ${nombre(n)} récapitulatifs envoyés par ${nombre(n)} aidants, 16 à la fois`);
+    console.log(`\nCréation d'un mandat de bout en bout — ${nombre(n)} récapitulatifs envoyés par ${nombre(n)} aidants, ${enParallele} à la fois`);
     console.log(`  ${'créations par seconde'.padEnd(36)} : ${r.parSeconde.toFixed(0)} (objectif : 150 ou plus) ${r.parSeconde >= 150 ? '✔' : '✘'}`);
     console.log(`  ${'latence p50 / p95'.padEnd(36)} : ${ms(r.p50)} / ${ms(r.p95)} (objectif p95 : moins de 60 ms) ${r.p95 < 60 ? '✔' : '✘'}`);
     console.log(`  ${'vérifié en base'.padEnd(36)} : ${nombre(r.mandats)} mandats, ${nombre(r.attestations)} create_attestation, ${nombre(r.workflows)} workflows démarrés, ${r.echecs} échec(s)\n`);

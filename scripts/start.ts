@@ -19,7 +19,7 @@ const DATA = process.env.DATA_DIR ?? join(ROOT, '.data');
 const startedAt = performance.now();
 const env = process.env;
 
-const COLORS: Record<string, string> = { postgres: '34', temporal: '35', mail: '33', sms: '33', franceconnect: '33', worker: '36', web: '32', start: '1' };
+const COLORS: Record<string, string> = { postgres: '34', temporal: '35', mail: '33', sms: '33', franceconnect: '33', fournisseur: '33', worker: '36', web: '32', start: '1' };
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 function out(name: string, line: string) {
@@ -71,7 +71,7 @@ async function shutdown(code: number) {
   stopping = true;
   out('start', 'arrêt en cours…');
   // Web first, then the worker (it drains its activities), then the servers.
-  for (const name of ['web', 'worker', 'mail', 'sms', 'franceconnect', 'temporal']) {
+  for (const name of ['web', 'worker', 'mail', 'sms', 'franceconnect', 'fournisseur', 'temporal']) {
     const child = children.find((c) => c.name === name);
     if (!child || child.proc.exitCode !== null || child.proc.signalCode) continue;
     await new Promise<void>((resolve) => {
@@ -117,6 +117,7 @@ const smtpPort = Number(env.SMTP_CATCHER_PORT ?? 1025);
 const mailUiPort = Number(env.MAIL_UI_PORT ?? 1080);
 const twilioFakePort = Number(env.TWILIO_FAKE_PORT ?? 1090);
 const fcFakePort = Number(env.FC_FAKE_PORT ?? 1100);
+const fsFakePort = Number(env.FOURNISSEUR_SERVICE_FAKE_PORT ?? 1095);
 
 await requirePort(webPort, 'site web', 'PORT');
 if (!env.TEMPORAL_ADDRESS) {
@@ -129,6 +130,7 @@ if (!env.SMTP_HOST) {
 }
 if (!env.TWILIO_ACCOUNT_SID) await requirePort(twilioFakePort, 'faux Twilio local', 'TWILIO_FAKE_PORT');
 if (!env.FC_ISSUER) await requirePort(fcFakePort, 'bac à sable FranceConnect', 'FC_FAKE_PORT');
+if (!env.FC_AS_FI_CLIENT_ID) await requirePort(fsFakePort, 'faux FranceConnect (fournisseur de service)', 'FOURNISSEUR_SERVICE_FAKE_PORT');
 
 // PostgreSQL
 let databaseUrl = env.DATABASE_URL;
@@ -204,6 +206,13 @@ if (!env.TWILIO_ACCOUNT_SID) {
 if (!env.FC_ISSUER) {
   launch('franceconnect', process.execPath, [join(ROOT, 'scripts/franceconnect-fake.ts')], { FC_FAKE_PORT: String(fcFakePort), PORT: String(webPort) });
   devServicesEnv.FC_ISSUER = `http://127.0.0.1:${fcFakePort}`;
+}
+
+// The other side of FranceConnect: a service whose « Se connecter avec Aidants Connect » runs the identity
+// provider's flow and shows what FranceConnect would receive (the web process's development client).
+if (!env.FC_AS_FI_CLIENT_ID) {
+  launch('fournisseur', process.execPath, [join(ROOT, 'scripts/fournisseur-service-fake.ts')], { FOURNISSEUR_SERVICE_FAKE_PORT: String(fsFakePort), PORT: String(webPort) });
+  devServicesEnv.FOURNISSEUR_SERVICE_FAKE_PORT = String(fsFakePort);
 }
 
 // Worker and web

@@ -14,15 +14,11 @@ import type { TemporalClientProvider } from './temporal-client.ts';
 import { logger as baseLogger, type Logger } from './logger.ts';
 import { webRouter } from '../web/routes.ts';
 import { renderPage } from '../web/render.ts';
-import type { Mailer } from '../activities/ports/mailer.ts';
-import type { SmsSender } from '../activities/ports/sms.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 
 export interface AppDeps {
   db: Db;
   temporal: TemporalClientProvider;
-  mailer: Mailer;
-  sms: SmsSender;
   publicUrl?: string;
   sessionSecret: string;
   /** Secure cookies (HTTPS) — on in production, off on http://localhost. */
@@ -98,7 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(multipartForms);
   app.use(csrfProtection);
 
-  app.use(webRouter({ db: deps.db, temporal: deps.temporal, mailer: deps.mailer, sms: deps.sms, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' }));
+  app.use(webRouter({ db: deps.db, temporal: deps.temporal, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

@@ -6,8 +6,8 @@ import { createApp } from './app.ts';
 import { lazyTemporalClient } from './temporal-client.ts';
 import { logger } from './logger.ts';
 import { PgSessionStore } from './session-store.ts';
-import { createSmtpMailer, smtpConfigFromEnv } from '../activities/ports/mailer.ts';
-import { createTwilioSms, twilioConfigFromEnv } from '../activities/ports/sms.ts';
+import { checkStartup } from './startup-checks.ts';
+import { purgeAttempts } from './auth/rate-limit.ts';
 
 const log = logger.child({ process: 'web' });
 const production = process.env.NODE_ENV === 'production';
@@ -18,14 +18,11 @@ if (!sessionSecret || (production && sessionSecret.length < 32)) {
 }
 
 const db = createDb();
+await checkStartup(db, log);
 const temporal = lazyTemporalClient(temporalSettingsFromEnv());
-const mailer = createSmtpMailer(smtpConfigFromEnv());
-const sms = createTwilioSms(twilioConfigFromEnv());
 const app = createApp({
   db,
   temporal,
-  mailer,
-  sms,
   sessionSecret,
   publicUrl: process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`,
   secureCookies: production || process.env.SECURE_COOKIES === 'true',
@@ -43,6 +40,7 @@ const server = app.listen(port, host, (err?: Error) => {
 
 const pruner = setInterval(() => {
   new PgSessionStore(db).prune().catch((err) => log.warn({ err }, 'purge des sessions impossible'));
+  purgeAttempts(db).catch((err) => log.warn({ err }, 'purge des tentatives impossible'));
 }, 60 * 60 * 1000);
 pruner.unref();
 

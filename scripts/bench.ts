@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPostgres } from '../db/cluster.ts';
 import { createDb, migrateLatest } from '../db/connection.ts';
+import { generateSecretsKey } from '../db/secrets.ts';
 import { enregistrerConnexion } from '../db/queries/connexion.ts';
 import { demarrerVeilleInactivite, idVeilleInactivite } from '../api/processes/inactivite.ts';
 import { devServerEnv, testWorker, uniqueTaskQueue } from '../tests/helpers/temporal.ts';
@@ -34,8 +35,13 @@ const dataDir = mkdtempSync(join(tmpdir(), 'ac-bench-pg-'));
 process.env.PG_FSYNC = 'off'; // throw-away data
 say(`PostgreSQL jetable dans ${dataDir}, serveur Temporal de dev, worker`);
 const pg = await startLocalPostgres({ dataDir, database: 'bench' });
-const db = createDb(pg.url, { min: 0, max: 20 });
-await migrateLatest(db);
+process.env.SECRETS_KEYS ??= generateSecretsKey('bench');
+{
+  const owner = createDb(pg.ownerUrl, { min: 0, max: 1 });
+  await migrateLatest(owner);
+  await owner.destroy();
+}
+const db = createDb(pg.appUrl, { min: 0, max: 20 });
 const env = await devServerEnv();
 const taskQueue = uniqueTaskQueue('bench');
 const worker = await testWorker(env, {

@@ -9,12 +9,15 @@ import { connectWorker, createWorker } from './worker.ts';
 import { logger } from '../api/logger.ts';
 import { lazyTemporalClient } from '../api/temporal-client.ts';
 import { demarrerVeillesManquantes } from '../api/processes/inactivite.ts';
+import { checkStartup } from '../api/startup-checks.ts';
+import { startOutboxRelay } from './outbox-relay.ts';
 
 const log = logger.child({ process: 'worker' });
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const settings = temporalSettingsFromEnv();
 const db = createDb();
+await checkStartup(db, log);
 const mailer = createSmtpMailer(smtpConfigFromEnv());
 let connection;
 try {
@@ -29,6 +32,8 @@ const publicUrl = process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT
 const worker = await createWorker({ connection, namespace: settings.namespace, deps: { db, mailer, sms, publicUrl } });
 log.info({ address: settings.address, namespace: settings.namespace, taskQueue: worker.options.taskQueue }, 'worker démarré');
 const running = worker.run();
+// Emails and SMS written by the web process (and anyone else) leave from here.
+const relay = startOutboxRelay({ db, ports: { mailer, sms }, log: log.child({ component: 'outbox' }) });
 // Every active account has its inactivity watch, even when a start was missed (Temporal down during an
 // activation or a reactivation). Idempotent: running watches are kept.
 if (process.env.RECONCILE_WATCHES !== 'false') {
@@ -39,6 +44,7 @@ if (process.env.RECONCILE_WATCHES !== 'false') {
     .finally(() => void client.close());
 }
 await running;
+await relay.stop();
 log.info('worker arrêté');
 await connection.close();
 await db.destroy();

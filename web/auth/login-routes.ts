@@ -79,13 +79,13 @@ export function loginRouter(deps: WebDeps): Router {
     const again = (status: number, error: string) =>
       res.status(status).send(render(req, { title: 'Confirmez votre identité', content: freshCodePage({ csrf: csrfToken(req), next, error }) }));
     if (!estCodeTotp(code)) return again(400, 'Saisissez les 6 chiffres du code affiché sur votre carte ou votre application.');
-    const waitMs = await reserveAttempt(deps.db, keys);
-    if (waitMs > 0) return again(429, `Trop de tentatives. Réessayez dans ${minutesLabel(waitMs)}.`);
+    const attempt = await reserveAttempt(deps.db, keys);
+    if (attempt.waitMs > 0) return again(429, `Trop de tentatives. Réessayez dans ${minutesLabel(attempt.waitMs)}.`);
     const check = await verifyAccountCode(deps.db, req.aidant.id, code);
     if (!check.ok) {
       return again(401, 'Ce code est incorrect ou a déjà été utilisé. Attendez le code suivant.');
     }
-    await refundAttempt(deps.db, keys);
+    await refundAttempt(deps.db, attempt);
     req.session.lastActivityCheckAt = Date.now();
     await journaliser(deps.db, { action: 'activity_check_aidant', aidant_id: req.aidant.id, structure_id: req.aidant.current_structure_id });
     res.redirect(303, next);

@@ -4,12 +4,12 @@ import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { flash, HttpError, requireRecentTotp, requireReferent } from '../../api/auth/session.ts';
 import { aidantInScope, aidantsOfStructures } from '../../api/referent/scope.ts';
-import { associerCarte, DeviceError, dissocierCarte, enregistrerApplication, validerCarte, type Actor } from '../../api/referent/devices.ts';
+import { associerCarte, DeviceError, dissocierCarte, enregistrerApplication, resynchroniserCarte, validerCarte, type Actor } from '../../api/referent/devices.ts';
 import { desactiverAidant, reactiverAidant } from '../../api/referent/lifecycle.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
 import { aidantPage, enrolmentPage, teamPage } from './pages.ts';
-import { clearPendingSecret, pendingSecret, qrCodeDataUrl } from '../auth/enrolment.ts';
+import { clearPendingSecret, enrolmentInProgress, pendingSecret, qrCodeDataUrl } from '../auth/enrolment.ts';
 
 export function espaceReferentRouter(deps: WebDeps): Router {
   const router = Router();
@@ -55,6 +55,10 @@ export function espaceReferentRouter(deps: WebDeps): Router {
     await validerCarte(deps.db, actor, id, req.body?.code);
     return 'Carte validée : l’aidant peut se connecter avec.';
   }));
+  router.post('/espace-referent/aidants/:id/carte/resynchronisation', action(async (req, id, actor) => {
+    await resynchroniserCarte(deps.db, actor, id, req.body?.code);
+    return 'Carte resynchronisée : l’aidant peut de nouveau se connecter avec.';
+  }));
   router.post('/espace-referent/aidants/:id/carte/dissociation', action(async (req, id, actor) => {
     await dissocierCarte(deps.db, actor, id, req.body?.raison, req.body?.precision);
     return 'Carte dissociée.';
@@ -79,7 +83,7 @@ export function espaceReferentRouter(deps: WebDeps): Router {
   });
   router.post('/espace-referent/aidants/:id/application', async (req, res) => {
     const { aidant, actor } = await scoped(req);
-    const secret = req.session.enrolment?.aidantId === aidant.id ? req.session.enrolment.secret : null;
+    const secret = enrolmentInProgress(req, aidant.id);
     if (!secret) throw new HttpError(400, 'configuration expirée');
     try {
       await enregistrerApplication(deps.db, actor, aidant.id, secret, req.body?.code);

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { flash, HttpError } from '../../api/auth/session.ts';
-import { sendEmailOnce } from '../../activities/outbox.ts';
+import { enqueueEmail } from '../../activities/outbox.ts';
 import { courriels } from '../../activities/habilitation-emails.ts';
 import {
   elementsManquants, empreinteDemande, validerAidant, validerCertifications, validerDemandeur, validerReferent, validerStructure,
@@ -52,9 +52,13 @@ export function demandeurRouter(deps: WebDeps): Router {
     const [row] = await db('jetons_demandeur')
       .insert({ demandeur_id: demandeurId, demande_id: demandeId, token_hash: hash(token), expires_at: new Date(Date.now() + VALIDITE_LIEN_DEMANDEUR_MS) })
       .returning('id');
-    const lien = `${base}/habilitation/confirmer/${token}`;
+    // The token rests sealed in the outbox until the worker sends it (activities/outbox.ts).
+    const lien = `${base}/habilitation/confirmer/{{jeton}}`;
     const c = type === 'confirmation' ? courriels.confirmationEmail({ prenom, lien }) : courriels.accesDemande({ prenom, lien });
-    await sendEmailOnce(db, deps.mailer, { idempotencyKey: `demandeur-lien-${row.id}`, to: email, subject: c.subject, text: c.text });
+    await enqueueEmail(db, {
+      idempotencyKey: `demandeur-lien-${row.id}`, to: email, subject: c.subject, text: c.text,
+      secrets: { jeton: token }, expiresAt: new Date(Date.now() + VALIDITE_LIEN_DEMANDEUR_MS),
+    });
   }
 
   /** Loads the request of the URL; the session must have been granted access to it. */

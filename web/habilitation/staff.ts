@@ -13,7 +13,7 @@ import { ajouterEvenement, evenementsDemande, faitsFormateur, referentsDeStructu
 import {
   deciderHabilitation, demarrerFormationAidant, enregistrerFormationAidant, enregistrerPixAidant, lireEtatHabilitation, RefusProcessus,
 } from '../../api/processes/habilitation.ts';
-import { sendEmailOnce } from '../../activities/outbox.ts';
+import { enqueueEmail } from '../../activities/outbox.ts';
 import { courriels } from '../../activities/habilitation-emails.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
@@ -233,7 +233,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     if (refuse) {
       for (const r of await referentsDeStructure(db, a.structure_id)) {
         const c = courriels.nouvelAidantRefuse({ prenom: r.first_name, aidant: `${a.first_name} ${a.last_name}` });
-        await sendEmailOnce(db, deps.mailer, { idempotencyKey: `demande-aidant-${a.id}-refusee-${r.id}`, to: r.email, subject: c.subject, text: c.text });
+        await enqueueEmail(db, { idempotencyKey: `demande-aidant-${a.id}-refusee-${r.id}`, to: r.email, subject: c.subject, text: c.text });
       }
     }
     flash(req, refuse ? 'success' : 'error', refuse ? `${a.first_name} ${a.last_name} est refusé.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");

@@ -154,7 +154,7 @@ describe('migration 006 carries existing rows over', () => {
       expect(devices.every((d: { secret: string }) => isSealed(d.secret))).toBe(true);
       expect(unseal('totp_devices.secret', devices[0].secret)).toBe(secret);
       expect(unseal('totp_cards.seed', (await e.db('totp_cards').first()).seed)).toBe('ab'.repeat(20));
-      const rows: Record<string, { body: string; status: string }> = Object.fromEntries((await e.db('outbox')).map((r: { idempotency_key: string }) => [r.idempotency_key, r]));
+      const rows: Record<string, { body: string; status: string }> = Object.fromEntries((await e.db('outbox')).map((r: { idempotency_key: string; body: string; status: string }) => [r.idempotency_key, r]));
       expect(JSON.stringify(rows)).not.toContain(token);
       expect(rows.l1.body).toBe('Ouvrez http://x/connexion/lien/[masqué] vite');
       expect(rows.l2).toMatchObject({ status: 'expired', body: 'http://x/premiere-connexion/lien/[masqué]' });

@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
 import type { ActivityDeps } from './index.ts';
 import { sendEmailOnce } from './outbox.ts';
 import { courriels, type Courriel } from './habilitation-emails.ts';
-import { ajouterEvenement, equipeAidantsConnect, referentsDeStructure } from '../db/queries/habilitation.ts';
+import { ajouterEvenement, equipeAidantsConnect, referentsDeStructure, structureConnue } from '../db/queries/habilitation.ts';
+import { journaliser } from '../db/queries/journal.ts';
 import type { ActionDemande } from '../db/domain/habilitation.ts';
 import type { StatutDemandeStructure } from '../db/domain/statuts.ts';
 
@@ -67,6 +68,15 @@ export function createHabilitationActivities(deps: ActivityDeps) {
       const d = await demandeAvecDemandeur(p.demandeId);
       await envoyer(`habilitation-${p.demandeId}-soumise-${p.numero}`, d.demandeur_email,
         courriels.soumise({ prenom: d.demandeur_prenom, structure: d.structure_name ?? '', lien: lienSuivi(p.demandeId), nouvelle: p.numero > 1 }));
+      // A request for a structure already habilitated: its référents hear of it at once (someone may be
+      // trying to take it over); staff see it flagged and decide explicitly.
+      const existante = await structureConnue(db, d.siret);
+      for (const r of existante?.referents ?? []) {
+        await envoyer(`habilitation-${p.demandeId}-alerte-referent-${p.numero}-${r.id}`, r.email, courriels.demandeSurStructureExistante({
+          prenom: r.first_name, structure: existante!.name, demandeur: `${d.demandeur_prenom} (${d.demandeur_email})`,
+          referent: `${d.referent_first_name ?? ''} ${d.referent_last_name ?? ''} (${d.referent_email ?? ''})`.trim(),
+        }));
+      }
     },
 
     /** A staff decision: the new status, the message in the thread, the timeline and the emails of the step. */
@@ -111,12 +121,32 @@ export function createHabilitationActivities(deps: ActivityDeps) {
               city: d.city ?? '', is_public: d.is_public ?? true, partner_administration: d.partner_administration,
             })
             .onConflict('siret').ignore().returning('id');
-          // An already habilitated structure (same SIRET) receives the new référent and aidants.
-          const structureId: number = inserted?.id ?? (await trx('structures').where({ siret: d.siret }).first('id')).id;
+          let structureId: number = inserted?.id;
+          if (!inserted) {
+            // An already habilitated structure (same SIRET): its référent, team and aidants are not handed to
+            // whoever filed a request, unless staff decided so explicitly (recorded on the request, journaled).
+            const existante = await trx('structures').where({ siret: d.siret }).first('id', 'name');
+            if (!d.rattachement_autorise_par) {
+              throw ApplicationFailure.nonRetryable(
+                `Le SIRET ${d.siret} est déjà celui de « ${existante.name} » : personne n'y est ajouté sans décision explicite de l'équipe.`,
+                'RattachementNonAutorise',
+              );
+            }
+            structureId = existante.id;
+            await journaliser(trx, {
+              action: 'referent_attachment', aidant_id: d.rattachement_autorise_par, structure_id: structureId,
+              additional_information: `référent ${d.referent_email} ajouté à la structure existante « ${existante.name} » (SIRET ${d.siret}) avec les aidants de la demande ${d.id}, sur décision de l'équipe`,
+              idempotency_key: `habilitation-${d.id}-rattachement`,
+            });
+          }
           await trx('structures').where({ id: structureId }).update({ is_active: true });
-          await trx('demandes_habilitation').where({ id: d.id }).update({ structure_id: structureId, updated_at: trx.fn.now() });
+          await trx('demandes_habilitation').where({ id: d.id }).update({ structure_id: structureId, structure_existante: !inserted, updated_at: trx.fn.now() });
           d.structure_id = structureId;
-          await ajouterEvenement(trx, { demandeId: d.id, type: 'structure_creee', detail: `Structure « ${d.structure_name} » créée`, cle: `habilitation-${d.id}-structure` });
+          d.structure_existante = !inserted;
+          await ajouterEvenement(trx, {
+            demandeId: d.id, type: 'structure_creee', cle: `habilitation-${d.id}-structure`,
+            detail: inserted ? `Structure « ${d.structure_name} » créée` : 'Référent et aidants ajoutés à la structure déjà habilitée, sur décision de l\'équipe',
+          });
         }
         const structureId: number = d.structure_id;
 
@@ -147,6 +177,15 @@ export function createHabilitationActivities(deps: ActivityDeps) {
     async notifierValidation(p: { demandeId: string }): Promise<void> {
       const d = await demandeAvecDemandeur(p.demandeId);
       const structure = d.structure_name ?? '';
+      if (d.structure_existante && d.structure_id) {
+        // The référents who were there before are told who joined their structure.
+        for (const r of await referentsDeStructure(db, d.structure_id)) {
+          if (r.email.toLowerCase() === String(d.referent_email).toLowerCase()) continue;
+          await envoyer(`habilitation-${p.demandeId}-referent-ajoute-${r.id}`, r.email, courriels.referentAjoute({
+            prenom: r.first_name, structure, referent: `${d.referent_first_name ?? ''} ${d.referent_last_name ?? ''} (${d.referent_email})`,
+          }));
+        }
+      }
       await envoyer(`habilitation-${p.demandeId}-valide-demandeur`, d.demandeur_email, courriels.valideeDemandeur({ prenom: d.demandeur_prenom, structure, lien: lienSuivi(p.demandeId) }));
       await envoyer(`habilitation-${p.demandeId}-valide-referent`, d.referent_email, courriels.valideeReferent({ prenom: d.referent_first_name ?? '', structure, lien: `${base}/connexion` }));
     },

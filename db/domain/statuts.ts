@@ -50,6 +50,10 @@ export const ACTIONS_JOURNAL = [
   'aidant_reactivation',
   'aidant_deactivation',
   'purge_mandat',
+  // Issue 13: staff's decision to add a référent to an already habilitated structure, and a référent's
+  // consent to an aidant of their structure joining another one.
+  'referent_attachment',
+  'attachment_consent',
 ] as const;
 export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];
 

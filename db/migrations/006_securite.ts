@@ -5,9 +5,12 @@
 //   insert); existing bodies have their links and codes masked, and an unsent message carrying one is dropped;
 // - attempts counted over a sliding window, one row per attempt under hashed keys (`tentatives`), replacing
 //   `rate_limits`, whose counters (keyed by clear emails and IPs, never decaying) are not carried over;
+// - a request for a SIRET already habilitated attaches its référent only by staff's recorded decision, and
+//   the journal accepts that decision (`referent_attachment`) and a référent's consent (`attachment_consent`);
 import type { Knex } from 'knex';
 import { accorderDroitsApplication } from './droits.ts';
 import { isSealed, seal, unseal } from '../secrets.ts';
+import { ACTIONS_JOURNAL } from '../domain/statuts.ts';
 
 async function sealColumn(knex: Knex, table: string, column: string, purpose: 'totp_devices.secret' | 'totp_cards.seed', toClear: boolean): Promise<void> {
   const rows: { id: number; value: string }[] = await knex(table).select('id', `${column} as value`);
@@ -74,8 +77,20 @@ async function tentatives(knex: Knex): Promise<void> {
   await knex('premieres_connexions').whereNull('used_at').update({ used_at: knex.fn.now() });
 }
 
+async function rattachements(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('demandes_habilitation', (t) => {
+    t.integer('rattachement_autorise_par').references('aidants.id');
+    t.timestamp('rattachement_autorise_at', { useTz: true });
+    // Set at validation: the SIRET was already a structure's (its référents were told).
+    t.boolean('structure_existante');
+  });
+  await dropCheck(knex, 'journal', 'action');
+  await knex.raw(`alter table journal add constraint journal_action_known check (action in (${ACTIONS_JOURNAL.map((a) => `'${a}'`).join(', ')}))`);
+}
+
 export async function up(knex: Knex): Promise<void> {
   await tentatives(knex);
+  await rattachements(knex);
   await sealColumn(knex, 'totp_devices', 'secret', 'totp_devices.secret', false);
   await sealColumn(knex, 'totp_cards', 'seed', 'totp_cards.seed', false);
   await outbox(knex);
@@ -84,6 +99,9 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('demandes_habilitation', (t) => {
+    for (const c of ['rattachement_autorise_par', 'rattachement_autorise_at', 'structure_existante']) t.dropColumn(c);
+  });
   await knex.schema.createTable('rate_limits', (t) => {
     t.text('key').primary();
     t.integer('failures').notNullable().defaultTo(0);

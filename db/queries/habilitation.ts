@@ -63,3 +63,26 @@ export async function faitsFormateur(db: Db, email: string): Promise<Formateur |
   const row = await db('journal').where({ aidant_id: aidant.id, action: 'create_attestation' }).count({ n: '*' }).first();
   return { actif: aidant.is_active && aidant.can_create_mandats, nombreMandats: Number(row?.n ?? 0) };
 }
+
+export interface StructureConnue {
+  id: number;
+  name: string;
+  siret: string;
+  referents: { id: number; email: string; first_name: string; last_name: string }[];
+}
+
+/** The structure already registered with this SIRET, and its active référents (null when unknown). */
+export async function structureConnue(db: Db | Knex.Transaction, siret: unknown): Promise<StructureConnue | null> {
+  if (typeof siret !== 'string' || !siret) return null;
+  const s = await db('structures').where({ siret }).first('id', 'name', 'siret');
+  return s ? { ...s, referents: await referentsDeStructure(db, s.id) } : null;
+}
+
+/**
+ * Staff's explicit decision to add the request's référent (and aidants) to the structure that already has
+ * this SIRET: recorded on the request, applied and journaled (`referent_attachment`) by the validation
+ * activity. Without it, the validation of a known SIRET attaches no one.
+ */
+export async function autoriserRattachement(db: Db, demandeId: string, staffId: number): Promise<void> {
+  await db('demandes_habilitation').where({ id: demandeId }).update({ rattachement_autorise_par: staffId, rattachement_autorise_at: db.fn.now() });
+}

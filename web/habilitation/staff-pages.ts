@@ -6,7 +6,7 @@ import { decisionsPossibles, LIBELLES_STATUT_DEMANDE, formationEnregistrable, SE
 import { STATUTS_DEMANDE_STRUCTURE, type StatutDemandeAidant, type StatutDemandeStructure } from '../../db/domain/statuts.ts';
 import { alerte, boutonsRadio, champTexte, jetonCsrf, liste, resumeErreurs, zoneTexte, type Erreurs } from './champs.ts';
 import { badgeAidant, badgeDemande, dateCourte, dateHeure, filMessages, frise, prochaineEtape } from './frise.ts';
-import type { EvenementHabilitation } from '../../db/queries/habilitation.ts';
+import type { EvenementHabilitation, StructureConnue } from '../../db/queries/habilitation.ts';
 import type { EtatHabilitation } from '../../workflows/habilitation.ts';
 
 export interface LigneDemande {
@@ -90,6 +90,15 @@ export interface VueDemandeStaff {
   evenements: EvenementHabilitation[];
   messages: { sender: string; content: string; created_at: Date }[];
   etat: EtatHabilitation | null;
+  /** The structure that already has this SIRET (before validation), with its référents. */
+  structureExistante?: StructureConnue | null;
+}
+
+/** A known SIRET: who already answers for the structure, before anyone else is added to it. */
+function alerteStructureExistante(s: StructureConnue): SafeHtml {
+  return html`<div class="fr-alert fr-alert--warning fr-mb-3w"><h2 class="fr-alert__title">Structure déjà habilitée</h2>
+<p>Le SIRET ${s.siret} est celui de « ${s.name} », déjà habilitée. Valider ajouterait le référent et les aidants de cette demande à cette structure, avec pouvoir sur ses aidants. Ses référents actuels ont été prévenus de la demande :</p>
+<ul>${s.referents.length ? s.referents.map((r) => html`<li>${r.first_name} ${r.last_name} — ${r.email}</li>`) : html`<li>aucun référent actif</li>`}</ul></div>`;
 }
 
 export function pageDemande(v: VueDemandeStaff, csrf: string, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}): SafeHtml {
@@ -100,10 +109,14 @@ export function pageDemande(v: VueDemandeStaff, csrf: string, erreurs: Erreurs =
 <h1>${txt('structure_name') || "Demande d'habilitation"}</h1>
 <p>Statut : ${badgeDemande(d.status)} <span class="fr-text--sm">Workflow : habilitation-${d.id}</span></p>
 ${alerte('info', prochaineEtape(d.status, v.etat), 'Prochaine étape')}
-${resumeErreurs(Object.fromEntries(Object.entries(erreurs).filter(([k]) => k === 'message')))}
+${v.structureExistante ? alerteStructureExistante(v.structureExistante) : ''}
+${resumeErreurs(Object.fromEntries(Object.entries(erreurs).filter(([k]) => k === 'message' || k === 'rattachement')))}
 ${decisions.length ? html`<h2>Décision</h2><div class="fr-grid-row fr-grid-row--gutters">
   ${decisions.includes('valider') ? html`<div class="fr-col-12 fr-col-md-4"><form method="post" action="/staff/habilitations/${d.id}/decision">${jetonCsrf(csrf)}<input type="hidden" name="decision" value="valider">
-    <p>Créer la structure, le compte du référent et lancer la formation des aidants.</p><button class="fr-btn" type="submit">Valider la demande</button></form></div>` : ''}
+    ${v.structureExistante ? html`<div class="fr-checkbox-group${erreurs.rattachement ? ' fr-checkbox-group--error' : ''} fr-mb-2w"><input type="checkbox" id="rattachement" name="rattachement" value="oui"${erreurs.rattachement ? html` aria-describedby="rattachement-erreur"` : ''}>
+      <label class="fr-label" for="rattachement">J’ai vérifié auprès des référents actuels : ajouter ${String(d.referent_first_name ?? '')} ${String(d.referent_last_name ?? '')} (${String(d.referent_email ?? '')}) comme référent de « ${v.structureExistante.name} »</label>
+      ${erreurs.rattachement ? html`<p class="fr-error-text" id="rattachement-erreur">${erreurs.rattachement}</p>` : ''}</div>` : html`<p>Créer la structure, le compte du référent et lancer la formation des aidants.</p>`}
+    <button class="fr-btn" type="submit">Valider la demande</button></form></div>` : ''}
   ${decisions.includes('demander_modifications') ? html`<div class="fr-col-12 fr-col-md-4"><form method="post" action="/staff/habilitations/${d.id}/decision" novalidate>${jetonCsrf(csrf)}<input type="hidden" name="decision" value="demander_modifications">
     ${zoneTexte({ name: 'message', label: 'Modifications attendues', value: valeurs.decision === 'demander_modifications' ? valeurs.message : '', erreur: valeurs.decision === 'demander_modifications' ? erreurs.message : undefined })}
     <button class="fr-btn fr-btn--secondary" type="submit">Demander des modifications</button></form></div>` : ''}

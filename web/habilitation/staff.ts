@@ -9,7 +9,7 @@ import {
   emailValide, normaliserEmail, type DecisionEquipe,
 } from '../../db/domain/habilitation.ts';
 import { STATUTS_DEMANDE_STRUCTURE, type StatutDemandeStructure } from '../../db/domain/statuts.ts';
-import { ajouterEvenement, evenementsDemande, faitsFormateur, referentsDeStructure } from '../../db/queries/habilitation.ts';
+import { ajouterEvenement, autoriserRattachement, evenementsDemande, faitsFormateur, referentsDeStructure, structureConnue } from '../../db/queries/habilitation.ts';
 import {
   deciderHabilitation, demarrerFormationAidant, enregistrerFormationAidant, enregistrerPixAidant, lireEtatHabilitation, RefusProcessus,
 } from '../../api/processes/habilitation.ts';
@@ -53,14 +53,15 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     if (!UUID.test(id)) throw new HttpError(404, 'demande inconnue');
     const demande = await db('demandes_habilitation').where({ id }).first();
     if (!demande) throw new HttpError(404, 'demande inconnue');
-    const [demandeur, aidants, evenements, messages, etat] = await Promise.all([
+    const [demandeur, aidants, evenements, messages, etat, structureExistante] = await Promise.all([
       db('demandeurs').where({ id: demande.demandeur_id }).first(),
       db('demandes_aidant').where({ demande_id: id }).orderBy('id'),
       evenementsDemande(db, id),
       db('messages_habilitation').where({ demande_id: id }).orderBy('created_at'),
       demande.status === 'NEW' ? null : deps.temporal().then((c) => lireEtatHabilitation(c, id)).catch(() => null),
+      demande.structure_id ? null : structureConnue(db, demande.siret),
     ]);
-    return { demande, demandeur, aidants, evenements, messages, etat };
+    return { demande, demandeur, aidants, evenements, messages, etat, structureExistante };
   }
 
   const afficher = async (req: Request, res: Response, id: string, status = 200, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}) => {
@@ -88,6 +89,14 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     }
     if (decision !== 'valider' && !message) {
       return afficher(req, res, id, 400, { message: decision === 'refuser' ? 'Indiquez le motif du refus.' : 'Indiquez les modifications attendues.' }, valeurs);
+    }
+    // A SIRET already habilitated: validating hands the structure's team to this request's référent, so
+    // staff must say so explicitly (the decision is recorded, journaled when applied, référents are told).
+    if (decision === 'valider' && vue.structureExistante) {
+      if (req.body?.rattachement !== 'oui') {
+        return afficher(req, res, id, 400, { rattachement: `Cette structure est déjà habilitée : cochez la case pour confirmer l’ajout de ce référent à « ${vue.structureExistante.name} », après avoir vérifié auprès de ses référents actuels.` }, valeurs);
+      }
+      await autoriserRattachement(db, id, req.aidant!.id);
     }
     try {
       await deciderHabilitation(await deps.temporal(), id, { decision, message: message || undefined, auteurId: req.aidant!.id });

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { ActivityDeps } from './index.ts';
 import { sendEmailOnce } from './outbox.ts';
 import { courriels, type Courriel } from './habilitation-emails.ts';
-import { ajouterEvenement, equipeAidantsConnect, referentsDeStructure, structureConnue } from '../db/queries/habilitation.ts';
+import { ajouterEvenement, equipeAidantsConnect, rattachementEnAttente, referentsDeStructure, structureConnue } from '../db/queries/habilitation.ts';
 import { journaliser } from '../db/queries/journal.ts';
 import type { ActionDemande } from '../db/domain/habilitation.ts';
 import type { StatutDemandeStructure } from '../db/domain/statuts.ts';
@@ -168,6 +168,17 @@ export function createHabilitationActivities(deps: ActivityDeps) {
             .onConflict(['demande_id', 'email']).ignore();
         }
         await trx('demandes_aidant').where({ demande_id: d.id }).update({ structure_id: structureId });
+        // An aidant whose account belongs to another structure waits, like one added later by a référent, for
+        // the consent of that structure's référent and then staff's acceptance (waiting list).
+        for (const a of await trx('demandes_aidant').where({ demande_id: d.id, status: 'new' })) {
+          const ailleurs = await rattachementEnAttente(trx, a);
+          if (!ailleurs) continue;
+          await trx('demandes_aidant').where({ id: a.id }).update({ status: 'waiting_list' });
+          await ajouterEvenement(trx, {
+            demandeAidantId: a.id, type: 'liste_attente', cle: `formation-aidant-${a.id}-compte-ailleurs`,
+            detail: `Compte existant dans une autre structure (${ailleurs.structures.map((s) => s.name).join(', ')}) : accord de son référent puis de l'équipe nécessaires`,
+          });
+        }
         const demandesAidant = (await trx('demandes_aidant').where({ demande_id: d.id, status: 'new' }).orderBy('id').pluck('id')) as number[];
         await ajouterEvenement(trx, { demandeId: d.id, type: 'comptes_crees', detail: `Compte du référent créé ; ${demandesAidant.length} aidant(s) à former`, cle: `habilitation-${d.id}-comptes` });
         return { structureId, referentId: referent.id as number, demandesAidant };
@@ -241,6 +252,15 @@ export function createHabilitationActivities(deps: ActivityDeps) {
         const a = await trx('demandes_aidant').where({ id: p.demandeAidantId }).forUpdate().first();
         if (!a) throw ApplicationFailure.nonRetryable(`demande d'aidant ${p.demandeAidantId} introuvable`, 'DemandeAidantIntrouvable');
         if (a.status === 'validated' && a.aidant_id) return a.aidant_id as number;
+        // Defence in depth (the waiting list and the validation already hold such requests back): another
+        // structure's aidant is never attached without its référent's consent. Retried until it is given.
+        const ailleurs = await rattachementEnAttente(trx, a);
+        if (ailleurs) {
+          throw ApplicationFailure.retryable(
+            `Le compte ${a.email} appartient à une autre structure (${ailleurs.structures.map((s) => s.name).join(', ')}) : activation en attente de l'accord de son référent.`,
+            'AccordRattachementAttendu',
+          );
+        }
         await trx('aidants')
           .insert({ email: a.email, first_name: a.first_name, last_name: a.last_name, profession: a.profession, current_structure_id: a.structure_id, can_create_mandats: true })
           .onConflict('email').ignore();

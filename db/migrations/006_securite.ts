@@ -5,8 +5,9 @@
 //   insert); existing bodies have their links and codes masked, and an unsent message carrying one is dropped;
 // - attempts counted over a sliding window, one row per attempt under hashed keys (`tentatives`), replacing
 //   `rate_limits`, whose counters (keyed by clear emails and IPs, never decaying) are not carried over;
-// - a request for a SIRET already habilitated attaches its référent only by staff's recorded decision, and
-//   the journal accepts that decision (`referent_attachment`) and a référent's consent (`attachment_consent`);
+// - a request for a SIRET already habilitated attaches its référent only by staff's recorded decision; an
+//   aidant account of another structure joins one only with the consent of a référent of that structure;
+//   the journal accepts both (`referent_attachment`, `attachment_consent`);
 import type { Knex } from 'knex';
 import { accorderDroitsApplication } from './droits.ts';
 import { isSealed, seal, unseal } from '../secrets.ts';
@@ -84,6 +85,11 @@ async function rattachements(knex: Knex): Promise<void> {
     // Set at validation: the SIRET was already a structure's (its référents were told).
     t.boolean('structure_existante');
   });
+  // An existing account of another structure joins this one only with a référent of that structure's consent.
+  await knex.schema.alterTable('demandes_aidant', (t) => {
+    t.integer('accord_rattachement_par').references('aidants.id');
+    t.timestamp('accord_rattachement_at', { useTz: true });
+  });
   await dropCheck(knex, 'journal', 'action');
   await knex.raw(`alter table journal add constraint journal_action_known check (action in (${ACTIONS_JOURNAL.map((a) => `'${a}'`).join(', ')}))`);
 }
@@ -101,6 +107,10 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('demandes_habilitation', (t) => {
     for (const c of ['rattachement_autorise_par', 'rattachement_autorise_at', 'structure_existante']) t.dropColumn(c);
+  });
+  await knex.schema.alterTable('demandes_aidant', (t) => {
+    t.dropColumn('accord_rattachement_par');
+    t.dropColumn('accord_rattachement_at');
   });
   await knex.schema.createTable('rate_limits', (t) => {
     t.text('key').primary();

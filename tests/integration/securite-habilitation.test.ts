@@ -66,7 +66,7 @@ describe('item 1: a new request for the SIRET of a habilitated structure', () =>
     await deciderHabilitation(env.client, demande.demandeId, { decision: 'valider', auteurId: staffId });
     const err = await env.client.workflow.getHandle(idHabilitation(demande.demandeId)).result().catch((e) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
-    expect(String((err as WorkflowFailedError).cause?.cause?.message)).toContain('sans décision explicite');
+    expect(String(((err as WorkflowFailedError).cause?.cause as Error | undefined)?.message)).toContain('sans décision explicite');
     expect(await referentsDe(structureId)).toEqual([victime.aidant.email]);
     expect(await t.db('aidant_structures').where({ structure_id: structureId })).toHaveLength(1);
     expect(await t.db('aidants').where({ email: 'attaquant.a2@ailleurs.fr' })).toHaveLength(0);
@@ -84,5 +84,64 @@ describe('item 1: a new request for the SIRET of a habilitated structure', () =>
     expect(entree).toMatchObject({ aidant_id: staffId });
     expect(entree.additional_information).toContain('attaquant.a3@ailleurs.fr');
     expect(entree.additional_information).toContain('structure existante');
+  });
+});
+
+describe('item 3: attaching an aidant of another structure', () => {
+  test('a référent of A lists an aidant of B: flagged to staff, not accepted, not activated, until a référent of B consents', async () => {
+    const a = await createStructure(t.db, { name: 'Structure A attaquante', siret: siretAleatoire() });
+    const b = await createStructure(t.db, { name: 'Structure B victime', siret: siretAleatoire() });
+    const ra = await createAccount(t.db, { email: 'ref.a@structure-a.fr', structureId: a, referent: true });
+    const rb = await createAccount(t.db, { email: 'ref.b@structure-b.fr', structureId: b, referent: true });
+    const x = await createAccount(t.db, { email: 'xavier.aidant@structure-b.fr', first_name: 'Xavier', last_name: 'Aidant', structureId: b });
+    const referentA = new HttpClient(app.url);
+    await loginHttp(referentA, mail.catcher, ra.aidant.email, ra.totpSecret);
+    let page = await (await referentA.get('/espace-referent/habilitation')).text();
+    // The answer says nothing of the existing account.
+    const ajout = await referentA.postForm('/espace-referent/habilitation/aidants', { structure_id: String(a), first_name: 'Xavier', last_name: 'Aidant', email: x.aidant.email, profession: 'Conseiller' }, csrfFrom(page));
+    expect(ajout.status).toBe(303);
+    const demande = await t.db('demandes_aidant').where({ email: x.aidant.email, structure_id: a }).first();
+
+    const attente = await (await staff.get('/staff/habilitations/liste-attente')).text();
+    expect(attente).toContain('Compte existant dans une autre structure (Structure B victime) — accord de son référent attendu');
+    await staff.postForm(`/staff/habilitations/aidants/${demande.id}/accepter`, {}, csrfFrom(attente));
+    expect((await t.db('demandes_aidant').where({ id: demande.id }).first()).status).toBe('waiting_list');
+    expect(await (await staff.get('/staff/habilitations/liste-attente')).text()).toContain('un référent de cette structure doit d&#39;abord donner son accord');
+
+    // Even forced into training, the activation does not attach the account without the consent.
+    const { createHabilitationActivities } = await import('../../activities/habilitation.ts');
+    const activites = createHabilitationActivities({ db: t.db, mailer: mail.mailer });
+    await t.db('demandes_aidant').where({ id: demande.id }).update({ status: 'new' });
+    await expect(activites.activerAidant({ demandeAidantId: demande.id })).rejects.toThrow(/en attente de l'accord de son référent/);
+    expect(await t.db('aidant_structures').where({ aidant_id: x.aidant.id }).pluck('structure_id')).toEqual([b]);
+    await t.db('demandes_aidant').where({ id: demande.id }).update({ status: 'waiting_list' });
+
+    // The référent of A cannot consent for B's aidant; the référent of B sees the request and consents.
+    page = await (await referentA.get('/espace-referent/habilitation')).text();
+    expect(page).not.toContain('Donner mon accord');
+    expect((await referentA.postForm(`/espace-referent/habilitation/rattachements/${demande.id}/accord`, {}, csrfFrom(page))).status).toBe(404);
+    const referentB = new HttpClient(app.url);
+    await loginHttp(referentB, mail.catcher, rb.aidant.email, rb.totpSecret);
+    const pageB = await (await referentB.get('/espace-referent/habilitation')).text();
+    expect(pageB).toContain('Vos aidants demandés par une autre structure');
+    expect(pageB).toContain('Structure A attaquante');
+    expect((await referentB.postForm(`/espace-referent/habilitation/rattachements/${demande.id}/accord`, {}, csrfFrom(pageB))).status).toBe(303);
+    expect(await t.db('journal').where({ action: 'attachment_consent', aidant_id: rb.aidant.id, structure_id: b })).toHaveLength(1);
+    const apres = await (await staff.get('/staff/habilitations/liste-attente')).text();
+    expect(apres).toContain('accord de son référent donné');
+    expect((await staff.postForm(`/staff/habilitations/aidants/${demande.id}/accepter`, {}, csrfFrom(apres))).status).toBe(303);
+    expect((await t.db('demandes_aidant').where({ id: demande.id }).first()).status).toBe('new');
+  });
+
+  test('an aidant of another structure listed in a public request waits on the list instead of being trained', async () => {
+    const b = await createStructure(t.db, { name: 'Structure B2', siret: siretAleatoire() });
+    const y = await createAccount(t.db, { email: 'yanis.aidant@structure-b2.fr', structureId: b });
+    const demande = await creerDemandeComplete(t.db, { suffixe: 'x3', status: 'AC_VALIDATION_PROCESSING', aidants: 1 });
+    await t.db('demandes_aidant').where({ demande_id: demande.demandeId }).update({ email: y.aidant.email });
+    const { createHabilitationActivities } = await import('../../activities/habilitation.ts');
+    const resultat = await createHabilitationActivities({ db: t.db, mailer: mail.mailer }).creerStructureEtComptes({ demandeId: demande.demandeId });
+    expect(resultat.demandesAidant).toEqual([]);
+    expect(await t.db('demandes_aidant').where({ demande_id: demande.demandeId }).first('status')).toEqual({ status: 'waiting_list' });
+    expect(await t.db('aidant_structures').where({ aidant_id: y.aidant.id }).pluck('structure_id')).toEqual([b]);
   });
 });

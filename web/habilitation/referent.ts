@@ -6,7 +6,7 @@ import { csrfToken } from '../../api/csrf.ts';
 import { flash, HttpError, requireReferent } from '../../api/auth/session.ts';
 import { validerAidant } from '../../db/domain/demande-habilitation.ts';
 import { aidantRetirable } from '../../db/domain/habilitation.ts';
-import { ajouterEvenement } from '../../db/queries/habilitation.ts';
+import { ajouterEvenement, consentirRattachement, rattachementsAConsentir } from '../../db/queries/habilitation.ts';
 import { RefusProcessus, retirerAidantEnFormation } from '../../api/processes/habilitation.ts';
 import { html } from '../html.ts';
 import { render } from '../render.ts';
@@ -21,13 +21,19 @@ export function referentHabilitationRouter(deps: WebDeps): Router {
 
   async function afficher(req: Request, res: Response, status = 200, valeurs: Record<string, string> = {}, erreurs: Erreurs = {}) {
     const ids = req.referentStructureIds!;
-    const [structures, aidants] = await Promise.all([
+    const [structures, aidants, rattachements] = await Promise.all([
       db('structures').whereIn('id', ids).orderBy('name').select('id', 'name'),
       db('demandes_aidant').join('structures', 'structures.id', 'demandes_aidant.structure_id').whereIn('demandes_aidant.structure_id', ids)
         .select('demandes_aidant.*', 'structures.name as structure_name').orderBy('demandes_aidant.id', 'desc'),
+      rattachementsAConsentir(db, ids),
     ]);
     const csrf = csrfToken(req);
     const content = html`<h1>Habilitation des aidants</h1>
+${rattachements.length ? html`<div class="fr-alert fr-alert--warning fr-mb-3w"><h2 class="fr-alert__title">Vos aidants demandés par une autre structure</h2>
+<p>Une autre structure demande à habiliter des aidants qui ont déjà un compte dans la vôtre. Son référent aurait alors les mêmes droits que vous sur leur compte (désactivation, moyens de connexion). Rien ne se fait sans votre accord.</p>
+<ul>${rattachements.map((r) => html`<li>${r.first_name} ${r.last_name} (${r.email}) — demandé par « ${r.structure_name} »
+<form method="post" action="/espace-referent/habilitation/rattachements/${r.id}/accord" class="fr-mt-1w">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit" aria-label="Donner mon accord pour ${r.first_name} ${r.last_name}">Donner mon accord</button></form></li>`)}</ul>
+<p>Si vous ne connaissez pas cette demande, ne donnez pas votre accord et prévenez l'équipe Aidants Connect.</p></div>` : ''}
 <p>Ajoutez un aidant de votre structure : l'équipe Aidants Connect valide la demande, puis l'aidant suit la formation et passe le test Pix avant d'être activé.</p>
 <div class="fr-table"><table><caption>Aidants de vos structures</caption>
 <thead><tr><th scope="col">Aidant</th><th scope="col">Structure</th><th scope="col">Statut</th><th scope="col">Action</th></tr></thead>
@@ -60,6 +66,16 @@ ${resumeErreurs(erreurs)}
       await ajouterEvenement(trx, { demandeAidantId: row.id, type: 'liste_attente', detail: "Aidant ajouté par le référent : en attente de l'équipe", acteur: 'referent' });
     });
     flash(req, 'success', `${valeurs.first_name} ${valeurs.last_name} est ajouté à la liste d'attente de l'équipe Aidants Connect.`);
+    res.redirect(303, '/espace-referent/habilitation');
+  });
+
+  router.post('/espace-referent/habilitation/rattachements/:aid/accord', async (req, res) => {
+    const id = Number(req.params.aid);
+    // Only for an aidant of one of this référent's structures: anything else is not found.
+    if (!Number.isInteger(id) || !(await consentirRattachement(db, { id: req.aidant!.id, structureIds: req.referentStructureIds! }, id))) {
+      throw new HttpError(404, 'demande inconnue');
+    }
+    flash(req, 'success', "Votre accord est enregistré : l'équipe Aidants Connect peut maintenant instruire cette demande.");
     res.redirect(303, '/espace-referent/habilitation');
   });
 

@@ -163,6 +163,16 @@ ${rapport ? html`<h2>Rapport</h2><div class="fr-table"><table><caption>${rapport
 export interface LigneAttente extends AidantDemande {
   structure_name: string;
   structure_id: number;
+  accord_rattachement_at?: Date | null;
+  /** Names of the other structures the account already belongs to (null: no such account). */
+  compte_ailleurs?: string | null;
+}
+
+function drapeauCompteAilleurs(a: LigneAttente): SafeHtml {
+  if (!a.compte_ailleurs) return html``;
+  return a.accord_rattachement_at
+    ? html`<br><p class="fr-badge fr-badge--sm fr-badge--info">Compte existant (${a.compte_ailleurs}) — accord de son référent donné</p>`
+    : html`<br><p class="fr-badge fr-badge--sm fr-badge--warning">Compte existant dans une autre structure (${a.compte_ailleurs}) — accord de son référent attendu</p>`;
 }
 
 export function pageListeAttente(attente: LigneAttente[], enFormation: LigneAttente[], csrf: string, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}): SafeHtml {
@@ -171,7 +181,7 @@ export function pageListeAttente(attente: LigneAttente[], enFormation: LigneAtte
 <h2>Liste d'attente</h2>
 ${attente.length ? html`<div class="fr-table"><table><caption class="fr-sr-only">Liste d'attente</caption>
 <thead><tr><th scope="col">Aidant</th><th scope="col">Structure</th><th scope="col">Décision</th></tr></thead>
-<tbody>${attente.map((a) => html`<tr><td>${a.first_name} ${a.last_name}<br><span class="fr-text--sm">${a.email} — ${a.profession}</span></td><td>${a.structure_name}</td><td>
+<tbody>${attente.map((a) => html`<tr><td>${a.first_name} ${a.last_name}<br><span class="fr-text--sm">${a.email} — ${a.profession}</span>${drapeauCompteAilleurs(a)}</td><td>${a.structure_name}</td><td>
 <ul class="fr-btns-group fr-btns-group--inline-sm">
 <li><form method="post" action="/staff/habilitations/aidants/${a.id}/accepter">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm" type="submit" aria-label="Accepter ${a.first_name} ${a.last_name}">Accepter</button></form></li>
 <li><form method="post" action="/staff/habilitations/aidants/${a.id}/refuser">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" aria-label="Refuser ${a.first_name} ${a.last_name}">Refuser</button></form></li>

@@ -9,7 +9,9 @@ import {
   emailValide, normaliserEmail, type DecisionEquipe,
 } from '../../db/domain/habilitation.ts';
 import { STATUTS_DEMANDE_STRUCTURE, type StatutDemandeStructure } from '../../db/domain/statuts.ts';
-import { ajouterEvenement, autoriserRattachement, evenementsDemande, faitsFormateur, referentsDeStructure, structureConnue } from '../../db/queries/habilitation.ts';
+import {
+  ajouterEvenement, autoriserRattachement, compteDAutreStructure, evenementsDemande, faitsFormateur, rattachementEnAttente, referentsDeStructure, structureConnue,
+} from '../../db/queries/habilitation.ts';
 import {
   deciderHabilitation, demarrerFormationAidant, enregistrerFormationAidant, enregistrerPixAidant, lireEtatHabilitation, RefusProcessus,
 } from '../../api/processes/habilitation.ts';
@@ -214,11 +216,20 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     const base = () => db('demandes_aidant').join('structures', 'structures.id', 'demandes_aidant.structure_id').whereNull('demandes_aidant.demande_id')
       .select('demandes_aidant.*', 'structures.name as structure_name').orderBy('demandes_aidant.id');
     const [attente, enFormation] = await Promise.all([base().where('demandes_aidant.status', 'waiting_list'), base().whereIn('demandes_aidant.status', ['new', 'processing', 'processing_p2p'])]);
+    // An account that already belongs to another structure is flagged: it needs that structure's consent.
+    for (const a of attente) {
+      const ailleurs = await compteDAutreStructure(db, a.email, a.structure_id);
+      a.compte_ailleurs = ailleurs ? ailleurs.structures.map((x) => x.name).join(', ') : null;
+    }
     res.status(status).send(render(req, { title: 'Aidants ajoutés par les référents', content: P.pageListeAttente(attente, enFormation, csrfToken(req), erreurs, valeurs) }));
   }
 
   router.post('/staff/habilitations/aidants/:aid/accepter', async (req, res) => {
     const a = await aidantEtRetour(String(req.params.aid));
+    if (await rattachementEnAttente(db, a)) {
+      flash(req, 'error', `${a.first_name} ${a.last_name} a déjà un compte dans une autre structure : un référent de cette structure doit d'abord donner son accord. Rien n'a été modifié.`);
+      return res.redirect(303, '/staff/habilitations/liste-attente');
+    }
     // The status and the training workflow start commit together (a failed start rolls back).
     const accepte = await db.transaction(async (trx) => {
       const ligne = await trx('demandes_aidant').where({ id: a.id }).forUpdate().first('status');

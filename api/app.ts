@@ -11,7 +11,7 @@ import { csrfProtection, CsrfError } from './csrf.ts';
 import { healthRouter } from './health.ts';
 import { multipartForms } from './uploads.ts';
 import type { TemporalClientProvider } from './temporal-client.ts';
-import { logger as baseLogger, type Logger } from './logger.ts';
+import { logger as baseLogger, redactPath, type Logger } from './logger.ts';
 import { webRouter } from '../web/routes.ts';
 import { renderPage } from '../web/render.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
@@ -27,6 +27,23 @@ export interface AppDeps {
   /** Task queue of the health round trip (tests use their own). */
   taskQueue?: string;
   healthWorkerTimeoutMs?: number;
+  /** HEALTH_TOKEN: required by GET /health/complet when set. */
+  healthToken?: string;
+  healthCacheMs?: number;
+  /**
+   * TRUST_PROXY: the reverse proxies whose X-Forwarded-For is believed (addresses, subnets, or `loopback`);
+   * none by default, so a client cannot choose its own IP address for the rate limits.
+   */
+  trustProxy?: string;
+}
+
+/** TRUST_PROXY as Express reads it: a list of addresses or subnets; empty means no proxy is trusted. */
+export function trustProxySetting(value: string | undefined): string | false {
+  const list = (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  if (list.some((v) => /^(true|\*|\d+)$/.test(v))) {
+    throw new Error(`TRUST_PROXY : indiquez les adresses des proxys (ou « loopback »), pas « ${value} » : sinon n'importe qui choisit son adresse IP.`);
+  }
+  return list.length ? list.join(',') : false;
 }
 
 const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/dsfr/package.json')), 'dist');
@@ -35,13 +52,13 @@ export function createApp(deps: AppDeps): express.Express {
   const log = deps.logger ?? baseLogger;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1);
+  app.set('trust proxy', trustProxySetting(deps.trustProxy));
 
   app.use((req, res, next) => {
     const start = performance.now();
     res.on('finish', () => {
       if (req.path.startsWith('/dsfr/')) return;
-      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - start) }, 'requête');
+      log.info({ method: req.method, path: redactPath(req.path), status: res.statusCode, ms: Math.round(performance.now() - start) }, 'requête');
     });
     next();
   });
@@ -64,14 +81,20 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use('/dsfr', express.static(dsfrDist, { maxAge: '7d', immutable: true, index: false }));
+  // Every other response is personal or may become so (sessions, secrets on enrolment pages): never stored.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
 
-  app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs }));
+  app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs, token: deps.healthToken, cacheMs: deps.healthCacheMs }));
 
   app.use(
     session({
       store: new PgSessionStore(deps.db),
       secret: deps.sessionSecret,
-      name: 'ac_session',
+      // Over HTTPS, the __Host- prefix: the browser keeps the cookie only if Secure, on Path=/ and with no Domain.
+      name: deps.secureCookies ? '__Host-ac_session' : 'ac_session',
       resave: false,
       saveUninitialized: false,
       rolling: true,
@@ -106,8 +129,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status =
       err instanceof CsrfError ? 403 : typeof (err as { status?: number }).status === 'number' ? (err as { status: number }).status : 500;
-    if (status >= 500) log.error({ err, path: req.path }, 'erreur');
-    else log.warn({ path: req.path, status, reason: (err as Error).message }, 'requête refusée');
+    if (status >= 500) log.error({ err, path: redactPath(req.path) }, 'erreur');
+    else log.warn({ path: redactPath(req.path), status, reason: (err as Error).message }, 'requête refusée');
     res.status(status);
     if (req.accepts(['html', 'json']) === 'json') {
       res.json({ error: err instanceof CsrfError ? 'csrf_token_invalid' : status >= 500 ? 'server_error' : 'bad_request' });

@@ -26,6 +26,8 @@ const app = createApp({
   sessionSecret,
   publicUrl: process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`,
   secureCookies: production || process.env.SECURE_COOKIES === 'true',
+  trustProxy: process.env.TRUST_PROXY,
+  healthToken: process.env.HEALTH_TOKEN || undefined,
 });
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';

@@ -116,6 +116,8 @@ export async function dissocierCarte(db: Db, actor: Actor, aidantId: number, rai
     if (!device) throw new DeviceError('raison', 'Cet aidant n’a pas de carte associée.');
     const card = await trx('totp_cards').where({ id: device.card_id }).first('serial_number');
     await trx('totp_devices').where({ id: device.id }).delete();
+    // Whoever logged in with the lost card is logged out (session version, checked on each request).
+    await trx('aidants').where({ id: aidantId }).increment('session_version', 1);
     await journaliser(trx, {
       action: 'card_dissociation',
       aidant_id: actor.referentId,
@@ -133,7 +135,9 @@ export async function enregistrerApplication(db: Db, actor: Actor, aidantId: num
   if (!result.valid) throw new DeviceError('code', 'Ce code ne correspond pas. Vérifiez que vous avez scanné le bon QR code et saisissez le code affiché.');
   const timeStep = (result as { timeStep: number }).timeStep;
   await db.transaction(async (trx) => {
-    await trx('totp_devices').where({ aidant_id: aidantId, kind: 'app' }).delete();
+    const replaced = await trx('totp_devices').where({ aidant_id: aidantId, kind: 'app' }).delete();
+    // The replaced app may be in someone else's hands: every open session of the account ends.
+    if (replaced) await trx('aidants').where({ id: aidantId }).increment('session_version', 1);
     await trx('totp_devices').insert({ aidant_id: aidantId, kind: 'app', secret: seal('totp_devices.secret', secret), period: PERIODE_TOTP_APPLICATION_S, confirmed: true, last_time_step: timeStep });
     await journaliser(trx, { action: 'card_association', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, application` });
   });

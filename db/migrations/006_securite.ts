@@ -3,6 +3,7 @@
 // - TOTP secrets and card seeds sealed with SECRETS_KEYS (db/secrets.ts): existing clear values are sealed;
 // - the outbox keeps secrets sealed apart from the text, wiped once sent; the worker delivers (NOTIFY on
 //   insert); existing bodies have their links and codes masked, and an unsent message carrying one is dropped;
+// - a session version per account, raised on deactivation and device replacement, checked on each request;
 // - attempts counted over a sliding window, one row per attempt under hashed keys (`tentatives`), replacing
 //   `rate_limits`, whose counters (keyed by clear emails and IPs, never decaying) are not carried over;
 // - a request for a SIRET already habilitated attaches its référent only by staff's recorded decision; an
@@ -95,6 +96,10 @@ async function rattachements(knex: Knex): Promise<void> {
 }
 
 export async function up(knex: Knex): Promise<void> {
+  // Sessions opened before carry version 0 (absent counts as 0): nobody is logged out by the migration.
+  await knex.schema.alterTable('aidants', (t) => {
+    t.integer('session_version').notNullable().defaultTo(0);
+  });
   await tentatives(knex);
   await rattachements(knex);
   await sealColumn(knex, 'totp_devices', 'secret', 'totp_devices.secret', false);
@@ -105,6 +110,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('aidants', (t) => t.dropColumn('session_version'));
   await knex.schema.alterTable('demandes_habilitation', (t) => {
     for (const c of ['rattachement_autorise_par', 'rattachement_autorise_at', 'structure_existante']) t.dropColumn(c);
   });

@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../connection.ts';
 import type { Formateur } from '../domain/habilitation.ts';
+import { createHash } from 'node:crypto';
 
 export interface NouvelEvenement {
   demandeId?: string | null;
@@ -155,5 +156,37 @@ export async function consentirRattachement(db: Db, referent: { id: number; stru
     });
     await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'accord_rattachement', detail: 'Accord du référent de la structure actuelle de cet aidant', acteur: 'referent' });
     return true;
+  });
+}
+
+const hashJeton = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Whether a demandeur's emailed link can still be used (a GET shows it; only the POST consumes it). */
+export async function etatJetonDemandeur(db: Db, token: string): Promise<{ etat: 'valable' | 'expire' | 'inconnu'; demandeId?: string }> {
+  if (typeof token !== 'string' || token.length > 100) return { etat: 'inconnu' };
+  const jeton = await db('jetons_demandeur').where({ token_hash: hashJeton(token) }).first('used_at', 'expires_at', 'demande_id');
+  if (!jeton || jeton.used_at) return { etat: 'inconnu', demandeId: jeton?.demande_id };
+  if (new Date(jeton.expires_at).getTime() <= Date.now()) return { etat: 'expire', demandeId: jeton.demande_id };
+  return { etat: 'valable', demandeId: jeton.demande_id };
+}
+
+/**
+ * Uses the link once, atomically (two clicks, or a scanner racing the person: one wins), and confirms the
+ * demandeur's email in the same transaction. Null when it cannot be used (any more).
+ */
+export async function consommerJetonDemandeur(db: Db, token: string): Promise<{ demandeId: string; statut: string } | null> {
+  if (typeof token !== 'string' || token.length > 100) return null;
+  return db.transaction(async (trx) => {
+    const [jeton] = await trx('jetons_demandeur')
+      .where({ token_hash: hashJeton(token) })
+      .whereNull('used_at')
+      .andWhere('expires_at', '>', trx.fn.now())
+      .update({ used_at: trx.fn.now() })
+      .returning(['demandeur_id', 'demande_id']);
+    if (!jeton) return null;
+    const confirme = await trx('demandeurs').where({ id: jeton.demandeur_id }).whereNull('email_confirmed_at').update({ email_confirmed_at: trx.fn.now() });
+    if (confirme) await ajouterEvenement(trx, { demandeId: jeton.demande_id, type: 'email_confirme', detail: 'Adresse e-mail du demandeur confirmée', acteur: 'demandeur' });
+    const demande = await trx('demandes_habilitation').where({ id: jeton.demande_id }).first('status');
+    return { demandeId: jeton.demande_id as string, statut: demande.status as string };
   });
 }

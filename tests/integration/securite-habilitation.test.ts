@@ -145,3 +145,52 @@ describe('item 3: attaching an aidant of another structure', () => {
     expect(await t.db('aidant_structures').where({ aidant_id: y.aidant.id }).pluck('structure_id')).toEqual([b]);
   });
 });
+
+describe('item 10: official emails on a visitor’s request', () => {
+  test('names carry only letters and common punctuation; text or links in them are refused and nothing is sent', async () => {
+    const c = new HttpClient(app.url);
+    const csrf = csrfFrom(await (await c.get('/habilitation')).text());
+    const avant = await t.db('outbox').count({ n: '*' }).first();
+    const res = await c.postForm('/habilitation', { first_name: 'Gagnez 1000 € sur http://arnaque.example', last_name: 'Petit', email: 'cible.spam@mairie.fr', profession: 'DGS' }, csrf);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Utilisez seulement des lettres');
+    expect(await t.db('outbox').count({ n: '*' }).first()).toEqual(avant);
+    const ok = await c.postForm('/habilitation', { first_name: 'Jean-Éric', last_name: 'O’Neil', email: 'jean-eric.oneil@mairie.fr', profession: 'DGS' }, csrf);
+    expect(ok.status).toBe(200);
+  });
+
+  test('at most 3 emails an hour to one address, whoever asks; the access form says the same whatever the address', async () => {
+    const c = new HttpClient(app.url);
+    const csrf = csrfFrom(await (await c.get('/habilitation')).text());
+    const champs = { first_name: 'Victime', last_name: 'Spam', email: 'victime.spam@mairie.fr', profession: 'DGS' };
+    for (let i = 0; i < 3; i++) expect((await c.postForm('/habilitation', champs, csrf)).status).toBe(200);
+    const bloque = await c.postForm('/habilitation', champs, csrf);
+    expect(bloque.status).toBe(429);
+    expect(await bloque.text()).toContain('Trop de demandes');
+    expect(await t.db('outbox').where({ recipient: 'victime.spam@mairie.fr' })).toHaveLength(3);
+    // The access-link form of any request counts the typed address too, matching or not.
+    const demande = (await t.db('demandes_habilitation').join('demandeurs', 'demandeurs.id', 'demandes_habilitation.demandeur_id').where({ 'demandeurs.email': 'victime.spam@mairie.fr' }).first('demandes_habilitation.id')).id;
+    const acces = await c.postForm(`/habilitation/demande/${demande}/acces`, { email: 'victime.spam@mairie.fr' }, csrf);
+    expect(acces.status).toBe(429);
+    expect(await t.db('outbox').where({ recipient: 'victime.spam@mairie.fr' })).toHaveLength(3);
+  });
+});
+
+describe('item 12: the demandeur’s confirmation link', () => {
+  test('opening it (a mail scanner) does not use it; the button does, once, even when two arrive together', async () => {
+    const c = new HttpClient(app.url);
+    const csrf = csrfFrom(await (await c.get('/habilitation')).text());
+    await c.postForm('/habilitation', { first_name: 'Nadia', last_name: 'Scan', email: 'nadia.scan@mairie.fr', profession: 'DGS' }, csrf);
+    const m = await mail.catcher.waitFor((e) => e.to.includes('nadia.scan@mairie.fr'));
+    const chemin = new URL(m.text.match(/http:\/\/app\.test\/\S+/)![0]).pathname;
+    const scanner = new HttpClient(app.url);
+    for (let i = 0; i < 3; i++) expect((await scanner.get(chemin)).status).toBe(200);
+    expect(await t.db('jetons_demandeur').whereNotNull('used_at')).toHaveLength(0);
+    expect((await t.db('demandeurs').where({ email: 'nadia.scan@mairie.fr' }).first()).email_confirmed_at).toBeNull();
+    const page = await (await c.get(chemin)).text();
+    const deux = await Promise.all([c.postForm(chemin, {}, csrfFrom(page)), c.postForm(chemin, {}, csrfFrom(page))]);
+    expect(deux.map((r) => r.status).sort()).toEqual([303, 404]);
+    expect((await t.db('demandeurs').where({ email: 'nadia.scan@mairie.fr' }).first()).email_confirmed_at).not.toBeNull();
+    expect((await scanner.get(chemin)).status).toBe(404);
+  });
+});

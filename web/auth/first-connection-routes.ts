@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { completeFirstConnection, firstConnectionLinkValid, requestFirstConnection } from '../../api/auth/first-connection.ts';
 import { minutesLabel } from '../../api/auth/rate-limit.ts';
-import { flash } from '../../api/auth/session.ts';
+import { flash, openSession } from '../../api/auth/session.ts';
 import { DeviceError, enregistrerApplication } from '../../api/referent/devices.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
@@ -48,9 +48,7 @@ export function firstConnectionRouter(deps: WebDeps): Router {
     }
     req.session.regenerate((err) => {
       if (err) return next(err);
-      req.session.aidantId = result.aidant.id;
-      req.session.loginAt = Date.now();
-      req.session.lastActivityCheckAt = Date.now();
+      openSession(req, result.aidant);
       req.session.firstConnectionAt = Date.now();
       res.redirect(303, '/premiere-connexion/application');
     });
@@ -81,6 +79,7 @@ export function firstConnectionRouter(deps: WebDeps): Router {
       return res.status(400).send(render(req, { title, content: enrolmentPage({ csrf: csrfToken(req), action: req.originalUrl, who: '', qrSvgDataUrl: await qrCodeDataUrl(req.aidant.email, secret), secret, error: err.message, intro }) }));
     }
     clearPendingSecret(req);
+    // The app is enrolled: the session is a full one from now on.
     delete req.session.firstConnectionAt;
     flash(req, 'success', 'Votre application est configurée. Utilisez-la à chaque connexion.');
     res.redirect(303, '/espace');

@@ -5,7 +5,7 @@ import { completeLogin, rateKeys, requestLogin } from '../../api/auth/login.ts';
 import { magicLinkUsable } from '../../api/auth/magic-link.ts';
 import { verifyAccountCode } from '../../api/auth/totp.ts';
 import { minutesLabel, refundAttempt, reserveAttempt } from '../../api/auth/rate-limit.ts';
-import { flash, referentStructureIds, safeNext } from '../../api/auth/session.ts';
+import { flash, openSession, referentStructureIds, safeNext } from '../../api/auth/session.ts';
 import { estCodeTotp } from '../../db/domain/authentification.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import { journaliser } from '../../db/queries/journal.ts';
@@ -59,9 +59,7 @@ export function loginRouter(deps: WebDeps): Router {
     if (!done) return res.status(410).send(render(req, { title: 'Lien expiré', content: invalidLinkPage() }));
     req.session.regenerate((err) => {
       if (err) return next(err);
-      req.session.aidantId = done.aidant.id;
-      req.session.loginAt = Date.now();
-      req.session.lastActivityCheckAt = Date.now();
+      openSession(req, done.aidant);
       res.redirect(303, safeNext(done.nextPath, '/espace'));
     });
   });

@@ -2,7 +2,7 @@
 // Every route is scoped to those structures and asks for a fresh TOTP after 15 minutes.
 import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
-import { flash, HttpError, requireRecentTotp, requireReferent } from '../../api/auth/session.ts';
+import { flash, HttpError, keepSessionAfterOwnDeviceChange, requireRecentTotp, requireReferent } from '../../api/auth/session.ts';
 import { aidantInScope, aidantsOfStructures } from '../../api/referent/scope.ts';
 import { associerCarte, DeviceError, dissocierCarte, enregistrerApplication, resynchroniserCarte, validerCarte, type Actor } from '../../api/referent/devices.ts';
 import { desactiverAidant, reactiverAidant } from '../../api/referent/lifecycle.ts';
@@ -61,6 +61,7 @@ export function espaceReferentRouter(deps: WebDeps): Router {
   }));
   router.post('/espace-referent/aidants/:id/carte/dissociation', action(async (req, id, actor) => {
     await dissocierCarte(deps.db, actor, id, req.body?.raison, req.body?.precision);
+    if (id === req.aidant!.id) await keepSessionAfterOwnDeviceChange(deps.db, req);
     return 'Carte dissociée.';
   }));
   router.post('/espace-referent/aidants/:id/desactivation', action(async (req, id, actor) => {
@@ -95,6 +96,7 @@ export function espaceReferentRouter(deps: WebDeps): Router {
       }));
     }
     clearPendingSecret(req);
+    if (aidant.id === req.aidant!.id) await keepSessionAfterOwnDeviceChange(deps.db, req);
     flash(req, 'success', 'Application configurée : l’aidant peut se connecter avec.');
     res.redirect(303, `/espace-referent/aidants/${aidant.id}`);
   });

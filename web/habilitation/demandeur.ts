@@ -5,13 +5,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { flash, HttpError } from '../../api/auth/session.ts';
+import { cleTentatives, reserveAttempt } from '../../api/auth/rate-limit.ts';
 import { enqueueEmail } from '../../activities/outbox.ts';
 import { courriels } from '../../activities/habilitation-emails.ts';
 import {
   elementsManquants, empreinteDemande, validerAidant, validerCertifications, validerDemandeur, validerReferent, validerStructure,
 } from '../../db/domain/demande-habilitation.ts';
 import { demandeModifiable, normaliserEmail, VALIDITE_LIEN_DEMANDEUR_MS } from '../../db/domain/habilitation.ts';
-import { ajouterEvenement, evenementsDemande } from '../../db/queries/habilitation.ts';
+import { ajouterEvenement, consommerJetonDemandeur, etatJetonDemandeur, evenementsDemande } from '../../db/queries/habilitation.ts';
 import { demarrerHabilitation, lireEtatHabilitation, RefusProcessus, resoumettreHabilitation } from '../../api/processes/habilitation.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
@@ -61,6 +62,22 @@ export function demandeurRouter(deps: WebDeps): Router {
     });
   }
 
+  /**
+   * Official emails sent on a visitor's request (with the visitor's text in the greeting): at most a few per
+   * recipient and per connection each hour (db/domain/authentification.ts, LIMITES_TENTATIVES).
+   */
+  async function envoiPermis(email: string, ip: string | undefined): Promise<boolean> {
+    const attempt = await reserveAttempt(db, [
+      { cle: cleTentatives('destinataire', email), type: 'destinataire' },
+      { cle: cleTentatives('envoi-ip', ip ?? 'inconnue'), type: 'envoi-ip' },
+    ]);
+    return attempt.waitMs === 0;
+  }
+  const tropDEnvois = (req: Request, res: Response) => {
+    res.set('Retry-After', '3600');
+    res.status(429).send(render(req, { title: 'Trop de demandes', content: P.pageTropDEnvois() }));
+  };
+
   /** Loads the request of the URL; the session must have been granted access to it. */
   const acces = async (req: Request, res: Response, next: NextFunction) => {
     const id = String(req.params.id);
@@ -90,6 +107,7 @@ export function demandeurRouter(deps: WebDeps): Router {
       res.status(400).send(render(req, { title: "Erreur — Demande d'habilitation", content: P.pageIdentite(csrfToken(req), { ...valeurs }, erreurs) }));
       return;
     }
+    if (!(await envoiPermis(valeurs.email, req.ip))) return tropDEnvois(req, res);
     const { demandeurId, demandeId } = await db.transaction(async (trx) => {
       await trx('demandeurs').insert(valeurs).onConflict('email').ignore();
       const demandeur = await trx('demandeurs').where({ email: valeurs.email }).forUpdate().first();
@@ -103,24 +121,26 @@ export function demandeurRouter(deps: WebDeps): Router {
     res.send(render(req, { title: 'Confirmez votre adresse e-mail', content: P.pageEmailEnvoye(valeurs.email) }));
   });
 
+  // The emailed link opens a page; only its button (a POST) uses the link: mail scanners that open links
+  // do not burn it.
   router.get('/habilitation/confirmer/:token', async (req, res) => {
-    const jeton = await db('jetons_demandeur').where({ token_hash: hash(String(req.params.token)) }).first();
-    if (!jeton || jeton.used_at) {
-      res.status(404).send(render(req, { title: 'Lien non valable', content: P.pageLienInvalide('inconnu', jeton?.demande_id) }));
+    const { etat, demandeId } = await etatJetonDemandeur(db, String(req.params.token));
+    if (etat !== 'valable') {
+      res.status(etat === 'expire' ? 410 : 404).send(render(req, { title: etat === 'expire' ? 'Lien expiré' : 'Lien non valable', content: P.pageLienInvalide(etat, demandeId) }));
       return;
     }
-    if (new Date(jeton.expires_at).getTime() < Date.now()) {
-      res.status(410).send(render(req, { title: 'Lien expiré', content: P.pageLienInvalide('expire', jeton.demande_id) }));
+    res.send(render(req, { title: 'Accéder à votre demande', content: P.pageConfirmerLien(req.originalUrl, csrfToken(req)) }));
+  });
+
+  router.post('/habilitation/confirmer/:token', async (req, res) => {
+    const utilise = await consommerJetonDemandeur(db, String(req.params.token));
+    if (!utilise) {
+      const { etat, demandeId } = await etatJetonDemandeur(db, String(req.params.token));
+      res.status(etat === 'expire' ? 410 : 404).send(render(req, { title: 'Lien non valable', content: P.pageLienInvalide(etat === 'expire' ? 'expire' : 'inconnu', demandeId) }));
       return;
     }
-    await db.transaction(async (trx) => {
-      await trx('jetons_demandeur').where({ id: jeton.id }).update({ used_at: trx.fn.now() });
-      const confirme = await trx('demandeurs').where({ id: jeton.demandeur_id }).whereNull('email_confirmed_at').update({ email_confirmed_at: trx.fn.now() });
-      if (confirme) await ajouterEvenement(trx, { demandeId: jeton.demande_id, type: 'email_confirme', detail: 'Adresse e-mail du demandeur confirmée', acteur: 'demandeur' });
-    });
-    req.session.demandesHabilitation = [...new Set([...(req.session.demandesHabilitation ?? []), jeton.demande_id])];
-    const demande = await db('demandes_habilitation').where({ id: jeton.demande_id }).first('status');
-    res.redirect(303, demande.status === 'NEW' ? `/habilitation/demande/${jeton.demande_id}/structure` : `/habilitation/demande/${jeton.demande_id}`);
+    req.session.demandesHabilitation = [...new Set([...(req.session.demandesHabilitation ?? []), utilise.demandeId])];
+    res.redirect(303, utilise.statut === 'NEW' ? `/habilitation/demande/${utilise.demandeId}/structure` : `/habilitation/demande/${utilise.demandeId}`);
   });
 
   router.get('/habilitation/demande/:id/acces', (req, res) => {
@@ -133,6 +153,8 @@ export function demandeurRouter(deps: WebDeps): Router {
     const id = String(req.params.id);
     if (!UUID.test(id)) throw new HttpError(404, 'demande inconnue');
     const email = normaliserEmail(String(req.body?.email ?? ''));
+    // Counted for the typed address whether or not it is the demandeur's: the limit tells nothing either.
+    if (!(await envoiPermis(email, req.ip))) return tropDEnvois(req, res);
     const d = await db('demandes_habilitation').join('demandeurs', 'demandeurs.id', 'demandes_habilitation.demandeur_id')
       .where({ 'demandes_habilitation.id': id }).first('demandeurs.id as demandeur_id', 'demandeurs.email', 'demandeurs.first_name');
     // The same answer whether or not the address matches: no way to probe who asked.

@@ -1,7 +1,8 @@
-// Staff back office: home and card import. Reachable only by staff accounts.
+// Staff back office: home and card import. Reachable only by staff accounts, with a fresh code after 15
+// minutes (like the espace référent): staff decisions hand out structures and accounts.
 import { Router } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
-import { requireStaff } from '../../api/auth/session.ts';
+import { requireRecentTotp, requireStaff } from '../../api/auth/session.ts';
 import { uploadedText } from '../../api/uploads.ts';
 import { importerCartes } from '../../db/queries/cartes.ts';
 import { render } from '../render.ts';
@@ -10,7 +11,7 @@ import { cardImportPage, staffHomePage } from './pages.ts';
 
 export function staffRouter(deps: WebDeps): Router {
   const router = Router();
-  router.use('/staff', requireStaff);
+  router.use('/staff', requireStaff, requireRecentTotp);
 
   router.get('/staff', async (req, res) => {
     const one = async (q: Promise<{ n: number }[]>) => Number((await q)[0].n);

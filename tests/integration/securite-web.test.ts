@@ -13,7 +13,9 @@ import { createAccount, createStructure, loginHttp, totpCode } from '../helpers/
 import { requestLogin } from '../../api/auth/login.ts';
 import { requestFirstConnection } from '../../api/auth/first-connection.ts';
 import { trustProxySetting } from '../../api/app.ts';
-import { unseal } from '../../db/secrets.ts';
+import { seal, unseal } from '../../db/secrets.ts';
+import { seedToBase32 } from '../../api/referent/devices.ts';
+import { generate } from 'otplib';
 import { RALENTISSEMENT_MAX_MS } from '../../db/domain/authentification.ts';
 
 let t: TestDb;
@@ -66,9 +68,9 @@ describe('item 4: tokens and emails stay out of the logs', () => {
   });
 });
 
-describe('item 7: nobody can lock an account out', () => {
-  const ask = (email: string, code: string, ip: string) => requestLogin({ db: t.db, publicUrl: 'http://x' }, { email, code, ip, next: null });
+const ask = (email: string, code: string, ip: string) => requestLogin({ db: t.db, publicUrl: 'http://x' }, { email, code, ip, next: null });
 
+describe('item 7: nobody can lock an account out', () => {
   test('wrong codes from many addresses do not block the right code from a fresh one (only a bounded slowdown)', async () => {
     const { totpSecret } = await createAccount(t.db, { email: 'victime.blocage@mairie.fr', structureId });
     // The attackers work in parallel, each from its own address.
@@ -88,6 +90,36 @@ describe('item 7: nobody can lock an account out', () => {
     // Sixteen minutes later the old failures have left the window.
     await t.db('tentatives').update({ created_at: new Date(Date.now() - 16 * 60_000) });
     expect((await ask('fenetre.glissante@mairie.fr', await totpCode(totpSecret), '192.0.2.1')).kind).toBe('sent');
+  });
+});
+
+describe('items 5 and 13: a card’s codes', () => {
+  test('anonymous wrong codes at login never widen a card’s window', async () => {
+    const { aidant } = await createAccount(t.db, { email: 'carte.anonyme@mairie.fr', structureId, withDevice: false });
+    const [card] = await t.db('totp_cards').insert({ serial_number: 'GADT0000901', seed: seal('totp_cards.seed', 'ab'.repeat(20)) }).returning('id');
+    await t.db('totp_devices').insert({ aidant_id: aidant.id, kind: 'card', card_id: card.id, secret: seal('totp_devices.secret', seedToBase32('ab'.repeat(20))), period: 60, confirmed: true });
+    for (let i = 0; i < 8; i++) await ask('carte.anonyme@mairie.fr', '000000', `192.0.2.${100 + i}`);
+    expect(await t.db('totp_devices').where({ aidant_id: aidant.id }).first('tolerance', 'drift')).toEqual({ tolerance: 1, drift: 0 });
+  });
+
+  test('validating a card: 5 wrong codes in 15 minutes, then even the right one waits (the count survives the refusals)', async () => {
+    const { aidant } = await createAccount(t.db, { email: 'carte.validation@mairie.fr', structureId, withDevice: false });
+    const referent = await createAccount(t.db, { email: 'ref.carte@mairie.fr', structureId, referent: true });
+    await t.db('totp_cards').insert({ serial_number: 'GADT0000902', seed: seal('totp_cards.seed', 'cd'.repeat(20)) });
+    const r = new HttpClient(app.url);
+    await loginHttp(r, mail.catcher, 'ref.carte@mairie.fr', referent.totpSecret);
+    const page = `/espace-referent/aidants/${aidant.id}`;
+    const csrf = csrfFrom(await (await r.get(page)).text());
+    expect((await r.postForm(`${page}/carte`, { serial: 'GADT0000902' }, csrf)).status).toBe(303);
+    for (let i = 0; i < 5; i++) {
+      const wrong = await r.postForm(`${page}/carte/validation`, { code: String(100000 + i) }, csrf);
+      expect(await wrong.text()).toContain('ne correspond pas');
+    }
+    const right = await generate({ secret: seedToBase32('cd'.repeat(20)), period: 60 });
+    const blocked = await r.postForm(`${page}/carte/validation`, { code: right }, csrf);
+    expect(blocked.status).toBe(400);
+    expect(await blocked.text()).toContain('Trop de codes erronés pour cette carte');
+    expect((await t.db('totp_devices').where({ aidant_id: aidant.id }).first()).confirmed).toBe(false);
   });
 });
 

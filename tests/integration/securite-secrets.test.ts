@@ -10,7 +10,8 @@ import { createAccount, createStructure, totpCode } from '../helpers/auth.ts';
 import { configureSecrets, generateSecretsKey, isSealed, sealedKeyId, unseal } from '../../db/secrets.ts';
 import { deliverDue, enqueueEmail, purgeOldBodies } from '../../activities/outbox.ts';
 import { requestLogin } from '../../api/auth/login.ts';
-import { migrateLatest, migrateUpTo } from '../../db/connection.ts';
+import { createDb, migrateLatest, migrateUpTo } from '../../db/connection.ts';
+import { APP_ROLE, ensureOwnedDatabase, OWNER_ROLE, urlAs, urlWithDatabase } from '../../db/roles.ts';
 import { importerCartes } from '../../db/queries/cartes.ts';
 import { reencryptAll } from '../../scripts/reencrypt.ts';
 
@@ -166,6 +167,38 @@ describe('migration 006 carries existing rows over', () => {
       await expect(e.db('journal').delete()).rejects.toThrow(/permission denied/);
     } finally {
       await e.drop();
+    }
+  });
+});
+
+describe('a database created before the two roles (an existing .data/pg)', () => {
+  test('is handed over to the owner role, migrated, and the application role works in it with the journal protected', async () => {
+    const admin = process.env.TEST_TEMPLATE_DATABASE_URL!;
+    const name = `ancienne_${Date.now()}`;
+    const superuser = createDb(urlWithDatabase(admin, 'postgres'), { min: 0, max: 1 });
+    await superuser.raw(`create database ${name}`);
+    await superuser.destroy();
+    const old = createDb(urlWithDatabase(admin, name), { min: 0, max: 1 });
+    const e = { app: null as null | ReturnType<typeof createDb>, owner: null as null | ReturnType<typeof createDb> };
+    try {
+      // As `npm start` did before: everything created and owned by the superuser.
+      await migrateUpTo(old, '004_mandats');
+      await old('journal').insert({ action: 'connect_aidant', additional_information: 'avant' });
+      await ensureOwnedDatabase(admin, name);
+      e.owner = createDb(urlAs(urlWithDatabase(admin, name), OWNER_ROLE, process.env.TEST_OWNER_PASSWORD), { min: 0, max: 1 });
+      await migrateLatest(e.owner);
+      e.app = createDb(urlAs(urlWithDatabase(admin, name), APP_ROLE, process.env.TEST_APP_PASSWORD), { min: 0, max: 1 });
+      await e.app('structures').insert({ name: 'Après', type: 'autre' });
+      expect(await e.app('journal').pluck('additional_information')).toEqual(['avant']);
+      await expect(e.app('journal').delete()).rejects.toThrow(/permission denied/);
+      await expect(e.owner('journal').delete()).rejects.toThrow(/append-only/);
+    } finally {
+      await e.app?.destroy();
+      await e.owner?.destroy();
+      await old.destroy();
+      const cleanup = createDb(urlWithDatabase(admin, 'postgres'), { min: 0, max: 1 });
+      await cleanup.raw(`drop database if exists ${name} with (force)`);
+      await cleanup.destroy();
     }
   });
 });

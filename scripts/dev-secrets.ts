@@ -13,6 +13,11 @@ export function dataDir(): string {
 /** SECRETS_KEYS from the environment, else the development keys of DATA_DIR (created on first use). */
 export function ensureSecretsKeysEnv(): string {
   if (process.env.SECRETS_KEYS) return process.env.SECRETS_KEYS;
+  // A production database sealed with a key nobody else has would be lost: never generate one there.
+  if (process.env.NODE_ENV === 'production') {
+    console.error('ERREUR : SECRETS_KEYS doit être défini en production (README, « Sécurité »).');
+    process.exit(1);
+  }
   const file = join(dataDir(), 'secrets-keys');
   if (!existsSync(file)) {
     mkdirSync(dataDir(), { recursive: true });

@@ -8,7 +8,7 @@ import { createDb, migrateLatest, type Db } from '../db/connection.ts';
 import { dataDir, ensureSecretsKeysEnv } from './dev-secrets.ts';
 
 export async function withDatabase<T>(fn: (db: Db) => Promise<T>, opts: { asOwner?: boolean } = {}): Promise<T> {
-  let url = process.env.DATABASE_URL;
+  let url = process.env.DATABASE_URL ?? process.env.MIGRATION_DATABASE_URL;
   let ownerUrl = process.env.MIGRATION_DATABASE_URL ?? url;
   let stop = async () => {};
   if (!url) {

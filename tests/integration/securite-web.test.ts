@@ -102,6 +102,22 @@ describe('items 5 and 13: a card’s codes', () => {
     expect(await t.db('totp_devices').where({ aidant_id: aidant.id }).first('tolerance', 'drift')).toEqual({ tolerance: 1, drift: 0 });
   });
 
+  test('the aidant, logged in with the app, resynchronises their drifted card; an anonymous visitor cannot', async () => {
+    const { aidant, totpSecret } = await createAccount(t.db, { email: 'carte.derivee@mairie.fr', structureId });
+    const seed = 'ef'.repeat(20);
+    const [card] = await t.db('totp_cards').insert({ serial_number: 'GADT0000903', seed: seal('totp_cards.seed', seed) }).returning('id');
+    await t.db('totp_devices').insert({ aidant_id: aidant.id, kind: 'card', card_id: card.id, secret: seal('totp_devices.secret', seedToBase32(seed)), period: 60, confirmed: true });
+    const drifted = () => generate({ secret: seedToBase32(seed), period: 60, epoch: Math.floor(Date.now() / 1000) + 900 });
+    const anonyme = new HttpClient(app.url);
+    const anonCsrf = csrfFrom(await (await anonyme.get('/connexion')).text());
+    expect((await anonyme.postForm('/espace-aidant/carte/resynchronisation', { code: await drifted() }, anonCsrf)).headers.get('location')).toMatch(/^\/connexion/);
+    const client = new HttpClient(app.url);
+    await loginHttp(client, mail.catcher, 'carte.derivee@mairie.fr', totpSecret);
+    const page = await (await client.get('/espace-aidant')).text();
+    expect((await client.postForm('/espace-aidant/carte/resynchronisation', { code: await drifted() }, csrfFrom(page))).status).toBe(303);
+    expect((await t.db('totp_devices').where({ aidant_id: aidant.id, kind: 'card' }).first()).drift).toBeGreaterThanOrEqual(14);
+  });
+
   test('validating a card: 5 wrong codes in 15 minutes, then even the right one waits (the count survives the refusals)', async () => {
     const { aidant } = await createAccount(t.db, { email: 'carte.validation@mairie.fr', structureId, withDevice: false });
     const referent = await createAccount(t.db, { email: 'ref.carte@mairie.fr', structureId, referent: true });

@@ -1,6 +1,9 @@
 // The aidant's own page after login: account, structure, démarches allowed, devices.
 import { Router } from 'express';
-import { requireLogin } from '../../api/auth/session.ts';
+import { flash, requireLogin, requireRecentTotp } from '../../api/auth/session.ts';
+import { csrfToken } from '../../api/csrf.ts';
+import { DeviceError, resynchroniserCarte } from '../../api/referent/devices.ts';
+import { csrfField, inputGroup } from '../forms.ts';
 import { DEMARCHES, type Demarche } from '../../db/domain/demarches.ts';
 import { html } from '../html.ts';
 import { render } from '../render.ts';
@@ -23,10 +26,27 @@ export function espaceAidantRouter(deps: WebDeps): Router {
     <h2 class="fr-card__title">Votre compte</h2>
     <div class="fr-card__desc"><p>${aidant.email}</p>
       <p>Moyens de connexion : ${devices.length ? devices.map((d: { kind: string; serial_number: string | null }) => (d.kind === 'card' ? `carte ${d.serial_number}` : 'application')).join(', ') : 'aucun'}</p>
-      <p>Sans connexion pendant 5 mois, vous recevrez un courriel d’avertissement ; sans connexion le mois suivant, votre compte sera désactivé.</p></div>
+      <p>Sans connexion pendant 5 mois, vous recevrez un courriel d’avertissement ; sans connexion le mois suivant, votre compte sera désactivé.</p>
+      ${devices.some((d: { kind: string }) => d.kind === 'card') ? html`<form method="post" action="/espace-aidant/carte/resynchronisation" novalidate>${csrfField(csrfToken(req))}
+        <p>Votre carte n’est plus reconnue (son horloge a dérivé) ? Saisissez le code qu’elle affiche pour la resynchroniser.</p>
+        ${inputGroup({ name: 'code', label: 'Code affiché sur la carte', hint: '6 chiffres', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 7 })}
+        <button class="fr-btn fr-btn--secondary" type="submit">Resynchroniser ma carte</button></form>` : ''}</div>
   </div></div></div></div>
 </div>`;
     res.send(render(req, { title: 'Mon espace', content }));
+  });
+
+  // Logged in by another means (an app) and behind a fresh code: the aidant may resynchronise their own card.
+  router.post('/espace-aidant/carte/resynchronisation', requireLogin, requireRecentTotp, async (req, res) => {
+    const aidant = req.aidant!;
+    try {
+      await resynchroniserCarte(deps.db, { referentId: aidant.id, structureId: aidant.current_structure_id }, aidant.id, req.body?.code);
+      flash(req, 'success', 'Carte resynchronisée : vous pouvez de nouveau vous connecter avec.');
+    } catch (err) {
+      if (!(err instanceof DeviceError)) throw err;
+      flash(req, 'error', err.message);
+    }
+    res.redirect(303, '/espace-aidant');
   });
   return router;
 }

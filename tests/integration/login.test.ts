@@ -140,7 +140,10 @@ describe('login', () => {
     const { aidant, totpSecret } = await createAccount(t.db, { email: 'vingt.quatre@mairie.fr', structureId });
     const client = new HttpClient(app.url);
     await loginHttp(client, mail.catcher, 'vingt.quatre@mairie.fr', totpSecret);
-    expect((await client.get('/espace-aidant')).status).toBe(200);
+    const page = await client.get('/espace-aidant');
+    expect(page.status).toBe(200);
+    // Read to its end: the session (its new CSRF token) is saved when the response ends, not before.
+    await page.text();
     await t.db('sessions')
       .whereRaw("(sess->>'aidantId')::int = ?", [aidant.id])
       .update({ sess: t.db.raw("jsonb_set(sess, '{loginAt}', to_jsonb(?::bigint))", [Date.now() - 24 * 3600_000 - 1000]) });

@@ -292,5 +292,9 @@ describe('extras', () => {
       expect((await client.get(page)).headers.get('location')).toBe('/premiere-connexion/application');
     }
     expect((await client.get('/premiere-connexion/application')).status).toBe(200);
+    // An app enrolled meanwhile from elsewhere does not turn this tunnel session into a full one: it ends.
+    await t.db('totp_devices').insert({ aidant_id: aidant.id, kind: 'app', secret: seal('totp_devices.secret', 'JBSWY3DPEHPK3PXP'), period: 30, confirmed: true });
+    expect((await client.get('/premiere-connexion/application')).headers.get('location')).toBe('/connexion');
+    expect((await client.get('/espace-referent')).headers.get('location')).toMatch(/^\/connexion\?suivant=/);
   });
 });

@@ -1,4 +1,6 @@
-// The French emails of the habilitation process. Plain text; links are absolute (publicUrl).
+// The French emails of the habilitation process. Plain text; links are absolute (publicUrl), each to the page
+// where the email's action is (followed in tests/integration/email-links.test.ts).
+import { de } from '../db/domain/francais.ts';
 export interface Courriel {
   subject: string;
   text: string;
@@ -32,16 +34,16 @@ export const courriels = {
     text: `Bonjour ${p.prenom},\n\nBonne nouvelle : la demande d'habilitation pour « ${p.structure} » est validée. Le référent a reçu ses informations de première connexion ; les aidants vont maintenant suivre la formation et passer le test Pix.\n\nSuivre la demande : ${p.lien}${signature}`,
   }),
   valideeReferent: (p: { prenom: string; structure: string; lien: string }): Courriel => ({
-    subject: `Vous êtes référent Aidants Connect — ${p.structure}`,
-    text: `Bonjour ${p.prenom},\n\nLa structure « ${p.structure} » est habilitée à Aidants Connect et vous en êtes le référent. Votre compte est créé : pour votre première connexion, indiquez votre adresse e-mail et votre numéro de mobile sur ${p.lien} ; vous recevrez un code par SMS et un lien par e-mail.\n\nChaque aidant sera activé après sa formation et son test Pix.${signature}`,
+    subject: `Votre rôle de référent Aidants Connect — ${p.structure}`,
+    text: `Bonjour ${p.prenom},\n\nLa structure « ${p.structure} » est habilitée à Aidants Connect et vous y avez le rôle de référent. Votre compte est créé. Pour votre première connexion, ouvrez cette page et indiquez votre adresse e-mail et votre numéro de mobile :\n\n${p.lien}\n\nVous recevrez un code par SMS et un lien par e-mail, puis vous configurerez votre application d'authentification.\n\nChaque aidant sera activé après sa formation et son test Pix.${signature}`,
   }),
   aidantActiveAidant: (p: { prenom: string; structure: string; lien: string }): Courriel => ({
     subject: 'Votre compte Aidants Connect est activé',
     text: `Bonjour ${p.prenom},\n\nVotre formation et votre test Pix sont enregistrés : votre compte d'aidant Aidants Connect pour « ${p.structure} » est activé. Votre référent va associer votre application d'authentification (ou votre carte) à votre compte ; vous pourrez alors vous connecter sur ${p.lien}${signature}`,
   }),
   aidantActiveReferent: (p: { prenom: string; aidant: string; structure: string; lien: string }): Courriel => ({
-    subject: `Aidant activé : ${p.aidant}`,
-    text: `Bonjour ${p.prenom},\n\n${p.aidant} a terminé sa formation et son test Pix : son compte d'aidant pour « ${p.structure} » est activé. Associez-lui maintenant une application d'authentification ou une carte depuis votre espace référent : ${p.lien}${signature}`,
+    subject: `Compte d'aidant activé : ${p.aidant}`,
+    text: `Bonjour ${p.prenom},\n\nLa formation et le test Pix de ${p.aidant} sont enregistrés : son compte d'aidant pour « ${p.structure} » est activé. Il lui faut maintenant un moyen de connexion : associez-lui une carte ou configurez son application d'authentification sur sa page de votre espace référent :\n\n${p.lien}${signature}`,
   }),
   relanceEquipe: (p: { structure: string; depuis: string; lien: string }): Courriel => ({
     subject: `Relance : demande d’habilitation en attente — ${p.structure}`,
@@ -49,7 +51,7 @@ export const courriels = {
   }),
   relanceFormation: (p: { prenom: string; aidant: string; manque: string; lien: string }): Courriel => ({
     subject: `Relance : ${p.aidant} n’a pas terminé son parcours d’habilitation`,
-    text: `Bonjour ${p.prenom},\n\n${p.aidant} n'est pas encore activé : il manque ${p.manque}. Inscrivez-le à une session de formation ou au test Pix, ou retirez-le depuis votre espace référent : ${p.lien}${signature}`,
+    text: `Bonjour ${p.prenom},\n\nLe compte ${de(p.aidant)} n'est pas encore activé : il manque ${p.manque}. Inscrivez cette personne à une session de formation ou au test Pix, ou retirez sa demande depuis la liste d'attente de votre espace référent :\n\n${p.lien}${signature}`,
   }),
   demandeSurStructureExistante: (p: { prenom: string; structure: string; demandeur: string; referent: string }): Courriel => ({
     subject: `Une demande d’habilitation a été déposée pour ${p.structure}`,

@@ -9,6 +9,7 @@ import { courriels, type Courriel } from './habilitation-emails.ts';
 import { ajouterEvenement, equipeAidantsConnect, rattachementEnAttente, referentsDeStructure, structureConnue } from '../db/queries/habilitation.ts';
 import { journaliser } from '../db/queries/journal.ts';
 import type { ActionDemande } from '../db/domain/habilitation.ts';
+import { nombre } from '../db/domain/francais.ts';
 import type { StatutDemandeStructure } from '../db/domain/statuts.ts';
 
 export interface ResultatCreation {
@@ -180,7 +181,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
           });
         }
         const demandesAidant = (await trx('demandes_aidant').where({ demande_id: d.id, status: 'new' }).orderBy('id').pluck('id')) as number[];
-        await ajouterEvenement(trx, { demandeId: d.id, type: 'comptes_crees', detail: `Compte du référent créé ; ${demandesAidant.length} aidant(s) à former`, cle: `habilitation-${d.id}-comptes` });
+        await ajouterEvenement(trx, { demandeId: d.id, type: 'comptes_crees', detail: `Compte du référent créé ; ${nombre(demandesAidant.length, 'aidant', 'aidants')} à former`, cle: `habilitation-${d.id}-comptes` });
         return { structureId, referentId: referent.id as number, demandesAidant };
       });
     },
@@ -198,7 +199,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
         }
       }
       await envoyer(`habilitation-${p.demandeId}-valide-demandeur`, d.demandeur_email, courriels.valideeDemandeur({ prenom: d.demandeur_prenom, structure, lien: lienSuivi(p.demandeId) }));
-      await envoyer(`habilitation-${p.demandeId}-valide-referent`, d.referent_email, courriels.valideeReferent({ prenom: d.referent_first_name ?? '', structure, lien: `${base}/connexion` }));
+      await envoyer(`habilitation-${p.demandeId}-valide-referent`, d.referent_email, courriels.valideeReferent({ prenom: d.referent_first_name ?? '', structure, lien: `${base}/premiere-connexion` }));
     },
 
     async relancerEquipe(p: { demandeId: string; numero: number }): Promise<void> {
@@ -280,7 +281,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
       for (const r of await referentsDeStructure(db, a.structure_id)) {
         if (r.id === aidantId) continue;
         await envoyer(`formation-aidant-${a.id}-active-referent-${r.id}`, r.email,
-          courriels.aidantActiveReferent({ prenom: r.first_name, aidant: nom, structure: a.structure_name ?? '', lien: `${base}/espace-referent/habilitation` }));
+          courriels.aidantActiveReferent({ prenom: r.first_name, aidant: nom, structure: a.structure_name ?? '', lien: `${base}/espace-referent/aidants/${aidantId}` }));
       }
       return { aidantId };
     },

@@ -1,15 +1,14 @@
 // The emails of the inactivity watch, in French: the warning to the aidant, then the deactivation notice to
 // the aidant and to the référents of their structures. Pure functions, so their wording is unit-tested.
+import { dateEnFrancais } from '../db/domain/francais.ts';
 
 export interface Courriel {
   subject: string;
   text: string;
 }
 
-/** "12 mars 2027", in Paris time: the dates the recipients read. */
-export function dateEnFrancais(ms: number): string {
-  return new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(new Date(ms));
-}
+/** "12 mars 2027", "1er juin 2027", in Paris time: the dates the recipients read (the shared French rule). */
+export { dateEnFrancais };
 
 export function courrielAvertissement(p: { prenom: string; referenceMs: number; desactivationPrevueMs: number; lienConnexion: string }): Courriel {
   return {
@@ -50,7 +49,8 @@ export function courrielDesactivationReferent(p: {
   prenomReferent: string;
   aidant: { prenom: string; nom: string; email: string };
   referenceMs: number;
-  lienConnexion: string;
+  /** The aidant's page in the espace référent, where the reactivation is. */
+  lienReactivation: string;
 }): Courriel {
   const nom = `${p.aidant.prenom} ${p.aidant.nom}`;
   return {
@@ -60,7 +60,8 @@ export function courrielDesactivationReferent(p: {
       '',
       `Le compte Aidants Connect de ${nom} (${p.aidant.email}) a été désactivé : aucune connexion depuis le ${dateEnFrancais(p.referenceMs)}, malgré un courriel d'avertissement.`,
       '',
-      `Si cette personne accompagne toujours des usagers dans votre structure, vous pouvez réactiver son compte depuis votre espace référent. Connectez-vous ici : ${p.lienConnexion}`,
+      `Si cette personne accompagne toujours des usagers dans votre structure, réactivez son compte sur sa page de votre espace référent :`,
+      p.lienReactivation,
       '',
       "L'équipe Aidants Connect",
     ].join('\n'),

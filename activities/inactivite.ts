@@ -66,7 +66,8 @@ async function referentsDe(trx: Knex.Transaction, aidantId: number): Promise<{ i
 
 export function createInactiviteActivities(deps: ActivityDeps) {
   const { db, mailer } = deps;
-  const lienConnexion = `${deps.publicUrl ?? 'http://127.0.0.1:3000'}/connexion`;
+  const base = (deps.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+  const lienConnexion = `${base}/connexion`;
 
   return {
     /** 5 months on: warns the aidant unless they logged in meanwhile (or the account is no longer active). */
@@ -141,7 +142,7 @@ export function createInactiviteActivities(deps: ActivityDeps) {
             prenomReferent: referent.first_name,
             aidant: { prenom: aidant.first_name, nom: aidant.last_name, email: aidant.email },
             referenceMs: p.referenceMs,
-            lienConnexion,
+            lienReactivation: `${base}/espace-referent/aidants/${aidant.id}`,
           }),
         });
       }

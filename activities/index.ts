@@ -6,6 +6,7 @@ import type { SmsSender } from './ports/sms.ts';
 import { sendEmailOnce, type EmailToSend } from './outbox.ts';
 import { createHabilitationActivities } from './habilitation.ts';
 import { createInactiviteActivities } from './inactivite.ts';
+import { createMandatActivities } from './mandat.ts';
 
 export interface ActivityDeps {
   db: Db;
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
       return sendEmailOnce(deps.db, deps.mailer, email);
     },
     ...createInactiviteActivities(deps),
+    ...createMandatActivities(deps),
   };
 }
 

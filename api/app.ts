@@ -15,11 +15,15 @@ import { logger as baseLogger, redactPath, type Logger } from './logger.ts';
 import { webRouter } from '../web/routes.ts';
 import { renderPage } from '../web/render.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
+import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from './franceconnect/index.ts';
+import type { OidcInstance } from './oidc/provider.ts';
 
 export interface AppDeps {
   db: Db;
   temporal: TemporalClientProvider;
   publicUrl?: string;
+  /** Defaults to the client configured by the environment (FC_ISSUER…). */
+  franceConnect?: FranceConnectClient;
   sessionSecret: string;
   /** Secure cookies (HTTPS) — on in production, off on http://localhost. */
   secureCookies?: boolean;
@@ -35,6 +39,8 @@ export interface AppDeps {
    * none by default, so a client cannot choose its own IP address for the rate limits.
    */
   trustProxy?: string;
+  /** The identity provider FranceConnect calls (api/oidc/provider.ts); absent, its endpoints are not served. */
+  oidc?: OidcInstance;
 }
 
 /** TRUST_PROXY as Express reads it: a list of addresses or subnets; empty means no proxy is trusted. */
@@ -50,6 +56,9 @@ const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/ds
 
 export function createApp(deps: AppDeps): express.Express {
   const log = deps.logger ?? baseLogger;
+  const publicUrl = deps.publicUrl ?? 'http://127.0.0.1:3000';
+  const franceConnect = deps.franceConnect ?? createFranceConnectClient(franceConnectConfigFromEnv(publicUrl));
+  const franceConnectOrigins = [franceConnect.origin];
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(deps.trustProxy));
@@ -72,7 +81,8 @@ export function createApp(deps: AppDeps): express.Express {
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
           fontSrc: ["'self'"],
-          formAction: ["'self'"],
+          // Forms that end at FranceConnect (the usager's identification) redirect there.
+          formAction: ["'self'", ...franceConnectOrigins],
           frameAncestors: ["'none'"],
           upgradeInsecureRequests: deps.secureCookies ? [] : null,
         },
@@ -88,6 +98,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs, token: deps.healthToken, cacheMs: deps.healthCacheMs }));
+
+  // The identity provider's endpoints (/authorize/, /token/, /userinfo/, /logout/, discovery, JWKS): before
+  // the sessions and the body parsers, since the provider parses its own bodies and keeps its own cookies.
+  // Its interaction pages (/interaction/:uid) are ordinary pages of web/, with sessions and CSRF.
+  if (deps.oidc) app.use(deps.oidc.middleware);
 
   app.use(
     session({
@@ -117,7 +132,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(multipartForms);
   app.use(csrfProtection);
 
-  app.use(webRouter({ db: deps.db, temporal: deps.temporal, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' }));
+  app.use(webRouter({ db: deps.db, temporal: deps.temporal, publicUrl, franceConnect, oidc: deps.oidc }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

@@ -8,12 +8,25 @@ import { logger } from './logger.ts';
 import { PgSessionStore } from './session-store.ts';
 import { checkStartup } from './startup-checks.ts';
 import { purgeAttempts } from './auth/rate-limit.ts';
+import { oidcSettingsFromEnv, OidcConfigError } from './oidc/configuration.ts';
+import { createOidcProvider } from './oidc/provider.ts';
+import { purgerOidc } from './oidc/adapter.ts';
 
 const log = logger.child({ process: 'web' });
 const production = process.env.NODE_ENV === 'production';
 const sessionSecret = process.env.SESSION_SECRET;
 if (!sessionSecret || (production && sessionSecret.length < 32)) {
   log.error('SESSION_SECRET doit être défini (32 caractères au moins en production).');
+  process.exit(1);
+}
+
+const publicUrl = process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+let oidcSettings;
+try {
+  oidcSettings = oidcSettingsFromEnv(process.env, { publicUrl, production });
+} catch (err) {
+  if (!(err instanceof OidcConfigError)) throw err;
+  log.error(`Fournisseur d’identité : ${err.message}`);
   process.exit(1);
 }
 
@@ -24,7 +37,8 @@ const app = createApp({
   db,
   temporal,
   sessionSecret,
-  publicUrl: process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`,
+  publicUrl,
+  oidc: createOidcProvider({ db, settings: oidcSettings, logger: log }),
   secureCookies: production || process.env.SECURE_COOKIES === 'true',
   trustProxy: process.env.TRUST_PROXY,
   healthToken: process.env.HEALTH_TOKEN || undefined,
@@ -45,6 +59,12 @@ const pruner = setInterval(() => {
   purgeAttempts(db).catch((err) => log.warn({ err }, 'purge des tentatives impossible'));
 }, 60 * 60 * 1000);
 pruner.unref();
+
+// Expired codes, tokens, grants, interactions of the identity provider and the choices behind them.
+const oidcPurge = setInterval(() => {
+  purgerOidc(db).catch((err) => log.warn({ err }, 'purge du fournisseur d’identité impossible'));
+}, 10 * 60 * 1000);
+oidcPurge.unref();
 
 let stopping = false;
 async function stop(signal: string) {

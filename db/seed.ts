@@ -1,6 +1,7 @@
-// Demo data: a staff account, one structure, its référent and two aidants. Idempotent (keyed by emails and
+// Demo data: a staff account, one structure, its référent, two aidants and usagers with a mandat of each status. Idempotent (keyed by emails and
 // SIRET), so running it twice changes nothing.
 import type { Db } from './connection.ts';
+import { seedMandats } from './seed-mandats.ts';
 
 export const DEMO = {
   staff: { email: 'equipe@aidantsconnect.beta.gouv.fr', first_name: 'Camille', last_name: 'Bernard', profession: 'Chargée de déploiement ANCT' },
@@ -19,6 +20,7 @@ export interface SeedResult {
   structureId: number;
   referentId: number;
   aidantIds: number[];
+  mandatIds: number[];
 }
 
 export async function seedDemo(db: Db): Promise<SeedResult> {
@@ -41,6 +43,7 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
       await trx('aidant_structures').insert({ aidant_id: id, structure_id: structureId }).onConflict(['aidant_id', 'structure_id']).ignore();
     }
     await trx('referent_structures').insert({ aidant_id: referentId, structure_id: structureId }).onConflict(['aidant_id', 'structure_id']).ignore();
-    return { staffId, structureId, referentId, aidantIds };
+    const mandatIds = await seedMandats(trx, structureId, aidantIds[0]);
+    return { staffId, structureId, referentId, aidantIds, mandatIds };
   });
 }

@@ -1,16 +1,34 @@
-// `npm run bench`: what the inactivity watch costs, measured on a throw-away PostgreSQL and a Temporal dev
-// server started here (nothing is written into the repository). 1,000 aidants: the time to start their
-// 1,000 watches, then 1,000 logins and the Temporal history events they add (target 0: a login writes only
-// PostgreSQL). A report, not a test: timings depend on the machine.
+// `npm run bench`: what the long-lived workflows cost, measured on a throw-away PostgreSQL and Temporal dev
+// servers started here (nothing is written into the repository). A report, not a test: timings depend on the
+// machine.
+// 1. Inactivity watch, 1,000 aidants (BENCH_AIDANTS; 0 skips it): the time to start their 1,000 watches, then
+//    1,000 logins and the Temporal history events they add (target 0: a login writes only PostgreSQL).
+// 2. Mandats (BENCH_MANDATS, default "1000,10000"; "1000" skips the longer level, "0" the whole part): a dev
+//    server on a SQLite file and the worker in a process of its own; at each level, that many mandat workflows
+//    sleeping on their timer, the worker's resident memory and the file's size per mandat.
+// 3. Mandat creation end to end (BENCH_CREATIONS, default 1,500; 0 skips it): the HTTP submit of the recap
+//    (TOTP, one transaction, journal, workflow started on a dev server) — creations per second, p50/p95.
+// 4. Printed proof (BENCH_PREUVES, default 300 PDFs; 0 skips it): PDFs per second and the public
+//    verification page's p50/p95.
+// 5. FranceConnect identity provider (BENCH_FLUX, default 400; 0 skips it): full flows (authorize → usager
+//    and démarche chosen → token → userinfo) beside a bare oidc-provider (scripts/bench-fournisseur-identite.ts).
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPostgres } from '../db/cluster.ts';
-import { createDb, migrateLatest } from '../db/connection.ts';
+import { createDb, migrateLatest, type Db } from '../db/connection.ts';
 import { generateSecretsKey } from '../db/secrets.ts';
 import { enregistrerConnexion } from '../db/queries/connexion.ts';
 import { demarrerVeilleInactivite, idVeilleInactivite } from '../api/processes/inactivite.ts';
+import { demarrerVieMandat } from '../api/processes/mandat.ts';
+import { dateExpirationMandat } from '../db/domain/mandat.ts';
 import { devServerEnv, testWorker, uniqueTaskQueue } from '../tests/helpers/temporal.ts';
+import { benchCreationMandats } from './bench/creation-mandats.ts';
+import { benchPreuve } from './bench/preuve.ts';
+import { benchFournisseurIdentite } from './bench-fournisseur-identite.ts';
 
 const N = Number(process.env.BENCH_AIDANTS ?? 1000);
 const EN_PARALLELE = 50;
@@ -31,76 +49,255 @@ async function parLots<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>)
   return results;
 }
 
+/** Part 1: the inactivity watches (in-process worker, in-memory dev server). True when the targets are met. */
+async function benchVeilles(db: Db): Promise<boolean> {
+  say(`veilles d'inactivité : serveur Temporal de dev en mémoire, worker`);
+  const env = await devServerEnv();
+  const taskQueue = uniqueTaskQueue('bench');
+  const worker = await testWorker(env, {
+    taskQueue,
+    deps: { db, mailer: { send: async () => { throw new Error('aucun courriel attendu pendant le banc'); } } },
+  });
+  const workerRun = worker.run();
+  try {
+    const [{ id: structureId }] = await db('structures').insert({ name: 'Structure du banc', type: 'autre' }).returning('id');
+    const ids: number[] = [];
+    for (let i = 0; i < N; i += 500) {
+      const rows = Array.from({ length: Math.min(500, N - i) }, (_, k) => ({
+        email: `aidant-${i + k}@banc.example.test`, first_name: 'Aidant', last_name: `n° ${i + k}`, current_structure_id: structureId,
+      }));
+      ids.push(...(await db('aidants').insert(rows).returning('id')).map((r: { id: number }) => r.id));
+    }
+
+    const client = env.client;
+    const debut = performance.now();
+    await parLots(ids, EN_PARALLELE, (id) => demarrerVeilleInactivite(client, id, { taskQueue }));
+    const demarrage = performance.now() - debut;
+
+    // Each watch then runs its first workflow task and sleeps on a 5-month timer: wait until the histories stop growing.
+    const longueurs = () => parLots(ids, EN_PARALLELE, async (id) => (await client.workflow.getHandle(idVeilleInactivite(id)).describe()).historyLength);
+    const somme = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    let avant = await longueurs();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500));
+      const encore = await longueurs();
+      const stable = somme(encore) === somme(avant) && encore.every((n) => n >= 5);
+      avant = encore;
+      if (stable) break;
+    }
+    const endormies = performance.now() - debut;
+
+    const debutConnexions = performance.now();
+    await parLots(ids, 20, (id) => enregistrerConnexion(db, id));
+    const connexions = performance.now() - debutConnexions;
+    await new Promise((r) => setTimeout(r, 2000)); // anything a login triggered would show by now
+    const apres = await longueurs();
+    const ajoutes = somme(apres) - somme(avant);
+    const enCours = (await parLots(ids, EN_PARALLELE, async (id) => (await client.workflow.getHandle(idVeilleInactivite(id)).describe()).status.name)).filter((s) => s === 'RUNNING').length;
+
+    const lignes: [string, string][] = [
+      [`démarrage de ${nombre(N)} veilles`, `${secondes(demarrage)} (${(demarrage / N).toFixed(2)} ms par veille, ${Math.round((N * 1000) / demarrage)} par seconde)`],
+      ['toutes endormies (timer de 5 mois)', `au plus ${secondes(endormies)} après le premier démarrage ; ${nombre(enCours)} en cours`],
+      ["événements d'une veille endormie", `${Math.min(...avant)} à ${Math.max(...avant)}`],
+      [`${nombre(N)} connexions (PostgreSQL)`, secondes(connexions)],
+      ['événements Temporal des connexions', `${nombre(ajoutes)} (objectif : 0) ${ajoutes === 0 ? '✔' : '✘'}`],
+    ];
+    console.log(`\nVeille d'inactivité — ${nombre(N)} aidants (serveur Temporal de dev, PostgreSQL local, ${EN_PARALLELE} démarrages en parallèle)`);
+    for (const [label, valeur] of lignes) console.log(`  ${label.padEnd(36)} : ${valeur}`);
+    console.log('');
+    return ajoutes === 0 && enCours === N;
+  } finally {
+    worker.shutdown();
+    await workerRun;
+    await env.teardown();
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mio = (octets: number) => `${(octets / 1024 / 1024).toFixed(1)} Mio`;
+
+/** Mandats (one usager each, 365 days from now, one autorisation), inserted in batches; their ids. */
+async function insererMandats(db: Db, structureId: number, aidantId: number, n: number, debut: number): Promise<number[]> {
+  const ids: number[] = [];
+  const maintenant = new Date();
+  for (let i = 0; i < n; i += 500) {
+    const k = Math.min(500, n - i);
+    const usagers = await db('usagers')
+      .insert(Array.from({ length: k }, (_, j) => ({
+        sub: `banc-${String(debut + i + j).padStart(59, '0')}`, given_name: 'Usager', family_name: `n° ${debut + i + j}`, birthdate: '1950-01-01', gender: 'female', birthcountry: '99100',
+      })))
+      .returning('id');
+    const mandats = await db('mandats')
+      .insert(usagers.map((u: { id: number }) => ({
+        structure_id: structureId, usager_id: u.id, aidant_id: aidantId, created_at: maintenant, expires_at: dateExpirationMandat(maintenant, 'LONG'), duree_keyword: 'LONG',
+      })))
+      .returning('id');
+    await db('autorisations').insert(mandats.map((m: { id: number }) => ({ mandat_id: m.id, demarche: 'social' })));
+    ids.push(...mandats.map((m: { id: number }) => m.id));
+  }
+  return ids;
+}
+
+/**
+ * Part 2: sleeping mandat workflows. The dev server keeps its state in a SQLite file (the size measured) and the
+ * worker runs in a child process (the memory measured). A mandat sleeps once its timer is set: the count of
+ * pending timers in the server's own tables tells when all of them are asleep, without a call per workflow.
+ */
+async function benchMandats(db: Db, pgUrl: string): Promise<boolean> {
+  const niveaux = (process.env.BENCH_MANDATS ?? '1000,10000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => a - b);
+  if (!niveaux.length) return true;
+  const dossier = mkdtempSync(join(tmpdir(), 'ac-bench-temporal-'));
+  const fichier = join(dossier, 'temporal.sqlite');
+  say(`mandats : serveur Temporal de dev sur ${fichier}, worker dans un processus à part`);
+  // WAL lets the bench read the file while the server writes; no fsync on throw-away data. Neither changes what
+  // a workflow stores, only how fast.
+  const env = await devServerEnv({
+    dbFilename: fichier,
+    extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off', '--sqlite-pragma', 'busy_timeout=10000'],
+  });
+  const taskQueue = uniqueTaskQueue('bench-mandats');
+  const enfant = spawn(process.execPath, ['--expose-gc', new URL('./bench-worker.ts', import.meta.url).pathname], {
+    env: { ...process.env, DATABASE_URL: pgUrl, TEMPORAL_ADDRESS: env.address, TASK_QUEUE: taskQueue },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lignesEnfant = createInterface({ input: enfant.stdout! });
+  /** The worker's resident memory (all its threads), after a collection of its main heap. */
+  const memoire = () => new Promise<{ rss: number }>((resolve) => {
+    const lire = (l: string) => {
+      const m = /^MEM (\d+)/.exec(l);
+      if (!m) return;
+      lignesEnfant.off('line', lire);
+      resolve({ rss: Number(m[1]) });
+    };
+    lignesEnfant.on('line', lire);
+    enfant.stdin!.write('mem\n');
+  });
+  const sqlite = new DatabaseSync(fichier, { readOnly: true, timeout: 5_000 });
+  try {
+    const cache = await new Promise<number>((resolve, reject) => {
+      lignesEnfant.on('line', (l) => {
+        const m = /^READY (\d+)/.exec(l);
+        if (m) resolve(Number(m[1]));
+      });
+      enfant.once('exit', (code) => reject(new Error(`le worker du banc s'est arrêté (code ${code})`)));
+    });
+    const [{ id: structureId }] = await db('structures').insert({ name: 'Structure du banc des mandats', type: 'autre' }).returning('id');
+    const [{ id: aidantId }] = await db('aidants').insert({ email: 'aidant-mandats@banc.example.test', first_name: 'Aidant', last_name: 'Mandats', current_structure_id: structureId }).returning('id');
+    const timers = () => (sqlite.prepare('select count(*) as n from timer_info_maps').get() as { n: number }).n;
+    /** Bytes of the database as the server sees it (the main file plus what the WAL holds). */
+    const taille = () => {
+      const { n } = sqlite.prepare('select (page_count - freelist_count) * page_size as n from pragma_page_count(), pragma_freelist_count(), pragma_page_size()').get() as { n: number };
+      return n;
+    };
+    /** Visibility (the list/search index: one SQLite index per search-attribute column) apart from the rest. */
+    const repartition = () => {
+      const tables = sqlite.prepare('select name, sum(pgsize) as octets from dbstat group by name').all() as { name: string; octets: number }[];
+      const visibilite = (n: string) => n.startsWith('by_') || n.includes('executions_visibility') || n === 'default_idx';
+      const somme = (f: (n: string) => boolean) => tables.filter((t) => f(t.name)).reduce((a, t) => a + t.octets, 0);
+      return { visibilite: somme(visibilite), reste: somme((n) => !visibilite(n)) };
+    };
+    await pause(2_000);
+    const avant = await memoire();
+    const tailleAvant = taille();
+    const lignes: string[] = [];
+    let dormants = 0;
+    for (const niveau of niveaux) {
+      const ids = await insererMandats(db, structureId, aidantId, niveau - dormants, dormants);
+      const debut = performance.now();
+      const expiresAt = dateExpirationMandat(new Date(), 'LONG');
+      await parLots(ids, EN_PARALLELE, (mandatId) => demarrerVieMandat(db, env.client, { mandatId, expiresAt, duree: 'LONG', structureId }, { taskQueue }));
+      const demarrage = performance.now() - debut;
+      while (timers() < niveau) {
+        if (performance.now() - debut > 10 * 60_000) throw new Error(`${nombre(timers())} mandats endormis sur ${nombre(niveau)} après 10 minutes`);
+        await pause(500);
+      }
+      const endormis = performance.now() - debut;
+      dormants = niveau;
+      await pause(2_000);
+      const apres = await memoire();
+      const octets = taille() - tailleAvant;
+      lignes.push(
+        `  ${nombre(niveau).padStart(7)} mandats : ${nombre(ids.length)} démarrés en ${secondes(demarrage)} (${Math.round((ids.length * 1000) / demarrage)} par seconde), tous endormis après ${secondes(endormis)}`,
+        `            worker : ${mio(apres.rss)} résidents (+${mio(apres.rss - avant.rss)} depuis le départ)`,
+        `            base Temporal : ${mio(taille())} (+${mio(octets)}, ${nombre(Math.round(octets / niveau))} octets par mandat endormi)`,
+      );
+    }
+    console.log(`\nMandats endormis — serveur Temporal de dev (SQLite), worker à part (cache de ${nombre(cache)} workflows), ${EN_PARALLELE} démarrages en parallèle`);
+    console.log(`  au départ : worker ${mio(avant.rss)} résidents ; base Temporal ${mio(tailleAvant)}`);
+    for (const l of lignes) console.log(l);
+    const { visibilite, reste } = repartition();
+    console.log(`  à ${nombre(dormants)} mandats, par mandat : ${nombre(Math.round(reste / dormants))} octets d'exécution, d'historique et de tâches, ${nombre(Math.round(visibilite / dormants))} octets d'index de visibilité (SQLite du serveur de dev)`);
+    console.log('');
+    return true;
+  } finally {
+    sqlite.close();
+    enfant.kill('SIGKILL');
+    await env.teardown();
+    rmSync(dossier, { recursive: true, force: true });
+  }
+}
+
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+/** Part 3: recap submits by distinct aidants at once; goal ≥ 150 creations/s and p95 < 60 ms. */
+async function benchCreations(db: Db): Promise<boolean> {
+  const n = Number(process.env.BENCH_CREATIONS ?? 1500);
+  if (!(n > 0)) return true;
+  say(`création de ${nombre(n)} mandats par le récapitulatif (HTTP), serveur Temporal de dev`);
+  const env = await devServerEnv();
+  try {
+    const r = await benchCreationMandats({ db, client: env.client, n, enParallele: 16 });
+    const ok = r.echecs === 0 && r.mandats === n && r.workflows === n && r.attestations === n;
+    console.log(`\nCréation d'un mandat de bout en bout — ${nombre(n)} récapitulatifs envoyés par ${nombre(n)} aidants, 16 à la fois`);
+    console.log(`  ${'créations par seconde'.padEnd(36)} : ${r.parSeconde.toFixed(0)} (objectif : 150 ou plus) ${r.parSeconde >= 150 ? '✔' : '✘'}`);
+    console.log(`  ${'latence p50 / p95'.padEnd(36)} : ${ms(r.p50)} / ${ms(r.p95)} (objectif p95 : moins de 60 ms) ${r.p95 < 60 ? '✔' : '✘'}`);
+    console.log(`  ${'vérifié en base'.padEnd(36)} : ${nombre(r.mandats)} mandats, ${nombre(r.attestations)} create_attestation, ${nombre(r.workflows)} workflows démarrés, ${r.echecs} échec(s)\n`);
+    return ok;
+  } finally {
+    await env.teardown();
+  }
+}
+
+/** Part 4: the printed proof. */
+async function benchPreuves(db: Db): Promise<boolean> {
+  const pdfs = Number(process.env.BENCH_PREUVES ?? 300);
+  if (!(pdfs > 0)) return true;
+  say(`preuve : ${nombre(pdfs)} PDF et ${nombre(2000)} vérifications`);
+  const r = await benchPreuve({ db, mandats: 1000, pdfs, verifications: 2000, enParallele: 16 });
+  console.log(`\nPreuve du mandat — ${nombre(r.mandats)} mandats en base`);
+  console.log(`  ${'PDF par seconde (un cœur)'.padEnd(36)} : ${r.pdf.parSeconde.toFixed(1)} (p50 ${ms(r.pdf.p50)}, p95 ${ms(r.pdf.p95)}, ${Math.round(r.pdf.octetsMoyens / 1024)} Kio en moyenne)`);
+  console.log(`  ${'page de vérification p50 / p95'.padEnd(36)} : ${ms(r.verification.p50)} / ${ms(r.verification.p95)} (${r.verification.parSeconde.toFixed(0)} par seconde, ${r.verification.echecs} échec(s))\n`);
+  return r.verification.echecs === 0;
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'ac-bench-pg-'));
 process.env.PG_FSYNC = 'off'; // throw-away data
-say(`PostgreSQL jetable dans ${dataDir}, serveur Temporal de dev, worker`);
+say(`PostgreSQL jetable dans ${dataDir}`);
 const pg = await startLocalPostgres({ dataDir, database: 'bench' });
 process.env.SECRETS_KEYS ??= generateSecretsKey('bench');
 {
+  // Migrations as the owner; the bench, like the web and the worker, as the application role.
   const owner = createDb(pg.ownerUrl, { min: 0, max: 1 });
   await migrateLatest(owner);
   await owner.destroy();
 }
 const db = createDb(pg.appUrl, { min: 0, max: 20 });
-const env = await devServerEnv();
-const taskQueue = uniqueTaskQueue('bench');
-const worker = await testWorker(env, {
-  taskQueue,
-  deps: { db, mailer: { send: async () => { throw new Error('aucun courriel attendu pendant le banc'); } } },
-});
-const workerRun = worker.run();
-
 try {
-  const [{ id: structureId }] = await db('structures').insert({ name: 'Structure du banc', type: 'autre' }).returning('id');
-  const ids: number[] = [];
-  for (let i = 0; i < N; i += 500) {
-    const rows = Array.from({ length: Math.min(500, N - i) }, (_, k) => ({
-      email: `aidant-${i + k}@banc.example.test`, first_name: 'Aidant', last_name: `n° ${i + k}`, current_structure_id: structureId,
-    }));
-    ids.push(...(await db('aidants').insert(rows).returning('id')).map((r: { id: number }) => r.id));
+  const veilles = N > 0 ? await benchVeilles(db) : true;
+  const mandats = await benchMandats(db, pg.appUrl);
+  const creations = await benchCreations(db);
+  const preuves = await benchPreuves(db);
+  let fournisseur = true;
+  const flux = Number(process.env.BENCH_FLUX ?? 400);
+  if (flux > 0) {
+    const fi = await benchFournisseurIdentite(db, { flux, parallele: Number(process.env.BENCH_PARALLELE ?? 4) });
+    console.log('\nFournisseur d’identité FranceConnect — flux complets (authorize → usager et démarche choisis → token → userinfo), aidant déjà connecté');
+    for (const [label, valeur] of fi.lignes) console.log(`  ${label.padEnd(44)} : ${valeur}`);
+    console.log('');
+    fournisseur = fi.ok;
   }
-
-  const client = env.client;
-  const debut = performance.now();
-  await parLots(ids, EN_PARALLELE, (id) => demarrerVeilleInactivite(client, id, { taskQueue }));
-  const demarrage = performance.now() - debut;
-
-  // Each watch then runs its first workflow task and sleeps on a 5-month timer: wait until the histories stop growing.
-  const longueurs = () => parLots(ids, EN_PARALLELE, async (id) => (await client.workflow.getHandle(idVeilleInactivite(id)).describe()).historyLength);
-  const somme = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  let avant = await longueurs();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 500));
-    const encore = await longueurs();
-    const stable = somme(encore) === somme(avant) && encore.every((n) => n >= 5);
-    avant = encore;
-    if (stable) break;
-  }
-  const endormies = performance.now() - debut;
-
-  const debutConnexions = performance.now();
-  await parLots(ids, 20, (id) => enregistrerConnexion(db, id));
-  const connexions = performance.now() - debutConnexions;
-  await new Promise((r) => setTimeout(r, 2000)); // anything a login triggered would show by now
-  const apres = await longueurs();
-  const ajoutes = somme(apres) - somme(avant);
-  const enCours = (await parLots(ids, EN_PARALLELE, async (id) => (await client.workflow.getHandle(idVeilleInactivite(id)).describe()).status.name)).filter((s) => s === 'RUNNING').length;
-
-  const lignes: [string, string][] = [
-    [`démarrage de ${nombre(N)} veilles`, `${secondes(demarrage)} (${(demarrage / N).toFixed(2)} ms par veille, ${Math.round((N * 1000) / demarrage)} par seconde)`],
-    ['toutes endormies (timer de 5 mois)', `au plus ${secondes(endormies)} après le premier démarrage ; ${nombre(enCours)} en cours`],
-    ["événements d'une veille endormie", `${Math.min(...avant)} à ${Math.max(...avant)}`],
-    [`${nombre(N)} connexions (PostgreSQL)`, secondes(connexions)],
-    ['événements Temporal des connexions', `${nombre(ajoutes)} (objectif : 0) ${ajoutes === 0 ? '✔' : '✘'}`],
-  ];
-  console.log(`\nVeille d'inactivité — ${nombre(N)} aidants (serveur Temporal de dev, PostgreSQL local, ${EN_PARALLELE} démarrages en parallèle)`);
-  for (const [label, valeur] of lignes) console.log(`  ${label.padEnd(36)} : ${valeur}`);
-  console.log('');
-  process.exitCode = ajoutes === 0 && enCours === N ? 0 : 1;
+  process.exitCode = veilles && mandats && creations && preuves && fournisseur ? 0 : 1;
 } finally {
-  worker.shutdown();
-  await workerRun;
-  await env.teardown();
   await db.destroy();
   await pg.stop();
   rmSync(dataDir, { recursive: true, force: true });

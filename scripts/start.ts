@@ -1,5 +1,6 @@
 // `npm start`: starts PostgreSQL (unless DATABASE_URL), the Temporal dev server (unless TEMPORAL_ADDRESS),
-// the mail catcher (unless SMTP_HOST), then the worker and the web process, with prefixed readable logs.
+// the mail catcher (unless SMTP_HOST), the Twilio fake (unless TWILIO_ACCOUNT_SID), the FranceConnect sandbox
+// (unless FC_ISSUER), then the worker and the web process, with prefixed readable logs.
 // Ctrl-C stops everything; data stays in .data/ for the next start.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,17 +13,18 @@ import { createDb, migrateLatest } from '../db/connection.ts';
 import { isPortFree } from '../db/free-port.ts';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { ensureSecretsKeysEnv } from './dev-secrets.ts';
+import { startReadyLines, type LocalUrls } from './messages.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DATA = process.env.DATA_DIR ?? join(ROOT, '.data');
 const startedAt = performance.now();
 const env = process.env;
 
-const COLORS: Record<string, string> = { postgres: '34', temporal: '35', mail: '33', sms: '33', worker: '36', web: '32', start: '1' };
+const COLORS: Record<string, string> = { postgres: '34', temporal: '35', mail: '33', sms: '33', franceconnect: '33', worker: '36', web: '32', start: '1' };
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 function out(name: string, line: string) {
-  const tag = process.stdout.isTTY ? `\x1b[${COLORS[name] ?? '0'}m${name.padEnd(8)}\x1b[0m` : name.padEnd(8);
+  const tag = process.stdout.isTTY ? `\x1b[${COLORS[name] ?? '0'}m${name.padEnd(13)}\x1b[0m` : name.padEnd(13);
   process.stdout.write(`${tag}| ${line}\n`);
 }
 
@@ -70,7 +72,7 @@ async function shutdown(code: number) {
   stopping = true;
   out('start', 'arrêt en cours…');
   // Web first, then the worker (it drains its activities), then the servers.
-  for (const name of ['web', 'worker', 'mail', 'sms', 'temporal']) {
+  for (const name of ['web', 'worker', 'mail', 'sms', 'franceconnect', 'temporal']) {
     const child = children.find((c) => c.name === name);
     if (!child || child.proc.exitCode !== null || child.proc.signalCode) continue;
     await new Promise<void>((resolve) => {
@@ -115,6 +117,7 @@ const temporalUiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
 const smtpPort = Number(env.SMTP_CATCHER_PORT ?? 1025);
 const mailUiPort = Number(env.MAIL_UI_PORT ?? 1080);
 const twilioFakePort = Number(env.TWILIO_FAKE_PORT ?? 1090);
+const fcFakePort = Number(env.FC_FAKE_PORT ?? 1100);
 
 await requirePort(webPort, 'site web', 'PORT');
 if (!env.TEMPORAL_ADDRESS) {
@@ -126,6 +129,7 @@ if (!env.SMTP_HOST) {
   await requirePort(mailUiPort, 'boîte de réception locale', 'MAIL_UI_PORT');
 }
 if (!env.TWILIO_ACCOUNT_SID) await requirePort(twilioFakePort, 'faux Twilio local', 'TWILIO_FAKE_PORT');
+if (!env.FC_ISSUER) await requirePort(fcFakePort, 'bac à sable FranceConnect', 'FC_FAKE_PORT');
 
 // PostgreSQL: the web and the worker connect as the application role, migrations run as the owner role.
 let databaseUrl = env.DATABASE_URL;
@@ -202,6 +206,12 @@ if (!env.TWILIO_ACCOUNT_SID) {
   devServicesEnv.TWILIO_API_BASE = `http://127.0.0.1:${twilioFakePort}`;
 }
 
+// FranceConnect: the local sandbox, with the app registered as a service (its URIs from PUBLIC_URL / PORT)
+if (!env.FC_ISSUER) {
+  launch('franceconnect', process.execPath, [join(ROOT, 'scripts/franceconnect-fake.ts')], { FC_FAKE_PORT: String(fcFakePort), PORT: String(webPort) });
+  devServicesEnv.FC_ISSUER = `http://127.0.0.1:${fcFakePort}`;
+}
+
 // Worker and web
 const secretFile = join(DATA, 'session-secret');
 if (!env.SESSION_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
@@ -213,11 +223,18 @@ const appEnv = {
   SECRETS_KEYS: env.SECRETS_KEYS!,
   PORT: String(webPort),
 };
-writeFileSync(join(DATA, 'runtime.json'), JSON.stringify({ databaseUrl, temporalAddress, web: `http://127.0.0.1:${webPort}` }, null, 2));
+const urls: LocalUrls = {
+  web: `http://127.0.0.1:${webPort}`,
+  mail: env.SMTP_HOST ? undefined : `http://127.0.0.1:${mailUiPort}`,
+  sms: env.TWILIO_ACCOUNT_SID ? undefined : `http://127.0.0.1:${twilioFakePort}`,
+  temporalUi: env.TEMPORAL_ADDRESS ? undefined : `http://127.0.0.1:${temporalUiPort}`,
+};
+// `npm run seed` reads the addresses from here, so it prints the ports this run uses.
+writeFileSync(join(DATA, 'runtime.json'), JSON.stringify({ databaseUrl, temporalAddress, ...urls }, null, 2));
 
 launch('worker', process.execPath, [join(ROOT, 'workers/main.ts')], appEnv);
 launch('web', process.execPath, [join(ROOT, 'api/main.ts')], appEnv);
 
 await waitFor('Le site web', async () => (await fetch(`http://127.0.0.1:${webPort}/health`)).ok, 90_000);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-out('start', `prêt en ${seconds} s — http://127.0.0.1:${webPort}  (santé : /health${env.SMTP_HOST ? '' : `, courriels : http://127.0.0.1:${mailUiPort}`}${env.TWILIO_ACCOUNT_SID ? '' : `, SMS : http://127.0.0.1:${twilioFakePort}`}${env.TEMPORAL_ADDRESS ? '' : `, Temporal : http://127.0.0.1:${temporalUiPort}`}) — Ctrl-C pour arrêter`);
+for (const line of startReadyLines(seconds, urls)) out('start', line);

@@ -1,26 +1,34 @@
-// The DSFR page frame shared by every page: skip links, State header, main content, footer.
+// The DSFR page frame shared by every page: skip links, the complete State header (tool links, main
+// navigation, and the "Menu" button that opens both on a phone), the fil d'Ariane, main content, footer.
+// Tables in pages are written `<div class="fr-table"><table tabindex="0">`: on a phone the table scrolls sideways,
+// and a scrolling region must be reachable by keyboard (axe: scrollable-region-focusable).
 import { html, type SafeHtml } from './html.ts';
+import { entreeCourante, navigation, type PageUser } from './navigation.ts';
+import { filAriane, type BreadcrumbOptions } from './breadcrumb.ts';
 
-export interface PageUser {
-  fullName: string;
-  isStaff?: boolean;
-  isReferent?: boolean;
-}
+export type { PageUser };
 
 export interface PageOptions {
   title: string;
   content: SafeHtml;
   user?: PageUser | null;
   csrfToken?: string;
+  /** The requested path: marks the current navigation entry; the home page ('/') has no fil d'Ariane. */
+  path?: string;
+  /** Parents and label of the fil d'Ariane (see web/breadcrumb.ts); false for none. */
+  breadcrumb?: BreadcrumbOptions | false;
   /** Messages shown at the top of the page after a redirect. */
   notices?: { type: 'success' | 'error' | 'info' | 'warning'; text: string }[];
 }
 
-function header(user: PageUser | null | undefined, csrfToken: string | undefined): SafeHtml {
+function header(user: PageUser | null | undefined, csrfToken: string | undefined, path: string): SafeHtml {
+  // DSFR copies these tool links into the phone menu (.fr-header__menu-links) below the lg breakpoint.
   const tools = user
     ? html`<li><a class="fr-btn fr-icon-account-circle-line" href="/espace">${user.fullName}<span class="fr-sr-only"> — mon espace</span></a></li>
         <li><form method="post" action="/deconnexion"><input type="hidden" name="_csrf" value="${csrfToken ?? ''}"><button type="submit" class="fr-btn fr-icon-logout-box-r-line">Se déconnecter</button></form></li>`
     : html`<li><a class="fr-btn fr-icon-lock-line" href="/connexion">Se connecter</a></li>`;
+  const entries = navigation(user ?? null);
+  const current = entreeCourante(entries, path);
   return html`<header role="banner" class="fr-header">
   <div class="fr-header__body">
     <div class="fr-container">
@@ -28,6 +36,9 @@ function header(user: PageUser | null | undefined, csrfToken: string | undefined
         <div class="fr-header__brand fr-enlarge-link">
           <div class="fr-header__brand-top">
             <div class="fr-header__logo"><p class="fr-logo">République<br>Française</p></div>
+            <div class="fr-header__navbar">
+              <button type="button" class="fr-btn--menu fr-btn" data-fr-opened="false" aria-controls="menu-principal" aria-haspopup="menu" id="bouton-menu" title="Menu">Menu</button>
+            </div>
           </div>
           <div class="fr-header__service">
             <a href="/" title="Accueil — Aidants Connect"><p class="fr-header__service-title">Aidants Connect</p></a>
@@ -38,6 +49,17 @@ function header(user: PageUser | null | undefined, csrfToken: string | undefined
           <div class="fr-header__tools-links"><ul class="fr-btns-group">${tools}</ul></div>
         </div>
       </div>
+    </div>
+  </div>
+  <div class="fr-header__menu fr-modal" id="menu-principal" aria-labelledby="bouton-menu">
+    <div class="fr-container">
+      <button type="button" class="fr-btn--close fr-btn" aria-controls="menu-principal" title="Fermer">Fermer</button>
+      <div class="fr-header__menu-links"></div>
+      ${entries.length ? html`<nav class="fr-nav" id="navigation-principale" role="navigation" aria-label="Menu principal">
+        <ul class="fr-nav__list">
+          ${entries.map((e) => html`<li class="fr-nav__item"><a class="fr-nav__link" href="${e.href}"${e === current ? html` aria-current="page"` : ''}>${e.label}</a></li>`)}
+        </ul>
+      </nav>` : ''}
     </div>
   </div>
 </header>`;
@@ -80,6 +102,7 @@ function notices(list: PageOptions['notices']): SafeHtml {
 }
 
 export function page(opts: PageOptions): string {
+  const breadcrumb = opts.breadcrumb === false || opts.path === '/' ? null : filAriane(opts.breadcrumb?.parents ?? [], opts.breadcrumb?.current ?? opts.title);
   return html`<!doctype html>
 <html lang="fr" data-fr-scheme="system">
 <head>
@@ -100,9 +123,10 @@ export function page(opts: PageOptions): string {
       </ul>
     </nav>
   </div>
-  ${header(opts.user, opts.csrfToken)}
+  ${header(opts.user, opts.csrfToken, opts.path ?? '')}
   <main role="main" id="contenu" tabindex="-1">
-    <div class="fr-container fr-my-6w">
+    <div class="fr-container fr-mb-6w${breadcrumb ? '' : ' fr-mt-6w'}">
+      ${breadcrumb}
       ${notices(opts.notices)}
       ${opts.content}
     </div>

@@ -1,27 +1,38 @@
 // The server-rendered pages (DSFR, French). Each feature adds its router here.
 import { Router } from 'express';
-import { render } from './render.ts';
+import { loadRoles, render } from './render.ts';
 import type { WebDeps } from './deps.ts';
 import { homeContent } from './pages/home.ts';
 import { accessibiliteContent, mentionsLegalesContent } from './pages/legal.ts';
 import { cguContent } from './pages/cgu.ts';
 import { loadUser } from '../api/auth/session.ts';
+import { csrfToken } from '../api/csrf.ts';
+import { loggedOutPage, logoutPage } from './auth/pages.ts';
 import { loginRouter } from './auth/login-routes.ts';
 import { firstConnectionRouter } from './auth/first-connection-routes.ts';
 import { staffRouter } from './staff/routes.ts';
 import { espaceAidantRouter } from './espace-aidant/routes.ts';
 import { espaceReferentRouter } from './espace-referent/routes.ts';
 import { habilitationRouter } from './habilitation/router.ts';
+import { mandatsRouter } from './mandats/routes.ts';
+import { preuveRouter } from './mandats/preuve-routes.ts';
+import { demarchesStructuresRouter } from './structures/demarches.ts';
+import { interactionRouter } from './oidc/routes.ts';
 
 export function webRouter(deps: WebDeps): Router {
   const router = Router();
   router.use(loadUser(deps.db));
+  router.use(loadRoles(deps.db));
   router.use(loginRouter(deps));
   router.use(firstConnectionRouter(deps));
   router.use(staffRouter(deps));
   router.use(espaceAidantRouter(deps));
   router.use(espaceReferentRouter(deps));
   router.use(habilitationRouter(deps));
+  router.use(mandatsRouter(deps));
+  router.use(preuveRouter(deps));
+  router.use(demarchesStructuresRouter(deps));
+  if (deps.oidc) router.use(interactionRouter(deps, deps.oidc));
   router.get('/', (req, res) => {
     res.send(render(req, { title: 'Accueil', content: homeContent }));
   });
@@ -34,8 +45,13 @@ export function webRouter(deps: WebDeps): Router {
   router.get('/cgu', (req, res) => {
     res.send(render(req, { title: "Conditions générales d'utilisation", content: cguContent }));
   });
+  // The session is deleted, then a page confirms it. (A flash in a fresh session would be saved a second
+  // time by express-session after the redirect is sent, and could overwrite the next page's session.)
   router.post('/deconnexion', (req, res, next) => {
-    req.session.destroy((err) => (err ? next(err) : res.redirect(303, '/')));
+    req.session.destroy((err) => (err ? next(err) : res.redirect(303, '/deconnexion')));
+  });
+  router.get('/deconnexion', (req, res) => {
+    res.send(render(req, { title: req.aidant ? 'Se déconnecter' : 'Déconnexion réussie', content: req.aidant ? logoutPage(csrfToken(req)) : loggedOutPage }));
   });
   return router;
 }

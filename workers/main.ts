@@ -11,6 +11,7 @@ import { lazyTemporalClient } from '../api/temporal-client.ts';
 import { demarrerVeillesManquantes } from '../api/processes/inactivite.ts';
 import { checkStartup } from '../api/startup-checks.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
+import { demarrerViesMandatManquantes } from '../api/processes/mandat.ts';
 
 const log = logger.child({ process: 'worker' });
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -34,14 +35,19 @@ log.info({ address: settings.address, namespace: settings.namespace, taskQueue: 
 const running = worker.run();
 // Emails and SMS written by the web process (and anyone else) leave from here.
 const relay = startOutboxRelay({ db, ports: { mailer, sms }, log: log.child({ component: 'outbox' }) });
-// Every active account has its inactivity watch, even when a start was missed (Temporal down during an
-// activation or a reactivation). Idempotent: running watches are kept.
+// Every active account has its inactivity watch, and every mandat its workflow, even when a start was missed
+// (Temporal down during an activation, a reactivation or a mandat creation). Idempotent: running ones are kept.
 if (process.env.RECONCILE_WATCHES !== 'false') {
   const client = lazyTemporalClient(settings);
-  demarrerVeillesManquantes(db, await client())
-    .then((bilan) => log.info(bilan, 'veilles d’inactivité vérifiées'))
-    .catch((err) => log.error({ err }, 'vérification des veilles d’inactivité impossible'))
-    .finally(() => void client.close());
+  const temporal = await client();
+  void Promise.allSettled([
+    demarrerVeillesManquantes(db, temporal)
+      .then((bilan) => log.info(bilan, 'veilles d’inactivité vérifiées'))
+      .catch((err) => log.error({ err }, 'vérification des veilles d’inactivité impossible')),
+    demarrerViesMandatManquantes(db, temporal)
+      .then((bilan) => log.info(bilan, 'workflows des mandats vérifiés'))
+      .catch((err) => log.error({ err }, 'vérification des workflows des mandats impossible')),
+  ]).finally(() => void client.close());
 }
 await running;
 await relay.stop();

@@ -4,3 +4,5 @@ export { healthCheck } from './health.ts';
 export { inactiviteAidant, arreterVeille } from './inactivite.ts';
 export { habilitation } from './habilitation.ts';
 export { formationAidant } from './formation-aidant.ts';
+export { mandat, mandatRevoque } from './mandat.ts';
+export { conservationMandat } from './conservation-mandat.ts';

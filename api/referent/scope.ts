@@ -23,6 +23,8 @@ export interface AidantRow {
   structure_id: number;
   structure_name: string;
   is_referent: boolean;
+  /** A référent who does not accompany usagers themselves. */
+  referent_non_aidant: boolean;
   card_serial: string | null;
   card_confirmed: boolean | null;
   has_app: boolean;
@@ -40,7 +42,7 @@ export async function aidantsOfStructures(db: Db, structureIds: number[]): Promi
     .where('a.is_staff', false)
     .orderBy([{ column: 's.name' }, { column: 'a.last_name' }, { column: 'a.first_name' }])
     .select(
-      'a.id', 'a.email', 'a.first_name', 'a.last_name', 'a.is_active', 'a.last_login_at',
+      'a.id', 'a.email', 'a.first_name', 'a.last_name', 'a.is_active', 'a.last_login_at', 'a.referent_non_aidant',
       's.id as structure_id', 's.name as structure_name',
       db.raw('r.aidant_id is not null as is_referent'),
       'c.serial_number as card_serial', 'card.confirmed as card_confirmed',

@@ -153,19 +153,29 @@ export const CERTIFICATIONS = {
 } as const;
 export type Certification = keyof typeof CERTIFICATIONS;
 
+/** Each certification in a few words, so an error names the box left unticked. */
+export const CERTIFICATIONS_COURTES: Record<Certification, string> = {
+  cgu: "les conditions générales d'utilisation",
+  not_free: "la gratuité de l'accompagnement pour les usagers",
+  professionals_only: 'des aidants professionnels salariés de la structure',
+  without_elected: 'aucun élu ni mandataire judiciaire',
+  dpo: "l'information du délégué à la protection des données",
+};
+
 export function validerCertifications(c: Champs): { valeurs: Record<Certification, boolean>; erreurs: Erreurs } {
   const valeurs = Object.fromEntries(Object.keys(CERTIFICATIONS).map((k) => [k, coche(c[k])])) as Record<Certification, boolean>;
   const erreurs: Erreurs = {};
-  for (const k of Object.keys(CERTIFICATIONS) as Certification[]) if (!valeurs[k]) erreurs[k] = 'Cette certification est obligatoire pour envoyer la demande.';
+  for (const k of Object.keys(CERTIFICATIONS) as Certification[]) if (!valeurs[k]) erreurs[k] = `Cochez l'engagement sur ${CERTIFICATIONS_COURTES[k]} : il est obligatoire pour envoyer la demande.`;
   return { valeurs, erreurs };
 }
 
-/** What must be complete before submission, in French (empty when the request can be sent). */
-export function elementsManquants(d: Record<string, unknown>, nombreAidants: number): string[] {
-  const manque: string[] = [];
-  if (!d.siret || !d.structure_name) manque.push('les informations de la structure');
-  if (!d.referent_email) manque.push('le référent');
-  if (nombreAidants < 1 && !d.referent_is_aidant) manque.push('au moins un aidant à habiliter');
+/** What must be complete before submission, in French, with the step where it is filled in (empty when the
+ * request can be sent). */
+export function elementsManquants(d: Record<string, unknown>, nombreAidants: number): { texte: string; etape: EtapeDemande }[] {
+  const manque: { texte: string; etape: EtapeDemande }[] = [];
+  if (!d.siret || !d.structure_name) manque.push({ texte: 'les informations de la structure', etape: 'structure' });
+  if (!d.referent_email) manque.push({ texte: 'le référent', etape: 'referent' });
+  if (nombreAidants < 1 && !d.referent_is_aidant) manque.push({ texte: 'au moins un aidant à habiliter', etape: 'aidants' });
   return manque;
 }
 

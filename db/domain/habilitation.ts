@@ -135,6 +135,28 @@ export function formationEnregistrable(statut: StatutDemandeAidant): boolean {
   return statut === 'new' || statut === 'processing' || statut === 'processing_p2p';
 }
 
+/**
+ * Why staff cannot record a training or a Pix result for this aidant now (null when they can): the aidant is
+ * unknown, not in training (the report names what it is instead), or its structure's request is still under
+ * review (training starts once the request is validated). `demande_status`: the status of the aidant's
+ * structure request, null for an aidant added later by a référent.
+ */
+export function motifFormationImpossible(a: { status: StatutDemandeAidant; demande_status: StatutDemandeStructure | null } | null): { resultat: string; message: string } | null {
+  if (!a) return { resultat: 'Adresse inconnue', message: "Aucun aidant à former n'a cette adresse." };
+  switch (a.status) {
+    case 'validated': return { resultat: 'Déjà activé', message: 'Cet aidant est déjà activé : sa formation et son test Pix sont enregistrés.' };
+    case 'waiting_list': return { resultat: "En liste d'attente", message: "Cet aidant est en liste d'attente : acceptez-le d'abord (Liste d'attente)." };
+    case 'refused': return { resultat: 'Refusé', message: "Cet aidant n'a pas été retenu par l'équipe." };
+    case 'cancelled':
+    case 'cancelled_by_referent': return { resultat: 'Retiré', message: "Cet aidant a été retiré de la demande d'habilitation." };
+    default:
+      if (a.demande_status && a.demande_status !== 'VALIDATED') {
+        return { resultat: 'Demande non validée', message: `La demande d'habilitation de la structure est « ${LIBELLES_STATUT_DEMANDE[a.demande_status]} » : formation et test Pix s'enregistrent après sa validation.` };
+      }
+      return null;
+  }
+}
+
 /** The référent may withdraw an aidant not yet activated. */
 export function aidantRetirable(statut: StatutDemandeAidant): boolean {
   return statut === 'waiting_list' || formationEnregistrable(statut);

@@ -58,3 +58,43 @@ export const DELAI_CREATION_MANDAT_MS = 30 * 60 * 1000;
 export function demarchesRefusees(choisies: readonly string[], autorisees: readonly string[]): string[] {
   return choisies.filter((d) => !autorisees.includes(d));
 }
+
+/** How a mandat is grouped in the lists (the status comes from the database; "bientôt" from its expiry). */
+export type GroupeMandat = 'actif' | 'bientot' | 'expire' | 'revoque';
+
+export function groupeMandat(m: { status: StatutMandat; expires_at: Date }, maintenant: Date): GroupeMandat {
+  if (m.status === 'revoked') return 'revoque';
+  if (m.status === 'expired') return 'expire';
+  return m.expires_at.getTime() - maintenant.getTime() <= BIENTOT_EXPIRE_MS ? 'bientot' : 'actif';
+}
+
+export const LIBELLES_GROUPE_MANDAT: Record<GroupeMandat, string> = {
+  actif: 'Mandats actifs',
+  bientot: 'Mandats qui expirent dans les 30 jours',
+  expire: 'Mandats expirés',
+  revoque: 'Mandats révoqués',
+};
+
+/**
+ * A usager's mandat with the structure can be renewed (no FranceConnect again) while it is active or ended
+ * less than 365 days ago; older ones are "outdated" (domain.md §4).
+ */
+export function estRenouvelable(m: { status: StatutMandat; ended_at: Date | null }, maintenant: Date): boolean {
+  if (m.status === 'active') return true;
+  return m.ended_at !== null && maintenant.getTime() - m.ended_at.getTime() < DELAI_RENOUVELLEMENT_MS;
+}
+
+/** "26 novembre 2027" ("1er" for the first day of a month), in Paris time. */
+// Built once: creating an Intl.DateTimeFormat costs about as much as a whole verification page (issue 10 bench).
+const DATE_LONGUE = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+
+export function dateLongue(d: Date): string {
+  const parts = DATE_LONGUE.formatToParts(d);
+  return parts.map((p) => (p.type === 'day' && p.value === '1' ? '1er' : p.value)).join('');
+}
+
+/** The sentence of the recap and the printed mandat: "pour 1 jour / 31 jours…, jusqu'au 26 novembre 2027". */
+export function phraseDuree(duree: DureeMandat, expiration: Date): string {
+  const jours = DUREES_MANDAT[duree].jours;
+  return `pour ${jours === 1 ? '1 jour' : `${jours} jours`}, jusqu’au ${dateLongue(expiration)}`;
+}

@@ -54,6 +54,9 @@ export const ACTIONS_JOURNAL = [
   // consent to an aidant of their structure joining another one.
   'referent_attachment',
   'attachment_consent',
+  'expire_mandat',
+  // A third party checked a printed mandat on the public verification page (nothing about who checked).
+  'verification_mandat',
 ] as const;
 export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];
 

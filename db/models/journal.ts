@@ -22,5 +22,6 @@ export class JournalEntry extends BaseModel {
   consent_request_id!: string | null;
   remote_consent_method!: string | null;
   idempotency_key!: string | null;
+  oidc_client_id!: string | null;
   created_at!: Date;
 }

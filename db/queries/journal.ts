@@ -11,6 +11,10 @@ export interface EntreeJournal {
   demarche?: string | null;
   duree?: number | null;
   autorisation_id?: number | null;
+  /** SHA-256 of the access token a `use_autorisation` answered (never the token itself). */
+  access_token?: string | null;
+  /** The OpenID Connect client (FranceConnect) of a `use_autorisation`. */
+  oidc_client_id?: string | null;
   additional_information?: string;
   idempotency_key?: string;
 }

@@ -34,12 +34,24 @@ function listen(server: { listen: (port: number, host: string, cb: () => void) =
   });
 }
 
+/** The email's text with its addresses clickable: the links of the service's emails are followed from here. */
+export function linkify(text: string): string {
+  return text
+    .split(/(https?:\/\/[^\s<>"]+)/)
+    .map((part, i) => {
+      if (i % 2 === 0) return escapeHtml(part);
+      const url = part.replace(/[.,;:!?)»]+$/, '');
+      return `<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>${escapeHtml(part.slice(url.length))}`;
+    })
+    .join('');
+}
+
 function listPage(emails: CaughtEmail[]): string {
   const rows = emails
     .slice()
     .reverse()
     .map(
-      (m) => `<article><h2>${escapeHtml(m.subject)}</h2><p><strong>À :</strong> ${escapeHtml(m.to.join(', '))} — <strong>De :</strong> ${escapeHtml(m.from)} — ${escapeHtml(new Date(m.date).toLocaleString('fr-FR'))}</p><pre>${escapeHtml(m.text)}</pre></article>`,
+      (m) => `<article><h2>${escapeHtml(m.subject)}</h2><p><strong>À :</strong> ${escapeHtml(m.to.join(', '))} — <strong>De :</strong> ${escapeHtml(m.from)} — ${escapeHtml(new Date(m.date).toLocaleString('fr-FR'))}</p><pre>${linkify(m.text)}</pre></article>`,
     )
     .join('<hr>');
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Courriels reçus — Aidants Connect (développement)</title>

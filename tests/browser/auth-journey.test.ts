@@ -8,7 +8,7 @@ import { startTestMail } from '../helpers/mail.ts';
 import { startTestSms } from '../helpers/sms.ts';
 import { startApp, type RunningApp } from '../helpers/web.ts';
 import { createAccount, createStructure, loginBrowser, totpCode } from '../helpers/auth.ts';
-import { launchBrowser, axeViolations, type TestBrowser } from '../helpers/browser.ts';
+import { launchBrowser, checkPage, type TestBrowser } from '../helpers/browser.ts';
 import { seedToBase32 } from '../../api/referent/devices.ts';
 import { seal } from '../../db/secrets.ts';
 
@@ -34,9 +34,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-async function accessible(page: Page) {
-  expect({ url: page.url(), violations: await axeViolations(page) }).toEqual({ url: page.url(), violations: [] });
-}
+const accessible = (page: Page) => checkPage(browser, page);
 
 describe('authentication journey', () => {
   test('first connection → app → logout → login → card for an aidant → the aidant logs in with the card', async () => {
@@ -75,14 +73,14 @@ describe('authentication journey', () => {
     await accessible(page);
     await page.locator('label[for=accepter-cgu]').click(); // the DSFR checkbox is drawn by its label
     await page.getByRole('button', { name: 'Continuer' }).click();
-    await page.getByRole('heading', { name: 'Espace référent' }).waitFor();
+    await page.getByRole('heading', { name: 'Mon équipe' }).waitFor();
     await accessible(page);
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.getByRole('link', { name: 'Se connecter' }).first().waitFor();
 
     // Login with TOTP + magic link
     await loginBrowser(page, app.url, mail.catcher, 'anne.kerjean@quimper.fr', secret);
-    await page.getByRole('heading', { name: 'Espace référent' }).waitFor();
+    await page.getByRole('heading', { name: 'Mon équipe' }).waitFor();
     await page.getByRole('link', { name: 'Gérer Loïc Tanguy' }).click();
     await page.getByRole('heading', { name: 'Loïc Tanguy' }).waitFor();
     await accessible(page);

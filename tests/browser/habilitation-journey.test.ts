@@ -8,7 +8,7 @@ import type { TestDb } from '../helpers/db.ts';
 import type { RunningApp } from '../helpers/web.ts';
 import { createAccount, loginBrowser } from '../helpers/auth.ts';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
-import { launchBrowser, axeViolations, type TestBrowser } from '../helpers/browser.ts';
+import { launchBrowser, checkPage, type TestBrowser } from '../helpers/browser.ts';
 import { siretAleatoire } from '../helpers/habilitation.ts';
 import { ajouterApplicationSiAbsente } from '../../db/queries/comptes.ts';
 
@@ -29,9 +29,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function accessible(page: Page) {
-  expect({ url: page.url(), violations: await axeViolations(page) }).toEqual({ url: page.url(), violations: [] });
-}
+const accessible = (page: Page) => checkPage(browser, page);
 const local = (text: string) => text.match(/http:\/\/app\.test\/\S+/)![0].replace('http://app.test', app.url);
 const fill = (page: Page, label: string, value: string) => page.getByLabel(label, { exact: true }).fill(value);
 // DSFR draws checkboxes and radios with their labels: a person clicks the label.
@@ -98,8 +96,7 @@ describe('habilitation journey', () => {
 
     // Staff require changes
     const staff = await createAccount(t.db, { email: 'camille.bernard@anct.gouv.fr', first_name: 'Camille', last_name: 'Bernard', is_staff: true });
-    const staffContext = await browser.context.browser()?.newContext();
-    const staffPage = staffContext ? await staffContext.newPage() : await browser.context.newPage();
+    const staffPage = await browser.newPerson();
     await loginBrowser(staffPage, app.url, mail.catcher, 'camille.bernard@anct.gouv.fr', staff.totpSecret);
     await staffPage.goto(`${app.url}/staff/habilitations?q=${siret}`);
     await accessible(staffPage);
@@ -123,7 +120,7 @@ describe('habilitation journey', () => {
     // Staff validate, record training and Pix
     await staffPage.goto(`${app.url}/staff/habilitations/${demandeId}`);
     await staffPage.getByRole('button', { name: 'Valider la demande' }).click();
-    await mail.catcher.waitFor((m) => m.to.includes('paul.durand@mairie-brest.fr') && m.subject.startsWith('Vous êtes référent'));
+    await mail.catcher.waitFor((m) => m.to.includes('paul.durand@mairie-brest.fr') && m.subject.startsWith('Votre rôle de référent'));
     await staffPage.goto(`${app.url}/staff/habilitations/${demandeId}`);
     await staffPage.getByRole('button', { name: 'Enregistrer la formation' }).waitFor();
     await accessible(staffPage);
@@ -142,8 +139,7 @@ describe('habilitation journey', () => {
     expect(aidant).toMatchObject({ is_active: true, can_create_mandats: true });
     // Her référent gives her an authenticator app (the espace référent flow is walked in auth-journey).
     const app2fa = (await ajouterApplicationSiAbsente(t.db, aidant.id))!;
-    const aidantContext = await browser.context.browser()?.newContext();
-    const aidantPage = aidantContext ? await aidantContext.newPage() : await browser.context.newPage();
+    const aidantPage = await browser.newPerson();
     await loginBrowser(aidantPage, app.url, mail.catcher, 'lea.roux@mairie-brest.fr', app2fa.secret);
     await aidantPage.getByRole('heading', { name: "Conditions générales d'utilisation" }).waitFor();
     await aidantPage.locator('label[for=accepter-cgu]').click();
@@ -151,7 +147,5 @@ describe('habilitation journey', () => {
     await aidantPage.getByRole('heading', { name: 'Bonjour Léa' }).waitFor();
     await accessible(aidantPage);
     expect(await aidantPage.locator('main').textContent()).toContain('Mairie de Brest');
-    await staffContext?.close();
-    await aidantContext?.close();
   });
 });

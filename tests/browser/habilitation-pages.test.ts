@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { startTestMail } from '../helpers/mail.ts';
 import { startApp, type RunningApp } from '../helpers/web.ts';
-import { launchBrowser, axeViolations, type TestBrowser } from '../helpers/browser.ts';
+import { atDesktopWidth, atPhoneWidth, launchBrowser, checkPage, type TestBrowser } from '../helpers/browser.ts';
 import { createAccount, createStructure, loginBrowser } from '../helpers/auth.ts';
 import { creerDemandeComplete, siretAleatoire } from '../helpers/habilitation.ts';
 
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 async function sansViolation(titre: RegExp): Promise<void> {
   await expect(browser.page.locator('h1').first().textContent()).resolves.toMatch(titre);
-  expect(await axeViolations(browser.page)).toEqual([]);
+  await checkPage(browser);
 }
 
 describe('habilitation pages (axe)', () => {
@@ -75,24 +75,43 @@ describe('habilitation pages (axe)', () => {
     await sansViolation(/Suivi de la demande/);
   });
 
-  test('staff list, request page, Pix import and waiting list; référent page', async () => {
+  test('staff list, request page, Pix import and waiting list; référent pages — at desktop and phone widths', async () => {
     const f = await creerDemandeComplete(t.db, { status: 'AC_VALIDATION_PROCESSING' });
+    const v = await creerDemandeComplete(t.db, { status: 'VALIDATED' });
     const { totpSecret } = await createAccount(t.db, { email: 'axe.staff@anct.gouv.fr', is_staff: true });
     await loginBrowser(browser.page, app.url, mail.catcher, 'axe.staff@anct.gouv.fr', totpSecret);
     for (const [path, titre] of [
       ['/staff/habilitations', /Demandes d'habilitation/],
       [`/staff/habilitations/${f.demandeId}`, /Mairie d'Exemple/],
+      [`/staff/habilitations/${v.demandeId}`, /Mairie d'Exemple/],
+      ['/staff', /Équipe Aidants Connect/],
+      ['/staff/cartes', /Importer des cartes TOTP/],
       ['/staff/habilitations/import-pix', /Importer des résultats Pix/],
       ['/staff/habilitations/liste-attente', /Aidants ajoutés/],
     ] as const) {
-      await browser.page.goto(app.url + path);
-      await sansViolation(titre);
+      for (const width of [atDesktopWidth, atPhoneWidth]) {
+        await width(browser.page);
+        await browser.page.goto(app.url + path);
+        await sansViolation(titre);
+      }
     }
+    await atDesktopWidth(browser.page);
     await browser.page.context().clearCookies();
     const s = await createStructure(t.db, { name: 'Structure Axe', siret: siretAleatoire() });
     const ref = await createAccount(t.db, { email: 'rita.axe@structure-axe.fr', structureId: s, referent: true });
     await loginBrowser(browser.page, app.url, mail.catcher, 'rita.axe@structure-axe.fr', ref.totpSecret);
-    await browser.page.goto(`${app.url}/espace-referent/habilitation`);
-    await sansViolation(/Habilitation des aidants/);
+    for (const [path, titre] of [
+      ['/espace-referent', /Mon équipe/],
+      ['/espace-referent/habilitation', /Liste d'attente/],
+      ['/espace-referent/habilitation/ajouter', /Ajouter un aidant/],
+      ['/espace-referent/cartes', /Cartes/],
+    ] as const) {
+      for (const width of [atDesktopWidth, atPhoneWidth]) {
+        await width(browser.page);
+        await browser.page.goto(app.url + path);
+        await sansViolation(titre);
+      }
+    }
+    await atDesktopWidth(browser.page);
   });
 });

@@ -1,8 +1,9 @@
-// Every public page, in the Debian Chromium: renders the DSFR frame, and axe finds 0 violations.
+// Every public page, in the Debian Chromium: renders the DSFR frame, axe finds 0 violations and the console
+// no error, at desktop and phone widths (the header's menu opens on a phone).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { startApp, type RunningApp } from '../helpers/web.ts';
-import { launchBrowser, axeViolations, type TestBrowser } from '../helpers/browser.ts';
+import { launchBrowser, axeViolations, atDesktopWidth, atPhoneWidth, checkPage, openPhoneMenu, type TestBrowser } from '../helpers/browser.ts';
 
 let t: TestDb;
 let app: RunningApp;
@@ -33,9 +34,32 @@ describe('public pages', () => {
       // The DSFR stylesheet really loaded (the header takes its layout from it).
       const display = await browser.page.locator('.fr-header__body-row').evaluate((el) => getComputedStyle(el).display);
       expect(display).toBe('flex');
-      expect(await axeViolations(browser.page)).toEqual([]);
+      await checkPage(browser);
+      // Below the home page, a fil d'Ariane starting at "Accueil".
+      if (path !== '/') await expect(browser.page.locator('.fr-breadcrumb a').first().textContent()).resolves.toBe('Accueil');
+      else expect(await browser.page.locator('.fr-breadcrumb').count()).toBe(0);
     });
   }
+
+  test('on a phone, the Menu button opens the navigation and the login link', async () => {
+    const page = browser.page;
+    await atPhoneWidth(page);
+    try {
+      await page.goto(app.url + '/mentions-legales');
+      await expect(page.getByRole('link', { name: 'Se connecter' }).first().isVisible()).resolves.toBe(false);
+      await checkPage(browser);
+      await openPhoneMenu(page);
+      await checkPage(browser);
+      await page.locator('#menu-principal').getByRole('link', { name: 'Demander une habilitation' }).click();
+      await page.getByRole('heading', { name: "Demander l'habilitation de votre structure" }).waitFor();
+      await openPhoneMenu(page);
+      await page.locator('#menu-principal').getByRole('link', { name: 'Se connecter' }).click();
+      await page.getByRole('heading', { name: 'Se connecter' }).waitFor();
+      await checkPage(browser);
+    } finally {
+      await atDesktopWidth(page);
+    }
+  });
 
   test('the skip link moves focus to the main content', async () => {
     await browser.page.goto(app.url + '/');
@@ -46,7 +70,16 @@ describe('public pages', () => {
   });
 });
 
-describe('axe helper', () => {
+describe('page checks', () => {
+  test('a page error is reported (so an empty list means something)', async () => {
+    await browser.page.goto(app.url + '/');
+    const seen = browser.page.waitForEvent('pageerror');
+    await browser.page.evaluate(() => setTimeout(() => { throw new Error('erreur volontaire'); }));
+    await seen;
+    const errors = browser.errors.splice(0);
+    expect(errors.join('\n')).toContain('erreur volontaire');
+  });
+
   test('reports a real violation (so an empty list means something)', async () => {
     await browser.page.setContent('<!doctype html><html lang="fr"><head><title>x</title></head><body><main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></body></html>');
     const ids = (await axeViolations(browser.page)).map((v) => v.id);

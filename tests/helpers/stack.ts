@@ -1,33 +1,49 @@
 // The whole service for a test file: a fresh database, the mail catcher, the web app and a worker on the
-// production task queue (the pages start workflows there), all on the time-skipping Temporal server.
+// production task queue (the pages start workflows there), all on the time-skipping Temporal server; with
+// `franceConnect`, the local FranceConnect sandbox registered for the app.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TASK_QUEUE } from '../../workflows/task-queue.ts';
 import { createTestDb, type TestDb } from './db.ts';
 import { startTestMail } from './mail.ts';
 import { startApp, type RunningApp } from './web.ts';
 import { testWorker, timeSkippingEnv } from './temporal.ts';
+import { startTestFranceConnect, type TestFranceConnect } from './franceconnect.ts';
+import { createFranceConnectClient } from '../../api/franceconnect/index.ts';
+import { freePort } from '../../db/free-port.ts';
 
 export interface ServiceStack {
   env: TestWorkflowEnvironment;
   t: TestDb;
   mail: Awaited<ReturnType<typeof startTestMail>>;
   app: RunningApp;
+  fc: TestFranceConnect | null;
   stop(): Promise<void>;
 }
 
-export async function startServiceStack(publicUrl = 'http://app.test'): Promise<ServiceStack> {
+/**
+ * `publicUrl` is what emails and FranceConnect redirects point to; null for the app's own address (a browser
+ * can then follow every redirect).
+ */
+export async function startServiceStack(publicUrl: string | null = 'http://app.test', opts: { franceConnect?: boolean } = {}): Promise<ServiceStack> {
   const env = await timeSkippingEnv();
   const t = await createTestDb();
   const mail = await startTestMail();
-  const app = await startApp({ db: t.db, temporal: async () => env.client, mailer: mail.mailer, publicUrl });
-  const worker = await testWorker(env, { deps: { db: t.db, mailer: mail.mailer, publicUrl }, taskQueue: TASK_QUEUE });
+  const port = await freePort();
+  const base = publicUrl ?? `http://127.0.0.1:${port}`;
+  const fc = opts.franceConnect ? await startTestFranceConnect(base) : null;
+  const app = await startApp({
+    db: t.db, temporal: async () => env.client, mailer: mail.mailer, publicUrl: base, port,
+    ...(fc ? { franceConnect: createFranceConnectClient(fc.config) } : {}),
+  });
+  const worker = await testWorker(env, { deps: { db: t.db, mailer: mail.mailer, publicUrl: base }, taskQueue: TASK_QUEUE });
   const running = worker.run();
   return {
-    env, t, mail, app,
+    env, t, mail, app, fc,
     async stop() {
       worker.shutdown();
       await running;
       await app.close();
+      await fc?.stop();
       await env.teardown();
       await mail.stop();
       await t.drop();

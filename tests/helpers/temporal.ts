@@ -39,13 +39,21 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return env;
 }
 
-export async function devServerEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * The real dev server; in memory unless `dbFilename` names a SQLite file (the bench measures its size, with
+ * `extraArgs` such as `--sqlite-pragma synchronous=off`).
+ */
+export async function devServerEnv(opts: { dbFilename?: string; extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: requireEnv('TEMPORAL_CLI_PATH') },
       ip: '127.0.0.1',
-      extraArgs: ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${k.type === 'INT' ? 'Int' : 'Keyword'}`]),
+      ...(opts.dbFilename ? { dbFilename: opts.dbFilename } : {}),
+      extraArgs: [
+        ...ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${k.type === 'INT' ? 'Int' : 'Keyword'}`]),
+        ...(opts.extraArgs ?? []),
+      ],
     },
   });
 }

@@ -18,17 +18,17 @@ export interface RunningApp {
  * it (the app itself never sends): tests read what it delivers from the fakes.
  */
 export async function startApp(
-  deps: Omit<AppDeps, 'sessionSecret'> & Partial<Pick<AppDeps, 'sessionSecret'>> & { mailer?: Mailer; sms?: SmsSender },
+  { port = 0, ...deps }: Omit<AppDeps, 'sessionSecret'> & Partial<Pick<AppDeps, 'sessionSecret'>> & { mailer?: Mailer; sms?: SmsSender; port?: number },
 ): Promise<RunningApp> {
   const { mailer, sms, ...appDeps } = deps;
   const app = createApp({ sessionSecret: 'test-session-secret-that-is-long-enough', ...appDeps });
   const relay = mailer || sms ? startOutboxRelay({ db: deps.db, ports: { mailer, sms }, sweepMs: 500 }) : null;
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     server,
     close: async () => {
       await new Promise<void>((resolve) => {

@@ -55,6 +55,10 @@ describe('espace référent', () => {
     expect(body).toContain('julie.bonnet@nantes.fr');
     expect(body).toContain('Aucun moyen de connexion');
     expect(body).not.toContain('theo.roche@rennes.fr');
+    // The cards page: the same scope, each person with the action their card needs.
+    const cards = await (await referent.get('/espace-referent/cartes')).text();
+    expect(cards).toContain(`href="/espace-referent/aidants/${aidantA}#carte">Associer une carte`);
+    expect(cards).not.toContain('Théo Roche');
   });
 
   test('associate a card by serial number, validate it with its code, dissociate it with a reason', async () => {
@@ -96,8 +100,18 @@ describe('espace référent', () => {
 
   test('deactivate then reactivate: the account follows and a new inactivity watch starts', async () => {
     const page = `/espace-referent/aidants/${aidantA}`;
-    expect((await referent.postForm(`${page}/desactivation`, {}, await csrf(page))).status).toBe(303);
+    // A confirmation page with a reason: without one, nothing changes.
+    const confirmation = await (await referent.get(`${page}/desactivation`)).text();
+    expect(confirmation).toContain('Confirmer la désactivation');
+    const missing = await referent.postForm(`${page}/desactivation`, {}, csrfFrom(confirmation));
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('Choisissez la raison de la désactivation.');
+    expect((await referent.postForm(`${page}/desactivation`, { raison: 'autre' }, csrfFrom(confirmation))).status).toBe(400);
+    expect((await t.db('aidants').where({ id: aidantA }).first()).is_active).toBe(true);
+    expect((await referent.postForm(`${page}/desactivation`, { raison: 'depart', precision: 'Mutation à Brest' }, csrfFrom(confirmation))).status).toBe(303);
     expect((await t.db('aidants').where({ id: aidantA }).first()).is_active).toBe(false);
+    expect(await t.db('journal').where({ action: 'aidant_deactivation' }).first('additional_information'))
+      .toEqual({ additional_information: `aidant.id=${aidantA}, raison=A quitté la structure : Mutation à Brest` });
     expect((await referent.postForm(`${page}/reactivation`, {}, await csrf(page))).status).toBe(303);
     expect((await t.db('aidants').where({ id: aidantA }).first()).is_active).toBe(true);
     const description = await env.client.workflow.getHandle(`inactivite-${aidantA}`).describe();
@@ -109,8 +123,9 @@ describe('espace référent', () => {
 
   test('a référent cannot deactivate themself', async () => {
     const page = `/espace-referent/aidants/${referentId}`;
-    const res = await referent.postForm(`${page}/desactivation`, {}, await csrf(page));
+    const res = await referent.postForm(`${page}/desactivation`, { raison: 'depart' }, await csrf(page));
     expect(res.status).toBe(400);
+    expect((await referent.get(`${page}/desactivation`)).status).toBe(400);
     expect((await t.db('aidants').where({ id: referentId }).first()).is_active).toBe(true);
   });
 
@@ -119,11 +134,12 @@ describe('espace référent', () => {
     const before = await snapshotCounts(t.db);
     const page = `/espace-referent/aidants/${aidantB}`;
     expect((await referent.get(page)).status).toBe(404);
+    expect((await referent.get(`${page}/desactivation`)).status).toBe(404);
     for (const [path, fields] of [
       ['/carte', { serial: 'GADT0000043' }],
       ['/carte/validation', { code: '123456' }],
       ['/carte/dissociation', { raison: 'perte' }],
-      ['/desactivation', {}],
+      ['/desactivation', { raison: 'depart' }],
       ['/application', { code: '123456' }],
     ] as const) {
       expect((await referent.postForm(page + path, fields, token)).status).toBe(404);

@@ -68,11 +68,20 @@ describe('habilitation pages', () => {
     const referent = { referent_first_name: 'Paul', referent_last_name: 'Durand', referent_email: 'contact@mairie-web.fr', referent_phone: '06 12 34 56 78', referent_profession: 'Responsable accueil' };
     await refusSansEffet(() => c.postForm(`/habilitation/demande/${demandeId}/referent`, referent, csrf), 400, /adresse e-mail est générique/);
     expect((await c.postForm(`/habilitation/demande/${demandeId}/referent`, { ...referent, referent_email: 'paul.durand@mairie-web.fr' }, csrf)).status).toBe(303);
+    // Step 5 without any aidant: what is missing, with a link back to step 4.
+    const sansAidant = await (await c.get(`/habilitation/demande/${demandeId}/engagements`)).text();
+    expect(sansAidant).toContain(`<a href="/habilitation/demande/${demandeId}/aidants">au moins un aidant à habiliter</a>`);
     await refusSansEffet(() => c.postForm(`/habilitation/demande/${demandeId}/aidants`, { first_name: 'Léa', last_name: 'Roux', email: 'accueil@mairie-web.fr', profession: 'Agente' }, csrf), 400, /générique/);
     expect((await c.postForm(`/habilitation/demande/${demandeId}/aidants`, { first_name: 'Léa', last_name: 'Roux', email: 'lea.roux@mairie-web.fr', profession: 'Agente' }, csrf)).status).toBe(303);
-    await refusSansEffet(() => c.postForm(`/habilitation/demande/${demandeId}/engagements`, { cgu: 'on' }, csrf), 400, /Cette certification est obligatoire/);
+    const recap = await (await c.get(`/habilitation/demande/${demandeId}/engagements`)).text();
+    expect(recap).toContain('Récapitulatif de votre demande');
+    expect(recap).toContain('Léa Roux — lea.roux@mairie-web.fr');
+    expect(recap).not.toContain('La demande ne peut pas encore être envoyée');
+    await refusSansEffet(() => c.postForm(`/habilitation/demande/${demandeId}/engagements`, { cgu: 'on' }, csrf), 400, /Cochez l&#39;engagement sur la gratuité de l&#39;accompagnement pour les usagers/);
     const soumis = await c.postForm(`/habilitation/demande/${demandeId}/engagements`, { cgu: 'on', not_free: 'on', professionals_only: 'on', without_elected: 'on', dpo: 'on' }, csrf);
     expect(soumis.headers.get('location')).toBe(`/habilitation/demande/${demandeId}`);
+    // Right after the redirect, before the workflow's first activity: the timeline shows the submission.
+    expect(await (await c.get(`/habilitation/demande/${demandeId}`)).text()).toContain('Demande soumise');
     expect((await t.db('demandes_habilitation').where({ id: demandeId }).first()).status).toBe('AC_VALIDATION_PROCESSING');
     await mail.catcher.waitFor((m) => m.to.includes('claire.petit@mairie-web.fr') && m.subject.startsWith('Demande d’habilitation reçue'));
     const suivi = await (await c.get(`/habilitation/demande/${demandeId}`)).text();
@@ -94,6 +103,14 @@ describe('habilitation pages', () => {
     await refusSansEffet(() => staff.postForm(`/staff/habilitations/${demandeId}/decision`, { decision: 'demander_modifications', message: '' }, csrf), 400, /Indiquez les modifications attendues/);
     expect((await staff.postForm(`/staff/habilitations/${demandeId}/decision`, { decision: 'demander_modifications', message: 'Précisez la fonction du référent.' }, csrf)).status).toBe(303);
 
+    // Under review: no training forms, the staff's next step, and a training or Pix refused with its reason.
+    const enRevue = await (await staff.get(`/staff/habilitations/${demandeId}`)).text();
+    expect(enRevue).not.toContain('Enregistrer la formation');
+    expect(enRevue).toContain('En attente du demandeur');
+    const enAttente = await t.db('demandes_aidant').where({ demande_id: demandeId }).first('id');
+    await refusSansEffet(() => staff.postForm(`/staff/habilitations/aidants/${enAttente.id}/formation`, { [`${enAttente.id}-formation_date`]: '2026-01-09', [`${enAttente.id}-formation_type`]: 'classic' }, csrf), 409, /s&#39;enregistrent après sa validation/);
+    await refusSansEffet(() => staff.postForm('/staff/habilitations/import-pix', { csv: 'lea.roux@mairie-web.fr;10/01/2026;80' }, csrf), 200, /Demande non validée/);
+
     // The demandeur resubmits without changing anything: refused, nothing recorded; then with a change.
     const c = demandeur as HttpClient;
     const eng = await (await c.get(`/habilitation/demande/${demandeId}/engagements`)).text();
@@ -104,7 +121,7 @@ describe('habilitation pages', () => {
     expect((await c.postForm(`/habilitation/demande/${demandeId}/engagements`, certifs, dcsrf)).status).toBe(303);
 
     expect((await staff.postForm(`/staff/habilitations/${demandeId}/decision`, { decision: 'valider' }, csrf)).status).toBe(303);
-    await mail.catcher.waitFor((m) => m.to.includes('paul.durand@mairie-web.fr') && m.subject.startsWith('Vous êtes référent'));
+    await mail.catcher.waitFor((m) => m.to.includes('paul.durand@mairie-web.fr') && m.subject.startsWith('Votre rôle de référent'));
     await new Promise((r) => setTimeout(r, 300));
     await refusSansEffet(() => staff.postForm(`/staff/habilitations/${demandeId}/decision`, { decision: 'valider' }, csrf), 409, /Impossible de valider la demande/);
     const aidant = await t.db('demandes_aidant').where({ demande_id: demandeId }).first();
@@ -115,9 +132,14 @@ describe('habilitation pages', () => {
     expect((await staff.postForm(`/staff/habilitations/aidants/${aidant.id}/formation`, { [`${aidant.id}-formation_date`]: '2026-01-09', [`${aidant.id}-formation_type`]: 'classic' }, csrf)).status).toBe(303);
     const importe = await staff.postForm('/staff/habilitations/import-pix', { csv: 'email;date;score\ninconnu.personne@ailleurs.fr;10/01/2026;80\nlea.roux@mairie-web.fr;10/01/2026;80' }, csrf);
     const rapport = await importe.text();
-    expect(rapport).toContain('1 ligne(s) enregistrée(s) sur 2');
+    expect(rapport).toContain('1 ligne enregistrée sur 2');
     expect(rapport).toContain('Adresse inconnue');
     await mail.catcher.waitFor((m) => m.to.includes('lea.roux@mairie-web.fr') && m.subject === 'Votre compte Aidants Connect est activé');
+    // Imported again once activated: the report says so (not "adresse inconnue").
+    const encore = await (await staff.postForm('/staff/habilitations/import-pix', { csv: 'lea.roux@mairie-web.fr;10/01/2026;80' }, csrf)).text();
+    expect(encore).toContain('0 ligne enregistrée sur 1');
+    expect(encore).toContain('Déjà activé');
+    expect(encore).not.toContain('Adresse inconnue');
     expect(await t.db('aidants').where({ email: 'lea.roux@mairie-web.fr' }).first('can_create_mandats')).toEqual({ can_create_mandats: true });
   });
 

@@ -123,7 +123,8 @@ describe('login', () => {
     const retry = Number(blocked.headers.get('retry-after'));
     expect(retry).toBeGreaterThan(14 * 60);
     expect(retry).toBeLessThanOrEqual(15 * 60);
-    expect(await blocked.text()).toContain('Trop de tentatives');
+    // The real remaining time, not a rounded "une minute".
+    expect(await blocked.text()).toContain('Trop de tentatives. Réessayez dans 15 minutes.');
     expect(loginEmails('fabien.girard@mairie.fr')).toHaveLength(0);
   });
 

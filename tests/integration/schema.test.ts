@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { Aidant, Structure, JournalEntry } from '../../db/models/index.ts';
+import { ACTIONS_JOURNAL } from '../../db/domain/statuts.ts';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -52,6 +53,18 @@ describe('journal', () => {
     await expect(t.db('journal').delete()).rejects.toThrow(/permission denied/);
   });
 
+  test('the application role reads, writes and deletes what the code does on the tables of mandats, proofs and the identity provider', async () => {
+    // The purge deletes mandats, autorisations, usagers and outbox rows and updates the proof; the identity
+    // provider's adapter writes its payloads and choices; the proof's rate limit writes its windows.
+    const tables = ['mandats', 'autorisations', 'usagers', 'outbox', 'preuves_mandat', 'limites_verification', 'oidc_payloads', 'oidc_choix', 'totp_devices', 'sessions', 'tentatives'];
+    const { rows } = await t.db.raw(
+      `select t as table, has_table_privilege(t, 'SELECT') and has_table_privilege(t, 'INSERT') and has_table_privilege(t, 'UPDATE') and has_table_privilege(t, 'DELETE') as ok
+       from unnest(?::text[]) as t`,
+      [tables],
+    );
+    expect(rows).toEqual(tables.map((table) => ({ table, ok: true })));
+  });
+
   test('the web and worker processes see their role as protected; the owner is not', async () => {
     const { journalProtection } = await import('../../db/roles.ts');
     expect(await journalProtection((sql) => t.db.raw(sql))).toEqual({ role: 'aidants_connect_app', protected: true });
@@ -60,6 +73,13 @@ describe('journal', () => {
 
   test('refuses an unknown action', async () => {
     await expect(t.db('journal').insert({ action: 'drop_everything' })).rejects.toThrow(/check constraint/);
+  });
+  test('accepts every action of the domain (the migrations rebuild the check from the current list)', async () => {
+    await t.db('journal').insert(ACTIONS_JOURNAL.map((action) => ({ action })));
+    // One check on the action, whatever name the last migration that rebuilt it gave it.
+    const { rows } = await t.db.raw(`select count(*)::int as n from pg_constraint where conrelid = 'journal'::regclass and contype = 'c'
+      and conkey = array[(select attnum from pg_attribute where attrelid = 'journal'::regclass and attname = 'action')]`);
+    expect(rows[0].n).toBe(1);
   });
   test('an idempotency key writes an entry once', async () => {
     await t.db('journal').insert({ action: 'inactivity_warning', idempotency_key: 'k1' }).onConflict('idempotency_key').ignore();

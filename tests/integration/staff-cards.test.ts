@@ -52,7 +52,7 @@ describe('card import', () => {
     const res = await upload(staff, csrfFrom(page), '\uFEFF' + csv);
     expect(res.status).toBe(200);
     const body = await res.text();
-    expect(body).toContain('1 ajoutée(s), 1 mise(s) à jour, 3 refusée(s)');
+    expect(body).toContain('1 carte ajoutée, 1 mise à jour, 3 refusées.');
     expect(body).toContain('graine invalide');
     expect(body).toContain('numéro de série invalide');
     expect(body).toContain('trop de colonnes');

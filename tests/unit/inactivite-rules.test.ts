@@ -54,11 +54,11 @@ describe("courriels d'inactivité", () => {
       prenomReferent: 'Sophie',
       aidant: { prenom: 'Léa', nom: 'Dubois', email: 'lea.dubois@saint-denis.fr' },
       referenceMs,
-      lienConnexion,
+      lienReactivation: 'https://aidantsconnect.beta.gouv.fr/espace-referent/aidants/42',
     });
     expect(referent.subject).toBe('Compte Aidants Connect désactivé : Léa Dubois');
     expect(referent.text).toContain('lea.dubois@saint-denis.fr');
     expect(referent.text).toContain('espace référent');
-    expect(referent.text).toContain(lienConnexion);
+    expect(referent.text).toContain('https://aidantsconnect.beta.gouv.fr/espace-referent/aidants/42');
   });
 });

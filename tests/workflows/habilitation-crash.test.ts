@@ -62,7 +62,7 @@ describe('worker killed during the validation activity', () => {
     await second.runUntil(async () => {
       await decision;
       const d = await t.db('demandes_habilitation').where({ id: f.demandeId }).first();
-      await mail.catcher.waitFor((m) => m.to.includes(d.referent_email) && m.subject.startsWith('Vous êtes référent'), 60_000);
+      await mail.catcher.waitFor((m) => m.to.includes(d.referent_email) && m.subject.startsWith('Votre rôle de référent'), 60_000);
     });
     const d = await t.db('demandes_habilitation').where({ id: f.demandeId }).first();
     expect(d.status).toBe('VALIDATED');

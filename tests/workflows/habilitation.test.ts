@@ -105,7 +105,7 @@ describe('habilitation workflow', () => {
       expect(referent).toMatchObject({ can_create_mandats: false, referent_non_aidant: true, is_active: true });
       expect(referent.current_structure_id).toBeTruthy();
       expect(await t.db('referent_structures').where({ aidant_id: referent.id }).count({ n: '*' }).first()).toEqual({ n: 1 });
-      await courriel('Vous êtes référent Aidants Connect', d.referent_email);
+      await courriel('Votre rôle de référent Aidants Connect', d.referent_email);
       await courriel('Demande d’habilitation validée', demandeur);
 
       // Aidant 0: training, then Pix (a score below the threshold is refused first).
@@ -114,7 +114,7 @@ describe('habilitation workflow', () => {
       await refusSansEffet(() => enregistrerPixAidant(env.client, a0.id, { date: '2026-03-03', score: 31 }), /Score Pix insuffisant/);
       await enregistrerPixAidant(env.client, a0.id, { date: '2026-03-03', score: 72 });
       await courriel('Votre compte Aidants Connect est activé', a0.email);
-      await courriel('Aidant activé : Aidant0 Nom', d.referent_email);
+      await courriel("Compte d'aidant activé : Aidant0 Nom", d.referent_email);
 
       // Aidant 1 waits more than the delay: the référent is reminded.
       await env.sleep(RELANCE_FORMATION + 60_000);

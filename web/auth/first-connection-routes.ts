@@ -2,9 +2,10 @@
 import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { completeFirstConnection, firstConnectionLinkValid, requestFirstConnection } from '../../api/auth/first-connection.ts';
-import { minutesLabel } from '../../api/auth/rate-limit.ts';
+import { dureeEnFrancais } from '../../db/domain/francais.ts';
 import { flash, openSession } from '../../api/auth/session.ts';
 import { DeviceError, enregistrerApplication } from '../../api/referent/devices.ts';
+import { aUnMoyenDeConnexion } from '../../api/espace-aidant/compte.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
 import { clearPendingSecret, pendingSecret, qrCodeDataUrl } from './enrolment.ts';
@@ -28,7 +29,7 @@ export function firstConnectionRouter(deps: WebDeps): Router {
     if (result.kind === 'format') return res.status(400).send(render(req, { title, content: firstConnectionPage({ csrf: csrfToken(req), values, errors: result.errors }) }));
     if (result.kind === 'limited') {
       res.set('Retry-After', String(Math.ceil(result.waitMs / 1000)));
-      return res.status(429).send(render(req, { title, content: firstConnectionPage({ csrf: csrfToken(req), values, errors: { email: `Trop de tentatives. Réessayez dans ${minutesLabel(result.waitMs)}.` } }) }));
+      return res.status(429).send(render(req, { title, content: firstConnectionPage({ csrf: csrfToken(req), values, errors: { email: `Trop de tentatives. Réessayez dans ${dureeEnFrancais(result.waitMs)}.` } }) }));
     }
     res.send(render(req, { title, content: firstConnectionSentPage() }));
   });
@@ -58,7 +59,7 @@ export function firstConnectionRouter(deps: WebDeps): Router {
 
   // Only right after a first connection (SMS code + link) and for an account without any device: replacing
   // an app, or setting one up for an aidant, goes through the espace référent behind a fresh code.
-  const hasDevice = async (aidantId: number) => Boolean(await deps.db('totp_devices').where({ aidant_id: aidantId, confirmed: true }).first('id'));
+  const hasDevice = (aidantId: number) => aUnMoyenDeConnexion(deps.db, aidantId);
   const inTunnel = (at: number | undefined) => typeof at === 'number' && Date.now() - at < DUREE_PREMIERE_CONNEXION_MS;
 
   /**

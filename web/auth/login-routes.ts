@@ -4,11 +4,13 @@ import { csrfToken } from '../../api/csrf.ts';
 import { completeLogin, rateKeys, requestLogin } from '../../api/auth/login.ts';
 import { magicLinkUsable } from '../../api/auth/magic-link.ts';
 import { verifyAccountCode } from '../../api/auth/totp.ts';
-import { minutesLabel, refundAttempt, reserveAttempt } from '../../api/auth/rate-limit.ts';
+import { refundAttempt, reserveAttempt } from '../../api/auth/rate-limit.ts';
+import { dureeEnFrancais } from '../../db/domain/francais.ts';
 import { flash, openSession, referentStructureIds, safeNext } from '../../api/auth/session.ts';
 import { estCodeTotp } from '../../db/domain/authentification.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
-import { journaliser } from '../../db/queries/journal.ts';
+import { enregistrerAcceptationCgu } from '../../api/auth/cgu.ts';
+import { journaliserVerification } from '../../api/auth/reauthentication.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
 import { acceptCguPage, confirmLinkPage, freshCodePage, invalidLinkPage, linkSentPage, loginPage } from './pages.ts';
@@ -42,7 +44,7 @@ export function loginRouter(deps: WebDeps): Router {
         return again(403, { email: 'Votre compte est désactivé. Contactez le référent Aidants Connect de votre structure pour le réactiver.' });
       case 'limited':
         res.set('Retry-After', String(Math.ceil(result.waitMs / 1000)));
-        return again(429, { code: `Trop de tentatives. Réessayez dans ${minutesLabel(result.waitMs)}.` });
+        return again(429, { code: `Trop de tentatives. Réessayez dans ${dureeEnFrancais(result.waitMs)}.` });
     }
   });
 
@@ -78,14 +80,14 @@ export function loginRouter(deps: WebDeps): Router {
       res.status(status).send(render(req, { title: 'Confirmez votre identité', content: freshCodePage({ csrf: csrfToken(req), next, error }) }));
     if (!estCodeTotp(code)) return again(400, 'Saisissez les 6 chiffres du code affiché sur votre carte ou votre application.');
     const attempt = await reserveAttempt(deps.db, keys);
-    if (attempt.waitMs > 0) return again(429, `Trop de tentatives. Réessayez dans ${minutesLabel(attempt.waitMs)}.`);
+    if (attempt.waitMs > 0) return again(429, `Trop de tentatives. Réessayez dans ${dureeEnFrancais(attempt.waitMs)}.`);
     const check = await verifyAccountCode(deps.db, req.aidant.id, code);
     if (!check.ok) {
       return again(401, 'Ce code est incorrect ou a déjà été utilisé. Attendez le code suivant.');
     }
     await refundAttempt(deps.db, attempt);
     req.session.lastActivityCheckAt = Date.now();
-    await journaliser(deps.db, { action: 'activity_check_aidant', aidant_id: req.aidant.id, structure_id: req.aidant.current_structure_id });
+    await journaliserVerification(deps.db, req.aidant);
     res.redirect(303, next);
   });
 
@@ -103,7 +105,7 @@ export function loginRouter(deps: WebDeps): Router {
         content: acceptCguPage({ csrf: csrfToken(req), next, previous: req.aidant.cgu_version, error: 'Cochez la case pour accepter les conditions générales d’utilisation.' }),
       }));
     }
-    await deps.db('aidants').where({ id: req.aidant.id }).update({ cgu_version: VERSION_CGU, cgu_accepted_at: deps.db.fn.now() });
+    await enregistrerAcceptationCgu(deps.db, req.aidant.id);
     flash(req, 'success', 'Merci, vous avez accepté les conditions générales d’utilisation.');
     res.redirect(303, next);
   });

@@ -3,7 +3,7 @@ import { html, type SafeHtml } from '../html.ts';
 import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../forms.ts';
 import { cguContent } from '../pages/cgu.ts';
 
-const codeField = (error?: string) =>
+export const codeField = (error?: string) =>
   inputGroup({ name: 'code', label: 'Code à usage unique', hint: '6 chiffres, lus sur votre carte ou votre application d’authentification', error, autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 7 });
 
 export function loginPage(opts: { csrf: string; email?: string; errors?: FieldErrors; next?: string }): SafeHtml {
@@ -66,4 +66,22 @@ ${cguContent}
   </div>
   <button class="fr-btn fr-mt-2w" type="submit">Continuer</button>
 </form>`;
+}
+
+/** After logging out (the session is gone). */
+export const loggedOutPage = html`<h1>Déconnexion réussie</h1>
+<div class="fr-alert fr-alert--success fr-mb-3w" role="status"><p>Votre session est fermée. À bientôt sur Aidants Connect.</p></div>
+<ul class="fr-btns-group fr-btns-group--inline-md">
+  <li><a class="fr-btn" href="/connexion">Se reconnecter</a></li>
+  <li><a class="fr-btn fr-btn--secondary" href="/">Page d'accueil</a></li>
+</ul>`;
+
+/** /deconnexion opened while logged in: the button that logs out (a GET never does). */
+export function logoutPage(csrf: string): SafeHtml {
+  return html`<h1>Se déconnecter</h1>
+<p>Fermer votre session sur cet appareil ?</p>
+<form method="post" action="/deconnexion">${csrfField(csrf)}<ul class="fr-btns-group fr-btns-group--inline-md">
+  <li><button class="fr-btn" type="submit">Se déconnecter</button></li>
+  <li><a class="fr-btn fr-btn--secondary" href="/espace">Rester connecté</a></li>
+</ul></form>`;
 }

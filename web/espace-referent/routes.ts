@@ -8,7 +8,10 @@ import { associerCarte, DeviceError, dissocierCarte, enregistrerApplication, res
 import { desactiverAidant, reactiverAidant } from '../../api/referent/lifecycle.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
-import { aidantPage, enrolmentPage, teamPage } from './pages.ts';
+import { aidantPage, cardsPage, deactivationPage, enrolmentPage, teamPage } from './pages.ts';
+import { ESPACE_REFERENT, espaceReferent } from './menu.ts';
+import { validerRaisonDesactivation } from '../../db/domain/desactivation.ts';
+import { de } from '../../db/domain/francais.ts';
 import { clearPendingSecret, enrolmentInProgress, pendingSecret, qrCodeDataUrl } from '../auth/enrolment.ts';
 
 export function espaceReferentRouter(deps: WebDeps): Router {
@@ -17,7 +20,12 @@ export function espaceReferentRouter(deps: WebDeps): Router {
 
   router.get('/espace-referent', async (req, res) => {
     const rows = await aidantsOfStructures(deps.db, req.referentStructureIds!);
-    res.send(render(req, { title: 'Espace référent', content: teamPage(rows) }));
+    res.send(render(req, { title: 'Mon équipe — Espace référent', content: teamPage(rows, req.aidant!.id), breadcrumb: { current: 'Espace référent' } }));
+  });
+
+  router.get('/espace-referent/cartes', async (req, res) => {
+    const rows = await aidantsOfStructures(deps.db, req.referentStructureIds!);
+    res.send(render(req, { title: 'Cartes — Espace référent', content: cardsPage(rows), breadcrumb: { parents: [ESPACE_REFERENT], current: 'Cartes' } }));
   });
 
   async function scoped(req: Request) {
@@ -26,11 +34,17 @@ export function espaceReferentRouter(deps: WebDeps): Router {
     return { aidant, actor, structureId };
   }
 
-  async function showAidant(req: Request, res: Response, status = 200, errors: Record<string, string> = {}) {
+  async function rowOf(req: Request) {
     const { aidant, structureId } = await scoped(req);
-    const row = (await aidantsOfStructures(deps.db, [structureId])).find((r) => r.id === aidant.id)!;
-    const values = Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => k !== '_csrf' && k !== 'code' && typeof v === 'string')) as Record<string, string>;
-    res.status(status).send(render(req, { title: `${row.first_name} ${row.last_name}`, content: aidantPage({ csrf: csrfToken(req), row, errors, values }) }));
+    return (await aidantsOfStructures(deps.db, [structureId])).find((r) => r.id === aidant.id)!;
+  }
+  const typedValues = (req: Request) =>
+    Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => k !== '_csrf' && k !== 'code' && typeof v === 'string')) as Record<string, string>;
+
+  async function showAidant(req: Request, res: Response, status = 200, errors: Record<string, string> = {}) {
+    const row = await rowOf(req);
+    const name = `${row.first_name} ${row.last_name}`;
+    res.status(status).send(render(req, { title: `${name} — Espace référent`, content: aidantPage({ csrf: csrfToken(req), row, moi: req.aidant!.id, errors, values: typedValues(req) }), breadcrumb: { parents: [ESPACE_REFERENT], current: name } }));
   }
 
   router.get('/espace-referent/aidants/:id', (req, res) => showAidant(req, res));
@@ -53,7 +67,7 @@ export function espaceReferentRouter(deps: WebDeps): Router {
   }));
   router.post('/espace-referent/aidants/:id/carte/validation', action(async (req, id, actor) => {
     await validerCarte(deps.db, actor, id, req.body?.code);
-    return 'Carte validée : l’aidant peut se connecter avec.';
+    return 'Carte validée : elle sert désormais à se connecter.';
   }));
   router.post('/espace-referent/aidants/:id/carte/resynchronisation', action(async (req, id, actor) => {
     await resynchroniserCarte(deps.db, actor, id, req.body?.code);
@@ -64,22 +78,44 @@ export function espaceReferentRouter(deps: WebDeps): Router {
     if (id === req.aidant!.id) await keepSessionAfterOwnDeviceChange(deps.db, req);
     return 'Carte dissociée.';
   }));
-  router.post('/espace-referent/aidants/:id/desactivation', action(async (req, id, actor) => {
-    if (id === req.aidant!.id) throw new DeviceError('compte', 'Vous ne pouvez pas désactiver votre propre compte.');
-    await desactiverAidant(deps.db, deps.temporal, actor, id);
-    return 'Compte désactivé.';
-  }));
+  // Deactivation is asked for on its own page: a confirmation and a reason (journaled), never one click.
+  async function showDeactivation(req: Request, res: Response, status = 200, errors: Record<string, string> = {}) {
+    const row = await rowOf(req);
+    const name = `${row.first_name} ${row.last_name}`;
+    if (row.id === req.aidant!.id) return showAidant(req, res, 400, { compte: 'Vous ne pouvez pas désactiver votre propre compte.' });
+    if (!row.is_active) {
+      flash(req, 'info', 'Ce compte est déjà désactivé.');
+      return res.redirect(303, `/espace-referent/aidants/${row.id}`);
+    }
+    res.status(status).send(render(req, {
+      title: `Désactiver le compte ${de(name)}`,
+      content: deactivationPage({ csrf: csrfToken(req), row, errors, values: typedValues(req) }),
+      breadcrumb: { parents: [ESPACE_REFERENT, { label: name, href: `/espace-referent/aidants/${row.id}` }], current: 'Désactiver le compte' },
+    }));
+  }
+  router.get('/espace-referent/aidants/:id/desactivation', (req, res) => showDeactivation(req, res));
+  router.post('/espace-referent/aidants/:id/desactivation', async (req, res) => {
+    const { aidant, actor } = await scoped(req);
+    if (aidant.id === req.aidant!.id) return showAidant(req, res, 400, { compte: 'Vous ne pouvez pas désactiver votre propre compte.' });
+    const raison = validerRaisonDesactivation(req.body?.raison, req.body?.precision);
+    if ('erreurs' in raison) return showDeactivation(req, res, 400, raison.erreurs);
+    const changed = await desactiverAidant(deps.db, deps.temporal, actor, aidant.id, raison.texte);
+    flash(req, changed ? 'success' : 'info', changed ? `Le compte ${de(aidant.fullName)} est désactivé.` : 'Ce compte était déjà désactivé.');
+    res.redirect(303, `/espace-referent/aidants/${aidant.id}`);
+  });
   router.post('/espace-referent/aidants/:id/reactivation', action(async (_req, id, actor) => {
     await reactiverAidant(deps.db, deps.temporal, actor, id);
-    return 'Compte réactivé : la veille d’inactivité repart de zéro.';
+    return 'Compte réactivé : la personne peut de nouveau se connecter, la veille d’inactivité repart de zéro.';
   }));
 
+  const enrolmentCrumbs = (id: number, name: string) => ({ parents: [ESPACE_REFERENT, { label: name, href: `/espace-referent/aidants/${id}` }], current: 'Configurer une application' });
   router.get('/espace-referent/aidants/:id/application', async (req, res) => {
     const { aidant } = await scoped(req);
     const secret = pendingSecret(req, aidant.id);
     res.send(render(req, {
       title: 'Configurer une application',
-      content: enrolmentPage({ csrf: csrfToken(req), action: req.originalUrl, who: aidant.fullName, qrSvgDataUrl: await qrCodeDataUrl(aidant.email, secret), secret }),
+      content: espaceReferent('equipe', enrolmentPage({ csrf: csrfToken(req), action: req.originalUrl, who: aidant.fullName, qrSvgDataUrl: await qrCodeDataUrl(aidant.email, secret), secret }), true),
+      breadcrumb: enrolmentCrumbs(aidant.id, aidant.fullName),
     }));
   });
   router.post('/espace-referent/aidants/:id/application', async (req, res) => {
@@ -92,12 +128,13 @@ export function espaceReferentRouter(deps: WebDeps): Router {
       if (!(err instanceof DeviceError)) throw err;
       return res.status(400).send(render(req, {
         title: 'Configurer une application',
-        content: enrolmentPage({ csrf: csrfToken(req), action: req.originalUrl, who: aidant.fullName, qrSvgDataUrl: await qrCodeDataUrl(aidant.email, secret), secret, error: err.message }),
+        content: espaceReferent('equipe', enrolmentPage({ csrf: csrfToken(req), action: req.originalUrl, who: aidant.fullName, qrSvgDataUrl: await qrCodeDataUrl(aidant.email, secret), secret, error: err.message }), true),
+        breadcrumb: enrolmentCrumbs(aidant.id, aidant.fullName),
       }));
     }
     clearPendingSecret(req);
     if (aidant.id === req.aidant!.id) await keepSessionAfterOwnDeviceChange(deps.db, req);
-    flash(req, 'success', 'Application configurée : l’aidant peut se connecter avec.');
+    flash(req, 'success', `Application configurée : ${aidant.fullName} peut se connecter avec.`);
     res.redirect(303, `/espace-referent/aidants/${aidant.id}`);
   });
 

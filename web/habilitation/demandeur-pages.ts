@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../html.ts';
 import { ETAPES_DEMANDE, CERTIFICATIONS, type Certification, type EtapeDemande } from '../../db/domain/demande-habilitation.ts';
 import { LIBELLES_TYPE_STRUCTURE, demandeModifiable } from '../../db/domain/habilitation.ts';
 import { TYPES_STRUCTURE, type StatutDemandeStructure } from '../../db/domain/statuts.ts';
+import { nombre } from '../../db/domain/francais.ts';
 import { alerte, boutonsRadio, caseACocher, champTexte, jetonCsrf, liste, resumeErreurs, type Erreurs } from './champs.ts';
 import { badgeAidant, badgeDemande, filMessages, frise, prochaineEtape } from './frise.ts';
 import type { EvenementHabilitation } from '../../db/queries/habilitation.ts';
@@ -118,7 +119,7 @@ ${etapes('aidants')}
 <p>Les aidants sont des professionnels salariés de la structure. Chacun a une adresse e-mail professionnelle, nominative et individuelle.</p>
 ${erreurListe ? alerte('error', erreurListe) : ''}
 <h2 class="fr-h4">Aidants à habiliter (${aidants.length + (referentAidant ? 1 : 0)})</h2>
-${aidants.length || referentAidant ? html`<div class="fr-table"><table><caption class="fr-sr-only">Aidants à habiliter</caption>
+${aidants.length || referentAidant ? html`<div class="fr-table"><table tabindex="0"><caption class="fr-sr-only">Aidants à habiliter</caption>
 <thead><tr><th scope="col">Nom</th><th scope="col">Adresse e-mail</th><th scope="col">Profession</th><th scope="col">Action</th></tr></thead>
 <tbody>
 ${referentAidant ? html`<tr><td colspan="4">Le référent (aussi aidant)</td></tr>` : ''}
@@ -134,15 +135,41 @@ ${formulaire(`/habilitation/demande/${id}/aidants`, csrf, erreurs, html`
 `, 'Ajouter cet aidant')}
 <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
   <li><a class="fr-btn fr-btn--secondary" href="/habilitation/demande/${id}/referent">Étape précédente</a></li>
-  <li><a class="fr-btn" href="/habilitation/demande/${id}/engagements">Continuer vers les engagements</a></li>
-</ul>`;
+  ${aidants.length || referentAidant ? html`<li><a class="fr-btn" href="/habilitation/demande/${id}/engagements">Continuer vers les engagements</a></li>` : ''}
+</ul>
+${aidants.length || referentAidant ? '' : html`<p class="fr-text--sm">Ajoutez au moins un aidant pour passer à l'étape suivante.</p>`}`;
 }
 
-export function pageEngagements(id: string, csrf: string, statut: StatutDemandeStructure, valeurs: Valeurs, erreurs: Erreurs = {}, manque: string[] = []): SafeHtml {
-  const renvoi = statut === 'CHANGES_REQUIRED';
+type AidantRecap = { first_name: string; last_name: string; email: string; profession: string };
+
+/** The whole request as staff will read it, each part with a link back to its step. */
+export function recapitulatif(id: string, d: Valeurs, aidants: AidantRecap[]): SafeHtml {
+  const modifier = (etape: string, quoi: string) => html`<a class="fr-link fr-icon-edit-line fr-link--icon-left" href="/habilitation/demande/${id}/${etape}">Modifier ${quoi}</a>`;
+  const publique = d.is_public === true ? 'Publique' : d.is_public === false ? `Privée — administration partenaire : ${v(d, 'partner_administration')}` : 'À renseigner';
+  const type = v(d, 'structure_type') as keyof typeof LIBELLES_TYPE_STRUCTURE;
+  const nbAidants = aidants.length + (d.referent_is_aidant ? 1 : 0);
+  return html`<h2 class="fr-mt-4w">Récapitulatif de votre demande</h2>
+<div class="fr-grid-row fr-grid-row--gutters fr-mb-3w">
+  <section class="fr-col-12 fr-col-md-4"><h3 class="fr-h6">La structure</h3>
+    <p>${v(d, 'structure_name') || 'Nom à renseigner'}<br>SIRET ${v(d, 'siret') || 'à renseigner'}<br>${LIBELLES_TYPE_STRUCTURE[type] ?? ''}<br>${v(d, 'address')} ${v(d, 'postal_code')} ${v(d, 'city')}<br>${publique}<br>Accompagnement gratuit : ${d.free_support_certified ? 'certifié' : 'non certifié'}</p>
+    ${modifier('structure', 'la structure')}</section>
+  <section class="fr-col-12 fr-col-md-4"><h3 class="fr-h6">Le référent</h3>
+    <p>${v(d, 'referent_first_name')} ${v(d, 'referent_last_name')}<br>${v(d, 'referent_email') || 'Adresse à renseigner'}<br>${v(d, 'referent_phone')}<br>${v(d, 'referent_profession')}${d.referent_is_aidant ? html`<br>Aussi aidant` : ''}</p>
+    ${modifier('referent', 'le référent')}</section>
+  <section class="fr-col-12 fr-col-md-4"><h3 class="fr-h6">${nombre(nbAidants, 'aidant à habiliter', 'aidants à habiliter')}</h3>
+    ${nbAidants ? html`<ul>${d.referent_is_aidant ? html`<li>Le référent</li>` : ''}${aidants.map((a) => html`<li>${a.first_name} ${a.last_name} — ${a.email}</li>`)}</ul>` : html`<p>Aucun aidant.</p>`}
+    ${modifier('aidants', 'les aidants')}</section>
+</div>`;
+}
+
+export function pageEngagements(id: string, csrf: string, d: Valeurs & { status: StatutDemandeStructure }, aidants: AidantRecap[], valeurs: Valeurs, erreurs: Erreurs = {}, manque: { texte: string; etape: EtapeDemande }[] = []): SafeHtml {
+  const renvoi = d.status === 'CHANGES_REQUIRED';
+  const titreEtape = (cle: EtapeDemande) => ETAPES_DEMANDE.find((e) => e.cle === cle)!.titre;
   return html`<h1>Demande d'habilitation</h1>
 ${etapes('engagements')}
-${manque.length ? alerte('error', `Avant d'envoyer la demande, complétez : ${manque.join(', ')}.`) : ''}
+${manque.length ? html`<div class="fr-alert fr-alert--error fr-mb-3w" role="alert"><h2 class="fr-alert__title">La demande ne peut pas encore être envoyée</h2>
+  <p>Complétez d'abord :</p><ul>${manque.map((m) => html`<li><a href="/habilitation/demande/${id}/${m.etape}">${m.texte}</a> (étape « ${titreEtape(m.etape)} »)</li>`)}</ul></div>` : ''}
+${recapitulatif(id, d, aidants)}
 ${formulaire(`/habilitation/demande/${id}/engagements`, csrf, erreurs, html`
   <fieldset class="fr-fieldset"><legend class="fr-fieldset__legend">Engagements de la structure (obligatoires)</legend>
   ${(Object.keys(CERTIFICATIONS) as Certification[]).map((k) => caseACocher({ name: k, label: CERTIFICATIONS[k], coche: valeurs[k] === true || valeurs[k] === 'on', erreur: erreurs[k] }))}
@@ -176,7 +203,7 @@ ${frise(vue.evenements)}
 <h2>Messages de l'équipe</h2>
 ${filMessages(vue.messages)}
 <h2>Aidants</h2>
-${vue.aidants.length ? html`<div class="fr-table"><table><caption class="fr-sr-only">Aidants de la demande</caption>
+${vue.aidants.length ? html`<div class="fr-table"><table tabindex="0"><caption class="fr-sr-only">Aidants de la demande</caption>
 <thead><tr><th scope="col">Nom</th><th scope="col">Adresse e-mail</th><th scope="col">Statut</th></tr></thead>
 <tbody>${vue.aidants.map((a) => html`<tr><td>${a.first_name} ${a.last_name}</td><td>${a.email}</td><td>${badgeAidant(a.status)}</td></tr>`)}</tbody></table></div>` : html`<p>Aucun aidant.</p>`}`;
 }

@@ -1,6 +1,7 @@
 // Shared pieces of the habilitation pages: status badges, the timeline of a request (database events plus
 // what the workflow says comes next), the message thread.
 import { html, type SafeHtml } from '../html.ts';
+import { dateEnFrancais } from '../../db/domain/francais.ts';
 import { COULEURS_STATUT_DEMANDE, LIBELLES_STATUT_AIDANT, LIBELLES_STATUT_DEMANDE } from '../../db/domain/habilitation.ts';
 import type { StatutDemandeAidant, StatutDemandeStructure } from '../../db/domain/statuts.ts';
 import type { EvenementHabilitation } from '../../db/queries/habilitation.ts';
@@ -18,8 +19,10 @@ export function badgeAidant(statut: StatutDemandeAidant): SafeHtml {
   return html`<p class="fr-badge fr-badge--${COULEURS_AIDANT[statut]} fr-badge--sm">${LIBELLES_STATUT_AIDANT[statut]}</p>`;
 }
 
+/** "1er juin 2026 à 09:30" (Paris time). */
 export function dateHeure(d: Date | string): string {
-  return new Date(d).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+  const heure = new Date(d).toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+  return `${dateEnFrancais(new Date(d))} à ${heure}`;
 }
 
 export function dateCourte(d: Date | string | null): string {
@@ -28,7 +31,20 @@ export function dateCourte(d: Date | string | null): string {
   return s.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 }
 
-/** What comes next, in French, for the demandeur (and shown to staff too). */
+/** What comes next, for the staff instructing the request (the page's "Prochaine étape" box). */
+export function prochaineEtapeEquipe(statut: StatutDemandeStructure, etat: EtatHabilitation | null): string {
+  switch (statut) {
+    case 'NEW': return "Le demandeur n'a pas encore envoyé sa demande : rien à instruire pour le moment.";
+    case 'AC_VALIDATION_PROCESSING':
+      return `Instruisez la demande : validez-la, demandez des modifications ou refusez-la${etat?.prochaineRelanceMs ? ` (relance automatique de l'équipe le ${dateHeure(new Date(etat.prochaineRelanceMs))} sans décision d'ici là)` : ''}.`;
+    case 'CHANGES_REQUIRED': return 'En attente du demandeur : il modifie sa demande comme indiqué dans votre message, puis la soumet à nouveau ; elle reviendra alors ici.';
+    case 'VALIDATED': return 'Enregistrez la formation et le test Pix de chaque aidant ci-dessous : chacun est activé dès que les deux sont enregistrés.';
+    case 'REFUSED': return 'La demande est refusée : aucune autre étape.';
+    case 'CLOSED': return 'Tous les aidants sont activés ou retirés : la demande est terminée.';
+  }
+}
+
+/** What comes next, in French, for the demandeur (the follow page). */
 export function prochaineEtape(statut: StatutDemandeStructure, etat: EtatHabilitation | null): string {
   switch (statut) {
     case 'NEW': return 'Complétez puis envoyez votre demande.';

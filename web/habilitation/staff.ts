@@ -5,22 +5,24 @@ import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { flash, HttpError, requireStaff } from '../../api/auth/session.ts';
 import {
-  decisionsPossibles, DECISIONS_EQUIPE, erreurDatePassee, erreurFormateurPair, erreurScorePix, formationEnregistrable, motifActionImpossible,
+  decisionsPossibles, DECISIONS_EQUIPE, erreurDatePassee, erreurFormateurPair, erreurScorePix, motifActionImpossible, motifFormationImpossible,
   emailValide, normaliserEmail, type DecisionEquipe,
 } from '../../db/domain/habilitation.ts';
 import { STATUTS_DEMANDE_STRUCTURE, type StatutDemandeStructure } from '../../db/domain/statuts.ts';
+import { de } from '../../db/domain/francais.ts';
+import { deciderHabilitation, enregistrerFormationAidant, enregistrerPixAidant, RefusProcessus } from '../../api/processes/habilitation.ts';
 import {
-  ajouterEvenement, autoriserRattachement, compteDAutreStructure, evenementsDemande, faitsFormateur, rattachementEnAttente, referentsDeStructure, structureConnue,
-} from '../../db/queries/habilitation.ts';
-import {
-  deciderHabilitation, demarrerFormationAidant, enregistrerFormationAidant, enregistrerPixAidant, lireEtatHabilitation, RefusProcessus,
-} from '../../api/processes/habilitation.ts';
-import { enqueueEmail } from '../../activities/outbox.ts';
-import { courriels } from '../../activities/habilitation-emails.ts';
+  accepterAidantEnAttente, aidantPourImportPix, aidantsAjoutesParLesReferents, autoriserRattachementStructure, demandeAidantParId, formateurPair, listeDemandes,
+  rattachementNonConsenti, refuserAidantEnAttente, vueDemandeStaff,
+} from '../../api/staff/habilitations.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
 import * as P from './staff-pages.ts';
 import type { Erreurs } from './champs.ts';
+
+const EQUIPE = { label: 'Équipe', href: '/staff' };
+const DEMANDES = { label: "Demandes d'habilitation", href: '/staff/habilitations' };
+const SOUS_DEMANDES = (current: string) => ({ parents: [EQUIPE, DEMANDES], current });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -39,41 +41,24 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
   router.get('/staff/habilitations', async (req, res) => {
     const statut = typeof req.query.statut === 'string' && (STATUTS_DEMANDE_STRUCTURE as readonly string[]).includes(req.query.statut) ? req.query.statut : '';
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
-    const query = db('demandes_habilitation').join('demandeurs', 'demandeurs.id', 'demandes_habilitation.demandeur_id')
-      .select('demandes_habilitation.id', 'structure_name', 'siret', 'status', 'submitted_at', 'demandeurs.email as demandeur_email')
-      .orderBy([{ column: 'submitted_at', order: 'desc', nulls: 'last' }, { column: 'demandes_habilitation.created_at', order: 'desc' }]).limit(200);
-    if (statut) query.where('status', statut);
-    if (q) {
-      const motif = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query.where((w) => w.whereILike('structure_name', motif).orWhereILike('siret', motif.replace(/\s/g, ''))
-        .orWhereILike('demandeurs.email', motif).orWhereILike('referent_email', motif));
-    }
-    res.send(render(req, { title: "Demandes d'habilitation", content: P.pageListe(await query, { statut, q }) }));
+    res.send(render(req, { title: "Demandes d'habilitation", content: P.pageListe(await listeDemandes(db, { statut, q }), { statut, q }), breadcrumb: { parents: [EQUIPE] } }));
   });
 
   async function vueDemande(id: string): Promise<P.VueDemandeStaff> {
     if (!UUID.test(id)) throw new HttpError(404, 'demande inconnue');
-    const demande = await db('demandes_habilitation').where({ id }).first();
-    if (!demande) throw new HttpError(404, 'demande inconnue');
-    const [demandeur, aidants, evenements, messages, etat, structureExistante] = await Promise.all([
-      db('demandeurs').where({ id: demande.demandeur_id }).first(),
-      db('demandes_aidant').where({ demande_id: id }).orderBy('id'),
-      evenementsDemande(db, id),
-      db('messages_habilitation').where({ demande_id: id }).orderBy('created_at'),
-      demande.status === 'NEW' ? null : deps.temporal().then((c) => lireEtatHabilitation(c, id)).catch(() => null),
-      demande.structure_id ? null : structureConnue(db, demande.siret),
-    ]);
-    return { demande, demandeur, aidants, evenements, messages, etat, structureExistante };
+    const vue = await vueDemandeStaff(db, deps.temporal, id);
+    if (!vue) throw new HttpError(404, 'demande inconnue');
+    return vue;
   }
 
   const afficher = async (req: Request, res: Response, id: string, status = 200, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}) => {
     const vue = await vueDemande(id);
-    res.status(status).send(render(req, { title: `${vue.demande.structure_name ?? 'Demande'} — Habilitation`, content: P.pageDemande(vue, csrfToken(req), erreurs, valeurs) }));
+    res.status(status).send(render(req, { title: `${vue.demande.structure_name ?? 'Demande'} — Habilitation`, content: P.pageDemande(vue, csrfToken(req), erreurs, valeurs), breadcrumb: SOUS_DEMANDES(String(vue.demande.structure_name ?? 'Brouillon sans nom')) }));
   };
 
   router.get('/staff/habilitations/liste-attente', async (req, res) => afficherAttente(req, res));
   router.get('/staff/habilitations/import-pix', (req, res) => {
-    res.send(render(req, { title: 'Importer des résultats Pix', content: P.pageImportPix(csrfToken(req)) }));
+    res.send(render(req, { title: 'Importer des résultats Pix', content: P.pageImportPix(csrfToken(req)), breadcrumb: SOUS_DEMANDES('Importer des résultats Pix') }));
   });
   router.get('/staff/habilitations/:id', async (req, res) => afficher(req, res, String(req.params.id)));
 
@@ -98,7 +83,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
       if (req.body?.rattachement !== 'oui') {
         return afficher(req, res, id, 400, { rattachement: `Cette structure est déjà habilitée : cochez la case pour confirmer l’ajout de ce référent à « ${vue.structureExistante.name} », après avoir vérifié auprès de ses référents actuels.` }, valeurs);
       }
-      await autoriserRattachement(db, id, req.aidant!.id);
+      await autoriserRattachementStructure(db, id, req.aidant!.id);
     }
     try {
       await deciderHabilitation(await deps.temporal(), id, { decision, message: message || undefined, auteurId: req.aidant!.id });
@@ -113,14 +98,20 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
 
   /** Where an aidant's forms live: its request page, or the waiting-list page for an aidant added later. */
   async function aidantEtRetour(idBrut: string) {
-    const id = Number(idBrut);
-    const a = Number.isInteger(id) ? await db('demandes_aidant').where({ id }).first() : null;
+    const a = await demandeAidantParId(db, Number(idBrut));
     if (!a) throw new HttpError(404, 'aidant inconnu');
     return a;
   }
   const reafficher = async (req: Request, res: Response, a: { demande_id: string | null }, status: number, erreurs: Erreurs, valeurs: Record<string, string>) =>
     a.demande_id ? afficher(req, res, a.demande_id, status, erreurs, valeurs) : afficherAttente(req, res, status, erreurs, valeurs);
   const retour = (a: { demande_id: string | null }) => (a.demande_id ? `/staff/habilitations/${a.demande_id}` : '/staff/habilitations/liste-attente');
+
+  /** Training and Pix only for an aidant in training whose request is validated: otherwise a message, nothing recorded. */
+  const refuserSiImpossible = (req: Request, a: Parameters<typeof motifFormationImpossible>[0]) => {
+    const motif = motifFormationImpossible(a);
+    if (motif) flash(req, 'error', `${motif.message} Rien n'a été enregistré.`);
+    return Boolean(motif);
+  };
 
   router.post('/staff/habilitations/aidants/:aid/formation', async (req, res) => {
     const a = await aidantEtRetour(String(req.params.aid));
@@ -136,13 +127,13 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     if (type === 'p2p') {
       if (!emailValide(formateurEmail)) erreurs[n('formateur')] = "Indiquez l'adresse e-mail du formateur entre pairs.";
       else {
-        formateur = await faitsFormateur(db, formateurEmail);
+        formateur = await formateurPair(db, formateurEmail);
         const ef = erreurFormateurPair(formateur);
         if (ef) erreurs[n('formateur')] = ef;
       }
     }
-    if (!formationEnregistrable(a.status)) flash(req, 'error', "Le parcours de cet aidant n'est pas en cours : rien n'a été enregistré.");
-    if (Object.keys(erreurs).length || !formationEnregistrable(a.status)) return reafficher(req, res, a, 400, erreurs, valeurs);
+    if (refuserSiImpossible(req, a)) return reafficher(req, res, a, 409, {}, valeurs);
+    if (Object.keys(erreurs).length) return reafficher(req, res, a, 400, erreurs, valeurs);
     try {
       await enregistrerFormationAidant(await deps.temporal(), a.id, { date, type, formateurEmail: type === 'p2p' ? formateurEmail : null, formateur });
     } catch (err) {
@@ -150,7 +141,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
       flash(req, 'error', err.message);
       return reafficher(req, res, a, 409, {}, valeurs);
     }
-    flash(req, 'success', `Formation de ${a.first_name} ${a.last_name} enregistrée.`);
+    flash(req, 'success', `Formation ${de(`${a.first_name} ${a.last_name}`)} enregistrée.`);
     res.redirect(303, retour(a));
   });
 
@@ -165,6 +156,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     if (e) erreurs[n('pix_date')] = e;
     const es = valeurs[n('pix_score')] === '' ? 'Indiquez le score Pix.' : erreurScorePix(score);
     if (es) erreurs[n('pix_score')] = es;
+    if (refuserSiImpossible(req, a)) return reafficher(req, res, a, 409, {}, valeurs);
     if (Object.keys(erreurs).length) return reafficher(req, res, a, 400, erreurs, valeurs);
     try {
       await enregistrerPixAidant(await deps.temporal(), a.id, { date, score });
@@ -173,7 +165,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
       flash(req, 'error', err.message);
       return reafficher(req, res, a, 409, {}, valeurs);
     }
-    flash(req, 'success', `Test Pix de ${a.first_name} ${a.last_name} enregistré.`);
+    flash(req, 'success', `Test Pix ${de(`${a.first_name} ${a.last_name}`)} enregistré.`);
     res.redirect(303, retour(a));
   });
 
@@ -181,7 +173,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     const texte = String(req.body?.csv ?? '').slice(0, 100_000);
     const lignes = texte.split(/\r?\n/).map((l, i) => ({ n: i + 1, l: l.trim() })).filter((x) => x.l && !/^e-?mail\b/i.test(x.l));
     if (!lignes.length) {
-      res.status(400).send(render(req, { title: 'Erreur — Import Pix', content: P.pageImportPix(csrfToken(req), texte, null, 'Collez au moins une ligne : adresse e-mail ; date ; score.') }));
+      res.status(400).send(render(req, { title: 'Erreur — Import Pix', content: P.pageImportPix(csrfToken(req), texte, null, 'Collez au moins une ligne : adresse e-mail ; date ; score.'), breadcrumb: SOUS_DEMANDES('Importer des résultats Pix') }));
       return;
     }
     const client = await deps.temporal();
@@ -191,72 +183,50 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
       const email = normaliserEmail(emailBrut);
       const date = dateIso(dateBrute);
       const score = Number(scoreBrut.replace(',', '.'));
-      const refus = (message: string) => rapport.push({ ligne: n, email: emailBrut, ok: false, message });
-      if (!emailValide(email)) { refus('Adresse e-mail invalide.'); continue; }
+      const refus = (resultat: string, message: string) => rapport.push({ ligne: n, email: emailBrut, ok: false, resultat, message: `${message} Rien n'a été enregistré.` });
+      if (!emailValide(email)) { refus('Ligne invalide', 'Adresse e-mail invalide.'); continue; }
       const erreurDate = erreurDatePassee(date, new Date(), 'du test');
-      if (erreurDate) { refus(erreurDate); continue; }
+      if (erreurDate) { refus('Ligne invalide', erreurDate); continue; }
       const erreurScore = scoreBrut === '' ? 'Score manquant.' : erreurScorePix(score);
-      if (erreurScore) { refus(erreurScore); continue; }
-      const a = await db('demandes_aidant').where({ email }).whereIn('status', ['new', 'processing', 'processing_p2p']).orderBy('id', 'desc').first();
-      if (!a) { refus("Adresse inconnue : aucun aidant en formation n'a cette adresse. Rien n'a été enregistré."); continue; }
+      if (erreurScore) { refus(scoreBrut === '' ? 'Ligne invalide' : 'Score refusé', erreurScore); continue; }
+      const a = await aidantPourImportPix(db, email);
+      const motif = motifFormationImpossible(a);
+      if (!a || motif) { refus(motif!.resultat, motif!.message); continue; }
+      if (a.pix_date) { refus('Déjà enregistré', `Le test Pix de cet aidant est déjà enregistré (${a.pix_score} %).`); continue; }
       try {
         await enregistrerPixAidant(client, a.id, { date, score });
-        rapport.push({ ligne: n, email: emailBrut, ok: true, message: `Test Pix enregistré (${score} %).` });
+        rapport.push({ ligne: n, email: emailBrut, ok: true, resultat: 'Enregistré', message: `Test Pix enregistré (${score} %).` });
       } catch (err) {
         if (!(err instanceof RefusProcessus)) throw err;
-        refus(err.message);
+        rapport.push({ ligne: n, email: emailBrut, ok: false, resultat: 'Refusé', message: err.message });
       }
     }
-    res.send(render(req, { title: 'Rapport — Import Pix', content: P.pageImportPix(csrfToken(req), '', rapport) }));
+    res.send(render(req, { title: 'Rapport — Import Pix', content: P.pageImportPix(csrfToken(req), '', rapport), breadcrumb: SOUS_DEMANDES('Importer des résultats Pix') }));
   });
 
   // ---- Waiting list (aidants added later by référents) -------------------------------------------------
 
   async function afficherAttente(req: Request, res: Response, status = 200, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}) {
-    const base = () => db('demandes_aidant').join('structures', 'structures.id', 'demandes_aidant.structure_id').whereNull('demandes_aidant.demande_id')
-      .select('demandes_aidant.*', 'structures.name as structure_name').orderBy('demandes_aidant.id');
-    const [attente, enFormation] = await Promise.all([base().where('demandes_aidant.status', 'waiting_list'), base().whereIn('demandes_aidant.status', ['new', 'processing', 'processing_p2p'])]);
-    // An account that already belongs to another structure is flagged: it needs that structure's consent.
-    for (const a of attente) {
-      const ailleurs = await compteDAutreStructure(db, a.email, a.structure_id);
-      a.compte_ailleurs = ailleurs ? ailleurs.structures.map((x) => x.name).join(', ') : null;
-    }
-    res.status(status).send(render(req, { title: 'Aidants ajoutés par les référents', content: P.pageListeAttente(attente, enFormation, csrfToken(req), erreurs, valeurs) }));
+    const { attente, enFormation } = await aidantsAjoutesParLesReferents(db);
+    res.status(status).send(render(req, { title: 'Aidants ajoutés par les référents', content: P.pageListeAttente(attente, enFormation, csrfToken(req), erreurs, valeurs), breadcrumb: SOUS_DEMANDES("Liste d'attente") }));
   }
 
   router.post('/staff/habilitations/aidants/:aid/accepter', async (req, res) => {
     const a = await aidantEtRetour(String(req.params.aid));
-    if (await rattachementEnAttente(db, a)) {
+    if (await rattachementNonConsenti(db, { ...a, structure_id: a.structure_id! })) {
       flash(req, 'error', `${a.first_name} ${a.last_name} a déjà un compte dans une autre structure : un référent de cette structure doit d'abord donner son accord. Rien n'a été modifié.`);
       return res.redirect(303, '/staff/habilitations/liste-attente');
     }
     // The status and the training workflow start commit together (a failed start rolls back).
-    const accepte = await db.transaction(async (trx) => {
-      const ligne = await trx('demandes_aidant').where({ id: a.id }).forUpdate().first('status');
-      if (ligne.status !== 'waiting_list') return false;
-      await trx('demandes_aidant').where({ id: a.id }).update({ status: 'new' });
-      await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'accepte', detail: "Aidant accepté par l'équipe : formation à suivre", acteur: 'equipe' });
-      await demarrerFormationAidant(await deps.temporal(), { demandeAidantId: a.id, structureId: a.structure_id });
-      return true;
-    });
-    flash(req, accepte ? 'success' : 'error', accepte ? `${a.first_name} ${a.last_name} est accepté : sa formation peut commencer.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
+    const accepte = await accepterAidantEnAttente(db, deps.temporal, { id: a.id, structure_id: a.structure_id! });
+    flash(req, accepte ? 'success' : 'error', accepte ? `La demande pour ${a.first_name} ${a.last_name} est acceptée : sa formation peut commencer.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
     res.redirect(303, '/staff/habilitations/liste-attente');
   });
 
   router.post('/staff/habilitations/aidants/:aid/refuser', async (req, res) => {
     const a = await aidantEtRetour(String(req.params.aid));
-    const refuse = await db.transaction(async (trx) => {
-      const n = await trx('demandes_aidant').where({ id: a.id, status: 'waiting_list' }).update({ status: 'refused' });
-      if (n) await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'refuse', detail: "Aidant refusé par l'équipe", acteur: 'equipe' });
-      return n > 0;
-    });
-    if (refuse) {
-      for (const r of await referentsDeStructure(db, a.structure_id)) {
-        const c = courriels.nouvelAidantRefuse({ prenom: r.first_name, aidant: `${a.first_name} ${a.last_name}` });
-        await enqueueEmail(db, { idempotencyKey: `demande-aidant-${a.id}-refusee-${r.id}`, to: r.email, subject: c.subject, text: c.text });
-      }
-    }
-    flash(req, refuse ? 'success' : 'error', refuse ? `${a.first_name} ${a.last_name} est refusé.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
+    const refuse = await refuserAidantEnAttente(deps, { ...a, structure_id: a.structure_id! });
+    flash(req, refuse ? 'success' : 'error', refuse ? `La demande pour ${a.first_name} ${a.last_name} est refusée ; ses référents sont prévenus par e-mail.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");
     res.redirect(303, '/staff/habilitations/liste-attente');
   });
 

@@ -1,0 +1,170 @@
+// Activities of a mandat's life (workflows/mandat.ts, workflows/conservation-mandat.ts). PostgreSQL is the
+// truth: each activity re-reads the mandat under its row lock and applies the rules of db/domain/vie-mandat.ts,
+// so a revocation committed meanwhile is never missed and a retried attempt finds its own work done (journal
+// rows and emails are keyed by mandat and step). Journal rows hold plain ids only (mandat, usager, structure)
+// and no personal data: they stay readable after the purge deleted the rows those ids named.
+import { marquerPreuvePurgee } from '../db/queries/preuves.ts';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import type { ActivityDeps } from './index.ts';
+import { sendEmailOnce } from './outbox.ts';
+import { courrielRappelExpiration, dateMandat } from './mandat-courriels.ts';
+import { DUREES_MANDAT, type StatutMandat } from '../db/domain/mandat.ts';
+import { cleVieMandat, issueDuMandat, prefixeRappelsMandat, rappelUtile } from '../db/domain/vie-mandat.ts';
+
+export interface ParametresRappel {
+  mandatId: number;
+  /** Workflow time of the reminder. */
+  maintenantMs: number;
+}
+
+export interface ParametresFin {
+  mandatId: number;
+  /** Workflow time of the decision (an expiry is only written once it is reached). */
+  maintenantMs: number;
+}
+
+export interface ParametresPurge {
+  mandatId: number;
+  /** End of the retention (workflow time), for the journal. */
+  purgeAMs: number;
+}
+
+export type IssueRappel = { issue: 'rappele'; destinataires: number } | { issue: 'sans-objet' };
+export type IssueFin =
+  | { issue: 'active'; expiresAtMs: number }
+  | { issue: 'expired' | 'revoked'; finMs: number }
+  /** No such mandat (purged, or never written): nothing to keep. */
+  | { issue: 'absent' };
+export type IssuePurge = { issue: 'purge' | 'deja-purge' | 'absent'; usagerSupprime: boolean };
+
+interface LigneMandat {
+  id: number;
+  structure_id: number;
+  usager_id: number;
+  status: StatutMandat;
+  ended_at: Date | null;
+  expires_at: Date;
+  duree_keyword: keyof typeof DUREES_MANDAT | 'EUS_03_20';
+}
+
+async function mandatVerrouille(trx: Knex.Transaction, mandatId: number): Promise<LigneMandat | undefined> {
+  return trx('mandats').where({ id: mandatId }).forUpdate().first('id', 'structure_id', 'usager_id', 'status', 'ended_at', 'expires_at', 'duree_keyword');
+}
+
+async function revocations(trx: Knex.Transaction, mandatId: number): Promise<(Date | null)[]> {
+  return trx('autorisations').where({ mandat_id: mandatId }).pluck('revoked_at');
+}
+
+const dureeEnJours = (m: LigneMandat) => (m.duree_keyword in DUREES_MANDAT ? DUREES_MANDAT[m.duree_keyword as keyof typeof DUREES_MANDAT].jours : null);
+
+export function createMandatActivities(deps: ActivityDeps) {
+  const { db, mailer } = deps;
+  const publicUrl = deps.publicUrl ?? 'http://127.0.0.1:3000';
+
+  return {
+    /** Reminds each active aidant of the structure that the mandat expires soon, once per aidant. */
+    async rappelerExpirationMandat(p: ParametresRappel): Promise<IssueRappel> {
+      const lecture = await db.transaction(async (trx) => {
+        const mandat = await mandatVerrouille(trx, p.mandatId);
+        if (!mandat || !rappelUtile(mandat, await revocations(trx, mandat.id), p.maintenantMs)) return null;
+        const usager = await trx('usagers').where({ id: mandat.usager_id }).first('given_name', 'family_name', 'preferred_username');
+        const structure = await trx('structures').where({ id: mandat.structure_id }).first('name');
+        const aidants: { id: number; email: string; first_name: string }[] = await trx('aidant_structures as ast')
+          .join('aidants as a', 'a.id', 'ast.aidant_id')
+          .where({ 'ast.structure_id': mandat.structure_id, 'a.is_active': true })
+          .orderBy('a.id')
+          .select('a.id', 'a.email', 'a.first_name');
+        return { mandat, usager, structure, aidants };
+      });
+      if (!lecture) return { issue: 'sans-objet' };
+      const { mandat, usager, structure, aidants } = lecture;
+      for (const aidant of aidants) {
+        await sendEmailOnce(db, mailer, {
+          idempotencyKey: cleVieMandat(mandat.id, 'rappel', aidant.id),
+          to: aidant.email,
+          ...courrielRappelExpiration({
+            prenomAidant: aidant.first_name,
+            usager: { prenom: usager.given_name, nom: usager.preferred_username || usager.family_name },
+            structure: structure.name,
+            expiresAtMs: mandat.expires_at.getTime(),
+            lienUsager: `${publicUrl}/usagers/${mandat.usager_id}`,
+          }),
+        });
+      }
+      return { issue: 'rappele', destinataires: aidants.length };
+    },
+
+    /**
+     * Ends the mandat when it is over (expired, or every autorisation revoked) and says how it ended. A status
+     * already written (the revocation transaction writes it) is only read back. `active` when it is not over.
+     */
+    async terminerMandat(p: ParametresFin): Promise<IssueFin> {
+      return db.transaction(async (trx): Promise<IssueFin> => {
+        const mandat = await mandatVerrouille(trx, p.mandatId);
+        if (!mandat) return { issue: 'absent' };
+        const issue = issueDuMandat(mandat, await revocations(trx, mandat.id), p.maintenantMs);
+        if (issue.statut === 'active') return { issue: 'active', expiresAtMs: issue.expiresAtMs };
+        if (issue.aEcrire) {
+          await trx('mandats').where({ id: mandat.id, status: 'active' }).update({ status: issue.statut, ended_at: new Date(issue.finMs) });
+          await trx('journal')
+            .insert({
+              action: issue.statut === 'expired' ? 'expire_mandat' : 'cancel_mandat',
+              structure_id: mandat.structure_id,
+              usager_id: mandat.usager_id,
+              mandat_id: mandat.id,
+              duree: dureeEnJours(mandat),
+              additional_information: issue.statut === 'expired'
+                ? `Mandat expiré le ${dateMandat(issue.finMs)}`
+                : `Toutes les autorisations révoquées ; mandat terminé le ${dateMandat(issue.finMs)}`,
+              idempotency_key: cleVieMandat(mandat.id, 'fin'),
+            })
+            .onConflict('idempotency_key')
+            .ignore();
+        }
+        return { issue: issue.statut, finMs: issue.finMs };
+      });
+    },
+
+    /**
+     * At the end of the retention (CGU §7.1), in one transaction: the mandat's autorisations and row, its
+     * reminder emails (they name the usager), and the usager's row when no other mandat refers to it. The
+     * journal gets a `purge_mandat` row with ids only. Already purged: nothing more happens.
+     */
+    async purgerMandat(p: ParametresPurge): Promise<IssuePurge> {
+      const cle = cleVieMandat(p.mandatId, 'purge');
+      return db.transaction(async (trx): Promise<IssuePurge> => {
+        const mandat = await mandatVerrouille(trx, p.mandatId);
+        if (!mandat) {
+          const dejaFait = await trx('journal').where({ idempotency_key: cle }).first('id');
+          return { issue: dejaFait ? 'deja-purge' : 'absent', usagerSupprime: false };
+        }
+        if (mandat.status === 'active') {
+          throw ApplicationFailure.nonRetryable(`Le mandat ${mandat.id} est actif : il ne peut pas être purgé.`, 'MandatActif');
+        }
+        // Locked before counting: a mandat created for this usager meanwhile either committed first (and is
+        // counted) or waits for this transaction (and creates the usager again from FranceConnect).
+        await trx('usagers').where({ id: mandat.usager_id }).forUpdate().first('id');
+        // The verification code outlives the mandat (its end and purge dates only): the public page can say
+        // "ended, data deleted" rather than "unknown".
+        await marquerPreuvePurgee(trx, mandat.id, new Date(p.purgeAMs));
+        await trx('autorisations').where({ mandat_id: mandat.id }).delete();
+        await trx('mandats').where({ id: mandat.id }).delete();
+        await trx('outbox').where('idempotency_key', 'like', `${prefixeRappelsMandat(mandat.id)}%`).delete();
+        const autreMandat = await trx('mandats').where({ usager_id: mandat.usager_id }).first('id');
+        if (!autreMandat) await trx('usagers').where({ id: mandat.usager_id }).delete();
+        await trx('journal').insert({
+          action: 'purge_mandat',
+          structure_id: mandat.structure_id,
+          usager_id: mandat.usager_id,
+          mandat_id: mandat.id,
+          additional_information: `Mandat terminé le ${dateMandat(mandat.ended_at!.getTime())}, purgé à la fin de sa conservation (${dateMandat(p.purgeAMs)}) ; ${
+            autreMandat ? "données de l'usager conservées (un autre mandat le concerne)" : "données de l'usager supprimées"
+          }`,
+          idempotency_key: cle,
+        });
+        return { issue: 'purge', usagerSupprime: !autreMandat };
+      });
+    },
+  };
+}

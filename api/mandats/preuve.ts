@@ -1,0 +1,83 @@
+// The proof of a mandat: computed once in the creation transaction (template version, verification code,
+// proof hash for the `create_attestation` journal row: db/queries/preuves.ts), then re-read here to print the
+// mandat or its revocation attestation. Printing is scoped to the aidant's structure like every mandat
+// query: another structure's mandat is simply not found.
+import type { Db } from '../../db/connection.ts';
+import type { Demarche } from '../../db/domain/demarches.ts';
+import type { DureeMandat, StatutMandat } from '../../db/domain/mandat.ts';
+import { MODELE_EN_VIGUEUR, modeleMandat, type ModeleMandat } from '../../db/domain/modeles-mandat/index.ts';
+import { codeVerificationDuMandat } from '../../db/queries/preuves.ts';
+
+// Called by the mandat's creation in its transaction (api/mandats/creation.ts).
+export { preuveDuMandat, type PreuveMandat } from '../../db/queries/preuves.ts';
+
+export interface UsagerImprime {
+  given_name: string;
+  family_name: string;
+  preferred_username: string | null;
+  birthdate: string;
+  birthplace: string | null;
+  birthcountry: string;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface DocumentMandat {
+  id: number;
+  creeLe: Date;
+  expireLe: Date;
+  finLe: Date | null;
+  statut: StatutMandat;
+  duree: DureeMandat;
+  modele: ModeleMandat;
+  /** Null for a mandat created before verification codes existed. */
+  code: string | null;
+  usager: UsagerImprime & { id: number };
+  structure: { name: string; address: string; postal_code: string; city: string };
+  aidant: string | null;
+  autorisations: { demarche: Demarche; revoqueeLe: Date | null }[];
+}
+
+/** The mandat to print, when it belongs to the structure; null otherwise. */
+export async function documentMandat(db: Db, structureId: number, mandatId: number): Promise<DocumentMandat | null> {
+  const m = await db('mandats')
+    .join('usagers', 'usagers.id', 'mandats.usager_id')
+    .join('structures', 'structures.id', 'mandats.structure_id')
+    .leftJoin('aidants', 'aidants.id', 'mandats.aidant_id')
+    .where({ 'mandats.id': mandatId, 'mandats.structure_id': structureId })
+    .first(
+      'mandats.id', 'mandats.created_at', 'mandats.expires_at', 'mandats.ended_at', 'mandats.status', 'mandats.duree_keyword', 'mandats.template_version',
+      'usagers.id as usager_id', 'usagers.given_name', 'usagers.family_name', 'usagers.preferred_username', 'usagers.birthdate',
+      'usagers.birthplace', 'usagers.birthcountry', 'usagers.email', 'usagers.phone',
+      'structures.name as structure_name', 'structures.address', 'structures.postal_code', 'structures.city',
+      db.raw(`aidants.first_name || ' ' || aidants.last_name as aidant`),
+    );
+  if (!m) return null;
+  const [autorisations, code] = await Promise.all([
+    db('autorisations').where({ mandat_id: mandatId }).orderBy('id').select('demarche', 'revoked_at'),
+    codeVerificationDuMandat(db, mandatId),
+  ]);
+  return {
+    id: m.id,
+    creeLe: m.created_at,
+    expireLe: m.expires_at,
+    finLe: m.ended_at,
+    statut: m.status,
+    duree: m.duree_keyword,
+    // A mandat from before versioned templates prints with the template in force.
+    modele: modeleMandat(m.template_version) ?? MODELE_EN_VIGUEUR,
+    code,
+    usager: {
+      id: m.usager_id, given_name: m.given_name, family_name: m.family_name, preferred_username: m.preferred_username, birthdate: m.birthdate,
+      birthplace: m.birthplace, birthcountry: m.birthcountry, email: m.email, phone: m.phone,
+    },
+    structure: { name: m.structure_name, address: m.address, postal_code: m.postal_code, city: m.city },
+    aidant: m.aidant,
+    autorisations: autorisations.map((a: { demarche: Demarche; revoked_at: Date | null }) => ({ demarche: a.demarche, revoqueeLe: a.revoked_at })),
+  };
+}
+
+/** A revocation attestation exists once at least one démarche of the mandat was revoked. */
+export function aUneRevocation(d: Pick<DocumentMandat, 'autorisations'>): boolean {
+  return d.autorisations.some((a) => a.revoqueeLe !== null);
+}

@@ -1,0 +1,158 @@
+// What the aidant's pages do during an authorization FranceConnect asked for: read the pending request,
+// list the usagers and démarches the aidant may act for, and end the interaction with the aidant's choice
+// (the mandat is the consent) or with a refusal sent back to FranceConnect.
+import type { Request, Response } from 'express';
+import { errors } from 'oidc-provider';
+import type { Db } from '../../db/connection.ts';
+import type { Aidant } from '../../db/models/index.ts';
+import { TOUTES_LES_DEMARCHES, type Demarche } from '../../db/domain/demarches.ts';
+import { ACR_FRANCECONNECT, demarcheDeRepScope, lireRepScope, repScopePourDemarche, type RepScopeDemande } from '../../db/domain/fournisseur-identite.ts';
+import { erreursIdentitePivot } from '../../db/domain/identite-pivot.ts';
+import {
+  autorisationsUtilisables, usagersAvecAutorisations, type AutorisationUtilisable, type UsagerAvecAutorisations, type UsagerIdentite,
+} from '../../db/queries/autorisations.ts';
+import { enregistrerChoix } from './account.ts';
+import type { OidcInstance } from './provider.ts';
+
+export interface DemandeEnCours {
+  uid: string;
+  clientId: string;
+  scope: string;
+  repScope: RepScopeDemande;
+  /** Démarches FranceConnect's service asked for (null: any). */
+  demarchesDemandees: Demarche[] | null;
+  /** Already answered (a second submit of the same page). */
+  returnTo: string | null;
+  /** The provider's pending interaction, to store the answer in. */
+  interaction: Awaited<ReturnType<OidcInstance['provider']['interactionDetails']>>;
+}
+
+/** The pending authorization of this browser, or null when it expired or is unknown (cookie missing). */
+export async function lireDemande(oidc: OidcInstance, req: Request, res: Response): Promise<DemandeEnCours | null> {
+  let details;
+  try {
+    details = await oidc.provider.interactionDetails(req, res);
+  } catch (err) {
+    if (err instanceof errors.SessionNotFound) return null;
+    throw err;
+  }
+  if (details.uid !== req.params.uid) return null;
+  const params = details.params as Record<string, string | undefined>;
+  const repScope = lireRepScope(params.claims);
+  return {
+    uid: details.uid,
+    clientId: String(params.client_id),
+    scope: String(params.scope ?? ''),
+    repScope,
+    demarchesDemandees: repScope.valeurs ? repScope.valeurs.map(demarcheDeRepScope).filter((d): d is Demarche => d !== null) : null,
+    returnTo: details.result ? details.returnTo : null,
+    interaction: details,
+  };
+}
+
+const sansAccents = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Usagers the aidant may act for under this request, filtered by a name search (accents and case ignored). */
+export async function usagersProposes(db: Db, aidant: Aidant, demande: DemandeEnCours, recherche: string): Promise<{ usagers: UsagerAvecAutorisations[]; total: number }> {
+  const tous = await usagersAvecAutorisations(db, aidant.id, demande.demarchesDemandees);
+  const mots = sansAccents(recherche).split(/\s+/).filter(Boolean);
+  const usagers = mots.length
+    ? tous.filter((u) => {
+        const nom = sansAccents(`${u.given_name} ${u.family_name} ${u.preferred_username ?? ''}`);
+        return mots.every((m) => nom.includes(m));
+      })
+    : tous;
+  return { usagers, total: tous.length };
+}
+
+export interface UsagerChoisi {
+  usager: UsagerIdentite;
+  autorisations: AutorisationUtilisable[];
+}
+
+/** The usager and the démarches the aidant may choose for them; null when none (unknown, another structure, ended). */
+export async function demarchesPourUsager(db: Db, aidant: Aidant, demande: DemandeEnCours, usagerId: unknown): Promise<UsagerChoisi | null> {
+  const id = typeof usagerId === 'string' && /^[0-9]{1,9}$/.test(usagerId) ? Number(usagerId) : null;
+  if (id === null) return null;
+  const autorisations = await autorisationsUtilisables(db, { aidantId: aidant.id, usagerId: id, demarches: demande.demarchesDemandees });
+  if (!autorisations.length) return null;
+  const { usager } = autorisations[0];
+  // One autorisation per démarche (the latest-ending if two mandats overlap), in the démarches' display order.
+  const parDemarche = new Map<string, AutorisationUtilisable>();
+  for (const a of autorisations) if (!parDemarche.has(a.demarche)) parDemarche.set(a.demarche, a);
+  return { usager, autorisations: TOUTES_LES_DEMARCHES.flatMap((d) => parDemarche.get(d) ?? []) };
+}
+
+export type ResultatChoix =
+  | { kind: 'termine'; returnTo: string }
+  | { kind: 'indisponible' }
+  | { kind: 'demarche_manquante'; choix: UsagerChoisi }
+  | { kind: 'identite_incomplete' };
+
+/**
+ * Ends the interaction with the aidant's choice: the autorisation is checked again here (a forged or stale
+ * form is refused), a grant is stored with the requested scopes (and `rep_scope` when asked), the choice is
+ * recorded against that grant, and the provider resumes with the usager as subject, acr eidas1.
+ */
+export async function terminerAvecChoix(
+  deps: { db: Db; oidc: OidcInstance },
+  demande: DemandeEnCours,
+  aidant: Aidant,
+  form: { usager: unknown; demarche: unknown },
+): Promise<ResultatChoix> {
+  if (demande.returnTo) return { kind: 'termine', returnTo: demande.returnTo };
+  const choix = await demarchesPourUsager(deps.db, aidant, demande, form.usager);
+  if (!choix) return { kind: 'indisponible' };
+  if (typeof form.demarche !== 'string' || !form.demarche) return { kind: 'demarche_manquante', choix };
+  const autorisation = choix.autorisations.find((a) => a.demarche === form.demarche);
+  if (!autorisation) return { kind: 'indisponible' };
+
+  const { usager } = choix;
+  if (erreursIdentitePivot(usager).length) return { kind: 'identite_incomplete' };
+
+  const { provider, settings } = deps.oidc;
+  const grant = new provider.Grant({ accountId: usager.sub, clientId: demande.clientId });
+  grant.addOIDCScope(demande.scope);
+  // Without this, the consent prompt would never be satisfied for a request naming rep_scope.
+  if (demande.repScope.demande) grant.addOIDCClaims(['rep_scope']);
+  const grantId = await grant.save();
+
+  await enregistrerChoix(deps.db, {
+    grant_id: grantId,
+    client_id: demande.clientId,
+    aidant_id: aidant.id,
+    structure_id: autorisation.structure_id,
+    usager_id: usager.id,
+    mandat_id: autorisation.mandat_id,
+    autorisation_id: autorisation.autorisation_id,
+    demarche: autorisation.demarche,
+    rep_scope: demande.repScope.demande ? (repScopePourDemarche(autorisation.demarche, demande.repScope.valeurs) ?? autorisation.demarche) : null,
+    expires_at: new Date(Date.now() + settings.ttl.Grant * 1000),
+  });
+
+  // What provider.interactionResult does, on the interaction already read for this request.
+  const { interaction } = demande;
+  interaction.result = { login: { accountId: usager.sub, acr: ACR_FRANCECONNECT, remember: false }, consent: { grantId } };
+  await interaction.persist();
+  return { kind: 'termine', returnTo: interaction.returnTo };
+}
+
+/** Why the authorization is refused: each gives FranceConnect the error it forwards to the service. */
+export const REFUS = {
+  annulation: 'the aidant cancelled the authorization',
+  aucun_mandat: 'no usable mandat for this request',
+  aidant_non_habilite: 'this account may not act for usagers',
+} as const;
+export type MotifRefus = keyof typeof REFUS;
+
+export function estMotifRefus(value: unknown): value is MotifRefus {
+  return typeof value === 'string' && Object.hasOwn(REFUS, value);
+}
+
+/** Ends the interaction with `access_denied`: FranceConnect receives it with its `state`. */
+export async function terminerAvecRefus(demande: DemandeEnCours, motif: MotifRefus): Promise<string> {
+  const { interaction } = demande;
+  interaction.result = { error: 'access_denied', error_description: REFUS[motif] };
+  await interaction.persist();
+  return interaction.returnTo;
+}

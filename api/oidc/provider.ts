@@ -1,0 +1,123 @@
+// The identity provider FranceConnect calls, built with oidc-provider and mounted in Express on its own
+// paths only (the provider parses its own bodies: no Express body parser runs before it). Around the
+// provider: one `use_autorisation` journal row when userinfo answers, logout answered by a redirect
+// (FranceConnect expects no click), and no provider browser session kept after an authorization, so the
+// next authorization always asks the aidant to choose a usager again.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
+import type { Db } from '../../db/connection.ts';
+import type { Logger } from '../logger.ts';
+import { choixDeLaRequete, findAccountFor, journaliserUtilisation } from './account.ts';
+import { providerConfiguration, type OidcSettings } from './configuration.ts';
+
+export interface OidcInstance {
+  provider: Provider;
+  settings: OidcSettings;
+  /** Express middleware: the provider's paths go to it, everything else to the next handler. */
+  middleware: RequestHandler;
+  /** Origins a form of the interaction may end up at (FranceConnect's callbacks): for the CSP's form-action. */
+  redirectOrigins: string[];
+}
+
+/** Deletes everything a grant produced (codes, tokens, the grant) and the aidant's choice behind it. */
+export async function revoquerGrant(db: Db, grantId: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('oidc_payloads').where({ grant_id: grantId }).delete();
+    await trx('oidc_payloads').where({ type: 'Grant', id: grantId }).delete();
+    await trx('oidc_choix').where({ grant_id: grantId }).delete();
+  });
+}
+
+export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logger: Logger }): OidcInstance {
+  const { db, settings } = deps;
+  const log = deps.logger.child({ module: 'oidc' });
+  const provider = new Provider(settings.issuer, providerConfiguration(settings, { db, findAccount: findAccountFor(db, log) }));
+  // Behind the TLS-terminating load balancer, like Express's `trust proxy`: X-Forwarded-Proto makes cookies Secure.
+  provider.proxy = true;
+
+  const sessionCookie = provider.cookieName('session');
+  /** Ends the provider's browser session; a logout also revokes what its grants produced. */
+  const clearSession = async (ctx: KoaContextWithOIDC, revokeGrants: boolean) => {
+    const session = ctx.oidc.session;
+    if (!session || (session as unknown as { destroyed?: boolean }).destroyed) return;
+    if (revokeGrants) {
+      for (const { grantId } of Object.values(session.authorizations ?? {})) {
+        if (grantId) await revoquerGrant(db, grantId);
+      }
+    }
+    await session.destroy();
+    ctx.cookies.set(sessionCookie, null, { httpOnly: true, sameSite: 'lax' });
+  };
+
+  provider.use(async (ctx, next) => {
+    await next();
+    const oidc = (ctx as KoaContextWithOIDC).oidc as KoaContextWithOIDC['oidc'] | undefined;
+    if (!oidc) return;
+    const octx = ctx as KoaContextWithOIDC;
+
+    // The authorization is answered (code or error): forget the usager in this browser (the code and the
+    // tokens it gives stay valid: they do not expire with the session).
+    if (oidc.route === 'resume' && oidc.session?.accountId) {
+      await clearSession(octx, false);
+      return;
+    }
+
+    // The provider validated id_token_hint, client and post_logout_redirect_uri and would now show a
+    // confirmation page: log out at once and go back to FranceConnect with its state.
+    if (oidc.route === 'end_session' && ctx.status === 200) {
+      const { postLogoutRedirectUri, state } = (oidc.session?.state ?? {}) as { postLogoutRedirectUri?: string; state?: string };
+      await clearSession(octx, true);
+      let target = oidc.urlFor('end_session_success');
+      if (postLogoutRedirectUri) {
+        const url = new URL(postLogoutRedirectUri);
+        if (state !== undefined) url.searchParams.set('state', state);
+        target = url.href;
+      }
+      ctx.status = 303;
+      ctx.redirect(target);
+      return;
+    }
+
+    // Userinfo served: journal the use of the autorisation before the answer leaves.
+    if (oidc.route === 'userinfo' && ctx.status === 200) {
+      const found = choixDeLaRequete(octx);
+      const token = oidc.accessToken;
+      try {
+        if (!found || !token) throw new Error('userinfo without a loaded choice');
+        await journaliserUtilisation(db, found, token.jti);
+      } catch (err) {
+        log.error({ err }, 'journal use_autorisation impossible : userinfo refusé');
+        ctx.status = 500;
+        ctx.type = 'json';
+        ctx.body = { error: 'server_error', error_description: 'oops! something went wrong' };
+      }
+    }
+  });
+
+  // The answer of an authorization is decided: a provider session born with it is never stored (it would
+  // only be deleted right after), so the next authorization starts without a usager.
+  provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
+    const session = ctx.oidc.session as (KoaContextWithOIDC['oidc']['session'] & { new?: boolean; destroyed?: boolean }) | undefined;
+    if (ctx.oidc.route === 'resume' && session?.new) session.destroyed = true;
+  });
+
+  provider.on('server_error', (_ctx, err) => log.error({ err }, 'fournisseur d’identité : erreur interne'));
+  const refused = (event: string) => (_ctx: unknown, err: Error & { error?: string; error_description?: string; error_detail?: string }) =>
+    log.warn({ event, error: err.error ?? err.message, description: err.error_description, detail: err.error_detail }, 'fournisseur d’identité : requête refusée');
+  provider.on('authorization.error', refused('authorization.error'));
+  provider.on('grant.error', refused('grant.error'));
+  provider.on('userinfo.error', refused('userinfo.error'));
+  provider.on('end_session.error', refused('end_session.error'));
+
+  const callback = provider.callback();
+  // The provider's own routes, legacy trailing slashes included (FranceConnect's record of us does not change).
+  const staticPaths = new Set(['/authorize/', '/token/', '/userinfo/', '/logout/', '/logout/confirm', '/logout/success', '/jwks/', '/.well-known/openid-configuration']);
+  const resume = /^\/authorize\/[A-Za-z0-9_-]+$/;
+  const middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+    if (staticPaths.has(req.path) || resume.test(req.path)) return void callback(req, res);
+    next();
+  };
+
+  const redirectOrigins = [...new Set(settings.client.redirectUris.map((u) => new URL(u).origin))];
+  return { provider, settings, middleware, redirectOrigins };
+}

@@ -1,0 +1,132 @@
+// Starting and notifying the life of each mandat (workflows/mandat.ts). The creation request starts it right
+// after its transaction committed; a start that failed (Temporal down) is caught up by the worker's
+// reconciliation at start-up, which starts every mandat whose `workflow_started_at` is still empty: no mandat
+// without its workflow. The revocation request notifies it after its own transaction committed. The
+// production durations are passed here, from the domain, as inputs.
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowIdConflictPolicy } from '@temporalio/client';
+import type { Db } from '../../db/connection.ts';
+import { DUREE_CONSERVATION_MANDAT_MS, rappelAvantExpiration, type DureeMandat, type StatutMandat } from '../../db/domain/mandat.ts';
+import { MANDAT_STATUT, STRUCTURE_ID } from '../../workflows/search-attributes.ts';
+import { TASK_QUEUE } from '../../workflows/task-queue.ts';
+import { mandatRevoque, type mandat } from '../../workflows/mandat.ts';
+
+export interface OptionsVieMandat {
+  /** Reminder before expiry; default from the duration (db/domain/mandat.ts), null for none. */
+  rappelAvantMs?: number | null;
+  /** Retention after the end; default 6 years. */
+  conservationMs?: number;
+  taskQueue?: string;
+}
+
+export interface MandatADemarrer {
+  mandatId: number;
+  expiresAt: Date;
+  duree: DureeMandat | 'EUS_03_20';
+  /** For the StructureId search attribute. */
+  structureId?: number;
+}
+
+export function idVieMandat(mandatId: number): string {
+  return `mandat-${mandatId}`;
+}
+
+function demarrer(client: Client, m: MandatADemarrer, opts: OptionsVieMandat, siEnCours: WorkflowIdConflictPolicy): Promise<WorkflowHandleWithFirstExecutionRunId<typeof mandat>> {
+  return client.workflow.start<typeof mandat>('mandat', {
+    taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    workflowId: idVieMandat(m.mandatId),
+    args: [{
+      mandatId: m.mandatId,
+      ...(m.structureId === undefined ? {} : { structureId: m.structureId }),
+      expiresAtMs: m.expiresAt.getTime(),
+      rappelAvantMs: opts.rappelAvantMs === undefined ? rappelAvantExpiration(m.duree) : opts.rappelAvantMs,
+      conservationMs: opts.conservationMs ?? DUREE_CONSERVATION_MANDAT_MS,
+    }],
+    // One life per mandat, from creation to purge (the retention continues as new under the same id). A
+    // completed life is never started again; a failed or terminated one may be.
+    workflowIdConflictPolicy: siEnCours,
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    typedSearchAttributes: [
+      { key: MANDAT_STATUT, value: 'active' },
+      ...(m.structureId === undefined ? [] : [{ key: STRUCTURE_ID, value: m.structureId }]),
+    ],
+  });
+}
+
+async function marquerDemarre(db: Db, mandatIds: number[]): Promise<void> {
+  if (mandatIds.length) await db('mandats').whereIn('id', mandatIds).whereNull('workflow_started_at').update({ workflow_started_at: db.fn.now() });
+}
+
+/**
+ * Starts the life of a mandat, then records that it runs. Harmless when it already runs (the running one is
+ * kept). Throws when Temporal is unreachable: the mandat stays marked as not started, for the reconciliation.
+ */
+export async function demarrerVieMandat(db: Db, client: Client, m: MandatADemarrer, opts: OptionsVieMandat = {}): Promise<WorkflowHandleWithFirstExecutionRunId<typeof mandat>> {
+  const handle = await demarrer(client, m, opts, 'USE_EXISTING');
+  await marquerDemarre(db, [m.mandatId]);
+  return handle;
+}
+
+/**
+ * Tells the mandat's workflow that a revocation committed (it re-reads the mandat). False when no run is
+ * open: not started yet (the reconciliation will start it and read the revocation) or already over.
+ */
+export async function signalerRevocationMandat(client: Client, mandatId: number): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(idVieMandat(mandatId)).signal(mandatRevoque);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+interface LigneAReconcilier {
+  id: number;
+  structure_id: number;
+  expires_at: Date;
+  duree_keyword: DureeMandat | 'EUS_03_20';
+  status: StatutMandat;
+  ended_at: Date | null;
+}
+
+/**
+ * A mandat that already ended (revoked before its workflow could start) is started with its end as deadline:
+ * the workflow reads the end at once and goes to retention, without a reminder.
+ */
+function aDemarrer(row: LigneAReconcilier): MandatADemarrer {
+  const finMs = row.status !== 'active' && row.ended_at ? Math.min(row.ended_at.getTime(), row.expires_at.getTime()) : row.expires_at.getTime();
+  return { mandatId: row.id, structureId: row.structure_id, expiresAt: new Date(finMs), duree: row.duree_keyword };
+}
+
+/** Starts the life of every mandat not yet marked as started, in batches; the running ones are only marked. */
+export async function demarrerViesMandatManquantes(db: Db, client: Client, opts: OptionsVieMandat & { parLot?: number } = {}): Promise<{ demarrees: number; dejaEnCours: number }> {
+  const bilan = { demarrees: 0, dejaEnCours: 0 };
+  const parLot = opts.parLot ?? 200;
+  const EN_PARALLELE = 20;
+  let apres = 0;
+  for (;;) {
+    const lot: LigneAReconcilier[] = await db('mandats')
+      .whereNull('workflow_started_at')
+      .where('id', '>', apres)
+      .orderBy('id')
+      .limit(parLot)
+      .select('id', 'structure_id', 'expires_at', 'duree_keyword', 'status', 'ended_at');
+    if (!lot.length) return bilan;
+    apres = lot[lot.length - 1].id;
+    for (let i = 0; i < lot.length; i += EN_PARALLELE) {
+      const tranche = lot.slice(i, i + EN_PARALLELE);
+      await Promise.all(
+        tranche.map(async (row) => {
+          try {
+            await demarrer(client, aDemarrer(row), opts, 'FAIL');
+            bilan.demarrees++;
+          } catch (err) {
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+            bilan.dejaEnCours++;
+          }
+        }),
+      );
+      await marquerDemarre(db, tranche.map((r) => r.id));
+    }
+  }
+}

@@ -1,0 +1,217 @@
+// Pages of usagers and mandats (DSFR, French): the list of usagers, a usager's mandats, the creation form,
+// the recap before creation, the revocation confirmation and the FranceConnect error page.
+import { html, type SafeHtml } from '../html.ts';
+import type { Crumb } from '../breadcrumb.ts';
+import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../forms.ts';
+import { codeField } from '../auth/pages.ts';
+import { DEMARCHES, type Demarche } from '../../db/domain/demarches.ts';
+import {
+  dateLongue, DUREES_MANDAT, estRenouvelable, groupeMandat, LIBELLES_GROUPE_MANDAT, phraseDuree,
+  type DureeMandat, type GroupeMandat,
+} from '../../db/domain/mandat.ts';
+import type { IdentitePivot } from '../../db/domain/usager.ts';
+import type { MandatDetail, UsagerDetail, UsagerListe } from '../../api/mandats/consultation.ts';
+// Printed proof (issue 10): the PDF links of each mandat card.
+import { boutonsPreuve } from './preuve-liens.ts';
+
+/** Parents of the fil d'Ariane of every page below the list of usagers. */
+export const PARENTS_USAGERS: Crumb[] = [{ label: 'Mes usagers', href: '/usagers' }];
+
+export function nomUsager(u: { given_name: string; family_name: string; preferred_username?: string | null }): string {
+  const usage = u.preferred_username && u.preferred_username !== u.family_name ? ` (${u.preferred_username})` : '';
+  return `${u.given_name} ${u.family_name}${usage}`;
+}
+
+/** Pivot birth dates may be partly unknown (YYYY-MM-00, YYYY-00-00). */
+export function dateNaissance(birthdate: string): string {
+  const [a, m, j] = birthdate.split('-');
+  if (m === '00') return `${a} (jour et mois inconnus)`;
+  if (j === '00') return `${m}/${a} (jour inconnu)`;
+  return `${j}/${m}/${a}`;
+}
+
+const dateCourte = (d: Date) => d.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
+
+export function usagersPage(opts: { usagers: UsagerListe[]; recherche: string; structure: string }): SafeHtml {
+  return html`<div class="fr-grid-row fr-grid-row--middle fr-grid-row--gutters">
+  <div class="fr-col-12 fr-col-md-8"><h1>Mes usagers</h1><p>Usagers ayant un mandat avec ${opts.structure}.</p></div>
+  <div class="fr-col-12 fr-col-md-4"><a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/mandats/nouveau">Créer un mandat</a></div>
+</div>
+<form method="get" action="/usagers" role="search" class="fr-mb-4w">
+  <div class="fr-search-bar" id="recherche-usager">
+    <label class="fr-label" for="champ-recherche">Rechercher un usager par son nom</label>
+    <input class="fr-input" id="champ-recherche" name="recherche" type="search" value="${opts.recherche}" placeholder="Nom ou prénom">
+    <button class="fr-btn" type="submit" title="Rechercher">Rechercher</button>
+  </div>
+</form>
+${opts.usagers.length
+  ? html`<div class="fr-table fr-table--no-caption"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content">
+<table><caption>Usagers de la structure</caption>
+  <thead><tr><th scope="col">Usager</th><th scope="col">Mandats actifs</th><th scope="col">Prochaine expiration</th></tr></thead>
+  <tbody>${opts.usagers.map((u) => html`<tr>
+    <td><a href="/usagers/${u.id}">${nomUsager(u)}</a></td>
+    <td>${u.mandats_actifs}</td>
+    <td>${u.prochaine_expiration ? dateCourte(new Date(u.prochaine_expiration)) : 'aucun mandat actif'}</td>
+  </tr>`)}</tbody>
+</table></div></div></div></div>`
+  : html`<p class="fr-text--lg">${opts.recherche ? 'Aucun usager ne correspond à cette recherche.' : 'Aucun usager pour le moment : créez un premier mandat.'}</p>`}`;
+}
+
+const BADGES: Record<GroupeMandat, SafeHtml> = {
+  actif: html`<p class="fr-badge fr-badge--success">Actif</p>`,
+  bientot: html`<p class="fr-badge fr-badge--warning">Expire bientôt</p>`,
+  expire: html`<p class="fr-badge">Expiré</p>`,
+  revoque: html`<p class="fr-badge fr-badge--error">Révoqué</p>`,
+};
+
+function carteMandat(m: MandatDetail, maintenant: Date): SafeHtml {
+  const groupe = groupeMandat(m, maintenant);
+  const actif = m.status === 'active';
+  const fin = m.status === 'active'
+    ? `Expire le ${dateLongue(new Date(m.expires_at))}`
+    : m.status === 'expired' ? `Expiré le ${dateLongue(new Date(m.ended_at!))}` : `Révoqué le ${dateLongue(new Date(m.ended_at!))}`;
+  return html`<div class="fr-card fr-mb-3w" id="mandat-${m.id}"><div class="fr-card__body"><div class="fr-card__content">
+  <h3 class="fr-card__title">Mandat n° ${m.id} du ${dateLongue(new Date(m.created_at))}</h3>
+  <div class="fr-card__desc">
+    ${BADGES[groupe]}
+    <p class="fr-mt-1w">${fin}. Durée : ${DUREES_MANDAT[m.duree_keyword]?.libelle ?? m.duree_keyword}.${m.aidant ? ` Créé par ${m.aidant}.` : ''}</p>
+    <ul class="fr-raw-list">${m.autorisations.map((a) => html`<li class="fr-mb-1w">
+      <strong>${DEMARCHES[a.demarche].titre}</strong>
+      ${a.revoked_at ? html` — révoquée le ${dateCourte(new Date(a.revoked_at))}` : actif
+        ? html` — <a class="fr-link fr-link--sm" href="/mandats/${m.id}/revoquer?autorisation=${a.id}">Révoquer cette démarche<span class="fr-sr-only"> (${DEMARCHES[a.demarche].titre})</span></a>` : ''}
+    </li>`)}</ul>
+  </div>
+  <div class="fr-card__footer"><ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
+    ${boutonsPreuve(m)}
+    ${actif ? html`<li><a class="fr-btn fr-btn--secondary" href="/mandats/${m.id}/revoquer">Révoquer le mandat<span class="fr-sr-only"> n° ${m.id}</span></a></li>` : ''}
+  </ul></div>
+</div></div></div>`;
+}
+
+export function usagerPage(opts: { usager: UsagerDetail; maintenant: Date }): SafeHtml {
+  const u = opts.usager;
+  const groupes = (['actif', 'bientot', 'expire', 'revoque'] as GroupeMandat[])
+    .map((g) => [g, u.mandats.filter((m) => groupeMandat(m, opts.maintenant) === g)] as const)
+    .filter(([, liste]) => liste.length);
+  const renouvelable = u.mandats.some((m) => estRenouvelable(m, opts.maintenant));
+  return html`<h1>${nomUsager(u)}</h1>
+<p>Né(e) le ${dateNaissance(u.birthdate)}${u.email ? html` · ${u.email}` : ''}${u.phone ? html` · ${u.phone}` : ''}</p>
+<ul class="fr-btns-group fr-btns-group--inline-md fr-mb-4w">
+  ${renouvelable ? html`<li><a class="fr-btn" href="/mandats/nouveau?usager=${u.id}">Renouveler le mandat</a></li>` : ''}
+  <li><a class="fr-btn fr-btn--secondary" href="/mandats/nouveau">Créer un autre mandat</a></li>
+</ul>
+${groupes.map(([g, liste]) => html`<h2>${LIBELLES_GROUPE_MANDAT[g]}</h2>${liste.map((m) => carteMandat(m, opts.maintenant))}`)}`;
+}
+
+export function nouveauMandatPage(opts: {
+  csrf: string;
+  demarches: Demarche[];
+  choisies?: string[];
+  duree?: string;
+  telephone?: string;
+  erreurs?: FieldErrors;
+  renouvellement?: { usagerId: number; nom: string };
+}): SafeHtml {
+  const e = opts.erreurs ?? {};
+  const action = opts.renouvellement ? `/mandats/nouveau?usager=${opts.renouvellement.usagerId}` : '/mandats/nouveau';
+  return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
+<h1>${opts.renouvellement ? html`Renouveler le mandat de ${opts.renouvellement.nom}` : 'Créer un mandat'}</h1>
+<div class="fr-callout fr-mb-4w"><p class="fr-callout__text">Avant de commencer, lisez à l’usager les mentions obligatoires : le mandat vous permet de réaliser
+les démarches choisies en son nom, pour la durée choisie ; il peut le révoquer à tout moment ; ses données sont traitées par
+Aidants Connect pour la preuve du mandat.</p></div>
+${errorSummary(e)}
+<form method="post" action="${action}" novalidate>
+  ${csrfField(opts.csrf)}
+  <fieldset class="fr-fieldset${e.demarches ? ' fr-fieldset--error' : ''}" id="champ-demarches" aria-labelledby="demarches-legende${e.demarches ? ' demarches-erreur' : ''}">
+    <legend class="fr-fieldset__legend" id="demarches-legende">Démarches couvertes par le mandat
+      <span class="fr-hint-text">Seules les démarches autorisées pour votre structure sont proposées.</span></legend>
+    ${opts.demarches.map((d) => html`<div class="fr-fieldset__element"><div class="fr-checkbox-group">
+      <input type="checkbox" id="demarche-${d}" name="demarches" value="${d}"${opts.choisies?.includes(d) ? html` checked` : ''}${d === 'argent' ? html` aria-describedby="avertissement-argent"` : ''}>
+      <label class="fr-label" for="demarche-${d}">${DEMARCHES[d].titre}<span class="fr-hint-text">${DEMARCHES[d].exemples}</span></label>
+    </div>${d === 'argent' ? html`<div class="fr-alert fr-alert--warning fr-alert--sm fr-mt-1w" id="avertissement-argent"><p>Un dossier de surendettement doit être signé par l’usager lui-même (code de la consommation, art. R.721-2 et R.761-1) : le mandat ne le permet pas.</p></div>` : ''}</div>`)}
+    ${e.demarches ? html`<div class="fr-messages-group" id="demarches-erreur" aria-live="assertive"><p class="fr-message fr-message--error">${e.demarches}</p></div>` : ''}
+  </fieldset>
+  <fieldset class="fr-fieldset${e.duree ? ' fr-fieldset--error' : ''}" id="champ-duree" aria-labelledby="duree-legende${e.duree ? ' duree-erreur' : ''}">
+    <legend class="fr-fieldset__legend" id="duree-legende">Durée du mandat</legend>
+    ${(Object.keys(DUREES_MANDAT) as DureeMandat[]).map((k) => html`<div class="fr-fieldset__element"><div class="fr-radio-group">
+      <input type="radio" id="duree-${k}" name="duree" value="${k}"${opts.duree === k ? html` checked` : ''}>
+      <label class="fr-label" for="duree-${k}">${DUREES_MANDAT[k].libelle}</label>
+    </div></div>`)}
+    ${e.duree ? html`<div class="fr-messages-group" id="duree-erreur" aria-live="assertive"><p class="fr-message fr-message--error">${e.duree}</p></div>` : ''}
+  </fieldset>
+  ${inputGroup({ name: 'telephone', label: 'Mobile de l’usager (facultatif)', hint: 'Pour le contacter au sujet du mandat, par exemple 06 12 34 56 78', value: opts.telephone, error: e.telephone, type: 'tel', autocomplete: 'off', inputmode: 'tel' })}
+  <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-4w">
+    <li><button class="fr-btn" type="submit">${opts.renouvellement ? 'Continuer vers le récapitulatif' : 'Continuer : l’usager se connecte avec FranceConnect'}</button></li>
+    <li><a class="fr-btn fr-btn--secondary" href="/usagers">Annuler</a></li>
+  </ul>
+</form></div></div>`;
+}
+
+export function recapitulatifPage(opts: {
+  csrf: string;
+  identite: IdentitePivot;
+  demarches: Demarche[];
+  duree: DureeMandat;
+  expiration: Date;
+  structure: { name: string; address: string; postal_code: string; city: string };
+  telephone: string | null;
+  erreurs?: FieldErrors;
+}): SafeHtml {
+  const e = opts.erreurs ?? {};
+  const i = opts.identite;
+  return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
+<h1>Récapitulatif du mandat</h1>
+${errorSummary(e)}
+<h2 class="fr-h4">L’usager (mandant)</h2>
+<dl class="fr-mb-3w">
+  <dt class="fr-text--bold">Nom et prénoms</dt><dd>${i.family_name}${i.preferred_username ? ` (nom d’usage : ${i.preferred_username})` : ''} — ${i.given_name}</dd>
+  <dt class="fr-text--bold">Date de naissance</dt><dd>${dateNaissance(i.birthdate)}</dd>
+  ${i.email ? html`<dt class="fr-text--bold">Adresse e-mail</dt><dd>${i.email}</dd>` : ''}
+  ${opts.telephone ? html`<dt class="fr-text--bold">Mobile</dt><dd>${opts.telephone}</dd>` : ''}
+</dl>
+<h2 class="fr-h4">La structure (mandataire)</h2>
+<p>${opts.structure.name}, ${opts.structure.address} ${opts.structure.postal_code} ${opts.structure.city}</p>
+<h2 class="fr-h4">Démarches</h2>
+<ul>${opts.demarches.map((d) => html`<li>${DEMARCHES[d].titre}</li>`)}</ul>
+<h2 class="fr-h4">Durée</h2>
+<p>Le mandat vaut ${phraseDuree(opts.duree, opts.expiration)}.</p>
+<form method="post" action="/mandats/nouveau/recapitulatif" novalidate class="fr-mt-4w">
+  ${csrfField(opts.csrf)}
+  <div class="fr-checkbox-group fr-mb-3w${e.consentement ? ' fr-checkbox-group--error' : ''}" id="champ-consentement">
+    <input type="checkbox" id="consentement" name="consentement" value="oui"${e.consentement ? html` aria-describedby="consentement-erreur"` : ''}>
+    <label class="fr-label" for="consentement">J’atteste avoir informé l’usager de l’objet du mandat, des données collectées et de ses droits, et avoir recueilli son consentement.</label>
+    ${e.consentement ? html`<p class="fr-error-text" id="consentement-erreur">${e.consentement}</p>` : ''}
+  </div>
+  ${codeField(e.code)}
+  <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-4w">
+    <li><button class="fr-btn" type="submit">Créer le mandat</button></li>
+    <li><a class="fr-btn fr-btn--secondary" href="/mandats/nouveau">Recommencer</a></li>
+  </ul>
+</form></div></div>`;
+}
+
+export function revocationPage(opts: { csrf: string; mandatId: number; usager: string; usagerId: number; demarches: Demarche[]; autorisationId?: number }): SafeHtml {
+  const tout = opts.autorisationId === undefined;
+  return html`<h1>${tout ? 'Révoquer le mandat' : 'Révoquer une démarche'}</h1>
+<p>${tout ? html`Le mandat n° ${opts.mandatId} de ${opts.usager} prendra fin immédiatement pour ${opts.demarches.length > 1 ? 'les démarches suivantes' : 'la démarche suivante'} :`
+  : html`Le mandat n° ${opts.mandatId} de ${opts.usager} ne couvrira plus la démarche suivante :`}</p>
+<ul>${opts.demarches.map((d) => html`<li>${DEMARCHES[d].titre}</li>`)}</ul>
+<p>Cette action est définitive et enregistrée dans le journal.</p>
+<form method="post" action="/mandats/${opts.mandatId}/revoquer" novalidate>
+  ${csrfField(opts.csrf)}
+  ${tout ? '' : html`<input type="hidden" name="autorisation" value="${opts.autorisationId}">`}
+  <ul class="fr-btns-group fr-btns-group--inline-md">
+    <li><button class="fr-btn" type="submit">Confirmer la révocation</button></li>
+    <li><a class="fr-btn fr-btn--secondary" href="/usagers/${opts.usagerId}">Annuler</a></li>
+  </ul>
+</form>`;
+}
+
+export function creationImpossiblePage(message: string): SafeHtml {
+  return html`<h1>Le mandat n’a pas été créé</h1>
+<div class="fr-alert fr-alert--error fr-mb-4w"><p>${message}</p></div>
+<ul class="fr-btns-group fr-btns-group--inline-md">
+  <li><a class="fr-btn" href="/mandats/nouveau">Recommencer la création</a></li>
+  <li><a class="fr-btn fr-btn--secondary" href="/usagers">Retour à mes usagers</a></li>
+</ul>`;
+}

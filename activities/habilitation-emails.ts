@@ -53,6 +53,14 @@ export const courriels = {
     subject: `Relance : ${p.aidant} n’a pas terminé son parcours d’habilitation`,
     text: `Bonjour ${p.prenom},\n\nLe compte ${de(p.aidant)} n'est pas encore activé : il manque ${p.manque}. Inscrivez cette personne à une session de formation ou au test Pix, ou retirez sa demande depuis la liste d'attente de votre espace référent :\n\n${p.lien}${signature}`,
   }),
+  demandeSurStructureExistante: (p: { prenom: string; structure: string; demandeur: string; referent: string }): Courriel => ({
+    subject: `Une demande d’habilitation a été déposée pour ${p.structure}`,
+    text: `Bonjour ${p.prenom},\n\nVous êtes référent Aidants Connect de « ${p.structure} ». Une nouvelle demande d'habilitation vient d'être déposée pour cette structure (même SIRET) par ${p.demandeur}, avec pour référent ${p.referent}.\n\nL'équipe Aidants Connect l'examinera ; personne ne sera ajouté à votre structure sans une décision explicite de sa part. Si vous n'êtes pas au courant de cette demande, répondez à ce message pour nous le signaler.${signature}`,
+  }),
+  referentAjoute: (p: { prenom: string; structure: string; referent: string }): Courriel => ({
+    subject: `Nouveau référent pour ${p.structure}`,
+    text: `Bonjour ${p.prenom},\n\nSur décision de l'équipe Aidants Connect, ${p.referent} est désormais aussi référent de « ${p.structure} », avec les aidants de sa demande d'habilitation.\n\nSi cette personne ne fait pas partie de votre structure, répondez à ce message sans attendre.${signature}`,
+  }),
   nouvelAidantRefuse: (p: { prenom: string; aidant: string }): Courriel => ({
     subject: `Demande d’habilitation refusée pour ${p.aidant}`,
     text: `Bonjour ${p.prenom},\n\nL'équipe Aidants Connect n'a pas retenu la demande d'habilitation de ${p.aidant}.${signature}`,

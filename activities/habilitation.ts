@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
 import type { ActivityDeps } from './index.ts';
 import { sendEmailOnce } from './outbox.ts';
 import { courriels, type Courriel } from './habilitation-emails.ts';
-import { ajouterEvenement, equipeAidantsConnect, referentsDeStructure } from '../db/queries/habilitation.ts';
+import { ajouterEvenement, equipeAidantsConnect, rattachementEnAttente, referentsDeStructure, structureConnue } from '../db/queries/habilitation.ts';
+import { journaliser } from '../db/queries/journal.ts';
 import type { ActionDemande } from '../db/domain/habilitation.ts';
 import { nombre } from '../db/domain/francais.ts';
 import type { StatutDemandeStructure } from '../db/domain/statuts.ts';
@@ -68,6 +69,15 @@ export function createHabilitationActivities(deps: ActivityDeps) {
       const d = await demandeAvecDemandeur(p.demandeId);
       await envoyer(`habilitation-${p.demandeId}-soumise-${p.numero}`, d.demandeur_email,
         courriels.soumise({ prenom: d.demandeur_prenom, structure: d.structure_name ?? '', lien: lienSuivi(p.demandeId), nouvelle: p.numero > 1 }));
+      // A request for a structure already habilitated: its référents hear of it at once (someone may be
+      // trying to take it over); staff see it flagged and decide explicitly.
+      const existante = await structureConnue(db, d.siret);
+      for (const r of existante?.referents ?? []) {
+        await envoyer(`habilitation-${p.demandeId}-alerte-referent-${p.numero}-${r.id}`, r.email, courriels.demandeSurStructureExistante({
+          prenom: r.first_name, structure: existante!.name, demandeur: `${d.demandeur_prenom} (${d.demandeur_email})`,
+          referent: `${d.referent_first_name ?? ''} ${d.referent_last_name ?? ''} (${d.referent_email ?? ''})`.trim(),
+        }));
+      }
     },
 
     /** A staff decision: the new status, the message in the thread, the timeline and the emails of the step. */
@@ -112,12 +122,32 @@ export function createHabilitationActivities(deps: ActivityDeps) {
               city: d.city ?? '', is_public: d.is_public ?? true, partner_administration: d.partner_administration,
             })
             .onConflict('siret').ignore().returning('id');
-          // An already habilitated structure (same SIRET) receives the new référent and aidants.
-          const structureId: number = inserted?.id ?? (await trx('structures').where({ siret: d.siret }).first('id')).id;
+          let structureId: number = inserted?.id;
+          if (!inserted) {
+            // An already habilitated structure (same SIRET): its référent, team and aidants are not handed to
+            // whoever filed a request, unless staff decided so explicitly (recorded on the request, journaled).
+            const existante = await trx('structures').where({ siret: d.siret }).first('id', 'name');
+            if (!d.rattachement_autorise_par) {
+              throw ApplicationFailure.nonRetryable(
+                `Le SIRET ${d.siret} est déjà celui de « ${existante.name} » : personne n'y est ajouté sans décision explicite de l'équipe.`,
+                'RattachementNonAutorise',
+              );
+            }
+            structureId = existante.id;
+            await journaliser(trx, {
+              action: 'referent_attachment', aidant_id: d.rattachement_autorise_par, structure_id: structureId,
+              additional_information: `référent ${d.referent_email} ajouté à la structure existante « ${existante.name} » (SIRET ${d.siret}) avec les aidants de la demande ${d.id}, sur décision de l'équipe`,
+              idempotency_key: `habilitation-${d.id}-rattachement`,
+            });
+          }
           await trx('structures').where({ id: structureId }).update({ is_active: true });
-          await trx('demandes_habilitation').where({ id: d.id }).update({ structure_id: structureId, updated_at: trx.fn.now() });
+          await trx('demandes_habilitation').where({ id: d.id }).update({ structure_id: structureId, structure_existante: !inserted, updated_at: trx.fn.now() });
           d.structure_id = structureId;
-          await ajouterEvenement(trx, { demandeId: d.id, type: 'structure_creee', detail: `Structure « ${d.structure_name} » créée`, cle: `habilitation-${d.id}-structure` });
+          d.structure_existante = !inserted;
+          await ajouterEvenement(trx, {
+            demandeId: d.id, type: 'structure_creee', cle: `habilitation-${d.id}-structure`,
+            detail: inserted ? `Structure « ${d.structure_name} » créée` : 'Référent et aidants ajoutés à la structure déjà habilitée, sur décision de l\'équipe',
+          });
         }
         const structureId: number = d.structure_id;
 
@@ -139,6 +169,17 @@ export function createHabilitationActivities(deps: ActivityDeps) {
             .onConflict(['demande_id', 'email']).ignore();
         }
         await trx('demandes_aidant').where({ demande_id: d.id }).update({ structure_id: structureId });
+        // An aidant whose account belongs to another structure waits, like one added later by a référent, for
+        // the consent of that structure's référent and then staff's acceptance (waiting list).
+        for (const a of await trx('demandes_aidant').where({ demande_id: d.id, status: 'new' })) {
+          const ailleurs = await rattachementEnAttente(trx, a);
+          if (!ailleurs) continue;
+          await trx('demandes_aidant').where({ id: a.id }).update({ status: 'waiting_list' });
+          await ajouterEvenement(trx, {
+            demandeAidantId: a.id, type: 'liste_attente', cle: `formation-aidant-${a.id}-compte-ailleurs`,
+            detail: `Compte existant dans une autre structure (${ailleurs.structures.map((s) => s.name).join(', ')}) : accord de son référent puis de l'équipe nécessaires`,
+          });
+        }
         const demandesAidant = (await trx('demandes_aidant').where({ demande_id: d.id, status: 'new' }).orderBy('id').pluck('id')) as number[];
         await ajouterEvenement(trx, { demandeId: d.id, type: 'comptes_crees', detail: `Compte du référent créé ; ${nombre(demandesAidant.length, 'aidant', 'aidants')} à former`, cle: `habilitation-${d.id}-comptes` });
         return { structureId, referentId: referent.id as number, demandesAidant };
@@ -148,6 +189,15 @@ export function createHabilitationActivities(deps: ActivityDeps) {
     async notifierValidation(p: { demandeId: string }): Promise<void> {
       const d = await demandeAvecDemandeur(p.demandeId);
       const structure = d.structure_name ?? '';
+      if (d.structure_existante && d.structure_id) {
+        // The référents who were there before are told who joined their structure.
+        for (const r of await referentsDeStructure(db, d.structure_id)) {
+          if (r.email.toLowerCase() === String(d.referent_email).toLowerCase()) continue;
+          await envoyer(`habilitation-${p.demandeId}-referent-ajoute-${r.id}`, r.email, courriels.referentAjoute({
+            prenom: r.first_name, structure, referent: `${d.referent_first_name ?? ''} ${d.referent_last_name ?? ''} (${d.referent_email})`,
+          }));
+        }
+      }
       await envoyer(`habilitation-${p.demandeId}-valide-demandeur`, d.demandeur_email, courriels.valideeDemandeur({ prenom: d.demandeur_prenom, structure, lien: lienSuivi(p.demandeId) }));
       await envoyer(`habilitation-${p.demandeId}-valide-referent`, d.referent_email, courriels.valideeReferent({ prenom: d.referent_first_name ?? '', structure, lien: `${base}/premiere-connexion` }));
     },
@@ -203,6 +253,15 @@ export function createHabilitationActivities(deps: ActivityDeps) {
         const a = await trx('demandes_aidant').where({ id: p.demandeAidantId }).forUpdate().first();
         if (!a) throw ApplicationFailure.nonRetryable(`demande d'aidant ${p.demandeAidantId} introuvable`, 'DemandeAidantIntrouvable');
         if (a.status === 'validated' && a.aidant_id) return a.aidant_id as number;
+        // Defence in depth (the waiting list and the validation already hold such requests back): another
+        // structure's aidant is never attached without its référent's consent. Retried until it is given.
+        const ailleurs = await rattachementEnAttente(trx, a);
+        if (ailleurs) {
+          throw ApplicationFailure.retryable(
+            `Le compte ${a.email} appartient à une autre structure (${ailleurs.structures.map((s) => s.name).join(', ')}) : activation en attente de l'accord de son référent.`,
+            'AccordRattachementAttendu',
+          );
+        }
         await trx('aidants')
           .insert({ email: a.email, first_name: a.first_name, last_name: a.last_name, profession: a.profession, current_structure_id: a.structure_id, can_create_mandats: true })
           .onConflict('email').ignore();

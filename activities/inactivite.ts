@@ -112,7 +112,8 @@ export function createInactiviteActivities(deps: ActivityDeps) {
           if (!aidant.is_active) return { issue: 'compte-inactif' };
           if (connexionPlusRecente(aidant.last_login_at, p.referenceMs)) return { issue: 'connexion', derniereConnexionMs: aidant.last_login_at!.getTime() };
           if (!aidant.deactivation_warning_at) return { issue: 'avertissement-annule' };
-          await trx('aidants').where({ id: aidant.id }).update({ is_active: false });
+          // A new session version ends every open session of the account at its next request.
+          await trx('aidants').where({ id: aidant.id }).update({ is_active: false, session_version: trx.raw('session_version + 1') });
           await trx('journal')
             .insert({
               action: 'inactivity_deactivation',

@@ -11,11 +11,10 @@ import { csrfProtection, CsrfError } from './csrf.ts';
 import { healthRouter } from './health.ts';
 import { multipartForms } from './uploads.ts';
 import type { TemporalClientProvider } from './temporal-client.ts';
-import { logger as baseLogger, type Logger } from './logger.ts';
+import { logger as baseLogger, redactPath, type Logger } from './logger.ts';
 import { webRouter } from '../web/routes.ts';
 import { renderPage } from '../web/render.ts';
-import type { Mailer } from '../activities/ports/mailer.ts';
-import { twilioConfigFromEnv, type SmsSender } from '../activities/ports/sms.ts';
+import { twilioConfigFromEnv } from '../activities/ports/sms.ts';
 import { smsWebhookRouter } from './consentement/webhook.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from './franceconnect/index.ts';
@@ -24,8 +23,6 @@ import type { OidcInstance } from './oidc/provider.ts';
 export interface AppDeps {
   db: Db;
   temporal: TemporalClientProvider;
-  mailer: Mailer;
-  sms: SmsSender;
   publicUrl?: string;
   /** Defaults to the client configured by the environment (FC_ISSUER…). */
   franceConnect?: FranceConnectClient;
@@ -36,10 +33,27 @@ export interface AppDeps {
   /** Task queue of the health round trip (tests use their own). */
   taskQueue?: string;
   healthWorkerTimeoutMs?: number;
+  /** HEALTH_TOKEN: required by GET /health/complet when set. */
+  healthToken?: string;
+  healthCacheMs?: number;
+  /**
+   * TRUST_PROXY: the reverse proxies whose X-Forwarded-For is believed (addresses, subnets, or `loopback`);
+   * none by default, so a client cannot choose its own IP address for the rate limits.
+   */
+  trustProxy?: string;
   /** The identity provider FranceConnect calls (api/oidc/provider.ts); absent, its endpoints are not served. */
   oidc?: OidcInstance;
   /** Checks Twilio's webhook signatures; default TWILIO_AUTH_TOKEN (or the local fake's); null refuses them all. */
   twilioAuthToken?: string | null;
+}
+
+/** TRUST_PROXY as Express reads it: a list of addresses or subnets; empty means no proxy is trusted. */
+export function trustProxySetting(value: string | undefined): string | false {
+  const list = (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  if (list.some((v) => /^(true|\*|\d+)$/.test(v))) {
+    throw new Error(`TRUST_PROXY : indiquez les adresses des proxys (ou « loopback »), pas « ${value} » : sinon n'importe qui choisit son adresse IP.`);
+  }
+  return list.length ? list.join(',') : false;
 }
 
 const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/dsfr/package.json')), 'dist');
@@ -51,13 +65,13 @@ export function createApp(deps: AppDeps): express.Express {
   const franceConnectOrigins = [franceConnect.origin];
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1);
+  app.set('trust proxy', trustProxySetting(deps.trustProxy));
 
   app.use((req, res, next) => {
     const start = performance.now();
     res.on('finish', () => {
       if (req.path.startsWith('/dsfr/')) return;
-      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - start) }, 'requête');
+      log.info({ method: req.method, path: redactPath(req.path), status: res.statusCode, ms: Math.round(performance.now() - start) }, 'requête');
     });
     next();
   });
@@ -81,8 +95,13 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use('/dsfr', express.static(dsfrDist, { maxAge: '7d', immutable: true, index: false }));
+  // Every other response is personal or may become so (sessions, secrets on enrolment pages): never stored.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
 
-  app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs }));
+  app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs, token: deps.healthToken, cacheMs: deps.healthCacheMs }));
   // Called by Twilio, authenticated by its signature: mounted before the session and CSRF, which it never uses.
   app.use(smsWebhookRouter({
     db: deps.db, temporal: deps.temporal, publicUrl,
@@ -98,7 +117,8 @@ export function createApp(deps: AppDeps): express.Express {
     session({
       store: new PgSessionStore(deps.db),
       secret: deps.sessionSecret,
-      name: 'ac_session',
+      // Over HTTPS, the __Host- prefix: the browser keeps the cookie only if Secure, on Path=/ and with no Domain.
+      name: deps.secureCookies ? '__Host-ac_session' : 'ac_session',
       resave: false,
       saveUninitialized: false,
       rolling: true,
@@ -121,7 +141,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(multipartForms);
   app.use(csrfProtection);
 
-  app.use(webRouter({ db: deps.db, temporal: deps.temporal, mailer: deps.mailer, sms: deps.sms, publicUrl, franceConnect, oidc: deps.oidc }));
+  app.use(webRouter({ db: deps.db, temporal: deps.temporal, publicUrl, franceConnect, oidc: deps.oidc }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);
@@ -133,8 +153,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status =
       err instanceof CsrfError ? 403 : typeof (err as { status?: number }).status === 'number' ? (err as { status: number }).status : 500;
-    if (status >= 500) log.error({ err, path: req.path }, 'erreur');
-    else log.warn({ path: req.path, status, reason: (err as Error).message }, 'requête refusée');
+    if (status >= 500) log.error({ err, path: redactPath(req.path) }, 'erreur');
+    else log.warn({ path: redactPath(req.path), status, reason: (err as Error).message }, 'requête refusée');
     res.status(status);
     if (req.accepts(['html', 'json']) === 'json') {
       res.json({ error: err instanceof CsrfError ? 'csrf_token_invalid' : status >= 500 ? 'server_error' : 'bad_request' });

@@ -1,7 +1,9 @@
-// GET /health: PostgreSQL, Temporal, and a real worker round trip (a tiny workflow + activity); 503 with the
-// failing component when one is down.
-import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+// Health checks. GET /health is cheap and open to anyone (the process answers, PostgreSQL answers): load
+// balancers and `npm start` poll it. GET /health/complet adds Temporal and a real worker round trip (a tiny
+// workflow and its activity): with HEALTH_TOKEN set it needs `Authorization: Bearer <token>`, and its result
+// is kept a few seconds, so callers cannot make the service start workflows at will. 503 names what is down.
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { Router, type Request } from 'express';
 import type { Db } from '../db/connection.ts';
 import type { TemporalClientProvider } from './temporal-client.ts';
 import { TASK_QUEUE } from '../workflows/task-queue.ts';
@@ -26,11 +28,34 @@ async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<Che
   }
 }
 
-export function healthRouter(deps: { db: Db; temporal: TemporalClientProvider; taskQueue?: string; workerTimeoutMs?: number }): Router {
+export interface HealthDeps {
+  db: Db;
+  temporal: TemporalClientProvider;
+  taskQueue?: string;
+  workerTimeoutMs?: number;
+  /** Required (Bearer) by the deep check when set. */
+  token?: string;
+  /** How long a deep result is reused (default 5 s). */
+  cacheMs?: number;
+}
+
+function tokenMatches(req: Request, token: string): boolean {
+  const sent = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+  return sent.length === token.length && timingSafeEqual(Buffer.from(sent), Buffer.from(token));
+}
+
+export function healthRouter(deps: HealthDeps): Router {
   const workerTimeoutMs = deps.workerTimeoutMs ?? 8000;
+  const cacheMs = deps.cacheMs ?? 5000;
   const router = Router();
+  const postgres = () => timed(() => deps.db.raw('select 1'), 3000);
+
   router.get('/health', async (_req, res) => {
-    const postgres = await timed(() => deps.db.raw('select 1'), 3000);
+    const checks = { postgres: await postgres() };
+    res.status(checks.postgres.ok ? 200 : 503).json({ status: checks.postgres.ok ? 'ok' : 'degraded', checks });
+  });
+
+  async function deepCheck() {
     const temporal = await timed(async () => (await deps.temporal()).workflowService.getSystemInfo({}), 3000);
     const worker = temporal.ok
       ? await timed(async () => {
@@ -45,8 +70,19 @@ export function healthRouter(deps: { db: Db; temporal: TemporalClientProvider; t
           if (result !== `pong:${nonce}`) throw new Error(`réponse inattendue du worker : ${result}`);
         }, workerTimeoutMs)
       : { ok: false, ms: 0, error: 'Temporal indisponible' };
-    const checks = { postgres, temporal, worker };
-    const ok = Object.values(checks).every((c) => c.ok);
+    const checks = { postgres: await postgres(), temporal, worker };
+    return { ok: Object.values(checks).every((c) => c.ok), checks };
+  }
+
+  // One deep check at a time, its result reused for `cacheMs`: a flood of calls starts one workflow.
+  let last: { at: number; result: Promise<Awaited<ReturnType<typeof deepCheck>>> } | null = null;
+  router.get('/health/complet', async (req, res) => {
+    if (deps.token && !tokenMatches(req, deps.token)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'jeton de santé requis' });
+      return;
+    }
+    if (!last || Date.now() - last.at > cacheMs) last = { at: Date.now(), result: deepCheck() };
+    const { ok, checks } = await last.result;
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks });
   });
   return router;

@@ -9,3 +9,10 @@ export const logger = pino({
 });
 
 export type Logger = typeof logger;
+
+/** Paths whose last segment is a secret (login link, first connection, habilitation access): masked in logs. */
+const TOKEN_PATHS = /^(\/(?:connexion\/lien|premiere-connexion\/lien|habilitation\/confirmer)\/)[^/?#]+/;
+
+export function redactPath(path: string): string {
+  return path.replace(TOKEN_PATHS, '$1[masqué]');
+}

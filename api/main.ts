@@ -6,8 +6,8 @@ import { createApp } from './app.ts';
 import { lazyTemporalClient } from './temporal-client.ts';
 import { logger } from './logger.ts';
 import { PgSessionStore } from './session-store.ts';
-import { createSmtpMailer, smtpConfigFromEnv } from '../activities/ports/mailer.ts';
-import { createTwilioSms, twilioConfigFromEnv } from '../activities/ports/sms.ts';
+import { checkStartup } from './startup-checks.ts';
+import { purgeAttempts } from './auth/rate-limit.ts';
 import { oidcSettingsFromEnv, OidcConfigError } from './oidc/configuration.ts';
 import { createOidcProvider } from './oidc/provider.ts';
 import { purgerOidc } from './oidc/adapter.ts';
@@ -31,20 +31,19 @@ try {
 }
 
 const db = createDb();
+await checkStartup(db, log);
 const temporal = lazyTemporalClient(temporalSettingsFromEnv());
-const mailer = createSmtpMailer(smtpConfigFromEnv());
-const sms = createTwilioSms(twilioConfigFromEnv());
 const app = createApp({
   db,
   temporal,
-  mailer,
-  sms,
   sessionSecret,
   publicUrl,
   oidc: createOidcProvider({ db, settings: oidcSettings, logger: log }),
   secureCookies: production || process.env.SECURE_COOKIES === 'true',
   // In production only the real token may sign Twilio's calls (the local fake's is public).
   twilioAuthToken: process.env.TWILIO_AUTH_TOKEN ?? (production ? null : undefined),
+  trustProxy: process.env.TRUST_PROXY,
+  healthToken: process.env.HEALTH_TOKEN || undefined,
 });
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -59,6 +58,7 @@ const server = app.listen(port, host, (err?: Error) => {
 
 const pruner = setInterval(() => {
   new PgSessionStore(db).prune().catch((err) => log.warn({ err }, 'purge des sessions impossible'));
+  purgeAttempts(db).catch((err) => log.warn({ err }, 'purge des tentatives impossible'));
 }, 60 * 60 * 1000);
 pruner.unref();
 

@@ -1,5 +1,6 @@
 // File uploads (CSV imports): multipart forms are parsed before the CSRF check so their token is verified
-// like any other form's. Files stay in memory, one file of at most 1 MB.
+// like any other form's, and only for a logged-in session: an anonymous caller's body is never read. Files
+// stay in memory, one file of at most 1 MB.
 import multer from 'multer';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from './auth/session.ts';
@@ -8,6 +9,7 @@ const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 102
 
 export function multipartForms(req: Request, res: Response, next: NextFunction): void {
   if (!req.is('multipart/form-data')) return next();
+  if (!req.session?.aidantId) return next(new HttpError(403, 'envoi de fichier réservé aux comptes connectés'));
   upload(req, res, (err: unknown) => {
     if (!err) return next();
     const code = (err as { code?: string }).code;

@@ -7,11 +7,17 @@ import { join, dirname } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './free-port.ts';
+import { APP_ROLE, ensureOwnedDatabase, ensureRoles, OWNER_ROLE, urlAs } from './roles.ts';
 
 const run = promisify(execFile);
 
 export interface LocalPostgres {
-  url: string;
+  /** Superuser, for creating databases and roles. */
+  adminUrl: string;
+  /** The owner role: migrations. */
+  ownerUrl: string;
+  /** The application role: the web and worker processes. */
+  appUrl: string;
   port: number;
   /** True when this call started the server (so the caller should stop it). */
   startedHere: boolean;
@@ -104,11 +110,16 @@ export async function startLocalPostgres(opts: {
   const bin = findPostgresBin();
   const { dataDir, database } = opts;
   const urlFor = (port: number, db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
+  const urls = async (port: number) => {
+    await ensureRoles(urlFor(port, 'postgres'));
+    await ensureOwnedDatabase(urlFor(port, 'postgres'), database);
+    const adminUrl = urlFor(port, database);
+    return { adminUrl, ownerUrl: urlAs(adminUrl, OWNER_ROLE), appUrl: urlAs(adminUrl, APP_ROLE) };
+  };
 
   const runningPort = postmasterPort(dataDir);
   if (runningPort && (await canConnect(urlFor(runningPort, 'postgres')))) {
-    await ensureDatabase(urlFor(runningPort, 'postgres'), database);
-    return { url: urlFor(runningPort, database), port: runningPort, startedHere: false, stop: async () => {} };
+    return { ...(await urls(runningPort)), port: runningPort, startedHere: false, stop: async () => {} };
   }
 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
@@ -125,24 +136,12 @@ export async function startLocalPostgres(opts: {
     const log = existsSync(join(dataDir, 'server.log')) ? readFileSync(join(dataDir, 'server.log'), 'utf8').split('\n').slice(-5).join(' ') : '';
     throw new SetupError(`PostgreSQL n'a pas pu démarrer dans ${dataDir} (${(err as Error).message.split('\n')[0]}) ${log}`.trim());
   }
-  await ensureDatabase(urlFor(port, 'postgres'), database);
   return {
-    url: urlFor(port, database),
+    ...(await urls(port)),
     port,
     startedHere: true,
     stop: async () => {
       await asServerUser(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']).catch(() => {});
     },
   };
-}
-
-export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
-    if (!rowCount) await client.query(`create database "${database.replace(/"/g, '')}"`);
-  } finally {
-    await client.end();
-  }
 }

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPostgres } from '../db/cluster.ts';
 import { createDb, migrateLatest, type Db } from '../db/connection.ts';
+import { generateSecretsKey } from '../db/secrets.ts';
 import { enregistrerConnexion } from '../db/queries/connexion.ts';
 import { demarrerVeilleInactivite, idVeilleInactivite } from '../api/processes/inactivite.ts';
 import { demarrerVieMandat } from '../api/processes/mandat.ts';
@@ -274,11 +275,17 @@ const dataDir = mkdtempSync(join(tmpdir(), 'ac-bench-pg-'));
 process.env.PG_FSYNC = 'off'; // throw-away data
 say(`PostgreSQL jetable dans ${dataDir}`);
 const pg = await startLocalPostgres({ dataDir, database: 'bench' });
-const db = createDb(pg.url, { min: 0, max: 20 });
-await migrateLatest(db);
+process.env.SECRETS_KEYS ??= generateSecretsKey('bench');
+{
+  // Migrations as the owner; the bench, like the web and the worker, as the application role.
+  const owner = createDb(pg.ownerUrl, { min: 0, max: 1 });
+  await migrateLatest(owner);
+  await owner.destroy();
+}
+const db = createDb(pg.appUrl, { min: 0, max: 20 });
 try {
   const veilles = N > 0 ? await benchVeilles(db) : true;
-  const mandats = await benchMandats(db, pg.url);
+  const mandats = await benchMandats(db, pg.appUrl);
   const creations = await benchCreations(db);
   const preuves = await benchPreuves(db);
   let fournisseur = true;

@@ -1,30 +1,36 @@
-// For one-off commands (seed, account creation): DATABASE_URL, else the project's own cluster in .data/pg
-// (reused when `npm start` runs it, started for the command and stopped after otherwise), migrated.
+// For one-off commands (seed, account creation, migrations, re-encryption): DATABASE_URL (and
+// MIGRATION_DATABASE_URL for the migrations), else the project's own cluster in .data/pg (reused when
+// `npm start` runs it, started for the command and stopped after otherwise), migrated as the owner role;
+// the command itself runs as the application role, like the service. SECRETS_KEYS, else the development key.
 import { join } from 'node:path';
 import { startLocalPostgres, SetupError } from '../db/cluster.ts';
 import { createDb, migrateLatest, type Db } from '../db/connection.ts';
+import { dataDir, ensureSecretsKeysEnv } from './dev-secrets.ts';
 
-const ROOT = new URL('..', import.meta.url).pathname;
-
-export async function withDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  let url = process.env.DATABASE_URL;
+export async function withDatabase<T>(fn: (db: Db) => Promise<T>, opts: { asOwner?: boolean } = {}): Promise<T> {
+  let url = process.env.DATABASE_URL ?? process.env.MIGRATION_DATABASE_URL;
+  let ownerUrl = process.env.MIGRATION_DATABASE_URL ?? url;
   let stop = async () => {};
   if (!url) {
     try {
-      const pg = await startLocalPostgres({ dataDir: process.env.DATA_DIR ? join(process.env.DATA_DIR, 'pg') : join(ROOT, '.data/pg'), database: 'aidants_connect', preferredPort: Number(process.env.PG_PORT ?? 54329) });
-      url = pg.url;
+      const pg = await startLocalPostgres({ dataDir: join(dataDir(), 'pg'), database: 'aidants_connect', preferredPort: Number(process.env.PG_PORT ?? 54329) });
+      url = pg.appUrl;
+      ownerUrl = pg.ownerUrl;
       stop = pg.stop;
     } catch (err) {
       console.error(`ERREUR : ${err instanceof SetupError ? err.message : (err as Error).message}`);
       process.exit(1);
     }
   }
-  const db = createDb(url, { min: 0, max: 2 });
+  ensureSecretsKeysEnv();
+  const owner = createDb(ownerUrl, { min: 0, max: 2 });
+  const db = opts.asOwner ? owner : createDb(url, { min: 0, max: 2 });
   try {
-    await migrateLatest(db);
+    await migrateLatest(owner);
     return await fn(db);
   } finally {
-    await db.destroy();
+    await owner.destroy();
+    if (db !== owner) await db.destroy();
     await stop();
   }
 }

@@ -12,6 +12,7 @@ import { startLocalPostgres, SetupError, type LocalPostgres } from '../db/cluste
 import { createDb, migrateLatest } from '../db/connection.ts';
 import { isPortFree } from '../db/free-port.ts';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+import { ensureSecretsKeysEnv } from './dev-secrets.ts';
 import { startReadyLines, type LocalUrls } from './messages.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -132,19 +133,25 @@ if (!env.TWILIO_ACCOUNT_SID) await requirePort(twilioFakePort, 'faux Twilio loca
 if (!env.FC_ISSUER) await requirePort(fcFakePort, 'bac à sable FranceConnect', 'FC_FAKE_PORT');
 if (!env.FC_AS_FI_CLIENT_ID) await requirePort(fsFakePort, 'faux FranceConnect (fournisseur de service)', 'FOURNISSEUR_SERVICE_FAKE_PORT');
 
-// PostgreSQL
+// PostgreSQL: the web and the worker connect as the application role, migrations run as the owner role.
 let databaseUrl = env.DATABASE_URL;
+let migrationUrl = env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL;
 if (!databaseUrl) {
   try {
     postgres = await startLocalPostgres({ dataDir: join(DATA, 'pg'), database: 'aidants_connect', preferredPort: Number(env.PG_PORT ?? 54329) });
   } catch (err) {
     fail(err instanceof SetupError ? err.message : `PostgreSQL n'a pas pu démarrer : ${(err as Error).message}`);
   }
-  databaseUrl = postgres.url;
+  databaseUrl = postgres.appUrl;
+  migrationUrl = postgres.ownerUrl;
   out('postgres', `${postgres.startedHere ? 'démarré' : 'déjà en marche'} sur le port ${postgres.port} (données dans .data/pg)`);
+} else if (!env.MIGRATION_DATABASE_URL) {
+  out('postgres', "MIGRATION_DATABASE_URL n'est pas défini : migrations avec DATABASE_URL (le site vérifiera que son rôle ne peut pas réécrire le journal)");
 }
+// The key that seals secrets at rest: SECRETS_KEYS, else a development key kept in DATA_DIR.
+ensureSecretsKeysEnv();
 {
-  const db = createDb(databaseUrl);
+  const db = createDb(migrationUrl);
   try {
     const applied = await migrateLatest(db);
     out('postgres', applied.length ? `migrations appliquées : ${applied.join(', ')}` : 'schéma à jour');
@@ -223,6 +230,7 @@ const appEnv = {
   DATABASE_URL: databaseUrl,
   TEMPORAL_ADDRESS: temporalAddress,
   SESSION_SECRET: env.SESSION_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
+  SECRETS_KEYS: env.SECRETS_KEYS!,
   PORT: String(webPort),
 };
 const urls: LocalUrls = {

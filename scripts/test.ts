@@ -1,11 +1,15 @@
-// `npm test`: type-checks, starts one throw-away PostgreSQL cluster (unless DATABASE_URL) with a migrated
-// template database, then runs Jest (unit, integration, workflow and browser tests) in band.
+// `npm test`: type-checks, starts one throw-away PostgreSQL cluster (unless DATABASE_URL, a superuser URL)
+// with the owner and application roles and a migrated template database, then runs Jest (unit, integration,
+// workflow and browser tests) in band. A throw-away SECRETS_KEYS is generated unless given.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { startLocalPostgres, type LocalPostgres } from '../db/cluster.ts';
 import { createDb, migrateLatest } from '../db/connection.ts';
+import { ensureOwnedDatabase, ensureRoles, OWNER_ROLE, urlAs, urlWithDatabase } from '../db/roles.ts';
+import { generateSecretsKey } from '../db/secrets.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -19,22 +23,24 @@ if (!args.length || process.env.CI) {
 
 let cluster: LocalPostgres | null = null;
 let dataDir: string | null = null;
+// A superuser URL: the harness creates the two roles (db/roles.ts), the template database owned by the owner
+// role, and one copy of it per test file; tests connect as the application role.
 let adminUrl = process.env.DATABASE_URL;
 if (!adminUrl) {
   dataDir = mkdtempSync(join(tmpdir(), 'ac-test-pg-'));
   step(`PostgreSQL de test dans ${dataDir}`);
   process.env.PG_FSYNC = 'off'; // throw-away data: durability is not what the tests check
   cluster = await startLocalPostgres({ dataDir, database: 'ac_template' });
-  adminUrl = cluster.url;
+  adminUrl = cluster.adminUrl;
 }
-const template = new URL(adminUrl);
-template.pathname = '/ac_template';
+// Passwords only matter on a server that asks for them (the local cluster trusts loopback connections).
+const passwords = { owner: randomBytes(18).toString('base64url'), app: randomBytes(18).toString('base64url') };
+process.env.SECRETS_KEYS ??= generateSecretsKey('test');
+const template = urlWithDatabase(adminUrl, 'ac_template');
 {
-  const admin = new URL(adminUrl);
-  admin.pathname = '/postgres';
-  const { ensureDatabase } = await import('../db/cluster.ts');
-  await ensureDatabase(admin.toString(), 'ac_template');
-  const db = createDb(template.toString(), { min: 0, max: 1 });
+  await ensureRoles(adminUrl, passwords);
+  await ensureOwnedDatabase(adminUrl, 'ac_template');
+  const db = createDb(urlAs(template, OWNER_ROLE, passwords.owner), { min: 0, max: 1 });
   await migrateLatest(db);
   await db.destroy();
 }
@@ -43,7 +49,7 @@ step('Jest');
 const jest = spawn(
   process.execPath,
   ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', join(ROOT, 'node_modules/jest/bin/jest.js'), '--runInBand', ...args],
-  { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', TEST_TEMPLATE_DATABASE_URL: template.toString() } },
+  { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', TEST_TEMPLATE_DATABASE_URL: template, TEST_OWNER_PASSWORD: passwords.owner, TEST_APP_PASSWORD: passwords.app } },
 );
 
 // Interrupted runs (Ctrl-C, CI timeout) must not leave a PostgreSQL server behind.

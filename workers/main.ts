@@ -9,6 +9,8 @@ import { connectWorker, createWorker } from './worker.ts';
 import { logger } from '../api/logger.ts';
 import { lazyTemporalClient } from '../api/temporal-client.ts';
 import { demarrerVeillesManquantes } from '../api/processes/inactivite.ts';
+import { checkStartup } from '../api/startup-checks.ts';
+import { startOutboxRelay } from './outbox-relay.ts';
 import { demarrerViesMandatManquantes } from '../api/processes/mandat.ts';
 
 const log = logger.child({ process: 'worker' });
@@ -16,6 +18,7 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const settings = temporalSettingsFromEnv();
 const db = createDb();
+await checkStartup(db, log);
 const mailer = createSmtpMailer(smtpConfigFromEnv());
 let connection;
 try {
@@ -30,6 +33,8 @@ const publicUrl = process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT
 const worker = await createWorker({ connection, namespace: settings.namespace, deps: { db, mailer, sms, publicUrl } });
 log.info({ address: settings.address, namespace: settings.namespace, taskQueue: worker.options.taskQueue }, 'worker démarré');
 const running = worker.run();
+// Emails and SMS written by the web process (and anyone else) leave from here.
+const relay = startOutboxRelay({ db, ports: { mailer, sms }, log: log.child({ component: 'outbox' }) });
 // Every active account has its inactivity watch, and every mandat its workflow, even when a start was missed
 // (Temporal down during an activation, a reactivation or a mandat creation). Idempotent: running ones are kept.
 if (process.env.RECONCILE_WATCHES !== 'false') {
@@ -45,6 +50,7 @@ if (process.env.RECONCILE_WATCHES !== 'false') {
   ]).finally(() => void client.close());
 }
 await running;
+await relay.stop();
 log.info('worker arrêté');
 await connection.close();
 await db.destroy();

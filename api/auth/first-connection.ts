@@ -1,24 +1,25 @@
 // A référent's first connection: email + mobile matching an active référent without any device → a
 // 6-digit code by SMS and a link by email; the link + the code open the session once, then the référent
 // sets up an authenticator app.
+//
+// The request does the same work whether or not the email and mobile match (one statement that writes the
+// connection and its two messages only when they do), so neither the answer nor its timing tells who is a
+// référent. The code and the link's token rest only as hashes, and sealed in the outbox until the worker
+// sends them.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
-import type { Mailer } from '../../activities/ports/mailer.ts';
-import type { SmsSender } from '../../activities/ports/sms.ts';
-import { sendEmailOnce, sendSmsOnce } from '../../activities/outbox.ts';
 import { Aidant } from '../../db/models/index.ts';
 import { DELAI_ENTRE_ENVOIS_MS, DUREE_PREMIERE_CONNEXION_MS, ESSAIS_CODE_SMS } from '../../db/domain/authentification.ts';
 import { emailValide, mobileE164, normaliserEmail } from '../../db/domain/contact.ts';
 import { enregistrerConnexion } from '../../db/queries/connexion.ts';
 import { journaliser } from '../../db/queries/journal.ts';
+import { seal } from '../../db/secrets.ts';
 import { hashToken } from './magic-link.ts';
 import { firstConnectionEmail } from './emails.ts';
-import { refundAttempt, reserveAttempt } from './rate-limit.ts';
+import { cleTentatives, reserveAttempt } from './rate-limit.ts';
 
 export interface FirstConnectionDeps {
   db: Db;
-  mailer: Mailer;
-  sms: SmsSender;
   publicUrl: string;
 }
 
@@ -27,7 +28,8 @@ export type FirstConnectionRequest =
   | { kind: 'format'; errors: Record<string, string> }
   | { kind: 'limited'; waitMs: number };
 
-const hashCode = (id: number, code: string) => createHash('sha256').update(`${id}:${code}`).digest('hex');
+/** The code is checked against a hash bound to its link (a code alone opens nothing). */
+const hashCode = (linkTokenHash: string, code: string) => createHash('sha256').update(`${linkTokenHash}:${code}`).digest('hex');
 
 export async function requestFirstConnection(deps: FirstConnectionDeps, input: { email: unknown; phone: unknown; ip: string }): Promise<FirstConnectionRequest> {
   const email = normaliserEmail(input.email);
@@ -37,44 +39,46 @@ export async function requestFirstConnection(deps: FirstConnectionDeps, input: {
   if (!phone) errors.phone = 'Saisissez un numéro de téléphone mobile, par exemple 06 12 34 56 78.';
   if (!phone || Object.keys(errors).length) return { kind: 'format', errors };
 
-  const keys = [`premiere:${email.toLowerCase()}`, `ip:${input.ip}`];
-  const waitMs = await reserveAttempt(deps.db, keys);
-  if (waitMs > 0) return { kind: 'limited', waitMs };
-
-  const referent = await Aidant.query(deps.db)
-    .findOne({ email, is_active: true })
-    .whereExists(Aidant.relatedQuery('referentDe'))
-    .whereNotExists(deps.db('totp_devices').whereRaw('totp_devices.aidant_id = aidants.id').where({ confirmed: true }));
-  // Whatever the reason it does not match, the answer is the same (no account enumeration).
-  if (!referent || referent.phone !== phone) {
-    return { kind: 'sent' };
-  }
-  await refundAttempt(deps.db, keys);
-  // One SMS a minute at most per account, whoever asks: the same answer, nothing sent again.
-  const recent = await deps.db('premieres_connexions').where({ aidant_id: referent.id }).andWhere('created_at', '>', new Date(Date.now() - DELAI_ENTRE_ENVOIS_MS)).first('id');
-  if (recent) return { kind: 'sent' };
+  const attempt = await reserveAttempt(deps.db, [
+    { cle: cleTentatives('premiere-connexion', email), type: 'premiere-connexion' },
+    { cle: cleTentatives('ip', input.ip), type: 'ip' },
+  ]);
+  if (attempt.waitMs > 0) return { kind: 'limited', waitMs: attempt.waitMs };
 
   const token = randomBytes(32).toString('base64url');
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const id = await deps.db.transaction(async (trx) => {
-    // A new request replaces the previous ones.
-    await trx('premieres_connexions').where({ aidant_id: referent.id }).whereNull('used_at').update({ used_at: trx.fn.now() });
-    const [row] = await trx('premieres_connexions')
-      .insert({ aidant_id: referent.id, link_token_hash: hashToken(token), code_hash: 'pending', expires_at: new Date(Date.now() + DUREE_PREMIERE_CONNEXION_MS) })
-      .returning('id');
-    await trx('premieres_connexions').where({ id: row.id }).update({ code_hash: hashCode(row.id, code) });
-    return row.id as number;
-  });
-  await sendSmsOnce(deps.db, deps.sms, {
-    idempotencyKey: `premiere-connexion-${id}-sms`,
-    to: phone,
-    body: `Aidants Connect : votre code de première connexion est ${code}. Il expire dans 30 minutes. Ne le communiquez à personne.`,
-  });
-  await sendEmailOnce(deps.db, deps.mailer, {
-    idempotencyKey: `premiere-connexion-${id}-email`,
-    to: referent.email,
-    ...firstConnectionEmail(referent, `${deps.publicUrl}/premiere-connexion/lien/${token}`),
-  });
+  const tokenHash = hashToken(token);
+  const expiresAt = new Date(Date.now() + DUREE_PREMIERE_CONNEXION_MS);
+  const mail = firstConnectionEmail({ first_name: '{{prenom}}' }, `${deps.publicUrl}/premiere-connexion/lien/{{jeton}}`);
+  // Whatever the reason it does not match (unknown, not référent, phone, already a device, asked less than a
+  // minute ago), nothing is written and the answer is the same. A new request replaces the previous ones.
+  await deps.db.raw(
+    `with cible as (
+       select a.id, a.email, a.phone, a.first_name from aidants a
+       where a.email = :email and a.phone = :phone and a.is_active
+         and exists (select 1 from referent_structures r where r.aidant_id = a.id)
+         and not exists (select 1 from totp_devices d where d.aidant_id = a.id and d.confirmed)
+         and not exists (select 1 from premieres_connexions p where p.aidant_id = a.id and p.created_at > now() - make_interval(secs => cast(:delai as double precision)))
+     ), remplacees as (
+       update premieres_connexions set used_at = now() where aidant_id in (select id from cible) and used_at is null
+     ), nouvelle as (
+       insert into premieres_connexions (aidant_id, link_token_hash, code_hash, expires_at)
+       select id, :tokenHash, :codeHash, cast(:expiresAt as timestamptz) from cible returning id
+     )
+     insert into outbox (idempotency_key, channel, recipient, subject, body, secrets, expires_at)
+     select 'premiere-connexion-' || n.id || '-sms', 'sms', c.phone, null::text, cast(:smsBody as text), cast(:smsSecrets as text), cast(:expiresAt as timestamptz) from nouvelle n, cible c
+     union all
+     select 'premiere-connexion-' || n.id || '-email', 'email', c.email, cast(:subject as text), replace(cast(:emailBody as text), '{{prenom}}', c.first_name), cast(:emailSecrets as text), cast(:expiresAt as timestamptz)
+     from nouvelle n, cible c`,
+    {
+      email, phone, delai: DELAI_ENTRE_ENVOIS_MS / 1000, tokenHash, codeHash: hashCode(tokenHash, code), expiresAt,
+      smsBody: 'Aidants Connect : votre code de première connexion est {{code}}. Il expire dans 30 minutes. Ne le communiquez à personne.',
+      smsSecrets: seal('outbox.secrets', JSON.stringify({ code })),
+      subject: mail.subject,
+      emailBody: mail.text,
+      emailSecrets: seal('outbox.secrets', JSON.stringify({ jeton: token })),
+    },
+  );
   return { kind: 'sent' };
 }
 
@@ -108,7 +112,7 @@ export async function completeFirstConnection(db: Db, token: string, codeInput: 
       .returning(['id', 'aidant_id', 'code_hash', 'attempts']);
     if (!row) return { kind: 'expired' } as const;
     const expected = Buffer.from(row.code_hash, 'hex');
-    const given = Buffer.from(hashCode(row.id, code), 'hex');
+    const given = Buffer.from(hashCode(hashToken(token), code), 'hex');
     if (!/^[0-9]{6}$/.test(code) || !timingSafeEqual(expected, given)) {
       return { kind: 'wrong_code', attemptsLeft: ESSAIS_CODE_SMS - row.attempts } as const;
     }

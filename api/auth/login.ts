@@ -1,15 +1,16 @@
 // Login of aidants, référents and staff: email + TOTP → magic link by email → session. The same answer for
-// an unknown email and a wrong code; an inactive account with the right code is told to see its référent.
+// an unknown email and a wrong code, after the same work; an inactive account with the right code is told
+// to see its référent. The link's email is written to the outbox with the link's token sealed (the worker
+// sends it): nothing leaves from the web request.
 import type { Db } from '../../db/connection.ts';
-import type { Mailer } from '../../activities/ports/mailer.ts';
 import { Aidant } from '../../db/models/index.ts';
-import { sendEmailOnce } from '../../activities/outbox.ts';
-import { estCodeTotp } from '../../db/domain/authentification.ts';
+import { enqueueEmail } from '../../activities/outbox.ts';
+import { DUREE_LIEN_CONNEXION_MS, estCodeTotp } from '../../db/domain/authentification.ts';
 import { emailValide, normaliserEmail } from '../../db/domain/contact.ts';
 import { enregistrerConnexion } from '../../db/queries/connexion.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import { verifyAccountCode } from './totp.ts';
-import { refundAttempt, reserveAttempt } from './rate-limit.ts';
+import { cleTentatives, refundAttempt, reserveAttempt, type Limite } from './rate-limit.ts';
 import { consumeMagicLink, createMagicLink, hashToken } from './magic-link.ts';
 import { loginLinkEmail } from './emails.ts';
 
@@ -22,11 +23,15 @@ export type LoginRequestResult =
 
 export interface LoginDeps {
   db: Db;
-  mailer: Mailer;
   publicUrl: string;
 }
 
-export const rateKeys = (email: string, ip: string) => [`email:${email.toLowerCase()}`, `ip:${ip}`];
+/** The limits of a code typed for an account: per account and IP, per IP, and the account's slowing down. */
+export const rateKeys = (email: string, ip: string): Limite[] => [
+  { cle: cleTentatives('compte-ip', `${email.toLowerCase()}|${ip}`), type: 'compte-ip' },
+  { cle: cleTentatives('ip', ip), type: 'ip' },
+  { cle: cleTentatives('compte', email.toLowerCase()), type: 'compte' },
+];
 
 export async function requestLogin(deps: LoginDeps, input: { email: unknown; code: unknown; ip: string; next: string | null }): Promise<LoginRequestResult> {
   const email = normaliserEmail(input.email);
@@ -37,22 +42,26 @@ export async function requestLogin(deps: LoginDeps, input: { email: unknown; cod
   if (Object.keys(errors).length) return { kind: 'format', errors };
 
   const keys = rateKeys(email, input.ip);
-  const waitMs = await reserveAttempt(deps.db, keys);
-  if (waitMs > 0) return { kind: 'limited', waitMs };
+  const attempt = await reserveAttempt(deps.db, keys);
+  if (attempt.waitMs > 0) return { kind: 'limited', waitMs: attempt.waitMs };
 
   const aidant = await Aidant.query(deps.db).findOne({ email });
-  const check = aidant ? await verifyAccountCode(deps.db, aidant.id, code) : null;
-  if (!aidant || !check?.ok) {
+  const check = await verifyAccountCode(deps.db, aidant?.id ?? null, code);
+  if (!aidant || !check.ok) {
     return { kind: 'invalid' };
   }
-  await refundAttempt(deps.db, keys);
+  await refundAttempt(deps.db, attempt);
   if (!aidant.is_active) return { kind: 'inactive' };
 
-  const token = await createMagicLink(deps.db, aidant.id, input.next);
-  await sendEmailOnce(deps.db, deps.mailer, {
-    idempotencyKey: `lien-connexion-${hashToken(token)}`,
-    to: aidant.email,
-    ...loginLinkEmail(aidant, `${deps.publicUrl}/connexion/lien/${token}`),
+  await deps.db.transaction(async (trx) => {
+    const token = await createMagicLink(trx, aidant.id, input.next);
+    await enqueueEmail(trx, {
+      idempotencyKey: `lien-connexion-${hashToken(token)}`,
+      to: aidant.email,
+      ...loginLinkEmail(aidant, `${deps.publicUrl}/connexion/lien/{{jeton}}`),
+      secrets: { jeton: token },
+      expiresAt: new Date(Date.now() + DUREE_LIEN_CONNEXION_MS),
+    });
   });
   return { kind: 'sent', email: aidant.email };
 }

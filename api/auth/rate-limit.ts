@@ -1,46 +1,85 @@
-// Rate limits on login and codes, per account and per IP, with delays that grow at each failure. Counted in
-// PostgreSQL so every web instance shares them. An attempt is counted before its code is checked, under row
-// locks, so parallel guesses cannot slip through together; a successful attempt is then given back.
+// Limits on codes and requests, over a sliding window, counted in PostgreSQL so every web instance shares
+// them (db/domain/authentification.ts sets them). Each attempt is a row, written before its code is checked
+// under a lock on its keys, so parallel guesses cannot slip through together; a right code takes its rows
+// back. Kinds of keys:
+// - per account and IP, per IP (and per recipient, per card…): beyond the limit, refused until the oldest
+//   attempt leaves the window;
+// - per account: never refuses (otherwise anyone could lock a victim out from many addresses); beyond its
+//   limit each attempt is only slowed down, at most LIMITES_TENTATIVES.compte.ralentissementMaxMs.
+// Keys are stored and logged as hashes: no email or IP address in the table or in the logs.
+import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
-import { delaiApresEchecs, ESSAIS_LIBRES, ESSAIS_LIBRES_IP } from '../../db/domain/authentification.ts';
+import { LIMITES_TENTATIVES, ralentissementApresEchecs, type TypeLimite } from '../../db/domain/authentification.ts';
 import { logger } from '../logger.ts';
 
 const log = logger.child({ component: 'rate-limit' });
-const freeAttempts = (key: string) => (key.startsWith('ip:') ? ESSAIS_LIBRES_IP : ESSAIS_LIBRES);
 
-/** Counts one attempt on every key; returns the milliseconds to wait when a key is blocked (then nothing is counted). */
-export async function reserveAttempt(db: Db, keys: string[]): Promise<number> {
-  return db.transaction(async (trx) => {
-    await trx('rate_limits').insert(keys.map((key) => ({ key, failures: 0 }))).onConflict('key').ignore();
-    const rows: { key: string; failures: number; blocked_until: Date | null }[] = await trx('rate_limits').whereIn('key', keys).orderBy('key').forUpdate();
-    const now = Date.now();
-    const wait = Math.max(0, ...rows.map((r) => (r.blocked_until ? new Date(r.blocked_until).getTime() - now : 0)));
-    if (wait > 0) {
-      log.warn({ keys, waitMs: wait }, 'tentative refusée : limite atteinte');
-      return wait;
-    }
-    for (const row of rows) {
-      const failures = row.failures + 1;
-      const delay = delaiApresEchecs(failures, freeAttempts(row.key));
-      await trx('rate_limits').where({ key: row.key }).update({ failures, blocked_until: delay > 0 ? new Date(now + delay) : null, updated_at: trx.fn.now() });
-      if (delay > 0) log.warn({ key: row.key, failures, delayMs: delay }, 'échecs répétés : délai imposé');
-    }
-    return 0;
-  });
+export interface Limite {
+  cle: string;
+  type: TypeLimite;
 }
 
-/** A right code: the account starts afresh, the IP gets its attempt back. */
-export async function refundAttempt(db: Db, keys: string[]): Promise<void> {
-  const [accountKey, ...others] = keys;
-  await db('rate_limits').where({ key: accountKey }).delete();
-  for (const key of others) {
-    await db('rate_limits')
-      .where({ key })
-      .update({
-        failures: db.raw('greatest(failures - 1, 0)'),
-        blocked_until: db.raw('case when failures - 1 < ? then null else blocked_until end', [freeAttempts(key)]),
-      });
-  }
+/** `type:hash` — what is limited, without saying who. */
+export function cleTentatives(type: TypeLimite, valeur: string): string {
+  return `${type}:${createHash('sha256').update(valeur).digest('base64url').slice(0, 22)}`;
+}
+
+export interface Attempt {
+  /** > 0: refused, try again after this many ms (nothing was counted). */
+  waitMs: number;
+  ids: number[];
+  keys: Limite[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Counts one attempt on every key, or says how long to wait when a refusing key is full. */
+export async function reserveAttempt(db: Db, keys: Limite[]): Promise<Attempt> {
+  const sorted = [...keys].sort((a, b) => a.cle.localeCompare(b.cle));
+  const outcome = await db.transaction(async (trx) => {
+    for (const k of sorted) await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 13))', [k.cle]);
+    const now = Date.now();
+    let waitMs = 0;
+    let slowMs = 0;
+    for (const k of sorted) {
+      const rule = LIMITES_TENTATIVES[k.type];
+      const since = new Date(now - rule.fenetreMs);
+      // Old attempts go as they leave the window.
+      await trx('tentatives').where({ cle: k.cle }).andWhere('created_at', '<', since).delete();
+      const times: Date[] = await trx('tentatives').where({ cle: k.cle }).orderBy('created_at').pluck('created_at');
+      if (rule.effet === 'ralentit') {
+        slowMs = Math.max(slowMs, ralentissementApresEchecs(times.length));
+      } else if (times.length >= rule.max) {
+        waitMs = Math.max(waitMs, new Date(times[times.length - rule.max]).getTime() + rule.fenetreMs - now);
+      }
+    }
+    if (waitMs > 0) {
+      log.warn({ keys: sorted.map((k) => k.cle), waitMs }, 'tentative refusée : limite atteinte');
+      return { waitMs: Math.max(1000, waitMs), ids: [], slowMs: 0 };
+    }
+    const rows = await trx('tentatives').insert(sorted.map((k) => ({ cle: k.cle }))).returning('id');
+    if (slowMs > 0) log.warn({ keys: sorted.filter((k) => LIMITES_TENTATIVES[k.type].effet === 'ralentit').map((k) => k.cle), slowMs }, 'échecs répétés sur un compte : réponse ralentie');
+    return { waitMs: 0, ids: rows.map((r: { id: number }) => r.id), slowMs };
+  });
+  // Slowed after the commit: no lock or pooled connection is held while waiting.
+  if (outcome.slowMs > 0) await sleep(outcome.slowMs);
+  return { waitMs: outcome.waitMs, ids: outcome.ids, keys };
+}
+
+/**
+ * A right code: this attempt is not a failure, and the failures of the same account from the same IP (the
+ * person's own typing errors) are forgotten. Failures from other addresses stay until they leave the window.
+ */
+export async function refundAttempt(db: Db, attempt: Attempt): Promise<void> {
+  if (attempt.ids.length) await db('tentatives').whereIn('id', attempt.ids).delete();
+  const own = attempt.keys.filter((k) => k.type === 'compte-ip' || k.type === 'carte').map((k) => k.cle);
+  if (own.length) await db('tentatives').whereIn('cle', own).delete();
+}
+
+/** Drops attempts older than every window (called periodically by the web process). */
+export async function purgeAttempts(db: Db): Promise<number> {
+  const longest = Math.max(...Object.values(LIMITES_TENTATIVES).map((r) => r.fenetreMs));
+  return db('tentatives').where('created_at', '<', new Date(Date.now() - longest)).delete();
 }
 
 export function minutesLabel(ms: number): string {

@@ -3,7 +3,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Aidant } from '../../db/models/index.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
-import { DELAI_REAUTHENTIFICATION_MS, DUREE_SESSION_MS } from '../../db/domain/authentification.ts';
+import { DELAI_REAUTHENTIFICATION_MS, DUREE_PREMIERE_CONNEXION_MS, DUREE_SESSION_MS } from '../../db/domain/authentification.ts';
 import type { Db } from '../../db/connection.ts';
 
 declare module 'express-session' {
@@ -11,8 +11,10 @@ declare module 'express-session' {
     aidantId?: number;
     /** When the login happened (ms): a session lasts 24 h from it, however active. */
     loginAt?: number;
-    /** Set by a référent's first connection: opens the app set-up tunnel for 30 minutes. */
+    /** Set by a référent's first connection: opens the app set-up tunnel for 30 minutes, and only it. */
     firstConnectionAt?: number;
+    /** The account's session_version at login: a deactivation or a replaced device ends the session. */
+    sessionVersion?: number;
     /** Last time a TOTP was entered or a sensitive page was used (ms since epoch). */
     lastActivityCheckAt?: number;
     /** Notices to show on the next page (after a redirect). */
@@ -23,6 +25,8 @@ declare module 'express-session' {
 declare module 'express-serve-static-core' {
   interface Request {
     aidant?: Aidant;
+    /** A first-connection session before its app is enrolled: the enrolment tunnel and nothing else. */
+    tunnelOnly?: boolean;
     /** Structures the logged-in référent manages. */
     referentStructureIds?: number[];
   }
@@ -47,23 +51,34 @@ export function takeFlash(req: Request) {
   return list;
 }
 
-/** Loads the logged-in account on every request; an account deactivated meanwhile loses its session. */
+/**
+ * Loads the logged-in account on every request. The session ends when the account was deactivated or had a
+ * device replaced since the login (its session version moved on), or after 24 hours.
+ */
 export const loadUser = (db: Db) => async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
   const id = req.session?.aidantId;
   if (!id) return next();
   const aidant = await Aidant.query(db).findById(id);
   const expired = Date.now() - (req.session.loginAt ?? 0) > DUREE_SESSION_MS;
-  if (!aidant || !aidant.is_active || expired) {
+  const revoked = aidant && (req.session.sessionVersion ?? 0) !== aidant.session_version;
+  const tunnelOver = req.session.firstConnectionAt !== undefined && Date.now() - req.session.firstConnectionAt > DUREE_PREMIERE_CONNEXION_MS;
+  if (!aidant || !aidant.is_active || expired || revoked || tunnelOver) {
     delete req.session.aidantId;
+    delete req.session.firstConnectionAt;
     return next();
   }
   req.aidant = aidant;
+  req.tunnelOnly = req.session.firstConnectionAt !== undefined;
   next();
 };
 
 export function requireLogin(req: Request, res: Response, next: NextFunction): void {
   if (!req.aidant) {
     res.redirect(303, `/connexion?suivant=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
+  if (req.tunnelOnly) {
+    res.redirect(303, '/premiere-connexion/application');
     return;
   }
   if (req.aidant.cgu_version !== VERSION_CGU) {
@@ -125,4 +140,18 @@ function sameSitePath(req: Request): string {
 /** Only same-site relative paths are followed after login, never another host. */
 export function safeNext(value: unknown, fallback: string): string {
   return typeof value === 'string' && /^\/(?!\/|\\)/.test(value) ? value : fallback;
+}
+
+/** What a successful login writes in the (freshly regenerated) session. */
+export function openSession(req: Request, aidant: Pick<Aidant, 'id' | 'session_version'>): void {
+  req.session.aidantId = aidant.id;
+  req.session.sessionVersion = aidant.session_version;
+  req.session.loginAt = Date.now();
+  req.session.lastActivityCheckAt = Date.now();
+}
+
+/** After the account's own device changed from this session: this session goes on, the others end. */
+export async function keepSessionAfterOwnDeviceChange(db: Db, req: Request): Promise<void> {
+  const row = await db('aidants').where({ id: req.aidant!.id }).first('session_version');
+  req.session.sessionVersion = row.session_version;
 }

@@ -4,13 +4,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
-import type { Mailer } from '../../activities/ports/mailer.ts';
-import { sendEmailOnce } from '../../activities/outbox.ts';
+import { enqueueEmail } from '../../activities/outbox.ts';
+import { cleTentatives, reserveAttempt } from '../auth/rate-limit.ts';
 import { courriels } from '../../activities/habilitation-emails.ts';
 import { VALIDITE_LIEN_DEMANDEUR_MS } from '../../db/domain/habilitation.ts';
 import type { AidantDemande as NouvelAidant } from '../../db/domain/demande-habilitation.ts';
 import type { StatutDemandeAidant, StatutDemandeStructure } from '../../db/domain/statuts.ts';
-import { ajouterEvenement, evenementsDemande, type EvenementHabilitation } from '../../db/queries/habilitation.ts';
+import { ajouterEvenement, consommerJetonDemandeur, etatJetonDemandeur, evenementsDemande, type EvenementHabilitation } from '../../db/queries/habilitation.ts';
 import { demarrerHabilitation, lireEtatHabilitation } from '../processes/habilitation.ts';
 import type { EtatHabilitation } from '../../workflows/habilitation.ts';
 
@@ -42,22 +42,39 @@ export interface MessageHabilitation {
 
 export interface LienDemandeurDeps {
   db: Db;
-  mailer: Mailer;
   publicUrl: string;
 }
 
-/** Emails the demandeur a link (3 days, single use) that opens the request in their browser. */
+/**
+ * Emails the demandeur a link (3 days, single use) that opens the request in their browser. The email goes to
+ * the outbox (the worker sends it); the token rests sealed there until sent (activities/outbox.ts).
+ */
 export async function envoyerLienDemandeur(
   deps: LienDemandeurDeps,
   p: { demandeurId: number; demandeId: string; email: string; prenom: string; type: 'confirmation' | 'acces' },
 ): Promise<void> {
   const token = randomBytes(32).toString('base64url');
-  const [row] = await deps.db('jetons_demandeur')
-    .insert({ demandeur_id: p.demandeurId, demande_id: p.demandeId, token_hash: hash(token), expires_at: new Date(Date.now() + VALIDITE_LIEN_DEMANDEUR_MS) })
-    .returning('id');
-  const lien = `${deps.publicUrl.replace(/\/$/, '')}/habilitation/confirmer/${token}`;
-  const c = p.type === 'confirmation' ? courriels.confirmationEmail({ prenom: p.prenom, lien }) : courriels.accesDemande({ prenom: p.prenom, lien });
-  await sendEmailOnce(deps.db, deps.mailer, { idempotencyKey: `demandeur-lien-${row.id}`, to: p.email, subject: c.subject, text: c.text });
+  const expiresAt = new Date(Date.now() + VALIDITE_LIEN_DEMANDEUR_MS);
+  await deps.db.transaction(async (trx) => {
+    const [row] = await trx('jetons_demandeur')
+      .insert({ demandeur_id: p.demandeurId, demande_id: p.demandeId, token_hash: hash(token), expires_at: expiresAt })
+      .returning('id');
+    const lien = `${deps.publicUrl.replace(/\/$/, '')}/habilitation/confirmer/{{jeton}}`;
+    const c = p.type === 'confirmation' ? courriels.confirmationEmail({ prenom: p.prenom, lien }) : courriels.accesDemande({ prenom: p.prenom, lien });
+    await enqueueEmail(trx, { idempotencyKey: `demandeur-lien-${row.id}`, to: p.email, subject: c.subject, text: c.text, secrets: { jeton: token }, expiresAt });
+  });
+}
+
+/**
+ * Official emails sent on a visitor's request (with the visitor's text in the greeting): at most a few per
+ * recipient and per connection each hour (db/domain/authentification.ts, LIMITES_TENTATIVES). False: refuse.
+ */
+export async function envoiLienPermis(db: Db, email: string, ip: string | undefined): Promise<boolean> {
+  const attempt = await reserveAttempt(db, [
+    { cle: cleTentatives('destinataire', email), type: 'destinataire' },
+    { cle: cleTentatives('envoi-ip', ip ?? 'inconnue'), type: 'envoi-ip' },
+  ]);
+  return attempt.waitMs === 0;
 }
 
 export async function demandeParId(db: Db, id: string): Promise<DemandeChargee | null> {
@@ -76,23 +93,29 @@ export async function commencerDemande(db: Db, valeurs: { email: string; first_n
   });
 }
 
+export type EtatLien = { kind: 'inconnu'; demandeId?: string } | { kind: 'expire'; demandeId: string } | { kind: 'valable'; demandeId: string };
+
+/** Whether an emailed link can still be used: the GET shows a button, it does not use the link. */
+export async function etatLienDemandeur(db: Db, token: string): Promise<EtatLien> {
+  const { etat, demandeId } = await etatJetonDemandeur(db, token);
+  if (etat === 'inconnu') return { kind: 'inconnu', demandeId };
+  return { kind: etat, demandeId: demandeId! };
+}
+
 export type LienUtilise =
   | { kind: 'inconnu'; demandeId?: string }
   | { kind: 'expire'; demandeId: string }
   | { kind: 'ok'; demandeId: string; status: StatutDemandeStructure };
 
-/** Uses an emailed link once: confirms the demandeur's address the first time. */
+/**
+ * Uses an emailed link once (the POST of its page), atomically: two clicks, or a mail scanner racing the
+ * person, one wins. Confirms the demandeur's address the first time.
+ */
 export async function utiliserLienDemandeur(db: Db, token: string): Promise<LienUtilise> {
-  const jeton = await db('jetons_demandeur').where({ token_hash: hash(token) }).first();
-  if (!jeton || jeton.used_at) return { kind: 'inconnu', demandeId: jeton?.demande_id };
-  if (new Date(jeton.expires_at).getTime() < Date.now()) return { kind: 'expire', demandeId: jeton.demande_id };
-  await db.transaction(async (trx) => {
-    await trx('jetons_demandeur').where({ id: jeton.id }).update({ used_at: trx.fn.now() });
-    const confirme = await trx('demandeurs').where({ id: jeton.demandeur_id }).whereNull('email_confirmed_at').update({ email_confirmed_at: trx.fn.now() });
-    if (confirme) await ajouterEvenement(trx, { demandeId: jeton.demande_id, type: 'email_confirme', detail: 'Adresse e-mail du demandeur confirmée', acteur: 'demandeur' });
-  });
-  const demande = await db('demandes_habilitation').where({ id: jeton.demande_id }).first('status');
-  return { kind: 'ok', demandeId: jeton.demande_id, status: demande.status };
+  const utilise = await consommerJetonDemandeur(db, token);
+  if (utilise) return { kind: 'ok', demandeId: utilise.demandeId, status: utilise.statut as StatutDemandeStructure };
+  const etat = await etatLienDemandeur(db, token);
+  return etat.kind === 'expire' ? etat : { kind: 'inconnu', demandeId: etat.demandeId };
 }
 
 export async function demandeurDeLaDemande(db: Db, demandeId: string): Promise<{ demandeur_id: number; email: string; first_name: string } | null> {

@@ -9,10 +9,13 @@ import {
   PERIODE_TOTP_APPLICATION_S,
   PERIODE_TOTP_CARTE_S,
   RAISONS_DISSOCIATION_CARTE,
+  TOLERANCE_RESYNCHRONISATION,
   estCodeTotp,
   type RaisonDissociation,
 } from '../../db/domain/authentification.ts';
-import { verifyOnDevice } from '../auth/totp.ts';
+import { resynchronise, verifyOnDevice } from '../auth/totp.ts';
+import { cleTentatives, minutesLabel, refundAttempt, reserveAttempt, type Attempt } from '../auth/rate-limit.ts';
+import { seal, unseal } from '../../db/secrets.ts';
 
 
 export class DeviceError extends Error {
@@ -48,14 +51,25 @@ export async function associerCarte(db: Db, actor: Actor, aidantId: number, seri
     if (usedBy) throw new DeviceError('serial', usedBy.aidant_id === aidantId ? 'Cette carte est déjà associée à cet aidant.' : 'Cette carte est déjà associée à un autre aidant.');
     const existing = await trx('totp_devices').where({ aidant_id: aidantId, kind: 'card' }).first('id');
     if (existing) throw new DeviceError('serial', 'Cet aidant a déjà une carte : dissociez-la avant d’en associer une autre.');
-    await trx('totp_devices').insert({ aidant_id: aidantId, kind: 'card', card_id: card.id, secret: seedToBase32(card.seed), period: PERIODE_TOTP_CARTE_S, confirmed: false });
+    await trx('totp_devices').insert({ aidant_id: aidantId, kind: 'card', card_id: card.id, secret: seal('totp_devices.secret', seedToBase32(unseal('totp_cards.seed', card.seed))), period: PERIODE_TOTP_CARTE_S, confirmed: false });
     await journaliser(trx, { action: 'card_association', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, sn=${serial}` });
   });
+}
+
+/**
+ * Codes typed for one aidant's card (validation, resynchronisation) are counted outside the transaction that
+ * checks them, so a refused code still counts: 5 per 15 minutes.
+ */
+async function cardAttempt(db: Db, aidantId: number): Promise<Attempt> {
+  const attempt = await reserveAttempt(db, [{ cle: cleTentatives('carte', String(aidantId)), type: 'carte' }]);
+  if (attempt.waitMs > 0) throw new DeviceError('code', `Trop de codes erronés pour cette carte. Réessayez dans ${minutesLabel(attempt.waitMs)}.`);
+  return attempt;
 }
 
 export async function validerCarte(db: Db, actor: Actor, aidantId: number, codeInput: unknown): Promise<void> {
   const code = typeof codeInput === 'string' ? codeInput.replace(/\s/g, '') : '';
   if (!estCodeTotp(code)) throw new DeviceError('code', 'Saisissez les 6 chiffres affichés sur la carte.');
+  const attempt = await cardAttempt(db, aidantId);
   // One transaction with the device locked: a dissociation at the same moment cannot be journaled as validated.
   await db.transaction(async (trx) => {
     const device = await TotpDevice.query(trx).findOne({ aidant_id: aidantId, kind: 'card' }).forUpdate();
@@ -67,6 +81,26 @@ export async function validerCarte(db: Db, actor: Actor, aidantId: number, codeI
     await trx('totp_devices').where({ id: device.id, confirmed: false }).update({ confirmed: true });
     await journaliser(trx, { action: 'card_validation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, sn=${card.serial_number}` });
   });
+  await refundAttempt(db, attempt);
+}
+
+/**
+ * A card whose clock drifted: someone authenticated (the référent in the espace référent, behind a fresh code)
+ * types the code it shows; it is looked for ±30 steps away and the drift is learnt. Never on anonymous failures.
+ */
+export async function resynchroniserCarte(db: Db, actor: Actor, aidantId: number, codeInput: unknown): Promise<void> {
+  const code = typeof codeInput === 'string' ? codeInput.replace(/\s/g, '') : '';
+  if (!estCodeTotp(code)) throw new DeviceError('code', 'Saisissez les 6 chiffres affichés sur la carte.');
+  const attempt = await cardAttempt(db, aidantId);
+  await db.transaction(async (trx) => {
+    const device = await TotpDevice.query(trx).findOne({ aidant_id: aidantId, kind: 'card', confirmed: true }).forUpdate();
+    if (!device) throw new DeviceError('code', 'Cet aidant n’a pas de carte validée.');
+    const check = await resynchronise(trx, device, code, TOLERANCE_RESYNCHRONISATION);
+    if (!check.ok) throw new DeviceError('code', 'Ce code ne correspond pas à la carte, même décalée. Vérifiez le numéro de série et réessayez.');
+    const card = await trx('totp_cards').where({ id: device.card_id }).first('serial_number');
+    await journaliser(trx, { action: 'card_validation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, sn=${card.serial_number}, resynchronisation` });
+  });
+  await refundAttempt(db, attempt);
 }
 
 export function estRaisonDissociation(value: unknown): value is RaisonDissociation {
@@ -82,6 +116,8 @@ export async function dissocierCarte(db: Db, actor: Actor, aidantId: number, rai
     if (!device) throw new DeviceError('raison', 'Cet aidant n’a pas de carte associée.');
     const card = await trx('totp_cards').where({ id: device.card_id }).first('serial_number');
     await trx('totp_devices').where({ id: device.id }).delete();
+    // Whoever logged in with the lost card is logged out (session version, checked on each request).
+    await trx('aidants').where({ id: aidantId }).increment('session_version', 1);
     await journaliser(trx, {
       action: 'card_dissociation',
       aidant_id: actor.referentId,
@@ -99,8 +135,10 @@ export async function enregistrerApplication(db: Db, actor: Actor, aidantId: num
   if (!result.valid) throw new DeviceError('code', 'Ce code ne correspond pas. Vérifiez que vous avez scanné le bon QR code et saisissez le code affiché.');
   const timeStep = (result as { timeStep: number }).timeStep;
   await db.transaction(async (trx) => {
-    await trx('totp_devices').where({ aidant_id: aidantId, kind: 'app' }).delete();
-    await trx('totp_devices').insert({ aidant_id: aidantId, kind: 'app', secret, period: PERIODE_TOTP_APPLICATION_S, confirmed: true, last_time_step: timeStep });
+    const replaced = await trx('totp_devices').where({ aidant_id: aidantId, kind: 'app' }).delete();
+    // The replaced app may be in someone else's hands: every open session of the account ends.
+    if (replaced) await trx('aidants').where({ id: aidantId }).increment('session_version', 1);
+    await trx('totp_devices').insert({ aidant_id: aidantId, kind: 'app', secret: seal('totp_devices.secret', secret), period: PERIODE_TOTP_APPLICATION_S, confirmed: true, last_time_step: timeStep });
     await journaliser(trx, { action: 'card_association', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, application` });
   });
 }

@@ -52,3 +52,7 @@ export async function retirerAidantEnListeAttente(db: Db, id: number): Promise<v
     if (n) await ajouterEvenement(trx, { demandeAidantId: id, type: 'retrait', detail: 'Aidant retiré par le référent', acteur: 'referent' });
   });
 }
+
+// Issue 13: an aidant of the référent's structures asked for by another structure joins it only with the
+// consent of one of the référents (db/queries/habilitation.ts, shared with the validation activity).
+export { consentirRattachement, rattachementsAConsentir, type DemandeRattachement } from '../../db/queries/habilitation.ts';

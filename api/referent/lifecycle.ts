@@ -12,7 +12,8 @@ const log = logger.child({ component: 'aidant-lifecycle' });
 /** `raison`: the reason typed on the confirmation page (db/domain/desactivation.ts), kept in the journal. */
 export async function desactiverAidant(db: Db, temporal: () => Promise<Client>, actor: Actor, aidantId: number, raison?: string): Promise<boolean> {
   const changed = await db.transaction(async (trx) => {
-    const n = await trx('aidants').where({ id: aidantId, is_active: true }).update({ is_active: false });
+    // A new session version ends the aidant's open sessions at their next request, even if reactivated before.
+    const n = await trx('aidants').where({ id: aidantId, is_active: true }).update({ is_active: false, session_version: trx.raw('session_version + 1') });
     if (n) {
       await journaliser(trx, {
         action: 'aidant_deactivation', aidant_id: actor.referentId, structure_id: actor.structureId,

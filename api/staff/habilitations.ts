@@ -3,12 +3,14 @@
 // list, and the waiting-list decisions. The pages (web/habilitation/staff.ts) call these functions.
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
-import type { Mailer } from '../../activities/ports/mailer.ts';
-import { sendEmailOnce } from '../../activities/outbox.ts';
+import { enqueueEmail } from '../../activities/outbox.ts';
 import { courriels } from '../../activities/habilitation-emails.ts';
 import type { Formateur } from '../../db/domain/habilitation.ts';
 import type { StatutDemandeAidant, StatutDemandeStructure } from '../../db/domain/statuts.ts';
-import { ajouterEvenement, evenementsDemande, faitsFormateur, referentsDeStructure, type EvenementHabilitation } from '../../db/queries/habilitation.ts';
+import {
+  ajouterEvenement, autoriserRattachement, compteDAutreStructure, evenementsDemande, faitsFormateur, rattachementEnAttente, referentsDeStructure, structureConnue,
+  type CompteAilleurs, type EvenementHabilitation, type StructureConnue,
+} from '../../db/queries/habilitation.ts';
 import { demarrerFormationAidant, lireEtatHabilitation } from '../processes/habilitation.ts';
 import type { EtatHabilitation } from '../../workflows/habilitation.ts';
 import { messagesDeLaDemande, type MessageHabilitation } from '../habilitation/demandeur.ts';
@@ -51,6 +53,9 @@ export interface AidantDemande {
   trainer_email: string | null;
   pix_date: string | Date | null;
   pix_score: number | null;
+  /** The référent of the account's other structure who consented to its attachment here (issue 13). */
+  accord_rattachement_par?: number | null;
+  accord_rattachement_at?: Date | null;
 }
 
 /** An aidant with the status of its structure's request (null for one added later by a référent). */
@@ -68,20 +73,36 @@ export interface VueDemandeStaff {
   evenements: EvenementHabilitation[];
   messages: MessageHabilitation[];
   etat: EtatHabilitation | null;
+  /** The structure that already has this SIRET (before validation), with its référents. */
+  structureExistante?: StructureConnue | null;
 }
 
 /** A request with everything its staff page shows; null when there is none with this id. */
 export async function vueDemandeStaff(db: Db, temporal: () => Promise<Client>, id: string): Promise<VueDemandeStaff | null> {
   const demande = await db('demandes_habilitation').where({ id }).first();
   if (!demande) return null;
-  const [demandeur, aidants, evenements, messages, etat] = await Promise.all([
+  const [demandeur, aidants, evenements, messages, etat, structureExistante] = await Promise.all([
     db('demandeurs').where({ id: demande.demandeur_id }).first(),
     db('demandes_aidant').where({ demande_id: id }).orderBy('id'),
     evenementsDemande(db, id),
     messagesDeLaDemande(db, id),
     demande.status === 'NEW' ? null : temporal().then((c) => lireEtatHabilitation(c, id)).catch(() => null),
+    demande.structure_id ? null : structureConnue(db, demande.siret),
   ]);
-  return { demande, demandeur, aidants, evenements, messages, etat };
+  return { demande, demandeur, aidants, evenements, messages, etat, structureExistante };
+}
+
+/**
+ * Staff's explicit decision to add the request's référent (and aidants) to the structure that already has its
+ * SIRET: recorded on the request, applied and journaled (`referent_attachment`) by the validation activity.
+ */
+export function autoriserRattachementStructure(db: Db, demandeId: string, staffId: number): Promise<void> {
+  return autoriserRattachement(db, demandeId, staffId);
+}
+
+/** The waiting-list aidant's existing account in another structure, whose référent has not consented yet (null: none). */
+export function rattachementNonConsenti(db: Db, a: { email: string; structure_id: number; accord_rattachement_par?: number | null }): Promise<CompteAilleurs | null> {
+  return rattachementEnAttente(db, { ...a, accord_rattachement_par: a.accord_rattachement_par ?? null });
 }
 
 export async function demandeAidantParId(db: Db, id: number): Promise<AidantEtDemande | null> {
@@ -104,13 +125,20 @@ export function formateurPair(db: Db, email: string): Promise<Formateur | null> 
 export interface LigneAttente extends AidantDemande {
   structure_name: string;
   structure_id: number;
+  /** Names of the other structures the account already belongs to (null: no such account). */
+  compte_ailleurs?: string | null;
 }
 
 /** Aidants added later by référents: those waiting for staff, and those accepted and in training. */
 export async function aidantsAjoutesParLesReferents(db: Db): Promise<{ attente: LigneAttente[]; enFormation: LigneAttente[] }> {
   const base = () => db('demandes_aidant').join('structures', 'structures.id', 'demandes_aidant.structure_id').whereNull('demandes_aidant.demande_id')
     .select('demandes_aidant.*', 'structures.name as structure_name').orderBy('demandes_aidant.id');
-  const [attente, enFormation] = await Promise.all([base().where('demandes_aidant.status', 'waiting_list'), base().whereIn('demandes_aidant.status', ['new', 'processing', 'processing_p2p'])]);
+  const [attente, enFormation]: LigneAttente[][] = await Promise.all([base().where('demandes_aidant.status', 'waiting_list'), base().whereIn('demandes_aidant.status', ['new', 'processing', 'processing_p2p'])]);
+  // An account that already belongs to another structure is flagged: it needs that structure's consent.
+  for (const a of attente) {
+    const ailleurs = await compteDAutreStructure(db, a.email, a.structure_id);
+    a.compte_ailleurs = ailleurs ? ailleurs.structures.map((x) => x.name).join(', ') : null;
+  }
   return { attente, enFormation };
 }
 
@@ -127,18 +155,16 @@ export async function accepterAidantEnAttente(db: Db, temporal: () => Promise<Cl
 }
 
 /** Refuses an aidant of the waiting list and tells the structure's référents. False when no longer waiting. */
-export async function refuserAidantEnAttente(deps: { db: Db; mailer: Mailer }, a: { id: number; structure_id: number; first_name: string; last_name: string }): Promise<boolean> {
-  const { db } = deps;
-  const refuse = await db.transaction(async (trx) => {
+export async function refuserAidantEnAttente(deps: { db: Db }, a: { id: number; structure_id: number; first_name: string; last_name: string }): Promise<boolean> {
+  // The refusal and the emails to the référents commit together; the worker sends them (activities/outbox.ts).
+  return deps.db.transaction(async (trx) => {
     const n = await trx('demandes_aidant').where({ id: a.id, status: 'waiting_list' }).update({ status: 'refused' });
-    if (n) await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'refuse', detail: "Aidant refusé par l'équipe", acteur: 'equipe' });
-    return n > 0;
-  });
-  if (refuse) {
-    for (const r of await referentsDeStructure(db, a.structure_id)) {
+    if (!n) return false;
+    await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'refuse', detail: "Aidant refusé par l'équipe", acteur: 'equipe' });
+    for (const r of await referentsDeStructure(trx, a.structure_id)) {
       const c = courriels.nouvelAidantRefuse({ prenom: r.first_name, aidant: `${a.first_name} ${a.last_name}` });
-      await sendEmailOnce(db, deps.mailer, { idempotencyKey: `demande-aidant-${a.id}-refusee-${r.id}`, to: r.email, subject: c.subject, text: c.text });
+      await enqueueEmail(trx, { idempotencyKey: `demande-aidant-${a.id}-refusee-${r.id}`, to: r.email, subject: c.subject, text: c.text });
     }
-  }
-  return refuse;
+    return true;
+  });
 }

@@ -1,5 +1,5 @@
-// Email addresses and mobile numbers as people type them: one normalisation and one validity rule for the
-// whole service (login, first connection, habilitation requests, accounts created by command).
+// Email addresses, mobile numbers and people's names as people type them: one normalisation and one validity
+// rule for the whole service (login, first connection, habilitation requests, accounts created by command).
 const FORMAT_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 
 /** Spaces removed and lower case (the database also compares emails case-insensitively). */
@@ -16,4 +16,15 @@ export function mobileE164(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const m = value.replace(/[\s.\-()]/g, '').match(/^(?:\+33|0033|0)([67][0-9]{8})$/);
   return m ? `+33${m[1]}` : null;
+}
+
+/**
+ * A person's first or last name: letters (accented too), spaces, apostrophes, hyphens and dots. Names are
+ * written into official emails ("Bonjour <prénom>"): no digits, links or other text can ride on them.
+ */
+const NOM = /^\p{L}[\p{L}\p{M} '’.-]*$/u;
+export const LONGUEUR_MAX_NOM = 100;
+
+export function nomValide(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= LONGUEUR_MAX_NOM && NOM.test(value.trim());
 }

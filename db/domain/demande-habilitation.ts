@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { erreurSiret, normaliserSiret } from './siret.ts';
 import { emailValide, erreurEmailProfessionnel, normaliserEmail } from './habilitation.ts';
 import { TYPES_STRUCTURE, type TypeStructure } from './statuts.ts';
-import { mobileE164 } from './contact.ts';
+import { LONGUEUR_MAX_NOM, mobileE164, nomValide } from './contact.ts';
 
 export type Erreurs = Record<string, string>;
 export type Champs = Record<string, unknown>;
@@ -28,6 +28,12 @@ function requis(erreurs: Erreurs, champ: string, valeur: string, message: string
   else if (valeur.length > max) erreurs[champ] = `Ce champ ne doit pas dépasser ${max} caractères.`;
 }
 
+/** A first or last name: required, and only letters and common punctuation (domain rule in contact.ts). */
+function nom(erreurs: Erreurs, champ: string, valeur: string, message: string): void {
+  requis(erreurs, champ, valeur, message, LONGUEUR_MAX_NOM);
+  if (!erreurs[champ] && !nomValide(valeur)) erreurs[champ] = 'Utilisez seulement des lettres, des espaces, des tirets et des apostrophes.';
+}
+
 export interface Demandeur {
   first_name: string;
   last_name: string;
@@ -38,8 +44,8 @@ export interface Demandeur {
 export function validerDemandeur(c: Champs): { valeurs: Demandeur; erreurs: Erreurs } {
   const valeurs = { first_name: texte(c.first_name), last_name: texte(c.last_name), email: normaliserEmail(texte(c.email)), profession: texte(c.profession) };
   const erreurs: Erreurs = {};
-  requis(erreurs, 'first_name', valeurs.first_name, 'Indiquez votre prénom.');
-  requis(erreurs, 'last_name', valeurs.last_name, 'Indiquez votre nom.');
+  nom(erreurs, 'first_name', valeurs.first_name, 'Indiquez votre prénom.');
+  nom(erreurs, 'last_name', valeurs.last_name, 'Indiquez votre nom.');
   if (!valeurs.email) erreurs.email = 'Indiquez votre adresse e-mail.';
   else if (!emailValide(valeurs.email)) erreurs.email = "L'adresse e-mail n'est pas valide (format attendu : prenom.nom@structure.fr).";
   requis(erreurs, 'profession', valeurs.profession, 'Indiquez votre fonction dans la structure.');
@@ -108,8 +114,8 @@ export function validerReferent(c: Champs): { valeurs: ReferentDemande; erreurs:
     referent_is_aidant: coche(c.referent_is_aidant),
   };
   const erreurs: Erreurs = {};
-  requis(erreurs, 'referent_first_name', valeurs.referent_first_name, 'Indiquez le prénom du référent.');
-  requis(erreurs, 'referent_last_name', valeurs.referent_last_name, 'Indiquez le nom du référent.');
+  nom(erreurs, 'referent_first_name', valeurs.referent_first_name, 'Indiquez le prénom du référent.');
+  nom(erreurs, 'referent_last_name', valeurs.referent_last_name, 'Indiquez le nom du référent.');
   const email = erreurEmailProfessionnel(valeurs.referent_email);
   if (email) erreurs.referent_email = email;
   if (!mobile) erreurs.referent_phone = 'Indiquez un numéro de téléphone mobile français (06 ou 07) : il sert à la première connexion du référent.';
@@ -128,8 +134,8 @@ export interface AidantDemande {
 export function validerAidant(c: Champs, dejaDansLaDemande: string[] = []): { valeurs: AidantDemande; erreurs: Erreurs } {
   const valeurs = { first_name: texte(c.first_name), last_name: texte(c.last_name), email: normaliserEmail(texte(c.email)), profession: texte(c.profession) };
   const erreurs: Erreurs = {};
-  requis(erreurs, 'first_name', valeurs.first_name, "Indiquez le prénom de l'aidant.");
-  requis(erreurs, 'last_name', valeurs.last_name, "Indiquez le nom de l'aidant.");
+  nom(erreurs, 'first_name', valeurs.first_name, "Indiquez le prénom de l'aidant.");
+  nom(erreurs, 'last_name', valeurs.last_name, "Indiquez le nom de l'aidant.");
   const email = erreurEmailProfessionnel(valeurs.email);
   if (email) erreurs.email = email;
   else if (dejaDansLaDemande.map(normaliserEmail).includes(valeurs.email)) erreurs.email = 'Cet aidant figure déjà dans la liste.';

@@ -50,6 +50,10 @@ export const ACTIONS_JOURNAL = [
   'aidant_reactivation',
   'aidant_deactivation',
   'purge_mandat',
+  // Issue 13: staff's decision to add a référent to an already habilitated structure, and a référent's
+  // consent to an aidant of their structure joining another one.
+  'referent_attachment',
+  'attachment_consent',
   'expire_mandat',
   // A third party checked a printed mandat on the public verification page (nothing about who checked).
   'verification_mandat',

@@ -6,6 +6,7 @@ import * as m002 from './002_auth.ts';
 import * as m003 from './003_habilitation.ts';
 import * as m004 from './004_mandats.ts';
 import * as m005 from './005_vie_mandat.ts';
+import * as m006 from './006_securite.ts';
 import * as m008 from './008_oidc.ts';
 import * as m009 from './009_preuve_mandat.ts';
 import * as m010 from './010_consentement.ts';
@@ -16,6 +17,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '003_habilitation': m003,
   '004_mandats': m004,
   '005_vie_mandat': m005,
+  '006_securite': m006,
   '008_oidc': m008,
   '009_preuve_mandat': m009,
   '010_consentement': m010,

@@ -22,6 +22,8 @@ export class Aidant extends BaseModel {
   deactivation_warning_at!: Date | null;
   cgu_version!: string | null;
   cgu_accepted_at!: Date | null;
+  /** Raised when the account is deactivated or a device replaced: older sessions stop at their next request. */
+  session_version!: number;
   created_at!: Date;
 
   structures?: Structure[];

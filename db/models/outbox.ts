@@ -1,4 +1,5 @@
-// Emails and SMS to send, each keyed by an idempotency key so a retried activity never sends twice.
+// Emails and SMS to send, each keyed by an idempotency key so a retried activity never sends twice; the
+// secrets they carry rest sealed apart from the text (activities/outbox.ts).
 import { BaseModel } from './base.ts';
 
 export class OutboxMessage extends BaseModel {
@@ -11,7 +12,13 @@ export class OutboxMessage extends BaseModel {
   subject!: string | null;
   body!: string;
   html!: string | null;
-  status!: 'pending' | 'sent' | 'failed';
+  status!: 'pending' | 'sent' | 'failed' | 'expired';
+  /** Sealed JSON of the values of the text's {{placeholders}}; null once sent. */
+  secrets!: string | null;
+  expires_at!: Date | null;
+  next_attempt_at!: Date;
+  claimed_until!: Date | null;
+  purged_at!: Date | null;
   attempts!: number;
   provider_id!: string | null;
   last_error!: string | null;

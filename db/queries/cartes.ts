@@ -2,6 +2,7 @@
 // or refused with its reason; a refused line never stops the others, and each line is written whole or not.
 import type { Db } from '../connection.ts';
 import { journaliser } from './journal.ts';
+import { seal, unseal } from '../secrets.ts';
 
 export interface LigneImport {
   ligne: number;
@@ -42,13 +43,13 @@ export async function importerCartes(db: Db, staffId: number, csv: string): Prom
     if (!GRAINE.test(seed) || seed.length % 2 !== 0) { refuse('graine invalide (hexadécimal attendu, 32 à 128 caractères)'); continue; }
     const result = await db.transaction(async (trx) => {
       // Insert-or-nothing first, so two imports of the same new card at once cannot collide.
-      const added = await trx('totp_cards').insert({ serial_number: numero, seed }).onConflict('serial_number').ignore().returning('id');
+      const added = await trx('totp_cards').insert({ serial_number: numero, seed: seal('totp_cards.seed', seed) }).onConflict('serial_number').ignore().returning('id');
       if (added.length) return 'ajoutée' as const;
       const existing = await trx('totp_cards').where({ serial_number: numero }).forUpdate().first();
-      if (existing.seed === seed) return 'inchangée' as const;
+      if (unseal('totp_cards.seed', existing.seed) === seed) return 'inchangée' as const;
       // The seed of a card in use cannot change under its aidant's feet.
       if (await trx('totp_devices').where({ card_id: existing.id }).first('id')) return 'en service' as const;
-      await trx('totp_cards').where({ id: existing.id }).update({ seed });
+      await trx('totp_cards').where({ id: existing.id }).update({ seed: seal('totp_cards.seed', seed) });
       return 'mise à jour' as const;
     });
     if (result === 'en service') refuse('carte associée à un aidant : graine non modifiée');

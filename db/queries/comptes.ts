@@ -4,6 +4,7 @@ import { generateSecret, generateURI } from 'otplib';
 import type { Db } from '../connection.ts';
 import { PERIODE_TOTP_APPLICATION_S } from '../domain/authentification.ts';
 import { emailValide, normaliserEmail } from '../domain/contact.ts';
+import { seal } from '../secrets.ts';
 
 export interface SecretApplication {
   secret: string;
@@ -15,7 +16,7 @@ export async function ajouterApplicationSiAbsente(db: Db, aidantId: number): Pro
   const aidant = await db('aidants').where({ id: aidantId }).first('email');
   const secret = generateSecret();
   const inserted = await db('totp_devices')
-    .insert({ aidant_id: aidantId, kind: 'app', secret, period: PERIODE_TOTP_APPLICATION_S, confirmed: true })
+    .insert({ aidant_id: aidantId, kind: 'app', secret: seal('totp_devices.secret', secret), period: PERIODE_TOTP_APPLICATION_S, confirmed: true })
     .onConflict(['aidant_id', 'kind'])
     .ignore()
     .returning('id');

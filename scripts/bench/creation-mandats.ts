@@ -55,8 +55,7 @@ export async function benchCreationMandats(opts: { db: Db; client: Client; n: nu
   }
 
   const app = createApp({
-    db, temporal: async () => opts.client, mailer: { send: async () => { throw new Error('aucun courriel attendu'); } },
-    sms: { send: async () => { throw new Error('aucun SMS attendu'); } }, sessionSecret: SECRET, logger: (await import('pino')).default({ level: 'warn' }),
+    db, temporal: async () => opts.client, sessionSecret: SECRET, logger: (await import('pino')).default({ level: 'warn' }),
   });
   const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

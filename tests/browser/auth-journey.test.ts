@@ -10,6 +10,7 @@ import { startApp, type RunningApp } from '../helpers/web.ts';
 import { createAccount, createStructure, loginBrowser, totpCode } from '../helpers/auth.ts';
 import { launchBrowser, checkPage, type TestBrowser } from '../helpers/browser.ts';
 import { seedToBase32 } from '../../api/referent/devices.ts';
+import { seal } from '../../db/secrets.ts';
 
 let t: TestDb;
 let mail: Awaited<ReturnType<typeof startTestMail>>;
@@ -40,7 +41,7 @@ describe('authentication journey', () => {
     const structureId = await createStructure(t.db, { name: 'France Services de Quimper' });
     await createAccount(t.db, { email: 'anne.kerjean@quimper.fr', first_name: 'Anne', last_name: 'Kerjean', structureId, referent: true, phone: '+33698765432', withDevice: false, cgu: false });
     await createAccount(t.db, { email: 'loic.tanguy@quimper.fr', first_name: 'Loïc', last_name: 'Tanguy', structureId, withDevice: false });
-    await t.db('totp_cards').insert({ serial_number: 'GADT0001234', seed: SEED });
+    await t.db('totp_cards').insert({ serial_number: 'GADT0001234', seed: seal('totp_cards.seed', SEED) });
     const page = browser.page;
 
     // First connection

@@ -51,6 +51,8 @@ describe('habilitation journey', () => {
     await accessible(page);
     const confirmation = await mail.catcher.waitFor((m) => m.to.includes('claire.petit@mairie-brest.fr') && m.subject.startsWith('Confirmez'));
     await page.goto(local(confirmation.text));
+    await accessible(page);
+    await page.getByRole('button', { name: 'Continuer ma demande' }).click();
 
     await page.getByLabel('Numéro SIRET').fill('12345678901234');
     await page.getByLabel('Nom de la structure').fill('Mairie de Brest');

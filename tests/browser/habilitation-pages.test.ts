@@ -47,6 +47,8 @@ describe('habilitation pages (axe)', () => {
     await sansViolation(/Confirmez votre adresse/);
     const m = await mail.catcher.waitFor((e) => e.to.includes('claire.petit@mairie-axe.fr'));
     await p.goto(m.text.match(/http:\/\/app\.test(\S+)/)![0].replace('http://app.test', app.url));
+    await sansViolation(/Accéder à votre demande/);
+    await p.getByRole('button', { name: 'Continuer ma demande' }).click();
     await sansViolation(/Demande d'habilitation/);
     await p.getByLabel('Numéro SIRET').fill('12345678901234');
     await p.getByRole('button', { name: 'Enregistrer et continuer' }).click();

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import type { Db } from '../../db/connection.ts';
 import { Aidant } from '../../db/models/index.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
+import { seal } from '../../db/secrets.ts';
 import type { MailCatcher } from '../../scripts/fakes/mail-catcher.ts';
 import { csrfFrom, type HttpClient } from './web.ts';
 
@@ -30,7 +31,7 @@ export async function createAccount(
   }
   const totpSecret = generateSecret();
   if (fields.withDevice !== false) {
-    await db('totp_devices').insert({ aidant_id: aidant.id, kind: 'app', secret: totpSecret, period: 30, confirmed: true });
+    await db('totp_devices').insert({ aidant_id: aidant.id, kind: 'app', secret: seal('totp_devices.secret', totpSecret), period: 30, confirmed: true });
   }
   return { aidant, totpSecret };
 }

@@ -16,3 +16,9 @@ export async function startTestMail(): Promise<{ catcher: MailCatcher; mailer: M
     },
   };
 }
+
+/** Waits until the outbox has nothing left to send (the relay of startApp delivers in the background). */
+export async function outboxSettled(db: import('../../db/connection.ts').Db, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await db('outbox').where({ status: 'pending' }).first('id')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { Issuer, type BaseClient } from 'openid-client-5';
 import type { Db } from '../../db/connection.ts';
 import { createApp, type AppDeps } from '../../api/app.ts';
+import type { Mailer } from '../../activities/ports/mailer.ts';
+import { startOutboxRelay } from '../../workers/outbox-relay.ts';
 import { oidcSettingsFromEnv, type OidcSettings } from '../../api/oidc/configuration.ts';
 import { createOidcProvider, type OidcInstance } from '../../api/oidc/provider.ts';
 import { logger } from '../../api/logger.ts';
@@ -77,7 +79,7 @@ export interface OidcApp {
 
 /** Starts the app with the identity provider; the issuer is the listening URL (known only once listening). */
 export async function startOidcApp(
-  deps: Omit<AppDeps, 'sessionSecret' | 'sms' | 'oidc' | 'temporal'> & Partial<Pick<AppDeps, 'temporal'>>,
+  { mailer, ...deps }: Omit<AppDeps, 'sessionSecret' | 'oidc' | 'temporal'> & Partial<Pick<AppDeps, 'temporal'>> & { mailer?: Mailer },
   env: NodeJS.ProcessEnv = {},
 ): Promise<OidcApp> {
   let handler: ((req: unknown, res: unknown) => void) | null = null;
@@ -97,21 +99,25 @@ export async function startOidcApp(
   const oidc = createOidcProvider({ db: deps.db, settings, logger: logger.child({ test: true }) });
   const app = createApp({
     sessionSecret: 'test-session-secret-that-is-long-enough',
-    sms: { send: async () => { throw new Error('sms is not configured in this test'); } },
     temporal: async () => { throw new Error('temporal is not configured in this test'); },
     publicUrl: url,
     ...deps,
     oidc,
   });
   handler = app as unknown as (req: unknown, res: unknown) => void;
+  // The app only writes emails to the outbox: given a mailer, the worker's relay runs beside it.
+  const relay = mailer ? startOutboxRelay({ db: deps.db, ports: { mailer }, sweepMs: 500 }) : null;
   return {
     url,
     oidc,
     settings,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      await relay?.stop();
+    },
   };
 }
 

@@ -34,7 +34,7 @@ const dsfrDist = join(dirname(createRequire(import.meta.url).resolve('@gouvfr/ds
 export async function startPreuveApp(deps: { db: Db; publicUrl?: string }): Promise<RunningApp> {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1);
+  app.set('trust proxy', 'loopback'); // as TRUST_PROXY=loopback: the tests' X-Forwarded-For comes from the loopback
   app.use(helmet({
     contentSecurityPolicy: {
       directives: {

@@ -3,6 +3,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp, type AppDeps } from '../../api/app.ts';
+import type { Mailer } from '../../activities/ports/mailer.ts';
+import type { SmsSender } from '../../activities/ports/sms.ts';
+import { startOutboxRelay } from '../../workers/outbox-relay.ts';
 
 export interface RunningApp {
   url: string;
@@ -10,19 +13,16 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-const unconfigured = (what: string) => async () => {
-  throw new Error(`${what} is not configured in this test`);
-};
-
+/**
+ * The web app on an ephemeral port. Given a mailer and/or an SMS port, the worker's outbox relay runs beside
+ * it (the app itself never sends): tests read what it delivers from the fakes.
+ */
 export async function startApp(
-  { port = 0, ...deps }: Omit<AppDeps, 'sessionSecret' | 'mailer' | 'sms'> & Partial<Pick<AppDeps, 'sessionSecret' | 'mailer' | 'sms'>> & { port?: number },
+  { port = 0, ...deps }: Omit<AppDeps, 'sessionSecret'> & Partial<Pick<AppDeps, 'sessionSecret'>> & { mailer?: Mailer; sms?: SmsSender; port?: number },
 ): Promise<RunningApp> {
-  const app = createApp({
-    sessionSecret: 'test-session-secret-that-is-long-enough',
-    mailer: { send: unconfigured('mail') },
-    sms: { send: unconfigured('sms') },
-    ...deps,
-  });
+  const { mailer, sms, ...appDeps } = deps;
+  const app = createApp({ sessionSecret: 'test-session-secret-that-is-long-enough', ...appDeps });
+  const relay = mailer || sms ? startOutboxRelay({ db: deps.db, ports: { mailer, sms }, sweepMs: 500 }) : null;
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
@@ -30,11 +30,13 @@ export async function startApp(
   return {
     url: `http://127.0.0.1:${address.port}`,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await relay?.stop();
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { startApp, HttpClient, csrfFrom, type RunningApp } from '../helpers/web.
 import { createAccount, createStructure, loginHttp } from '../helpers/auth.ts';
 import { timeSkippingEnv } from '../helpers/temporal.ts';
 import { seedToBase32 } from '../../api/referent/devices.ts';
+import { seal, unseal } from '../../db/secrets.ts';
 
 let t: TestDb;
 let mail: Awaited<ReturnType<typeof startTestMail>>;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   referentId = r.aidant.id;
   aidantA = (await createAccount(t.db, { email: 'julie.bonnet@nantes.fr', first_name: 'Julie', last_name: 'Bonnet', structureId: structureA, withDevice: false })).aidant.id;
   aidantB = (await createAccount(t.db, { email: 'theo.roche@rennes.fr', first_name: 'Théo', last_name: 'Roche', structureId: structureB, withDevice: false })).aidant.id;
-  await t.db('totp_cards').insert([{ serial_number: 'GADT0000042', seed: SEED }, { serial_number: 'GADT0000043', seed: SEED.replace('31', '41') }]);
+  await t.db('totp_cards').insert([{ serial_number: 'GADT0000042', seed: seal('totp_cards.seed', SEED) }, { serial_number: 'GADT0000043', seed: seal('totp_cards.seed', SEED.replace('31', '41')) }]);
   referent = new HttpClient(app.url);
   await loginHttp(referent, mail.catcher, 'marc.vidal@nantes.fr', r.totpSecret);
 });
@@ -68,7 +69,8 @@ describe('espace référent', () => {
     const ok = await referent.postForm(`${page}/carte`, { serial: ' gadt0000042 ' }, await csrf(page));
     expect(ok.status).toBe(303);
     const device = await t.db('totp_devices').where({ aidant_id: aidantA, kind: 'card' }).first();
-    expect(device).toMatchObject({ confirmed: false, period: 60, secret: seedToBase32(SEED) });
+    expect(device).toMatchObject({ confirmed: false, period: 60 });
+    expect(unseal('totp_devices.secret', device.secret)).toBe(seedToBase32(SEED));
     expect(await t.db('journal').where({ action: 'card_association', aidant_id: referentId, structure_id: structureA }).first()).toMatchObject({ additional_information: `aidant.id=${aidantA}, sn=GADT0000042` });
 
     const wrong = await referent.postForm(`${page}/carte/validation`, { code: '000000' }, await csrf(page));
@@ -92,7 +94,8 @@ describe('espace référent', () => {
     const secret = html.match(/<code>([A-Z2-7]+)<\/code>/)![1];
     expect((await referent.postForm(page, { code: '123' }, csrfFrom(html))).status).toBe(400);
     expect((await referent.postForm(page, { code: await generate({ secret, period: 30 }) }, csrfFrom(html))).status).toBe(303);
-    expect(await t.db('totp_devices').where({ aidant_id: aidantA, kind: 'app', confirmed: true, secret })).toHaveLength(1);
+    const apps = await t.db('totp_devices').where({ aidant_id: aidantA, kind: 'app', confirmed: true });
+    expect(apps.map((d: { secret: string }) => unseal('totp_devices.secret', d.secret))).toEqual([secret]);
   });
 
   test('deactivate then reactivate: the account follows and a new inactivity watch starts', async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { generate } from 'otplib';
 import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
+import { outboxSettled, startTestMail } from '../helpers/mail.ts';
 import { startTestSms } from '../helpers/sms.ts';
 import { startApp, HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
 import { createAccount, createStructure } from '../helpers/auth.ts';
@@ -28,7 +28,7 @@ afterAll(async () => {
   await t.drop();
 });
 beforeEach(async () => {
-  await t.db('rate_limits').delete();
+  await t.db('tentatives').delete();
 });
 
 async function ask(client: HttpClient, email: string, phone: string) {
@@ -36,7 +36,7 @@ async function ask(client: HttpClient, email: string, phone: string) {
   return client.postForm('/premiere-connexion', { email, phone }, csrf);
 }
 const without = <T extends Record<string, number>>(c: T) => {
-  const { sessions: _s, rate_limits: _r, ...rest } = c;
+  const { sessions: _s, tentatives: _r, ...rest } = c;
   return rest;
 };
 
@@ -123,7 +123,7 @@ describe('first connection of a référent', () => {
     expect((await client.get(path)).status).toBe(410);
     // A second request within a minute sends nothing more; a minute later it does, and once expired the
     // new link is refused too.
-    await t.db('rate_limits').delete();
+    await t.db('tentatives').delete();
     const smsBefore = sms.fake.messages().length;
     await ask(client, 'lou.marchand@ccas.fr', '0612121212');
     expect(sms.fake.messages().length).toBe(smsBefore);
@@ -160,9 +160,13 @@ describe('first connection of a référent', () => {
     expect(await t.db('totp_devices').where({ aidant_id: aidant.id })).toHaveLength(0);
   });
 
-  test('SMS go through the outbox, once per request', async () => {
-    const rows = await t.db('outbox').where({ channel: 'sms' });
-    expect(rows.length).toBeGreaterThan(0);
-    expect(rows.every((r: { status: string }) => r.status === 'sent')).toBe(true);
+  test('SMS and emails go through the outbox, once per request; once sent, neither the code nor the link rests in clear', async () => {
+    await outboxSettled(t.db);
+    const rows = await t.db('outbox');
+    expect(rows.filter((r: { channel: string }) => r.channel === 'sms').length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r).toMatchObject({ status: 'sent', secrets: null });
+      expect(r.body).not.toMatch(/[0-9]{6}|\/lien\/[A-Za-z0-9_-]{20,}/);
+    }
   });
 });

@@ -50,7 +50,9 @@ describe('habilitation pages', () => {
     const envoi = await c.postForm('/habilitation', { first_name: 'Claire', last_name: 'Petit', email: 'claire.petit@mairie-web.fr', profession: 'DGS' }, csrf);
     expect(envoi.status).toBe(200);
     const confirmation = await mail.catcher.waitFor((m) => m.to.includes('claire.petit@mairie-web.fr') && m.subject.startsWith('Confirmez'));
-    const ouvert = await c.get(lien(confirmation.text));
+    const confirmer = await c.get(lien(confirmation.text));
+    expect(confirmer.status).toBe(200);
+    const ouvert = await c.postForm(lien(confirmation.text), {}, csrfFrom(await confirmer.text()));
     expect(ouvert.status).toBe(303);
     const structurePath = ouvert.headers.get('location')!;
     demandeId = structurePath.split('/')[3];

@@ -1,4 +1,5 @@
-// GET /health against a real Temporal dev server, a real worker and PostgreSQL; then each failure mode.
+// GET /health/complet against a real Temporal dev server, a real worker and PostgreSQL; then each failure mode
+// (the cheap GET /health names PostgreSQL too). Cache disabled here: each call checks again.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client, Connection } from '@temporalio/client';
@@ -17,7 +18,7 @@ const taskQueue = uniqueTaskQueue('health');
 beforeAll(async () => {
   t = await createTestDb();
   env = await devServerEnv();
-  app = await startApp({ db: t.db, temporal: async () => env.client, taskQueue, healthWorkerTimeoutMs: 3000 });
+  app = await startApp({ db: t.db, temporal: async () => env.client, taskQueue, healthWorkerTimeoutMs: 3000, healthCacheMs: 0 });
 });
 afterAll(async () => {
   await app.close();
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 async function health() {
-  const res = await fetch(`${app.url}/health`);
+  const res = await fetch(`${app.url}/health/complet`);
   return { status: res.status, body: (await res.json()) as { status: string; checks: Record<string, { ok: boolean; error?: string }> } };
 }
 
@@ -51,10 +52,12 @@ describe('GET /health', () => {
     const deadDb = createDb('postgres://postgres@127.0.0.1:1/nothing', { min: 0, max: 1, acquireTimeoutMillis: 1000 });
     const broken = await startApp({ db: deadDb, temporal: async () => env.client, taskQueue, healthWorkerTimeoutMs: 1000 });
     try {
-      const res = await fetch(`${broken.url}/health`);
-      const body = (await res.json()) as { checks: Record<string, { ok: boolean }> };
-      expect(res.status).toBe(503);
-      expect(body.checks.postgres.ok).toBe(false);
+      for (const path of ['/health', '/health/complet']) {
+        const res = await fetch(`${broken.url}${path}`);
+        const body = (await res.json()) as { checks: Record<string, { ok: boolean }> };
+        expect(res.status).toBe(503);
+        expect(body.checks.postgres.ok).toBe(false);
+      }
     } finally {
       await broken.close();
       await deadDb.destroy();
@@ -68,7 +71,7 @@ describe('GET /health', () => {
       taskQueue,
     });
     try {
-      const res = await fetch(`${broken.url}/health`);
+      const res = await fetch(`${broken.url}/health/complet`);
       const body = (await res.json()) as { checks: Record<string, { ok: boolean; error?: string }> };
       expect(res.status).toBe(503);
       expect(body.checks.postgres.ok).toBe(true);

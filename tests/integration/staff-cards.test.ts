@@ -6,6 +6,7 @@ import { startTestMail } from '../helpers/mail.ts';
 import { startApp, HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
 import { createAccount, loginHttp } from '../helpers/auth.ts';
 import { creerCompteStaff, CompteExistant } from '../../db/queries/comptes.ts';
+import { seal, unseal } from '../../db/secrets.ts';
 
 let t: TestDb;
 let mail: Awaited<ReturnType<typeof startTestMail>>;
@@ -37,7 +38,7 @@ function upload(client: HttpClient, csrf: string, content: string | null) {
 
 describe('card import', () => {
   test('adds, updates and refuses line by line; a refused line changes nothing', async () => {
-    await t.db('totp_cards').insert({ serial_number: 'GADT0000002', seed: 'aa'.repeat(20) });
+    await t.db('totp_cards').insert({ serial_number: 'GADT0000002', seed: seal('totp_cards.seed', 'aa'.repeat(20)) });
     const csv = [
       'numero_serie;graine',
       'GADT0000001;' + '3132333435363738393031323334353637383930',
@@ -56,14 +57,14 @@ describe('card import', () => {
     expect(body).toContain('numéro de série invalide');
     expect(body).toContain('trop de colonnes');
     expect(await t.db('totp_cards').orderBy('serial_number').pluck('serial_number')).toEqual(['GADT0000001', 'GADT0000002']);
-    expect((await t.db('totp_cards').where({ serial_number: 'GADT0000002' }).first()).seed).toBe('bb'.repeat(20));
+    expect(unseal('totp_cards.seed', (await t.db('totp_cards').where({ serial_number: 'GADT0000002' }).first()).seed)).toBe('bb'.repeat(20));
     expect(await t.db('journal').where({ action: 'import_totp_cards', aidant_id: staffId }).first()).toMatchObject({ additional_information: '1 added - 1 updated - 3 refused' });
   });
 
   test('the seed of a card in use is not changed', async () => {
     const { aidant } = await createAccount(t.db, { email: 'a.b@x.fr', withDevice: false });
     const card = await t.db('totp_cards').where({ serial_number: 'GADT0000001' }).first();
-    await t.db('totp_devices').insert({ aidant_id: aidant.id, kind: 'card', card_id: card.id, secret: 'X', period: 60 });
+    await t.db('totp_devices').insert({ aidant_id: aidant.id, kind: 'card', card_id: card.id, secret: seal('totp_devices.secret', 'X'), period: 60 });
     const res = await upload(staff, csrfFrom(await (await staff.get('/staff/cartes')).text()), `GADT0000001,${'ee'.repeat(20)}`);
     expect(await res.text()).toContain('carte associée à un aidant');
     expect((await t.db('totp_cards').where({ id: card.id }).first()).seed).toBe(card.seed);
@@ -96,7 +97,8 @@ describe('staff account command', () => {
     expect(compte.uri).toMatch(/^otpauth:\/\/totp\/Aidants%20Connect:/);
     const row = await t.db('aidants').where({ id: compte.id }).first();
     expect(row).toMatchObject({ is_staff: true, can_create_mandats: false });
-    expect(await t.db('totp_devices').where({ aidant_id: compte.id, kind: 'app', confirmed: true, secret: compte.secret })).toHaveLength(1);
+    const apps = await t.db('totp_devices').where({ aidant_id: compte.id, kind: 'app', confirmed: true });
+    expect(apps.map((d: { secret: string }) => unseal('totp_devices.secret', d.secret))).toEqual([compte.secret]);
     await expect(creerCompteStaff(t.db, { email: 'nouveau.staff@anct.gouv.fr', first_name: 'X', last_name: 'Y' })).rejects.toThrow(CompteExistant);
   });
 });

@@ -256,7 +256,7 @@ describe('inactiviteAidant at production length (time skipping)', () => {
     const autre = await createTestDb();
     try {
       // Ids apart from the main database's, whose watches ran on the same server.
-      await autre.db.raw("select setval('aidants_id_seq', 100000)");
+      await autre.owner().raw("select setval('aidants_id_seq', 100000)");
       const demo = await seedDemo(autre.db);
       const inactif = await nouvelAidant(autre.db, demo.structureId);
       await autre.db('aidants').where({ id: inactif.id }).update({ is_active: false });

@@ -271,7 +271,8 @@ describe('a mandat’s life at production length (time skipping)', () => {
     const autre = await createTestDb();
     try {
       // Ids apart from the main database's, whose mandats ran on the same server.
-      await autre.db.raw("select setval('mandats_id_seq', 100000)");
+      // setval is the owner's (the application role may only use the sequence).
+      await autre.owner().raw("select setval('mandats_id_seq', 100000)");
       const demo = await seedDemo(autre.db);
       const cree = (duree: MandatDeTest['duree']) => nouveauMandat(duree, { db: autre.db, structureId: demo.structureId, aidantId: demo.aidantIds[0] });
       const actif = await cree('LONG');

@@ -3,16 +3,26 @@
 import type { Request } from 'express';
 import { generateSecret, generateURI } from 'otplib';
 import QRCode from 'qrcode';
+import { seal, unseal } from '../../db/secrets.ts';
 
 declare module 'express-session' {
   interface SessionData {
-    enrolment?: { aidantId: number; secret: string };
+    /** The secret rests sealed in the sessions table like any other secret. */
+    enrolment?: { aidantId: number; sealed: string };
   }
 }
 
 export function pendingSecret(req: Request, aidantId: number): string {
-  if (req.session.enrolment?.aidantId !== aidantId) req.session.enrolment = { aidantId, secret: generateSecret() };
-  return req.session.enrolment.secret;
+  if (req.session.enrolment?.aidantId !== aidantId || !req.session.enrolment.sealed) {
+    req.session.enrolment = { aidantId, sealed: seal('session.enrolment', generateSecret()) };
+  }
+  return unseal('session.enrolment', req.session.enrolment.sealed);
+}
+
+/** The secret being enrolled for this aidant, or null when none was shown in this session. */
+export function enrolmentInProgress(req: Request, aidantId: number): string | null {
+  const e = req.session.enrolment;
+  return e?.aidantId === aidantId && e.sealed ? unseal('session.enrolment', e.sealed) : null;
 }
 
 export function clearPendingSecret(req: Request): void {

@@ -1,9 +1,9 @@
 // Routes of a référent's first connection, and the tunnel that sets up their authenticator app.
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { completeFirstConnection, firstConnectionLinkValid, requestFirstConnection } from '../../api/auth/first-connection.ts';
 import { dureeEnFrancais } from '../../db/domain/francais.ts';
-import { flash } from '../../api/auth/session.ts';
+import { flash, openSession } from '../../api/auth/session.ts';
 import { DeviceError, enregistrerApplication } from '../../api/referent/devices.ts';
 import { aUnMoyenDeConnexion } from '../../api/espace-aidant/compte.ts';
 import { render } from '../render.ts';
@@ -49,9 +49,7 @@ export function firstConnectionRouter(deps: WebDeps): Router {
     }
     req.session.regenerate((err) => {
       if (err) return next(err);
-      req.session.aidantId = result.aidant.id;
-      req.session.loginAt = Date.now();
-      req.session.lastActivityCheckAt = Date.now();
+      openSession(req, result.aidant);
       req.session.firstConnectionAt = Date.now();
       res.redirect(303, '/premiere-connexion/application');
     });
@@ -64,16 +62,34 @@ export function firstConnectionRouter(deps: WebDeps): Router {
   const hasDevice = (aidantId: number) => aUnMoyenDeConnexion(deps.db, aidantId);
   const inTunnel = (at: number | undefined) => typeof at === 'number' && Date.now() - at < DUREE_PREMIERE_CONNEXION_MS;
 
+  /**
+   * Outside the tunnel (an ordinary session) the page is closed. A tunnel session whose account got a device
+   * meanwhile (enrolled from elsewhere) is ended rather than turned into a full session.
+   */
+  const leaveTunnel = async (req: Request, res: Response): Promise<boolean> => {
+    if (!inTunnel(req.session.firstConnectionAt)) {
+      res.redirect(303, '/espace');
+      return true;
+    }
+    if (await hasDevice(req.aidant!.id)) {
+      delete req.session.aidantId;
+      delete req.session.firstConnectionAt;
+      res.redirect(303, '/connexion');
+      return true;
+    }
+    return false;
+  };
+
   router.get('/premiere-connexion/application', async (req, res) => {
     if (!req.aidant) return res.redirect(303, '/connexion');
-    if (!inTunnel(req.session.firstConnectionAt) || (await hasDevice(req.aidant.id))) return res.redirect(303, '/espace');
+    if (await leaveTunnel(req, res)) return;
     const secret = pendingSecret(req, req.aidant.id);
     res.send(render(req, { title, content: enrolmentPage({ csrf: csrfToken(req), action: req.originalUrl, who: '', qrSvgDataUrl: await qrCodeDataUrl(req.aidant.email, secret), secret, intro }) }));
   });
 
   router.post('/premiere-connexion/application', async (req, res) => {
     if (!req.aidant) return res.redirect(303, '/connexion');
-    if (!inTunnel(req.session.firstConnectionAt) || (await hasDevice(req.aidant.id))) return res.redirect(303, '/espace');
+    if (await leaveTunnel(req, res)) return;
     const secret = pendingSecret(req, req.aidant.id);
     try {
       await enregistrerApplication(deps.db, { referentId: req.aidant.id, structureId: req.aidant.current_structure_id }, req.aidant.id, secret, req.body?.code);
@@ -82,6 +98,7 @@ export function firstConnectionRouter(deps: WebDeps): Router {
       return res.status(400).send(render(req, { title, content: enrolmentPage({ csrf: csrfToken(req), action: req.originalUrl, who: '', qrSvgDataUrl: await qrCodeDataUrl(req.aidant.email, secret), secret, error: err.message, intro }) }));
     }
     clearPendingSecret(req);
+    // The app is enrolled: the session is a full one from now on.
     delete req.session.firstConnectionAt;
     flash(req, 'success', 'Votre application est configurée. Utilisez-la à chaque connexion.');
     res.redirect(303, '/espace');

@@ -6,7 +6,7 @@ import { magicLinkUsable } from '../../api/auth/magic-link.ts';
 import { verifyAccountCode } from '../../api/auth/totp.ts';
 import { refundAttempt, reserveAttempt } from '../../api/auth/rate-limit.ts';
 import { dureeEnFrancais } from '../../db/domain/francais.ts';
-import { flash, referentStructureIds, safeNext } from '../../api/auth/session.ts';
+import { flash, openSession, referentStructureIds, safeNext } from '../../api/auth/session.ts';
 import { estCodeTotp } from '../../db/domain/authentification.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import { enregistrerAcceptationCgu } from '../../api/auth/cgu.ts';
@@ -61,9 +61,7 @@ export function loginRouter(deps: WebDeps): Router {
     if (!done) return res.status(410).send(render(req, { title: 'Lien expiré', content: invalidLinkPage() }));
     req.session.regenerate((err) => {
       if (err) return next(err);
-      req.session.aidantId = done.aidant.id;
-      req.session.loginAt = Date.now();
-      req.session.lastActivityCheckAt = Date.now();
+      openSession(req, done.aidant);
       res.redirect(303, safeNext(done.nextPath, '/espace'));
     });
   });
@@ -81,13 +79,13 @@ export function loginRouter(deps: WebDeps): Router {
     const again = (status: number, error: string) =>
       res.status(status).send(render(req, { title: 'Confirmez votre identité', content: freshCodePage({ csrf: csrfToken(req), next, error }) }));
     if (!estCodeTotp(code)) return again(400, 'Saisissez les 6 chiffres du code affiché sur votre carte ou votre application.');
-    const waitMs = await reserveAttempt(deps.db, keys);
-    if (waitMs > 0) return again(429, `Trop de tentatives. Réessayez dans ${dureeEnFrancais(waitMs)}.`);
+    const attempt = await reserveAttempt(deps.db, keys);
+    if (attempt.waitMs > 0) return again(429, `Trop de tentatives. Réessayez dans ${dureeEnFrancais(attempt.waitMs)}.`);
     const check = await verifyAccountCode(deps.db, req.aidant.id, code);
     if (!check.ok) {
       return again(401, 'Ce code est incorrect ou a déjà été utilisé. Attendez le code suivant.');
     }
-    await refundAttempt(deps.db, keys);
+    await refundAttempt(deps.db, attempt);
     req.session.lastActivityCheckAt = Date.now();
     await journaliserVerification(deps.db, req.aidant);
     res.redirect(303, next);

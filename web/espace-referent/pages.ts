@@ -87,7 +87,11 @@ export function aidantPage({ csrf, row, moi, errors = {}, values = {} }: AidantP
           <p>La carte ${row.card_serial} est associée : validez-la avec le code qu’elle affiche.</p>
           ${inputGroup({ name: 'code', label: 'Code affiché sur la carte', hint: '6 chiffres', inputmode: 'numeric', autocomplete: 'one-time-code', error: errors.code, maxlength: 7 })}
           <button class="fr-btn" type="submit">Valider la carte</button></form>`
-        : html`<p>Carte ${row.card_serial} associée et validée.</p>`}
+        : html`<p>Carte ${row.card_serial} associée et validée.</p>
+          <form method="post" action="${base}/carte/resynchronisation" novalidate>${csrfField(csrf)}
+          <p>Si l’aidant ne peut plus se connecter avec sa carte (son horloge a dérivé), resynchronisez-la avec le code qu’elle affiche.</p>
+          ${inputGroup({ name: 'code', label: 'Code affiché sur la carte', hint: '6 chiffres', inputmode: 'numeric', autocomplete: 'one-time-code', error: errors.code, maxlength: 7 })}
+          <button class="fr-btn fr-btn--secondary" type="submit">Resynchroniser la carte</button></form>`}
       <form method="post" action="${base}/carte/dissociation" class="fr-mt-3w" novalidate>${csrfField(csrf)}
         ${selectGroup({ name: 'raison', label: 'Raison de la dissociation', options: Object.entries(RAISONS_DISSOCIATION_CARTE), value: values.raison, error: errors.raison })}
         ${inputGroup({ name: 'precision', label: 'Précision (obligatoire pour « Autre »)', value: values.precision, error: errors.precision })}

@@ -2,9 +2,9 @@
 // Every route is scoped to those structures and asks for a fresh TOTP after 15 minutes.
 import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
-import { flash, HttpError, requireRecentTotp, requireReferent } from '../../api/auth/session.ts';
+import { flash, HttpError, keepSessionAfterOwnDeviceChange, requireRecentTotp, requireReferent } from '../../api/auth/session.ts';
 import { aidantInScope, aidantsOfStructures } from '../../api/referent/scope.ts';
-import { associerCarte, DeviceError, dissocierCarte, enregistrerApplication, validerCarte, type Actor } from '../../api/referent/devices.ts';
+import { associerCarte, DeviceError, dissocierCarte, enregistrerApplication, resynchroniserCarte, validerCarte, type Actor } from '../../api/referent/devices.ts';
 import { desactiverAidant, reactiverAidant } from '../../api/referent/lifecycle.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
@@ -12,7 +12,7 @@ import { aidantPage, cardsPage, deactivationPage, enrolmentPage, teamPage } from
 import { ESPACE_REFERENT, espaceReferent } from './menu.ts';
 import { validerRaisonDesactivation } from '../../db/domain/desactivation.ts';
 import { de } from '../../db/domain/francais.ts';
-import { clearPendingSecret, pendingSecret, qrCodeDataUrl } from '../auth/enrolment.ts';
+import { clearPendingSecret, enrolmentInProgress, pendingSecret, qrCodeDataUrl } from '../auth/enrolment.ts';
 
 export function espaceReferentRouter(deps: WebDeps): Router {
   const router = Router();
@@ -69,8 +69,13 @@ export function espaceReferentRouter(deps: WebDeps): Router {
     await validerCarte(deps.db, actor, id, req.body?.code);
     return 'Carte validée : elle sert désormais à se connecter.';
   }));
+  router.post('/espace-referent/aidants/:id/carte/resynchronisation', action(async (req, id, actor) => {
+    await resynchroniserCarte(deps.db, actor, id, req.body?.code);
+    return 'Carte resynchronisée : l’aidant peut de nouveau se connecter avec.';
+  }));
   router.post('/espace-referent/aidants/:id/carte/dissociation', action(async (req, id, actor) => {
     await dissocierCarte(deps.db, actor, id, req.body?.raison, req.body?.precision);
+    if (id === req.aidant!.id) await keepSessionAfterOwnDeviceChange(deps.db, req);
     return 'Carte dissociée.';
   }));
   // Deactivation is asked for on its own page: a confirmation and a reason (journaled), never one click.
@@ -115,7 +120,7 @@ export function espaceReferentRouter(deps: WebDeps): Router {
   });
   router.post('/espace-referent/aidants/:id/application', async (req, res) => {
     const { aidant, actor } = await scoped(req);
-    const secret = req.session.enrolment?.aidantId === aidant.id ? req.session.enrolment.secret : null;
+    const secret = enrolmentInProgress(req, aidant.id);
     if (!secret) throw new HttpError(400, 'configuration expirée');
     try {
       await enregistrerApplication(deps.db, actor, aidant.id, secret, req.body?.code);
@@ -128,6 +133,7 @@ export function espaceReferentRouter(deps: WebDeps): Router {
       }));
     }
     clearPendingSecret(req);
+    if (aidant.id === req.aidant!.id) await keepSessionAfterOwnDeviceChange(deps.db, req);
     flash(req, 'success', `Application configurée : ${aidant.fullName} peut se connecter avec.`);
     res.redirect(303, `/espace-referent/aidants/${aidant.id}`);
   });

@@ -58,6 +58,19 @@ ${alerte('warning', raison === 'expire' ? 'Ce lien a expiré : les liens sont va
 ${demandeId ? html`<p><a class="fr-link" href="/habilitation/demande/${demandeId}/acces">Recevoir un nouveau lien</a></p>` : html`<p><a class="fr-link" href="/habilitation">Revenir à la demande d'habilitation</a></p>`}`;
 }
 
+/** The link opens this page; the button consumes it (a mail scanner that opens links does not). */
+export function pageConfirmerLien(action: string, csrf: string): SafeHtml {
+  return html`<h1>Accéder à votre demande d'habilitation</h1>
+<p>Ce lien confirme votre adresse e-mail et ouvre votre demande dans ce navigateur. Il ne sert qu'une fois.</p>
+<form method="post" action="${action}">${jetonCsrf(csrf)}<button class="fr-btn" type="submit">Continuer ma demande</button></form>`;
+}
+
+/** Too many emails asked for one address or from one connection: nothing was sent. */
+export function pageTropDEnvois(): SafeHtml {
+  return html`<h1>Trop de demandes</h1>
+${alerte('warning', "Trop de liens ont été demandés récemment pour cette adresse ou depuis cette connexion. Réessayez dans une heure : aucun nouveau courriel n'a été envoyé.")}`;
+}
+
 export function pageDemandeAcces(demandeId: string, csrf: string, envoye: boolean, erreurs: Erreurs = {}): SafeHtml {
   return html`<h1>Accéder à votre demande d'habilitation</h1>
 ${envoye ? alerte('success', "Si cette adresse est celle du demandeur, un lien d'accès valable 3 jours vient de lui être envoyé.") : html`

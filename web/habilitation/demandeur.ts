@@ -11,7 +11,7 @@ import { demandeModifiable, normaliserEmail } from '../../db/domain/habilitation
 import { RefusProcessus, resoumettreHabilitation } from '../../api/processes/habilitation.ts';
 import {
   aidantsDeLaDemande, ajouterAidantALaDemande, autreDemandeOuverte, commencerDemande, demandeParId, demandeurDeLaDemande, enregistrerEtape,
-  envoyerDemande, envoyerLienDemandeur, retirerAidantDeLaDemande, utiliserLienDemandeur, vueSuiviDemande, type DemandeChargee,
+  envoiLienPermis, envoyerDemande, envoyerLienDemandeur, etatLienDemandeur, retirerAidantDeLaDemande, utiliserLienDemandeur, vueSuiviDemande, type DemandeChargee,
 } from '../../api/habilitation/demandeur.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
@@ -38,6 +38,12 @@ declare module 'express-serve-static-core' {
 export function demandeurRouter(deps: WebDeps): Router {
   const router = Router();
   const { db } = deps;
+
+  /** Too many links asked for this address or from this connection (api/habilitation/demandeur.ts, envoiLienPermis). */
+  const tropDEnvois = (req: Request, res: Response) => {
+    res.set('Retry-After', '3600');
+    res.status(429).send(render(req, { breadcrumb: DEMANDE('Trop de demandes'), title: 'Trop de demandes', content: P.pageTropDEnvois() }));
+  };
 
   /** Loads the request of the URL; the session must have been granted access to it. */
   const acces = async (req: Request, res: Response, next: NextFunction) => {
@@ -68,19 +74,33 @@ export function demandeurRouter(deps: WebDeps): Router {
       res.status(400).send(render(req, { breadcrumb: { current: "Demande d'habilitation" }, title: "Erreur — Demande d'habilitation", content: P.pageIdentite(csrfToken(req), { ...valeurs }, erreurs) }));
       return;
     }
+    if (!(await envoiLienPermis(db, valeurs.email, req.ip))) return tropDEnvois(req, res);
     const { demandeurId, demandeId } = await commencerDemande(db, valeurs);
     await envoyerLienDemandeur(deps, { demandeurId, demandeId, email: valeurs.email, prenom: valeurs.first_name, type: 'confirmation' });
     res.send(render(req, { breadcrumb: DEMANDE('Confirmez votre adresse e-mail'), title: 'Confirmez votre adresse e-mail', content: P.pageEmailEnvoye(valeurs.email) }));
   });
 
+  // The emailed link opens a page; only its button (a POST) uses the link: mail scanners that open links
+  // do not burn it.
   router.get('/habilitation/confirmer/:token', async (req, res) => {
-    const lien = await utiliserLienDemandeur(db, String(req.params.token));
+    const lien = await etatLienDemandeur(db, String(req.params.token));
     if (lien.kind === 'inconnu') {
       res.status(404).send(render(req, { breadcrumb: DEMANDE('Lien non valable'), title: 'Lien non valable', content: P.pageLienInvalide('inconnu', lien.demandeId) }));
       return;
     }
     if (lien.kind === 'expire') {
       res.status(410).send(render(req, { breadcrumb: DEMANDE('Lien expiré'), title: 'Lien expiré', content: P.pageLienInvalide('expire', lien.demandeId) }));
+      return;
+    }
+    res.send(render(req, { breadcrumb: DEMANDE('Accéder à votre demande'), title: 'Accéder à votre demande', content: P.pageConfirmerLien(req.originalUrl, csrfToken(req)) }));
+  });
+
+  router.post('/habilitation/confirmer/:token', async (req, res) => {
+    const lien = await utiliserLienDemandeur(db, String(req.params.token));
+    if (lien.kind !== 'ok') {
+      res.status(lien.kind === 'expire' ? 410 : 404).send(render(req, {
+        breadcrumb: DEMANDE('Lien non valable'), title: 'Lien non valable', content: P.pageLienInvalide(lien.kind, lien.demandeId),
+      }));
       return;
     }
     req.session.demandesHabilitation = [...new Set([...(req.session.demandesHabilitation ?? []), lien.demandeId])];
@@ -97,6 +117,8 @@ export function demandeurRouter(deps: WebDeps): Router {
     const id = String(req.params.id);
     if (!UUID.test(id)) throw new HttpError(404, 'demande inconnue');
     const email = normaliserEmail(String(req.body?.email ?? ''));
+    // Counted for the typed address whether or not it is the demandeur's: the limit tells nothing either.
+    if (!(await envoiLienPermis(db, email, req.ip))) return tropDEnvois(req, res);
     const d = await demandeurDeLaDemande(db, id);
     // The same answer whether or not the address matches: no way to probe who asked.
     if (d && d.email === email) await envoyerLienDemandeur(deps, { demandeurId: d.demandeur_id, demandeId: id, email: d.email, prenom: d.first_name, type: 'acces' });

@@ -10,7 +10,7 @@ import { aidantRetirable } from '../../db/domain/habilitation.ts';
 import { nombre } from '../../db/domain/francais.ts';
 import { RefusProcessus, retirerAidantEnFormation } from '../../api/processes/habilitation.ts';
 import {
-  ajouterAidantEnListeAttente, demandeAidantDuReferent, demandesAidantDesStructures, emailsDejaDemandes, retirerAidantEnListeAttente, structuresDuReferent,
+  ajouterAidantEnListeAttente, consentirRattachement, demandeAidantDuReferent, demandesAidantDesStructures, emailsDejaDemandes, rattachementsAConsentir, retirerAidantEnListeAttente, structuresDuReferent,
 } from '../../api/referent/habilitation.ts';
 import { html } from '../html.ts';
 import { render } from '../render.ts';
@@ -29,9 +29,17 @@ export function referentHabilitationRouter(deps: WebDeps): Router {
   router.use('/espace-referent/habilitation', requireReferent(db));
 
   router.get(LISTE, async (req, res) => {
-    const aidants = await demandesAidantDesStructures(db, req.referentStructureIds!);
+    const [aidants, rattachements] = await Promise.all([
+      demandesAidantDesStructures(db, req.referentStructureIds!),
+      rattachementsAConsentir(db, req.referentStructureIds!),
+    ]);
     const csrf = csrfToken(req);
     const content = espaceReferent('attente', html`<h1>Liste d'attente</h1>
+${rattachements.length ? html`<div class="fr-alert fr-alert--warning fr-mb-3w"><h2 class="fr-alert__title">Vos aidants demandés par une autre structure</h2>
+<p>Une autre structure demande à habiliter des aidants qui ont déjà un compte dans la vôtre. Son référent aurait alors les mêmes droits que vous sur leur compte (désactivation, moyens de connexion). Rien ne se fait sans votre accord.</p>
+<ul>${rattachements.map((r) => html`<li>${r.first_name} ${r.last_name} (${r.email}) — demandé par « ${r.structure_name} »
+<form method="post" action="${LISTE}/rattachements/${r.id}/accord" class="fr-mt-1w">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit" aria-label="Donner mon accord pour ${r.first_name} ${r.last_name}">Donner mon accord</button></form></li>`)}</ul>
+<p>Si vous ne connaissez pas cette demande, ne donnez pas votre accord et prévenez l'équipe Aidants Connect.</p></div>` : ''}
 <p>Les aidants à habiliter dans vos structures : en attente de l'équipe Aidants Connect, en formation, activés. Un aidant est activé quand sa formation et son test Pix sont enregistrés ; vous pouvez retirer un aidant tant qu'il n'est pas activé.</p>
 ${aidants.length ? html`<div class="fr-table"><table tabindex="0"><caption>Aidants de vos structures — ${nombre(aidants.length, 'demande', 'demandes')}</caption>
 <thead><tr><th scope="col">Aidant</th><th scope="col">Structure</th><th scope="col">Statut</th><th scope="col">Action</th></tr></thead>
@@ -69,6 +77,16 @@ ${resumeErreurs(erreurs)}
     if (Object.keys(erreurs).length) return formulaireAjout(req, res, 400, { ...valeurs, structure_id: String(structureId) }, erreurs);
     await ajouterAidantEnListeAttente(db, { structureId, referentId: req.aidant!.id, valeurs });
     flash(req, 'success', `La demande pour ${valeurs.first_name} ${valeurs.last_name} est dans la liste d'attente de l'équipe Aidants Connect.`);
+    res.redirect(303, LISTE);
+  });
+
+  router.post(`${LISTE}/rattachements/:aid/accord`, async (req, res) => {
+    const id = Number(req.params.aid);
+    // Only for an aidant of one of this référent's structures: anything else is not found.
+    if (!Number.isInteger(id) || !(await consentirRattachement(db, { id: req.aidant!.id, structureIds: req.referentStructureIds! }, id))) {
+      throw new HttpError(404, 'demande inconnue');
+    }
+    flash(req, 'success', "Votre accord est enregistré : l'équipe Aidants Connect peut maintenant instruire cette demande.");
     res.redirect(303, LISTE);
   });
 

@@ -7,6 +7,7 @@ import { STATUTS_DEMANDE_STRUCTURE } from '../../db/domain/statuts.ts';
 import { alerte, boutonsRadio, champTexte, jetonCsrf, liste, resumeErreurs, zoneTexte, type Erreurs } from './champs.ts';
 import { badgeAidant, badgeDemande, dateCourte, dateHeure, filMessages, frise, prochaineEtapeEquipe } from './frise.ts';
 import { accord, de, nombre } from '../../db/domain/francais.ts';
+import type { StructureConnue } from '../../db/queries/habilitation.ts';
 import type { AidantDemande, LigneAttente, LigneDemande, VueDemandeStaff } from '../../api/staff/habilitations.ts';
 
 export type { AidantDemande, LigneAttente, LigneDemande, VueDemandeStaff };
@@ -66,6 +67,12 @@ export function tableauAidants(aidants: AidantDemande[], csrf: string, erreurs: 
 ${aidants.map((a) => formulairesFormation(a, csrf, erreurs, valeurs, formationOuverte))}`;
 }
 
+/** A known SIRET: who already answers for the structure, before anyone else is added to it. */
+function alerteStructureExistante(s: StructureConnue): SafeHtml {
+  return html`<div class="fr-alert fr-alert--warning fr-mb-3w"><h2 class="fr-alert__title">Structure déjà habilitée</h2>
+<p>Le SIRET ${s.siret} est celui de « ${s.name} », déjà habilitée. Valider ajouterait le référent et les aidants de cette demande à cette structure, avec pouvoir sur ses aidants. Ses référents actuels ont été prévenus de la demande :</p>
+<ul>${s.referents.length ? s.referents.map((r) => html`<li>${r.first_name} ${r.last_name} — ${r.email}</li>`) : html`<li>aucun référent actif</li>`}</ul></div>`;
+}
 
 export function pageDemande(v: VueDemandeStaff, csrf: string, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}): SafeHtml {
   const d = v.demande;
@@ -75,10 +82,14 @@ export function pageDemande(v: VueDemandeStaff, csrf: string, erreurs: Erreurs =
   return html`<h1>${txt('structure_name') || "Demande d'habilitation"}</h1>
 <p>Statut : ${badgeDemande(d.status)} <span class="fr-text--sm">Workflow : habilitation-${d.id}</span></p>
 ${alerte('info', prochaineEtapeEquipe(d.status, v.etat), 'Prochaine étape')}
-${resumeErreurs(Object.fromEntries(Object.entries(erreurs).filter(([k]) => k === 'message')))}
+${v.structureExistante ? alerteStructureExistante(v.structureExistante) : ''}
+${resumeErreurs(Object.fromEntries(Object.entries(erreurs).filter(([k]) => k === 'message' || k === 'rattachement')))}
 ${decisions.length ? html`<h2>Décision</h2><div class="fr-grid-row fr-grid-row--gutters">
   ${decisions.includes('valider') ? html`<div class="fr-col-12 fr-col-md-4"><form method="post" action="/staff/habilitations/${d.id}/decision">${jetonCsrf(csrf)}<input type="hidden" name="decision" value="valider">
-    <p>Créer la structure, le compte du référent et lancer la formation des aidants.</p><button class="fr-btn" type="submit">Valider la demande</button></form></div>` : ''}
+    ${v.structureExistante ? html`<div class="fr-checkbox-group${erreurs.rattachement ? ' fr-checkbox-group--error' : ''} fr-mb-2w"><input type="checkbox" id="rattachement" name="rattachement" value="oui"${erreurs.rattachement ? html` aria-describedby="rattachement-erreur"` : ''}>
+      <label class="fr-label" for="rattachement">J’ai vérifié auprès des référents actuels : ajouter ${String(d.referent_first_name ?? '')} ${String(d.referent_last_name ?? '')} (${String(d.referent_email ?? '')}) comme référent de « ${v.structureExistante.name} »</label>
+      ${erreurs.rattachement ? html`<p class="fr-error-text" id="rattachement-erreur">${erreurs.rattachement}</p>` : ''}</div>` : html`<p>Créer la structure, le compte du référent et lancer la formation des aidants.</p>`}
+    <button class="fr-btn" type="submit">Valider la demande</button></form></div>` : ''}
   ${decisions.includes('demander_modifications') ? html`<div class="fr-col-12 fr-col-md-4"><form method="post" action="/staff/habilitations/${d.id}/decision" novalidate>${jetonCsrf(csrf)}<input type="hidden" name="decision" value="demander_modifications">
     ${zoneTexte({ name: 'message', label: 'Modifications attendues', value: valeurs.decision === 'demander_modifications' ? valeurs.message : '', erreur: valeurs.decision === 'demander_modifications' ? erreurs.message : undefined })}
     <button class="fr-btn fr-btn--secondary" type="submit">Demander des modifications</button></form></div>` : ''}
@@ -130,13 +141,19 @@ ${rapport ? html`<h2>Rapport</h2><div class="fr-table"><table tabindex="0"><capt
 </form>`;
 }
 
+function drapeauCompteAilleurs(a: LigneAttente): SafeHtml {
+  if (!a.compte_ailleurs) return html``;
+  return a.accord_rattachement_at
+    ? html`<br><p class="fr-badge fr-badge--sm fr-badge--info">Compte existant (${a.compte_ailleurs}) — accord de son référent donné</p>`
+    : html`<br><p class="fr-badge fr-badge--sm fr-badge--warning">Compte existant dans une autre structure (${a.compte_ailleurs}) — accord de son référent attendu</p>`;
+}
 
 export function pageListeAttente(attente: LigneAttente[], enFormation: LigneAttente[], csrf: string, erreurs: Erreurs = {}, valeurs: Record<string, string> = {}): SafeHtml {
   return html`<h1>Aidants ajoutés par les référents</h1>
 <h2>Liste d'attente</h2>
 ${attente.length ? html`<div class="fr-table"><table tabindex="0"><caption class="fr-sr-only">Liste d'attente</caption>
 <thead><tr><th scope="col">Aidant</th><th scope="col">Structure</th><th scope="col">Décision</th></tr></thead>
-<tbody>${attente.map((a) => html`<tr><td>${a.first_name} ${a.last_name}<br><span class="fr-text--sm">${a.email} — ${a.profession}</span></td><td>${a.structure_name}</td><td>
+<tbody>${attente.map((a) => html`<tr><td>${a.first_name} ${a.last_name}<br><span class="fr-text--sm">${a.email} — ${a.profession}</span>${drapeauCompteAilleurs(a)}</td><td>${a.structure_name}</td><td>
 <ul class="fr-btns-group fr-btns-group--inline-sm">
 <li><form method="post" action="/staff/habilitations/aidants/${a.id}/accepter">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm" type="submit" aria-label="Accepter ${a.first_name} ${a.last_name}">Accepter</button></form></li>
 <li><form method="post" action="/staff/habilitations/aidants/${a.id}/refuser">${jetonCsrf(csrf)}<button class="fr-btn fr-btn--sm fr-btn--tertiary" type="submit" aria-label="Refuser ${a.first_name} ${a.last_name}">Refuser</button></form></li>

@@ -12,8 +12,8 @@ import { STATUTS_DEMANDE_STRUCTURE, type StatutDemandeStructure } from '../../db
 import { de } from '../../db/domain/francais.ts';
 import { deciderHabilitation, enregistrerFormationAidant, enregistrerPixAidant, RefusProcessus } from '../../api/processes/habilitation.ts';
 import {
-  accepterAidantEnAttente, aidantPourImportPix, aidantsAjoutesParLesReferents, demandeAidantParId, formateurPair, listeDemandes,
-  refuserAidantEnAttente, vueDemandeStaff,
+  accepterAidantEnAttente, aidantPourImportPix, aidantsAjoutesParLesReferents, autoriserRattachementStructure, demandeAidantParId, formateurPair, listeDemandes,
+  rattachementNonConsenti, refuserAidantEnAttente, vueDemandeStaff,
 } from '../../api/staff/habilitations.ts';
 import { render } from '../render.ts';
 import type { WebDeps } from '../deps.ts';
@@ -76,6 +76,14 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     }
     if (decision !== 'valider' && !message) {
       return afficher(req, res, id, 400, { message: decision === 'refuser' ? 'Indiquez le motif du refus.' : 'Indiquez les modifications attendues.' }, valeurs);
+    }
+    // A SIRET already habilitated: validating hands the structure's team to this request's référent, so
+    // staff must say so explicitly (the decision is recorded, journaled when applied, référents are told).
+    if (decision === 'valider' && vue.structureExistante) {
+      if (req.body?.rattachement !== 'oui') {
+        return afficher(req, res, id, 400, { rattachement: `Cette structure est déjà habilitée : cochez la case pour confirmer l’ajout de ce référent à « ${vue.structureExistante.name} », après avoir vérifié auprès de ses référents actuels.` }, valeurs);
+      }
+      await autoriserRattachementStructure(db, id, req.aidant!.id);
     }
     try {
       await deciderHabilitation(await deps.temporal(), id, { decision, message: message || undefined, auteurId: req.aidant!.id });
@@ -205,6 +213,10 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
 
   router.post('/staff/habilitations/aidants/:aid/accepter', async (req, res) => {
     const a = await aidantEtRetour(String(req.params.aid));
+    if (await rattachementNonConsenti(db, { ...a, structure_id: a.structure_id! })) {
+      flash(req, 'error', `${a.first_name} ${a.last_name} a déjà un compte dans une autre structure : un référent de cette structure doit d'abord donner son accord. Rien n'a été modifié.`);
+      return res.redirect(303, '/staff/habilitations/liste-attente');
+    }
     // The status and the training workflow start commit together (a failed start rolls back).
     const accepte = await accepterAidantEnAttente(db, deps.temporal, { id: a.id, structure_id: a.structure_id! });
     flash(req, accepte ? 'success' : 'error', accepte ? `La demande pour ${a.first_name} ${a.last_name} est acceptée : sa formation peut commencer.` : "Cet aidant n'est plus en liste d'attente : rien n'a été modifié.");

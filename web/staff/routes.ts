@@ -1,7 +1,8 @@
-// Staff back office: home and card import. Reachable only by staff accounts.
+// Staff back office: home and card import. Reachable only by staff accounts, with a fresh code after 15
+// minutes (like the espace référent): staff decisions hand out structures and accounts.
 import { Router } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
-import { requireStaff } from '../../api/auth/session.ts';
+import { requireRecentTotp, requireStaff } from '../../api/auth/session.ts';
 import { uploadedText } from '../../api/uploads.ts';
 import { importerCartes } from '../../api/staff/cartes.ts';
 import { statistiquesEquipe } from '../../api/staff/statistiques.ts';
@@ -13,7 +14,7 @@ const CARTES = { parents: [{ label: 'Équipe', href: '/staff' }], current: 'Cart
 
 export function staffRouter(deps: WebDeps): Router {
   const router = Router();
-  router.use('/staff', requireStaff);
+  router.use('/staff', requireStaff, requireRecentTotp);
 
   router.get('/staff', async (req, res) => {
     res.send(render(req, { title: 'Équipe Aidants Connect', content: staffHomePage(await statistiquesEquipe(deps.db)), breadcrumb: { current: 'Équipe' } }));

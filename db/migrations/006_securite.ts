@@ -10,6 +10,7 @@
 //   aidant account of another structure joins one only with the consent of a référent of that structure;
 //   the journal accepts both (`referent_attachment`, `attachment_consent`);
 import type { Knex } from 'knex';
+import { controlerActionsJournal } from './actions-journal.ts';
 import { accorderDroitsApplication } from './droits.ts';
 import { isSealed, seal, unseal } from '../secrets.ts';
 import { ACTIONS_JOURNAL } from '../domain/statuts.ts';
@@ -91,8 +92,7 @@ async function rattachements(knex: Knex): Promise<void> {
     t.integer('accord_rattachement_par').references('aidants.id');
     t.timestamp('accord_rattachement_at', { useTz: true });
   });
-  await dropCheck(knex, 'journal', 'action');
-  await knex.raw(`alter table journal add constraint journal_action_known check (action in (${ACTIONS_JOURNAL.map((a) => `'${a}'`).join(', ')}))`);
+  await controlerActionsJournal(knex, ACTIONS_JOURNAL);
 }
 
 export async function up(knex: Knex): Promise<void> {

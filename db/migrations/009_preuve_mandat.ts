@@ -3,23 +3,8 @@
 // rate-limit windows of the public verification page; the journal action of a check; an index to find a
 // mandat's proof hash in the journal.
 import type { Knex } from 'knex';
+import { controlerActionsJournal } from './actions-journal.ts';
 import { ACTIONS_JOURNAL } from '../domain/statuts.ts';
-
-const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-
-/** Drops the check constraint(s) on journal.action, whatever name an earlier migration gave them. */
-async function dropActionCheck(knex: Knex): Promise<void> {
-  const { rows } = await knex.raw(`
-    select conname from pg_constraint
-    where conrelid = 'journal'::regclass and contype = 'c'
-      and conkey = array[(select attnum from pg_attribute where attrelid = 'journal'::regclass and attname = 'action')]`);
-  for (const { conname } of rows as { conname: string }[]) await knex.raw('alter table journal drop constraint ??', [conname]);
-}
-
-async function setActionCheck(knex: Knex, actions: readonly string[]): Promise<void> {
-  await dropActionCheck(knex);
-  await knex.raw(`alter table journal add constraint journal_action_known check (action in (${sqlList(actions)}))`);
-}
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('preuves_mandat', (t) => {
@@ -43,11 +28,11 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.raw(`create index journal_hash_preuve on journal (mandat_id, id)
     where action in ('create_attestation', 'transfer_mandat') and attestation_hash is not null`);
-  await setActionCheck(knex, ACTIONS_JOURNAL);
+  await controlerActionsJournal(knex, ACTIONS_JOURNAL);
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await setActionCheck(knex, ACTIONS_JOURNAL.filter((a) => a !== 'verification_mandat'));
+  await controlerActionsJournal(knex, ACTIONS_JOURNAL.filter((a) => a !== 'verification_mandat'));
   await knex.raw('drop index if exists journal_hash_preuve');
   await knex.schema.dropTableIfExists('limites_verification');
   await knex.schema.dropTableIfExists('preuves_mandat');

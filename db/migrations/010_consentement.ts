@@ -5,6 +5,7 @@
 // by a plain id (`consent_sms_id`, like usager_id), and the purge deletes the request with its SMS. The
 // MessageSid of every signed Twilio webhook call is remembered forever (no personal data) to refuse replays.
 import type { Knex } from 'knex';
+import { controlerActionsJournal } from './actions-journal.ts';
 import { ACTIONS_JOURNAL, ACTIONS_JOURNAL_SMS } from '../domain/statuts.ts';
 import { ETAPES_SMS, STATUTS_DEMANDE_CONSENTEMENT } from '../domain/consentement.ts';
 import { TOUTES_LES_DEMARCHES } from '../domain/demarches.ts';
@@ -12,19 +13,6 @@ import { DUREES_MANDAT } from '../domain/mandat.ts';
 
 const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
-/** Drops every check constraint on journal.action alone, whatever its name (001 let Knex name it). */
-async function dropActionChecks(knex: Knex): Promise<void> {
-  const { rows } = await knex.raw<{ rows: { conname: string }[] }>(`
-    select c.conname from pg_constraint c
-    where c.conrelid = 'journal'::regclass and c.contype = 'c'
-      and c.conkey = array[(select attnum from pg_attribute where attrelid = 'journal'::regclass and attname = 'action')]`);
-  for (const { conname } of rows) await knex.raw('alter table journal drop constraint ??', [conname]);
-}
-
-async function checkActions(knex: Knex, actions: readonly string[]): Promise<void> {
-  await dropActionChecks(knex);
-  await knex.raw(`alter table journal add constraint journal_action_known check (action in (${sqlList(actions)}))`);
-}
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('consent_requests', (t) => {
@@ -74,7 +62,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('journal', (t) => {
     t.bigInteger('consent_sms_id');
   });
-  await checkActions(knex, ACTIONS_JOURNAL);
+  await controlerActionsJournal(knex, ACTIONS_JOURNAL);
   await knex.raw(`alter table journal add constraint journal_sms_fields check (
     action not in (${sqlList(ACTIONS_JOURNAL_SMS)}) or (
       aidant_id is not null and structure_id is not null and demarche is not null and duree is not null
@@ -91,7 +79,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('alter table mandats drop constraint if exists mandats_sms_consent_named');
   await knex.raw('drop index if exists mandats_consent_request_unique');
   await knex.raw('alter table journal drop constraint if exists journal_sms_fields');
-  await checkActions(knex, ACTIONS_JOURNAL.filter((a) => a !== 'remote_sms_answer_ignored'));
+  await controlerActionsJournal(knex, ACTIONS_JOURNAL.filter((a) => a !== 'remote_sms_answer_ignored'));
   await knex.schema.alterTable('journal', (t) => t.dropColumn('consent_sms_id'));
   await knex.schema.dropTableIfExists('twilio_inbound_sids');
   await knex.schema.dropTableIfExists('consent_sms');

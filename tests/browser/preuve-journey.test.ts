@@ -57,7 +57,7 @@ describe('preuve du mandat, de la création à la révocation', () => {
     await page.locator('label[for=demarche-papiers]').click();
     await page.locator('label[for=demarche-logement]').click();
     await page.locator('label[for=duree-LONG]').click();
-    await page.getByRole('button', { name: /FranceConnect/ }).click();
+    await page.getByRole('button', { name: 'Continuer', exact: true }).click();
     await page.getByRole('button', { name: 'Continuer en tant que Angela Claire Louise DUBOIS' }).click();
     await page.getByRole('heading', { name: 'Récapitulatif du mandat' }).waitFor();
     await page.locator('label[for=consentement]').click();

@@ -10,6 +10,7 @@ import { checkStartup } from './startup-checks.ts';
 import { purgeAttempts } from './auth/rate-limit.ts';
 import { oidcSettingsFromEnv, OidcConfigError } from './oidc/configuration.ts';
 import { createOidcProvider } from './oidc/provider.ts';
+import { pagesFournisseurIdentite } from '../web/oidc/pages.ts';
 import { purgerOidc } from './oidc/adapter.ts';
 
 const log = logger.child({ process: 'web' });
@@ -38,7 +39,7 @@ const app = createApp({
   temporal,
   sessionSecret,
   publicUrl,
-  oidc: createOidcProvider({ db, settings: oidcSettings, logger: log }),
+  oidc: createOidcProvider({ db, settings: oidcSettings, logger: log, pages: pagesFournisseurIdentite }),
   secureCookies: production || process.env.SECURE_COOKIES === 'true',
   // In production only the real token may sign Twilio's calls (the local fake's is public).
   twilioAuthToken: process.env.TWILIO_AUTH_TOKEN ?? (production ? null : undefined),

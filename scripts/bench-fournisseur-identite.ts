@@ -3,6 +3,7 @@
 // on a bare oidc-provider with the same configuration (PostgreSQL adapter, keys, client, lifetimes, policy)
 // and trivial interaction pages: the floor of this stack on this machine. Batches of both alternate so that
 // the machine's load weighs on both alike. A report, not a test.
+import { pagesFournisseurIdentite } from '../web/oidc/pages.ts';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -96,6 +97,7 @@ async function startFloor(db: Db): Promise<{ url: string; close(): Promise<void>
   const provider = new Provider(url, providerConfiguration(settings, {
     db,
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, ...identite, rep_scope: ['famille'] }) }),
+    pages: pagesFournisseurIdentite,
   }));
   const app = express();
   app.get('/interaction/:uid', async (req, res) => {

@@ -7,7 +7,6 @@ import type { Db } from '../../db/connection.ts';
 import { ACR_FRANCECONNECT, erreurDemandeFranceConnect, lireRepScope } from '../../db/domain/fournisseur-identite.ts';
 import { oidcKeysFromEnv, OidcConfigError, type OidcKeys } from './keys.ts';
 import { pgAdapterFactory } from './adapter.ts';
-import { pageErreurFournisseurIdentite, pageDeconnexionFournisseurIdentite } from '../../web/oidc/pages.ts';
 
 export { OidcConfigError };
 
@@ -132,7 +131,13 @@ export function politiqueInteractions(): interactionPolicy.Prompt[] {
   return policy;
 }
 
-export function providerConfiguration(settings: OidcSettings, deps: { db: Db; findAccount: FindAccount }): Configuration {
+/** The two pages oidc-provider renders itself (web/oidc/pages.ts), given by the process that builds the provider. */
+export interface PagesFournisseurIdentite {
+  deconnexion(): string;
+  erreur(out: { error: string; error_description?: string }): string;
+}
+
+export function providerConfiguration(settings: OidcSettings, deps: { db: Db; findAccount: FindAccount; pages: PagesFournisseurIdentite }): Configuration {
   const { client, ttl } = settings;
   return {
     adapter: pgAdapterFactory(deps.db),
@@ -185,10 +190,10 @@ export function providerConfiguration(settings: OidcSettings, deps: { db: Db; fi
         enabled: true,
         // The logout is answered by a redirect before any page (provider.ts); these pages are the fallback.
         logoutSource: async (ctx) => {
-          ctx.body = pageDeconnexionFournisseurIdentite();
+          ctx.body = deps.pages.deconnexion();
         },
         postLogoutSuccessSource: async (ctx) => {
-          ctx.body = pageDeconnexionFournisseurIdentite();
+          ctx.body = deps.pages.deconnexion();
         },
       },
       jwtUserinfo: { enabled: true },
@@ -218,7 +223,7 @@ export function providerConfiguration(settings: OidcSettings, deps: { db: Db; fi
     findAccount: deps.findAccount,
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = pageErreurFournisseurIdentite(out);
+      ctx.body = deps.pages.erreur(out);
     },
     allowOmittingSingleRegisteredRedirectUri: false,
   };

@@ -8,7 +8,7 @@ import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../../db/connection.ts';
 import type { Logger } from '../logger.ts';
 import { choixDeLaRequete, findAccountFor, journaliserUtilisation } from './account.ts';
-import { providerConfiguration, type OidcSettings } from './configuration.ts';
+import { providerConfiguration, type OidcSettings, type PagesFournisseurIdentite } from './configuration.ts';
 
 export interface OidcInstance {
   provider: Provider;
@@ -28,10 +28,10 @@ export async function revoquerGrant(db: Db, grantId: string): Promise<void> {
   });
 }
 
-export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logger: Logger }): OidcInstance {
+export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logger: Logger; pages: PagesFournisseurIdentite }): OidcInstance {
   const { db, settings } = deps;
   const log = deps.logger.child({ module: 'oidc' });
-  const provider = new Provider(settings.issuer, providerConfiguration(settings, { db, findAccount: findAccountFor(db, log) }));
+  const provider = new Provider(settings.issuer, providerConfiguration(settings, { db, findAccount: findAccountFor(db, log), pages: deps.pages }));
   // Behind the TLS-terminating load balancer, like Express's `trust proxy`: X-Forwarded-Proto makes cookies Secure.
   provider.proxy = true;
 

@@ -1,10 +1,11 @@
-// The usager's pivot identity as FranceConnect gives it and takes it back (franceconnect.md §5, domain.md §11):
-// stored unchanged, checked against FranceConnect's rules before it is sent, since FranceConnect compares it
-// with the national register (RNIPP) and refuses a malformed one.
-import { emailValide } from './contact.ts';
+// The usager's pivot identity as stored and handed back to FranceConnect (franceconnect.md §5): checked by the
+// same rules as when FranceConnect gave it (db/domain/usager.ts), since FranceConnect compares it with the
+// national register (RNIPP) and refuses a malformed one.
+import { dateNaissanceValide, PAYS_FRANCE, validerIdentitePivot } from './usager.ts';
 
-export const PAYS_FRANCE = '99100';
+export { dateNaissanceValide, PAYS_FRANCE };
 
+/** A stored usager row's identity (the database allows null where FranceConnect sends nothing). */
 export interface IdentitePivot {
   given_name: string;
   family_name: string;
@@ -16,40 +17,13 @@ export interface IdentitePivot {
   email: string | null;
 }
 
-/** INSEE commune code: 2 digits (or 2A / 2B for Corsica), then 3 digits. */
-export const FORMAT_COMMUNE_INSEE = /^(?:[0-9]{2}|2A|2B)[0-9]{3}$/;
-/** INSEE country code: 99 then 3 digits (99100 = France). */
-export const FORMAT_PAYS_INSEE = /^99[0-9]{3}$/;
-
-const longueurNom = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 256;
-
-/** YYYY-MM-DD, or with an unknown day (YYYY-MM-00) or unknown day and month (YYYY-00-00). */
-export function dateNaissanceValide(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const m = value.match(/^([0-9]{4})-([0-9]{2})-([0-9]{2})$/);
-  if (!m) return false;
-  const [annee, mois, jour] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mois === 0) return jour === 0;
-  if (mois > 12) return false;
-  if (jour === 0) return true;
-  const d = new Date(Date.UTC(annee, mois - 1, jour));
-  return d.getUTCMonth() === mois - 1 && d.getUTCDate() === jour;
-}
-
-/** What is wrong with an identity by FranceConnect's rules (empty list: it can be sent). */
+/** The fields that break FranceConnect's rules (empty list: the identity can be sent). */
 export function erreursIdentitePivot(id: IdentitePivot): string[] {
-  const erreurs: string[] = [];
-  if (!longueurNom(id.given_name)) erreurs.push('given_name');
-  if (!longueurNom(id.family_name)) erreurs.push('family_name');
-  if (id.preferred_username != null && id.preferred_username !== '' && !longueurNom(id.preferred_username)) erreurs.push('preferred_username');
-  if (!dateNaissanceValide(id.birthdate)) erreurs.push('birthdate');
-  if (id.gender !== 'female' && id.gender !== 'male') erreurs.push('gender');
-  if (!FORMAT_PAYS_INSEE.test(id.birthcountry ?? '')) erreurs.push('birthcountry');
-  const lieu = id.birthplace ?? '';
-  // Born in France: the commune is required; born abroad: empty (never "None").
-  if (id.birthcountry === PAYS_FRANCE ? !FORMAT_COMMUNE_INSEE.test(lieu) : lieu !== '') erreurs.push('birthplace');
-  if (!emailValide(id.email) || id.email !== id.email?.trim()) erreurs.push('email');
-  return erreurs;
+  const verification = validerIdentitePivot({ ...id, preferred_username: id.preferred_username ?? undefined, email: id.email ?? undefined });
+  const champs = verification.ok ? [] : verification.erreurs.map((e) => e.split(' ')[0]);
+  // Sent exactly as stored: surrounding spaces would reach FranceConnect as they are.
+  if (typeof id.email === 'string' && id.email !== id.email.trim() && !champs.includes('email')) champs.push('email');
+  return champs;
 }
 
 /** The claims sent to FranceConnect, exactly as stored; born abroad gives `birthplace: ""`. */

@@ -12,6 +12,7 @@ import type { Mailer } from '../../activities/ports/mailer.ts';
 import { startOutboxRelay } from '../../workers/outbox-relay.ts';
 import { oidcSettingsFromEnv, type OidcSettings } from '../../api/oidc/configuration.ts';
 import { createOidcProvider, type OidcInstance } from '../../api/oidc/provider.ts';
+import { pagesFournisseurIdentite } from '../../web/oidc/pages.ts';
 import { logger } from '../../api/logger.ts';
 import type { Demarche } from '../../db/domain/demarches.ts';
 import type { IdentitePivot } from '../../db/domain/identite-pivot.ts';
@@ -96,7 +97,7 @@ export async function startOidcApp(
     },
     { publicUrl: url, production: false },
   );
-  const oidc = createOidcProvider({ db: deps.db, settings, logger: logger.child({ test: true }) });
+  const oidc = createOidcProvider({ db: deps.db, settings, logger: logger.child({ test: true }), pages: pagesFournisseurIdentite });
   const app = createApp({
     sessionSecret: 'test-session-secret-that-is-long-enough',
     temporal: async () => { throw new Error('temporal is not configured in this test'); },

@@ -179,3 +179,6 @@ export function pageDeconnexionFournisseurIdentite(): string {
     content: html`<h1>Vous êtes déconnecté du service en ligne</h1><p class="fr-text--lead">La personne accompagnée n’est plus connectée par Aidants Connect dans ce navigateur.</p>`,
   });
 }
+
+/** What the identity provider renders itself (api/oidc/configuration.ts), given to it by the web process. */
+export const pagesFournisseurIdentite = { deconnexion: pageDeconnexionFournisseurIdentite, erreur: pageErreurFournisseurIdentite };

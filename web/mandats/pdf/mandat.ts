@@ -10,7 +10,7 @@ import {
   blocsSignature, COPIES, dateHeure, enTete, ligne, MARGE, nouveauPdf, pageCourante, piedsDePage, puce, texte, titreSection, type Doc,
 } from './commun.ts';
 
-const PAYS_FRANCE = '99100';
+import { PAYS_FRANCE } from '../../../db/domain/usager.ts';
 
 export function nomComplet(u: { given_name: string; family_name: string }): string {
   return `${u.given_name} ${u.family_name}`;

@@ -5,7 +5,7 @@
 // consent_requests and consent_sms, which the purge deletes; the journal keeps no personal data of its own.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import type { ActivityDeps } from './index.ts';
+import type { ActivityDeps } from './deps.ts';
 import { sendSmsOnce } from './outbox.ts';
 import {
   cleConsentement, estConsentement, prefixeCleConsentement, texteSmsAccuse, texteSmsDemande, texteSmsRecapitulatif,

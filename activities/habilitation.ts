@@ -3,7 +3,7 @@
 // through the outbox keyed by request + step, so a retried attempt never writes or sends twice.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
-import type { ActivityDeps } from './index.ts';
+import type { ActivityDeps } from './deps.ts';
 import { sendEmailOnce } from './outbox.ts';
 import { courriels, type Courriel } from './habilitation-emails.ts';
 import { ajouterEvenement, equipeAidantsConnect, rattachementEnAttente, referentsDeStructure, structureConnue } from '../db/queries/habilitation.ts';

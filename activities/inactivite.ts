@@ -4,7 +4,7 @@
 // row keyed per aidant and cycle: a retried attempt finds it and only completes the emails, which the outbox
 // sends once per key. Times come from the workflow (arguments), never from this machine's clock.
 import type { Knex } from 'knex';
-import type { ActivityDeps } from './index.ts';
+import type { ActivityDeps } from './deps.ts';
 import { sendEmailOnce } from './outbox.ts';
 import { cleInactivite, connexionPlusRecente } from '../db/domain/inactivite.ts';
 import { courrielAvertissement, courrielDesactivationAidant, courrielDesactivationReferent, dateEnFrancais } from './inactivite-courriels.ts';

@@ -1,22 +1,13 @@
 // The activities of every workflow, built from injected dependencies (database, mail port, clock) so that
 // tests can run them against a test database and a local SMTP catcher.
-import type { Db } from '../db/connection.ts';
-import type { Mailer } from './ports/mailer.ts';
-import type { SmsSender } from './ports/sms.ts';
+import type { ActivityDeps } from './deps.ts';
 import { sendEmailOnce, type EmailToSend } from './outbox.ts';
 import { createHabilitationActivities } from './habilitation.ts';
 import { createInactiviteActivities } from './inactivite.ts';
 import { createMandatActivities } from './mandat.ts';
 import { createConsentementActivities } from './consentement.ts';
 
-export interface ActivityDeps {
-  db: Db;
-  mailer: Mailer;
-  sms?: SmsSender;
-  /** Absolute base URL of the site, for links in emails. */
-  publicUrl?: string;
-  now?: () => Date;
-}
+export type { ActivityDeps } from './deps.ts';
 
 export function createActivities(deps: ActivityDeps) {
   return {

@@ -6,7 +6,7 @@
 import { marquerPreuvePurgee } from '../db/queries/preuves.ts';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import type { ActivityDeps } from './index.ts';
+import type { ActivityDeps } from './deps.ts';
 import { sendEmailOnce } from './outbox.ts';
 import { courrielRappelExpiration, dateMandat } from './mandat-courriels.ts';
 import { DUREES_MANDAT, type StatutMandat } from '../db/domain/mandat.ts';

@@ -8,6 +8,7 @@ import { snapshotCounts } from '../helpers/db.ts';
 import { csrfFrom, HttpClient } from '../helpers/web.ts';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { suivreFranceConnect } from '../helpers/franceconnect.ts';
+import { createActivities } from '../../activities/index.ts';
 
 let s: ServiceStack;
 let structureA: number;
@@ -107,6 +108,21 @@ describe('création d’un mandat en présence de l’usager', () => {
     expect(again.status).toBe(303);
     expect(again.headers.get('location')).toBe(`/usagers/${premier.usagerId}`);
     expect(await snapshotCounts(s.t.db)).toEqual(avant);
+  });
+
+  test('the reminder email before expiry links to the usager’s page, where the aidant renews or revokes', async () => {
+    const { rappelerExpirationMandat } = createActivities({ db: s.t.db, mailer: s.mail.mailer, publicUrl: PUBLIC });
+    const expiration = (await s.t.db('mandats').where({ id: premier.mandatId }).first()).expires_at.getTime();
+    expect(await rappelerExpirationMandat({ mandatId: premier.mandatId, maintenantMs: expiration - 30 * 24 * 3600 * 1000 })).toMatchObject({ issue: 'rappele' });
+    const courriel = await s.mail.catcher.waitFor((m) => m.to.includes('nora.petit@lille.fr') && m.subject.includes('arrive à échéance'));
+    const lien = new URL(courriel.text.match(/https?:\/\/\S+\/usagers\/\d+/)![0]);
+    expect(lien.origin).toBe(PUBLIC);
+    const page = await aidant.get(lien.pathname);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('DUBOIS');
+    expect(html).toContain('Renouveler le mandat');
+    expect(html).toContain('Révoquer le mandat');
   });
 
   test('the same person again: usager updated, not duplicated; overlapping autorisation superseded', async () => {

@@ -1,5 +1,6 @@
 // The proof of a printed mandat (domain.md §6): the proof hash the public service computes, the verification
 // code printed on the paper (and in its QR code), and what a third party is shown when checking it.
+import { LONGUEUR_SEL_MIN, selDepuisEnv } from './sels.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Demarche } from './demarches.ts';
@@ -71,19 +72,11 @@ export function hashPreuve(c: ChampsPreuve, sel: string): string {
   return createHash('sha256').update(texte + sel, 'utf8').digest('hex');
 }
 
-export const LONGUEUR_SEL_ATTESTATION_MIN = 16;
-const SEL_DEVELOPPEMENT = 'sel-attestation-de-developpement-ne-pas-utiliser-en-production';
+export const LONGUEUR_SEL_ATTESTATION_MIN = LONGUEUR_SEL_MIN;
 
 /** `ATTESTATION_SALT`: required (16 characters at least) in production, a fixed value elsewhere. */
 export function attestationSaltFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  const sel = env.ATTESTATION_SALT;
-  if (env.NODE_ENV === 'production') {
-    if (!sel || sel.length < LONGUEUR_SEL_ATTESTATION_MIN) {
-      throw new Error(`ATTESTATION_SALT doit être défini en production (${LONGUEUR_SEL_ATTESTATION_MIN} caractères au moins, la valeur du service existant).`);
-    }
-    return sel;
-  }
-  return sel || SEL_DEVELOPPEMENT;
+  return selDepuisEnv(env, 'ATTESTATION_SALT', 'sel-attestation-de-developpement-ne-pas-utiliser-en-production');
 }
 
 // ---------------------------------------------------------------------------------------------------------

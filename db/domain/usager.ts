@@ -3,6 +3,7 @@
 // the national register (RNIPP) when we hand it back as identity provider, so nothing is ever normalised.
 import { createHash } from 'node:crypto';
 import { emailValide } from './contact.ts';
+import { LONGUEUR_SEL_MIN, selDepuisEnv } from './sels.ts';
 
 export interface IdentitePivot {
   /** All first names, space-separated. */
@@ -103,17 +104,9 @@ export function subUsager(fcSub: string, salt: string): string {
 }
 
 /** The salt must stay the public service's one for continuity with existing usagers (never change it). */
-export const LONGUEUR_SEL_MIN = 16;
-const SEL_DEVELOPPEMENT = 'sel-de-developpement-aidants-connect-ne-pas-utiliser-en-production';
+export { LONGUEUR_SEL_MIN };
 
 /** `FC_AS_FI_HASH_SALT`; required (16 characters at least) in production, a fixed value elsewhere. */
 export function hashSaltFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  const salt = env.FC_AS_FI_HASH_SALT;
-  if (env.NODE_ENV === 'production') {
-    if (!salt || salt.length < LONGUEUR_SEL_MIN) {
-      throw new Error(`FC_AS_FI_HASH_SALT doit être défini en production (${LONGUEUR_SEL_MIN} caractères au moins, la valeur du service existant).`);
-    }
-    return salt;
-  }
-  return salt || SEL_DEVELOPPEMENT;
+  return selDepuisEnv(env, 'FC_AS_FI_HASH_SALT', 'sel-de-developpement-aidants-connect-ne-pas-utiliser-en-production');
 }

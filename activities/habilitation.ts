@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { ActivityDeps } from './deps.ts';
 import { sendEmailOnce } from './outbox.ts';
-import { courriels, type Courriel } from './habilitation-emails.ts';
+import { courriels, type Courriel } from '../db/courriels/habilitation.ts';
 import { ajouterEvenement, equipeAidantsConnect, rattachementEnAttente, referentsDeStructure, structureConnue } from '../db/queries/habilitation.ts';
 import { journaliser } from '../db/queries/journal.ts';
 import type { ActionDemande } from '../db/domain/habilitation.ts';

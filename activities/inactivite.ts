@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { ActivityDeps } from './deps.ts';
 import { sendEmailOnce } from './outbox.ts';
 import { cleInactivite, connexionPlusRecente } from '../db/domain/inactivite.ts';
-import { courrielAvertissement, courrielDesactivationAidant, courrielDesactivationReferent, dateEnFrancais } from './inactivite-courriels.ts';
+import { courrielAvertissement, courrielDesactivationAidant, courrielDesactivationReferent, dateEnFrancais } from '../db/courriels/inactivite.ts';
 
 export interface ParametresAvertissement {
   aidantId: number;

@@ -1,7 +1,8 @@
 // The activities of every workflow, built from injected dependencies (database, mail port, clock) so that
 // tests can run them against a test database and a local SMTP catcher.
 import type { ActivityDeps } from './deps.ts';
-import { sendEmailOnce, type EmailToSend } from './outbox.ts';
+import { sendEmailOnce } from './outbox.ts';
+import type { EmailToSend } from '../db/queries/outbox.ts';
 import { createHabilitationActivities } from './habilitation.ts';
 import { createInactiviteActivities } from './inactivite.ts';
 import { createMandatActivities } from './mandat.ts';

@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { ActivityDeps } from './deps.ts';
 import { sendEmailOnce } from './outbox.ts';
-import { courrielRappelExpiration, dateMandat } from './mandat-courriels.ts';
+import { courrielRappelExpiration, dateMandat } from '../db/courriels/mandat.ts';
 import { DUREES_MANDAT, type StatutMandat } from '../db/domain/mandat.ts';
 import { supprimerDemandeConsentement } from './consentement.ts';
 import { cleVieMandat, issueDuMandat, prefixeRappelsMandat, rappelUtile } from '../db/domain/vie-mandat.ts';

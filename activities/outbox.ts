@@ -1,44 +1,10 @@
-// The outbox: every email and SMS is a row keyed by an idempotency key, written once (in the transaction of
-// what it reports), and delivered only by the worker — never inside a web request.
-//
-// The pattern, for any code that sends a message:
-//   - write `enqueueEmail(trx, { idempotencyKey, to, subject, text: '… {{lien}} …', secrets: { lien } })`
-//     (or `enqueueSms`) in the same transaction as the rest; the key makes a retry write nothing more;
-//   - a secret (link token, code) NEVER goes in the text: write a `{{name}}` placeholder and pass the value in
-//     `secrets`: it is sealed with SECRETS_KEYS (db/secrets.ts), filled in at send time, and wiped once sent;
-//     give `expiresAt` (the secret's own expiry): a message not sent by then is dropped with its secret;
-//   - the worker's relay (workers/outbox-relay.ts) sends pending rows as soon as they commit (LISTEN/NOTIFY,
-//     plus a sweep); activities may call `sendEmailOnce`, which enqueues then delivers that row at once;
-//   - sent (and dropped) bodies are purged after OUTBOX_RETENTION_DAYS days (default 30).
-// A message is sent at least once and, unless a worker dies between the provider's answer and the commit,
-// exactly once; the stable Message-ID lets a receiving system drop such a duplicate.
-import type { Knex } from 'knex';
+// Delivery of the outbox (db/queries/outbox.ts writes it): the worker claims a row, sends it through the mail or
+// SMS port with no transaction held, marks it sent and wipes its secrets.
 import type { Db } from '../db/connection.ts';
-import { seal, unseal } from '../db/secrets.ts';
+import { unseal } from '../db/secrets.ts';
+import { enqueueEmail, enqueueSms, fill, type EmailToSend, type OutboxRow, type SmsToSend } from '../db/queries/outbox.ts';
 import type { Mailer } from './ports/mailer.ts';
 import type { SmsSender } from './ports/sms.ts';
-
-type Conn = Db | Knex.Transaction;
-
-export interface EmailToSend {
-  idempotencyKey: string;
-  to: string;
-  subject: string;
-  /** May hold `{{name}}` placeholders for `secrets`. */
-  text: string;
-  html?: string;
-  secrets?: Record<string, string>;
-  /** Not sent after this (a link that has expired is not worth sending). */
-  expiresAt?: Date;
-}
-
-export interface SmsToSend {
-  idempotencyKey: string;
-  to: string;
-  body: string;
-  secrets?: Record<string, string>;
-  expiresAt?: Date;
-}
 
 export interface DeliveryPorts {
   mailer?: Mailer;
@@ -48,71 +14,11 @@ export interface DeliveryPorts {
 export type DeliveryStatus = 'sent' | 'already_sent' | 'in_progress' | 'expired' | 'failed' | 'retry_later';
 export type SendResult = { status: 'sent'; already: boolean };
 
-interface OutboxRow {
-  id: number;
-  idempotency_key: string;
-  channel: 'email' | 'sms';
-  recipient: string;
-  subject: string | null;
-  body: string;
-  html: string | null;
-  secrets: string | null;
-  attempts: number;
-  status: string;
-  expires_at: Date | null;
-}
-
 /** Attempts before a message is given up (the relay's backoff reaches about a day). */
 export const MAX_ATTEMPTS = 12;
 /** How long a claimed row is reserved for its sender; a worker that dies frees it after this. */
 export const CLAIM_MS = 2 * 60_000;
 export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
-
-const PLACEHOLDER = /\{\{([a-z_]+)\}\}/g;
-
-function checkPlaceholders(texts: (string | null | undefined)[], secrets: Record<string, string> | undefined): void {
-  for (const text of texts) {
-    for (const [, name] of (text ?? '').matchAll(PLACEHOLDER)) {
-      if (!secrets || !Object.hasOwn(secrets, name)) throw new Error(`outbox : {{${name}}} sans valeur dans secrets`);
-    }
-  }
-}
-
-function fill(text: string, secrets: Record<string, string>): string {
-  return text.replace(PLACEHOLDER, (all, name: string) => (Object.hasOwn(secrets, name) ? secrets[name] : all));
-}
-
-async function enqueue(db: Conn, row: Omit<OutboxRow, 'id' | 'attempts' | 'status' | 'secrets'> & { secrets?: Record<string, string> }): Promise<void> {
-  checkPlaceholders([row.subject, row.body, row.html], row.secrets);
-  await db('outbox')
-    .insert({
-      idempotency_key: row.idempotency_key,
-      channel: row.channel,
-      recipient: row.recipient,
-      subject: row.subject,
-      body: row.body,
-      html: row.html,
-      secrets: row.secrets && Object.keys(row.secrets).length ? seal('outbox.secrets', JSON.stringify(row.secrets)) : null,
-      expires_at: row.expires_at,
-    })
-    .onConflict('idempotency_key')
-    .ignore();
-}
-
-/** Writes the email once (use the caller's transaction); the worker sends it. */
-export function enqueueEmail(db: Conn, email: EmailToSend): Promise<void> {
-  return enqueue(db, {
-    idempotency_key: email.idempotencyKey, channel: 'email', recipient: email.to, subject: email.subject, body: email.text,
-    html: email.html ?? null, secrets: email.secrets, expires_at: email.expiresAt ?? null,
-  });
-}
-
-export function enqueueSms(db: Conn, message: SmsToSend): Promise<void> {
-  return enqueue(db, {
-    idempotency_key: message.idempotencyKey, channel: 'sms', recipient: message.to, subject: null, body: message.body,
-    html: null, secrets: message.secrets, expires_at: message.expiresAt ?? null,
-  });
-}
 
 const wipe = { secrets: null, claimed_until: null };
 

@@ -2,11 +2,11 @@
 // balancers and `npm start` poll it. GET /health/complet adds Temporal and a real worker round trip (a tiny
 // workflow and its activity): with HEALTH_TOKEN set it needs `Authorization: Bearer <token>`, and its result
 // is kept a few seconds, so callers cannot make the service start workflows at will. 503 names what is down.
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Db } from '../db/connection.ts';
-import type { TemporalClientProvider } from './temporal-client.ts';
-import { TASK_QUEUE } from '../workflows/task-queue.ts';
+import type { TemporalClientProvider } from '../db/temporal/client.ts';
+import { allerRetourWorker } from '../db/temporal/processes/health.ts';
 
 type Check = { ok: boolean; ms: number; error?: string };
 
@@ -59,15 +59,7 @@ export function healthRouter(deps: HealthDeps): Router {
     const temporal = await timed(async () => (await deps.temporal()).workflowService.getSystemInfo({}), 3000);
     const worker = temporal.ok
       ? await timed(async () => {
-          const client = await deps.temporal();
-          const nonce = randomUUID();
-          const result = await client.workflow.execute('healthCheck', {
-            taskQueue: deps.taskQueue ?? TASK_QUEUE,
-            workflowId: `health-${nonce}`,
-            args: [nonce],
-            workflowExecutionTimeout: workerTimeoutMs,
-          });
-          if (result !== `pong:${nonce}`) throw new Error(`réponse inattendue du worker : ${result}`);
+          await allerRetourWorker(await deps.temporal(), workerTimeoutMs, deps.taskQueue);
         }, workerTimeoutMs)
       : { ok: false, ms: 0, error: 'Temporal indisponible' };
     const checks = { postgres: await postgres(), temporal, worker };

@@ -1,8 +1,6 @@
 // Knex + Objection wiring: one pool per process, built from DATABASE_URL.
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
-import { migrations } from './migrations/index.ts';
-import { accorderDroitsApplication } from './migrations/droits.ts';
 
 // Dates and numerics come back as JS values; bigint ids as numbers (they stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -17,29 +15,4 @@ export function createDb(url = process.env.DATABASE_URL, pool: Knex.PoolConfig =
   // Models are not bound globally: every query names its database (Aidant.query(db)), so tests can hold
   // several databases in one process.
   return knexFactory({ client: 'pg', connection: url, pool, log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet } });
-}
-
-const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(migrations),
-  getMigrationName: (name) => name,
-  getMigration: async (name) => migrations[name],
-};
-
-/** Applies the pending migrations (as the owner role), then the application role's rights (db/migrations/droits.ts). */
-export async function migrateLatest(db: Db): Promise<string[]> {
-  const [, applied] = await db.migrate.latest({ migrationSource });
-  await accorderDroitsApplication(db);
-  return applied as string[];
-}
-
-/** Applies the migrations up to and including `name` (tests of a migration carrying rows over). */
-export async function migrateUpTo(db: Db, name: string): Promise<void> {
-  for (const m of Object.keys(migrations)) {
-    await db.migrate.up({ migrationSource, name: m });
-    if (m === name) return;
-  }
-}
-
-export async function migrateRollbackAll(db: Db): Promise<void> {
-  await db.migrate.rollback({ migrationSource }, true);
 }

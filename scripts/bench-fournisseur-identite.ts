@@ -12,9 +12,9 @@ import Provider from 'oidc-provider';
 import type { Db } from '../db/connection.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 import { providerConfiguration, oidcSettingsFromEnv } from '../api/oidc/configuration.ts';
-import { FC, IDENTITES_FC, creerMandat, creerUsager, startOidcApp } from '../tests/helpers/oidc-fixtures.ts';
-import { createAccount, createStructure } from '../tests/helpers/auth.ts';
-import { logger } from '../api/logger.ts';
+import { FC, IDENTITES_FC, creerMandat, creerUsager, startOidcApp } from './fixtures/fournisseur-identite.ts';
+import { createAccount, createStructure } from './fixtures/comptes.ts';
+import { logger } from '../db/platform/logger.ts';
 
 const SESSION_SECRET = 'test-session-secret-that-is-long-enough'; // the one startOidcApp gives the app
 

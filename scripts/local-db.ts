@@ -4,7 +4,8 @@
 // the command itself runs as the application role, like the service. SECRETS_KEYS, else the development key.
 import { join } from 'node:path';
 import { startLocalPostgres, SetupError } from '../db/cluster.ts';
-import { createDb, migrateLatest, type Db } from '../db/connection.ts';
+import { createDb, type Db } from '../db/connection.ts';
+import { migrateLatest } from '../db/migrations/run.ts';
 import { dataDir, ensureSecretsKeysEnv } from './dev-secrets.ts';
 
 export async function withDatabase<T>(fn: (db: Db) => Promise<T>, opts: { asOwner?: boolean } = {}): Promise<T> {

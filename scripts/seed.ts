@@ -1,13 +1,13 @@
-// `npm run seed`: loads the demo data (see db/seed.ts) into the running or local database.
+// `npm run seed`: loads the demo data (see db/seed/index.ts) into the running or local database.
 import { withDatabase } from './local-db.ts';
-import { seedDemo, DEMO } from '../db/seed.ts';
+import { seedDemo, DEMO } from '../db/seed/index.ts';
 import { ajouterApplicationSiAbsente } from '../db/queries/comptes.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { temporalSettingsFromEnv } from '../workers/connection.ts';
-import { demarrerVeillesManquantes } from '../api/processes/inactivite.ts';
-import { demarrerViesMandatManquantes } from '../api/processes/mandat.ts';
+import { temporalSettingsFromEnv } from '../db/temporal/connection.ts';
+import { demarrerVeillesManquantes } from '../db/temporal/processes/inactivite.ts';
+import { demarrerViesMandatManquantes } from '../db/temporal/processes/mandat.ts';
 import type { Db } from '../db/connection.ts';
 import { localUrls, mandatsLine, seedReportLines, watchesLine } from './messages.ts';
 

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Connection } from '@temporalio/client';
 import { startLocalPostgres, SetupError, type LocalPostgres } from '../db/cluster.ts';
-import { createDb, migrateLatest } from '../db/connection.ts';
+import { createDb } from '../db/connection.ts';
+import { migrateLatest } from '../db/migrations/run.ts';
 import { isPortFree } from '../db/free-port.ts';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { ensureSecretsKeysEnv } from './dev-secrets.ts';
@@ -243,7 +244,7 @@ const urls: LocalUrls = {
 writeFileSync(join(DATA, 'runtime.json'), JSON.stringify({ databaseUrl, temporalAddress, ...urls }, null, 2));
 
 launch('worker', process.execPath, [join(ROOT, 'workers/main.ts')], appEnv);
-launch('web', process.execPath, [join(ROOT, 'api/main.ts')], appEnv);
+launch('web', process.execPath, [join(ROOT, 'web/main.ts')], appEnv);
 
 await waitFor('Le site web', async () => (await fetch(`http://127.0.0.1:${webPort}/health`)).ok, 90_000);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startLocalPostgres, type LocalPostgres } from '../db/cluster.ts';
-import { createDb, migrateLatest } from '../db/connection.ts';
+import { createDb } from '../db/connection.ts';
+import { migrateLatest } from '../db/migrations/run.ts';
 import { ensureOwnedDatabase, ensureRoles, OWNER_ROLE, urlAs, urlWithDatabase } from '../db/roles.ts';
 import { generateSecretsKey } from '../db/secrets.ts';
 

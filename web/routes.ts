@@ -1,7 +1,7 @@
 // The server-rendered pages (DSFR, French). Each feature adds its router here.
 import { Router } from 'express';
-import { loadRoles, render } from './render.ts';
-import type { WebDeps } from './deps.ts';
+import { loadRoles, render } from './ui/render.ts';
+import type { WebDeps } from './ui/deps.ts';
 import { homeContent } from './pages/home.ts';
 import { accessibiliteContent, mentionsLegalesContent } from './pages/legal.ts';
 import { cguContent } from './pages/cgu.ts';

@@ -3,15 +3,16 @@
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { createDb } from '../db/connection.ts';
 import { createSmtpMailer, smtpConfigFromEnv } from '../activities/ports/mailer.ts';
-import { temporalSettingsFromEnv } from './connection.ts';
-import { createTwilioSms, twilioConfigFromEnv } from '../activities/ports/sms.ts';
+import { temporalSettingsFromEnv } from '../db/temporal/connection.ts';
+import { createTwilioSms } from '../activities/ports/sms.ts';
+import { twilioConfigFromEnv } from '../db/platform/twilio.ts';
 import { connectWorker, createWorker } from './worker.ts';
-import { logger } from '../api/logger.ts';
-import { lazyTemporalClient } from '../api/temporal-client.ts';
-import { demarrerVeillesManquantes } from '../api/processes/inactivite.ts';
-import { checkStartup } from '../api/startup-checks.ts';
+import { logger } from '../db/platform/logger.ts';
+import { lazyTemporalClient } from '../db/temporal/client.ts';
+import { demarrerVeillesManquantes } from '../db/temporal/processes/inactivite.ts';
+import { checkStartup } from '../db/platform/startup-checks.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
-import { demarrerViesMandatManquantes } from '../api/processes/mandat.ts';
+import { demarrerViesMandatManquantes } from '../db/temporal/processes/mandat.ts';
 
 const log = logger.child({ process: 'worker' });
 Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { Db } from '../db/connection.ts';
 import { deliverDue, purgeOldBodies, type DeliveryPorts } from '../activities/outbox.ts';
-import type { Logger } from '../api/logger.ts';
+import type { Logger } from '../db/platform/logger.ts';
 
 export interface OutboxRelay {
   /** Resolves when no pass is running (tests wait for delivery with the fakes instead). */

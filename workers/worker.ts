@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { TASK_QUEUE } from '../workflows/task-queue.ts';
-import type { TemporalSettings } from './connection.ts';
+import type { TemporalSettings } from '../db/temporal/connection.ts';
 
 /** workflows/index.ts when running from the sources, workflows/index.js from the build. */
 export function workflowsPath(): string {

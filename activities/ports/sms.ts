@@ -1,6 +1,7 @@
 // The SMS port: the official twilio client. In development and tests it talks to a local fake of Twilio's
 // HTTP API (TWILIO_API_BASE), reached through the client's `httpClient` option; real Twilio by env.
 import twilio from 'twilio';
+import type { TwilioConfig } from '../../db/platform/twilio.ts';
 
 export interface SmsMessage {
   to: string;
@@ -9,26 +10,6 @@ export interface SmsMessage {
 
 export interface SmsSender {
   send(message: SmsMessage): Promise<{ sid: string }>;
-}
-
-export interface TwilioConfig {
-  accountSid: string;
-  authToken: string;
-  from: string;
-  /** e.g. http://127.0.0.1:1090 — replaces https://api.twilio.com for the local fake. */
-  apiBase?: string;
-}
-
-export const FAKE_TWILIO_ACCOUNT_SID = 'AC' + '0'.repeat(32);
-export const FAKE_TWILIO_AUTH_TOKEN = 'fake-twilio-auth-token';
-
-export function twilioConfigFromEnv(env = process.env): TwilioConfig {
-  return {
-    accountSid: env.TWILIO_ACCOUNT_SID ?? FAKE_TWILIO_ACCOUNT_SID,
-    authToken: env.TWILIO_AUTH_TOKEN ?? FAKE_TWILIO_AUTH_TOKEN,
-    from: env.TWILIO_FROM ?? 'AidantsCo',
-    apiBase: env.TWILIO_API_BASE ?? (env.TWILIO_ACCOUNT_SID ? undefined : 'http://127.0.0.1:1090'),
-  };
 }
 
 class RedirectingRequestClient extends twilio.RequestClient {
@@ -54,12 +35,4 @@ export function createTwilioSms(config: TwilioConfig): SmsSender {
       return { sid: message.sid };
     },
   };
-}
-
-/** Where Twilio posts incoming SMS (the "A message comes in" webhook of the number): PUBLIC_URL + this path. */
-export const CHEMIN_WEBHOOK_SMS = '/sms/reponse';
-
-/** Checks a Twilio webhook's X-Twilio-Signature. */
-export function validTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Record<string, string>): boolean {
-  return typeof signature === 'string' && twilio.validateRequest(authToken, signature, url, params);
 }

@@ -4,7 +4,7 @@
 // sends it): nothing leaves from the web request.
 import type { Db } from '../../db/connection.ts';
 import { Aidant } from '../../db/models/index.ts';
-import { enqueueEmail } from '../../activities/outbox.ts';
+import { enqueueEmail } from '../../db/queries/outbox.ts';
 import { DUREE_LIEN_CONNEXION_MS, estCodeTotp } from '../../db/domain/authentification.ts';
 import { emailValide, normaliserEmail } from '../../db/domain/contact.ts';
 import { enregistrerConnexion } from '../../db/queries/connexion.ts';

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
 import { LIMITES_TENTATIVES, ralentissementApresEchecs, type TypeLimite } from '../../db/domain/authentification.ts';
-import { logger } from '../logger.ts';
+import { logger } from '../../db/platform/logger.ts';
 
 const log = logger.child({ component: 'rate-limit' });
 

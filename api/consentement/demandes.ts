@@ -9,7 +9,7 @@ import {
 } from '../../db/domain/consentement.ts';
 import type { Demarche } from '../../db/domain/demarches.ts';
 import type { DureeMandat } from '../../db/domain/mandat.ts';
-import { demarrerConsentement, signalerRelance, type OptionsConsentement } from '../processes/consentement.ts';
+import { demarrerConsentement, signalerRelance, type OptionsConsentement } from '../../db/temporal/processes/consentement.ts';
 
 export interface NouvelleDemande {
   aidantId: number;

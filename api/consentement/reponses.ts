@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
 import { mobileE164 } from '../../db/domain/contact.ts';
-import { signalerReponseSms } from '../processes/consentement.ts';
+import { signalerReponseSms } from '../../db/temporal/processes/consentement.ts';
 
 export interface SmsRecu {
   messageSid: string;

@@ -6,10 +6,11 @@
 // whose workflow decides. Refusals are logged without the number or the text (personal data).
 import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../../db/connection.ts';
-import { CHEMIN_WEBHOOK_SMS, validTwilioSignature } from '../../activities/ports/sms.ts';
-import type { TemporalClientProvider } from '../temporal-client.ts';
+import twilio from 'twilio';
+import { CHEMIN_WEBHOOK_SMS } from '../../db/platform/twilio.ts';
+import type { TemporalClientProvider } from '../../db/temporal/client.ts';
 import { recevoirSms } from './reponses.ts';
-import { logger } from '../logger.ts';
+import { logger } from '../../db/platform/logger.ts';
 
 const log = logger.child({ component: 'webhook-sms' });
 
@@ -62,4 +63,9 @@ export function smsWebhookRouter(deps: DepsWebhookSms): Router {
     res.status(200).type('text/xml').send(TWIML_VIDE);
   });
   return router;
+}
+
+/** Checks a Twilio webhook's X-Twilio-Signature. */
+function validTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Record<string, string>): boolean {
+  return typeof signature === 'string' && twilio.validateRequest(authToken, signature, url, params);
 }

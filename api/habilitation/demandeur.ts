@@ -4,14 +4,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
-import { enqueueEmail } from '../../activities/outbox.ts';
+import { enqueueEmail } from '../../db/queries/outbox.ts';
 import { cleTentatives, reserveAttempt } from '../auth/rate-limit.ts';
-import { courriels } from '../../activities/habilitation-emails.ts';
+import { courriels } from '../../db/courriels/habilitation.ts';
 import { VALIDITE_LIEN_DEMANDEUR_MS } from '../../db/domain/habilitation.ts';
 import type { AidantDemande as NouvelAidant } from '../../db/domain/demande-habilitation.ts';
 import type { StatutDemandeAidant, StatutDemandeStructure } from '../../db/domain/statuts.ts';
 import { ajouterEvenement, consommerJetonDemandeur, etatJetonDemandeur, evenementsDemande, type EvenementHabilitation } from '../../db/queries/habilitation.ts';
-import { demarrerHabilitation, lireEtatHabilitation } from '../processes/habilitation.ts';
+import { demarrerHabilitation, lireEtatHabilitation } from '../../db/temporal/processes/habilitation.ts';
 import type { EtatHabilitation } from '../../workflows/habilitation.ts';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -8,7 +8,7 @@ import {
   cleLimiteVerification, depasseLimite, etatMandatVerifie, initialesUsager, LIMITE_VERIFICATIONS, type EtatMandatVerifie,
 } from '../../db/domain/preuve-mandat.ts';
 import { journaliser } from '../../db/queries/journal.ts';
-import { logger } from '../logger.ts';
+import { logger } from '../../db/platform/logger.ts';
 import { compterVerification, lirePreuve } from '../../db/queries/preuves.ts';
 
 const log = logger.child({ component: 'verification-mandat' });

@@ -11,7 +11,7 @@ import {
   colonnesAutorisationUtilisable, requeteAutorisationsUtilisables, type AutorisationUtilisable, type UsagerIdentite,
 } from '../../db/queries/autorisations.ts';
 import { journaliser } from '../../db/queries/journal.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../db/platform/logger.ts';
 
 export interface ChoixAidant {
   grant_id: string;

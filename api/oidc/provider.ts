@@ -6,7 +6,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../../db/connection.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../../db/platform/logger.ts';
 import { choixDeLaRequete, findAccountFor, journaliserUtilisation } from './account.ts';
 import { providerConfiguration, type OidcSettings, type PagesFournisseurIdentite } from './configuration.ts';
 

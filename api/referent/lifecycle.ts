@@ -3,8 +3,8 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
 import { journaliser } from '../../db/queries/journal.ts';
-import { arreterVeilleInactivite, redemarrerVeilleInactivite } from '../processes/inactivite.ts';
-import { logger } from '../logger.ts';
+import { arreterVeilleInactivite, redemarrerVeilleInactivite } from '../../db/temporal/processes/inactivite.ts';
+import { logger } from '../../db/platform/logger.ts';
 import type { Actor } from './devices.ts';
 
 const log = logger.child({ component: 'aidant-lifecycle' });

@@ -3,15 +3,15 @@
 // list, and the waiting-list decisions. The pages (web/habilitation/staff.ts) call these functions.
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
-import { enqueueEmail } from '../../activities/outbox.ts';
-import { courriels } from '../../activities/habilitation-emails.ts';
+import { enqueueEmail } from '../../db/queries/outbox.ts';
+import { courriels } from '../../db/courriels/habilitation.ts';
 import type { Formateur } from '../../db/domain/habilitation.ts';
 import type { StatutDemandeAidant, StatutDemandeStructure } from '../../db/domain/statuts.ts';
 import {
   ajouterEvenement, autoriserRattachement, compteDAutreStructure, evenementsDemande, faitsFormateur, rattachementEnAttente, referentsDeStructure, structureConnue,
   type CompteAilleurs, type EvenementHabilitation, type StructureConnue,
 } from '../../db/queries/habilitation.ts';
-import { demarrerFormationAidant, lireEtatHabilitation } from '../processes/habilitation.ts';
+import { demarrerFormationAidant, lireEtatHabilitation } from '../../db/temporal/processes/habilitation.ts';
 import type { EtatHabilitation } from '../../workflows/habilitation.ts';
 import { messagesDeLaDemande, type MessageHabilitation } from '../habilitation/demandeur.ts';
 

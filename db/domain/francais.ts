@@ -46,3 +46,11 @@ export function dureeEnFrancais(ms: number): string {
   const reste = minutes % 60;
   return reste ? `${nombre(heures, 'heure', 'heures')} ${nombre(reste, 'minute', 'minutes')}` : nombre(heures, 'heure', 'heures');
 }
+
+/** A pivot birthdate (YYYY-MM-DD, day or month 00 when FranceConnect does not know it) written for a reader. */
+export function dateNaissance(birthdate: string): string {
+  const [annee, mois, jour] = birthdate.split('-');
+  if (mois === '00') return `${annee} (jour et mois inconnus)`;
+  if (jour === '00') return `${mois}/${annee} (jour inconnu)`;
+  return `${jour}/${mois}/${annee}`;
+}

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { generate, generateSecret } from 'otplib';
 import type { Client } from '@temporalio/client';
-import { createApp } from '../../api/app.ts';
+import { createApp } from '../../web/app.ts';
 import type { Db } from '../../db/connection.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import type { BrouillonMandat } from '../../api/mandats/brouillon.ts';

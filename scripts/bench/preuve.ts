@@ -8,7 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { createApp } from '../../api/app.ts';
+import { createApp } from '../../web/app.ts';
 import { documentMandat } from '../../api/mandats/preuve.ts';
 import type { Db } from '../../db/connection.ts';
 import { TOUTES_LES_DEMARCHES } from '../../db/domain/demarches.ts';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Issuer, type BaseClient } from 'openid-client-5';
-import { escapeHtml } from '../../web/html.ts';
+import { escapeHtml } from '../../web/ui/html.ts';
 import { DEMARCHES, TOUTES_LES_DEMARCHES } from '../../db/domain/demarches.ts';
 
 export interface FournisseurServiceFake {

@@ -1,6 +1,6 @@
 // The French pages of the local FranceConnect sandbox (DSFR styles served by the sandbox itself): the identity
 // choice, the logout relay and the error page.
-import { html, raw, type SafeHtml } from '../../web/html.ts';
+import { html, raw, type SafeHtml } from '../../web/ui/html.ts';
 import type { IdentiteTestFranceConnect } from './franceconnect-identites.ts';
 
 function layout(title: string, content: SafeHtml, script?: string): string {

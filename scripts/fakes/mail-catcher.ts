@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
-import { escapeHtml } from '../../web/html.ts';
+import { escapeHtml } from '../../web/ui/html.ts';
 import { waitable } from './waiters.ts';
 
 export interface CaughtEmail {

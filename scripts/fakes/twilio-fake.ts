@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
-import { escapeHtml } from '../../web/html.ts';
+import { escapeHtml } from '../../web/ui/html.ts';
 import { waitable } from './waiters.ts';
 
 export interface SentSms {

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { startTestSms } from '../helpers/sms.ts';
-import { startApp, type RunningApp } from '../helpers/web.ts';
-import { createAccount, createStructure, loginBrowser, totpCode } from '../helpers/auth.ts';
+import { startApp, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { createAccount, createStructure, loginBrowser, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { launchBrowser, checkPage, type TestBrowser } from '../helpers/browser.ts';
 import { seedToBase32 } from '../../api/referent/devices.ts';
 import { seal } from '../../db/secrets.ts';

@@ -3,10 +3,10 @@
 // in tests/integration/habilitation-web.test.ts.)
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
-import { startApp, type RunningApp } from '../helpers/web.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
+import { startApp, type RunningApp } from '../../scripts/fixtures/web.ts';
 import { atDesktopWidth, atPhoneWidth, launchBrowser, checkPage, type TestBrowser } from '../helpers/browser.ts';
-import { createAccount, createStructure, loginBrowser } from '../helpers/auth.ts';
+import { createAccount, createStructure, loginBrowser } from '../../scripts/fixtures/comptes.ts';
 import { creerDemandeComplete, siretAleatoire } from '../helpers/habilitation.ts';
 
 let t: TestDb;

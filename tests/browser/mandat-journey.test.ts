@@ -3,7 +3,7 @@
 // axe on every page of ours on the way.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { createAccount, createStructure, loginBrowser, totpCode } from '../helpers/auth.ts';
+import { createAccount, createStructure, loginBrowser, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { launchBrowser, checkPage, openPhoneMenu, type TestBrowser } from '../helpers/browser.ts';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
-import { createAccount, createStructure, totpCode } from '../helpers/auth.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
+import { createAccount, createStructure, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { launchBrowser, axeViolations, type TestBrowser } from '../helpers/browser.ts';
-import { IDENTITES_FC, creerMandat, creerUsager, startOidcApp, type OidcApp } from '../helpers/oidc-fixtures.ts';
+import { IDENTITES_FC, creerMandat, creerUsager, startOidcApp, type OidcApp } from '../../scripts/fixtures/fournisseur-identite.ts';
 import { startFournisseurServiceFake, type FournisseurServiceFake } from '../../scripts/fakes/fournisseur-service-fake.ts';
 import { freePort } from '../../db/free-port.ts';
 

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { TestDb } from '../helpers/db.ts';
-import type { RunningApp } from '../helpers/web.ts';
+import type { RunningApp } from '../../scripts/fixtures/web.ts';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { siretAleatoire } from '../helpers/habilitation.ts';
-import { createAccount, createStructure, loginBrowser, totpCode } from '../helpers/auth.ts';
+import { createAccount, createStructure, loginBrowser, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { createActivities } from '../../activities/index.ts';
 import { atPhoneWidth, checkPage, launchBrowser, openPhoneMenu, type TestBrowser } from '../helpers/browser.ts';
 

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Download, Page } from 'playwright-core';
-import { createAccount, createStructure, loginBrowser, totpCode } from '../helpers/auth.ts';
+import { createAccount, createStructure, loginBrowser, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { axeViolations, launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { qrDuPdf, textePdf } from '../helpers/pdf.ts';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';

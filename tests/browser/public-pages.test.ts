@@ -2,7 +2,7 @@
 // no error, at desktop and phone widths (the header's menu opens on a phone).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { startApp, type RunningApp } from '../helpers/web.ts';
+import { startApp, type RunningApp } from '../../scripts/fixtures/web.ts';
 import { launchBrowser, axeViolations, atDesktopWidth, atPhoneWidth, checkPage, openPhoneMenu, type TestBrowser } from '../helpers/browser.ts';
 
 let t: TestDb;

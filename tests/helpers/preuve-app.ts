@@ -17,8 +17,8 @@ import { csrfProtection, CsrfError } from '../../api/csrf.ts';
 import { loadUser } from '../../api/auth/session.ts';
 import { DUREE_SESSION_MS } from '../../db/domain/authentification.ts';
 import { preuveRouter } from '../../web/mandats/preuve-routes.ts';
-import { renderPage } from '../../web/render.ts';
-import type { WebDeps } from '../../web/deps.ts';
+import { renderPage } from '../../web/ui/render.ts';
+import type { WebDeps } from '../../web/ui/deps.ts';
 
 export interface RunningApp {
   url: string;

@@ -1,6 +1,7 @@
 // Reading sent SMS in tests: the local Twilio fake and an SMS port (the real twilio client) pointed at it.
 import { startTwilioFake, type TwilioFake } from '../../scripts/fakes/twilio-fake.ts';
-import { createTwilioSms, FAKE_TWILIO_ACCOUNT_SID, FAKE_TWILIO_AUTH_TOKEN, type SmsSender } from '../../activities/ports/sms.ts';
+import { createTwilioSms, type SmsSender } from '../../activities/ports/sms.ts';
+import { FAKE_TWILIO_ACCOUNT_SID, FAKE_TWILIO_AUTH_TOKEN } from '../../db/platform/twilio.ts';
 
 export type { TwilioFake, SentSms } from '../../scripts/fakes/twilio-fake.ts';
 

@@ -5,14 +5,14 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TASK_QUEUE } from '../../workflows/task-queue.ts';
 import { createTestDb, type TestDb } from './db.ts';
-import { startTestMail } from './mail.ts';
-import { startApp, type RunningApp } from './web.ts';
-import { testWorker, timeSkippingEnv } from './temporal.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
+import { startApp, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { testWorker, timeSkippingEnv } from '../../scripts/fixtures/temporal.ts';
 import { startTestFranceConnect, type TestFranceConnect } from './franceconnect.ts';
 import { createFranceConnectClient } from '../../api/franceconnect/index.ts';
 import { freePort } from '../../db/free-port.ts';
 import { startTestSms, type TwilioFake } from './sms.ts';
-import { CHEMIN_WEBHOOK_SMS } from '../../activities/ports/sms.ts';
+import { CHEMIN_WEBHOOK_SMS } from '../../db/platform/twilio.ts';
 
 export interface ServiceStack {
   env: TestWorkflowEnvironment;

@@ -3,8 +3,8 @@
 // structure, the aidant active, an aidant (not a référent only) and still a member of it.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { createAccount, createStructure } from '../helpers/auth.ts';
-import { IDENTITES_FC, creerMandat, creerUsager } from '../helpers/oidc-fixtures.ts';
+import { createAccount, createStructure } from '../../scripts/fixtures/comptes.ts';
+import { IDENTITES_FC, creerMandat, creerUsager } from '../../scripts/fixtures/fournisseur-identite.ts';
 import { autorisationsUtilisables, usagersAvecAutorisations } from '../../db/queries/autorisations.ts';
 import { TOUTES_LES_DEMARCHES } from '../../db/domain/demarches.ts';
 

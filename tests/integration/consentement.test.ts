@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import twilio from 'twilio';
 import { generate } from 'otplib';
-import { createAccount, createStructure, loginHttp } from '../helpers/auth.ts';
-import { csrfFrom, HttpClient } from '../helpers/web.ts';
+import { createAccount, createStructure, loginHttp } from '../../scripts/fixtures/comptes.ts';
+import { csrfFrom, HttpClient } from '../../scripts/fixtures/web.ts';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { suivreFranceConnect } from '../helpers/franceconnect.ts';
-import { FAKE_TWILIO_AUTH_TOKEN } from '../../activities/ports/sms.ts';
+import { FAKE_TWILIO_AUTH_TOKEN } from '../../db/platform/twilio.ts';
 
 const PUBLIC = 'http://app.test';
 const WEBHOOK = '/sms/reponse';

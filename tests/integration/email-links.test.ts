@@ -3,10 +3,10 @@
 // when the page needs one. Each lands on the page where the email's action is.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { startTestMail, type CaughtEmail } from '../helpers/mail.ts';
+import { startTestMail, type CaughtEmail } from '../../scripts/fixtures/mail.ts';
 import { startTestSms } from '../helpers/sms.ts';
-import { startApp, HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
-import { createAccount, createStructure, totpCode } from '../helpers/auth.ts';
+import { startApp, HttpClient, csrfFrom, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { createAccount, createStructure, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { creerDemandeComplete } from '../helpers/habilitation.ts';
 import { createActivities } from '../../activities/index.ts';
 import { refuserAidantEnAttente } from '../../api/staff/habilitations.ts';

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { generate } from 'otplib';
 import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
-import { startApp, HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
-import { createAccount, createStructure, loginHttp } from '../helpers/auth.ts';
-import { timeSkippingEnv } from '../helpers/temporal.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
+import { startApp, HttpClient, csrfFrom, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { createAccount, createStructure, loginHttp } from '../../scripts/fixtures/comptes.ts';
+import { timeSkippingEnv } from '../../scripts/fixtures/temporal.ts';
 import { seedToBase32 } from '../../api/referent/devices.ts';
 import { seal, unseal } from '../../db/secrets.ts';
 

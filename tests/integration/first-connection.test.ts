@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { generate } from 'otplib';
 import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
-import { outboxSettled, startTestMail } from '../helpers/mail.ts';
+import { outboxSettled, startTestMail } from '../../scripts/fixtures/mail.ts';
 import { startTestSms } from '../helpers/sms.ts';
-import { startApp, HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
-import { createAccount, createStructure } from '../helpers/auth.ts';
+import { startApp, HttpClient, csrfFrom, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { createAccount, createStructure } from '../../scripts/fixtures/comptes.ts';
 
 let t: TestDb;
 let mail: Awaited<ReturnType<typeof startTestMail>>;
@@ -149,7 +149,7 @@ describe('first connection of a référent', () => {
 
   test('the app set-up tunnel is only open right after a first connection', async () => {
     const { aidant, totpSecret } = await createAccount(t.db, { email: 'sans.tunnel@ccas.fr', structureId });
-    const { loginHttp } = await import('../helpers/auth.ts');
+    const { loginHttp } = await import('../../scripts/fixtures/comptes.ts');
     const client = new HttpClient(app.url);
     await loginHttp(client, mail.catcher, 'sans.tunnel@ccas.fr', totpSecret);
     // Even without any device left (a card lost, say), an ordinary session cannot enrol its own app.

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { snapshotCounts, type TestDb } from '../helpers/db.ts';
-import { HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
-import { createAccount, createStructure, loginHttp } from '../helpers/auth.ts';
+import { HttpClient, csrfFrom, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { createAccount, createStructure, loginHttp } from '../../scripts/fixtures/comptes.ts';
 import { creerDemandeComplete, siretAleatoire } from '../helpers/habilitation.ts';
 
 let stack: ServiceStack;

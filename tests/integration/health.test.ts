@@ -5,8 +5,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { devServerEnv, testWorker, uniqueTaskQueue } from '../helpers/temporal.ts';
-import { startApp, type RunningApp } from '../helpers/web.ts';
+import { devServerEnv, testWorker, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
+import { startApp, type RunningApp } from '../../scripts/fixtures/web.ts';
 import { createSmtpMailer } from '../../activities/ports/mailer.ts';
 import { createDb } from '../../db/connection.ts';
 

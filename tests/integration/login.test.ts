@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { generate, generateSecret } from 'otplib';
 import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
-import { startApp, HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
-import { createAccount, createStructure, loginHttp, totpCode } from '../helpers/auth.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
+import { startApp, HttpClient, csrfFrom, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { createAccount, createStructure, loginHttp, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { verifyOnDevice } from '../../api/auth/totp.ts';
 import { resynchroniserCarte } from '../../api/referent/devices.ts';
 import { TotpDevice } from '../../db/models/index.ts';

@@ -3,9 +3,9 @@
 // database unchanged.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { generate } from 'otplib';
-import { createStructure, createAccount, loginHttp } from '../helpers/auth.ts';
+import { createStructure, createAccount, loginHttp } from '../../scripts/fixtures/comptes.ts';
 import { snapshotCounts } from '../helpers/db.ts';
-import { csrfFrom, HttpClient } from '../helpers/web.ts';
+import { csrfFrom, HttpClient } from '../../scripts/fixtures/web.ts';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { suivreFranceConnect } from '../helpers/franceconnect.ts';
 import { createActivities } from '../../activities/index.ts';

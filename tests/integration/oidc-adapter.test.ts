@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { PgAdapter, purgerOidc } from '../../api/oidc/adapter.ts';
-import { createAccount, createStructure } from '../helpers/auth.ts';
-import { IDENTITES_FC, creerMandat, creerUsager } from '../helpers/oidc-fixtures.ts';
+import { createAccount, createStructure } from '../../scripts/fixtures/comptes.ts';
+import { IDENTITES_FC, creerMandat, creerUsager } from '../../scripts/fixtures/fournisseur-identite.ts';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -26,7 +26,7 @@ const production = {
 function runWeb(env: Record<string, string | undefined>) {
   const merged: NodeJS.ProcessEnv = { ...process.env, ...production, ...env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
-  return spawnSync(process.execPath, [join(ROOT, 'api/main.ts')], { cwd: ROOT, env: merged, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [join(ROOT, 'web/main.ts')], { cwd: ROOT, env: merged, encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('identity provider configuration at startup (production)', () => {

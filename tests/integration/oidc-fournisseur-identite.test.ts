@@ -5,13 +5,13 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { BaseClient, TokenSet } from 'openid-client-5';
 import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
-import { createAccount, createStructure, loginHttp, totpCode } from '../helpers/auth.ts';
-import { csrfFrom, HttpClient } from '../helpers/web.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
+import { createAccount, createStructure, loginHttp, totpCode } from '../../scripts/fixtures/comptes.ts';
+import { csrfFrom, HttpClient } from '../../scripts/fixtures/web.ts';
 import {
   FC, IDENTITES_FC, choisir, claimsOf, clientFranceConnect, creerMandat, creerUsager, demandeFranceConnect, jwtHs256, loginPuisRetour, pathOf,
   startOidcApp, suivre, uidOf, type DemandeFc, type IdentiteFc, type OidcApp,
-} from '../helpers/oidc-fixtures.ts';
+} from '../../scripts/fixtures/fournisseur-identite.ts';
 import { erreursIdentitePivot } from '../../db/domain/identite-pivot.ts';
 import type { Demarche } from '../../db/domain/demarches.ts';
 import { TOUTES_LES_DEMARCHES } from '../../db/domain/demarches.ts';

@@ -1,7 +1,7 @@
 // An email is sent once per idempotency key, even when the sending activity is retried or runs twice at once.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { sendEmailOnce } from '../../activities/outbox.ts';
 import type { Mailer } from '../../activities/ports/mailer.ts';
 

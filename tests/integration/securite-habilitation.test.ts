@@ -6,10 +6,10 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import type { TestDb } from '../helpers/db.ts';
-import { HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
-import { createAccount, createStructure, loginHttp } from '../helpers/auth.ts';
+import { HttpClient, csrfFrom, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { createAccount, createStructure, loginHttp } from '../../scripts/fixtures/comptes.ts';
 import { creerDemandeComplete, siretAleatoire } from '../helpers/habilitation.ts';
-import { deciderHabilitation, demarrerHabilitation } from '../../api/processes/habilitation.ts';
+import { deciderHabilitation, demarrerHabilitation } from '../../db/temporal/processes/habilitation.ts';
 import { idHabilitation } from '../../workflows/habilitation.ts';
 
 let stack: ServiceStack;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
-import { seedDemo } from '../../db/seed.ts';
+import { seedDemo } from '../../db/seed/index.ts';
 import { Aidant } from '../../db/models/index.ts';
 
 let t: TestDb;

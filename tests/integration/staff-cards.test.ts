@@ -2,9 +2,9 @@
 // `import_totp_cards`; staff pages reachable only by staff; the staff account command.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
-import { startApp, HttpClient, csrfFrom, type RunningApp } from '../helpers/web.ts';
-import { createAccount, loginHttp } from '../helpers/auth.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
+import { startApp, HttpClient, csrfFrom, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { createAccount, loginHttp } from '../../scripts/fixtures/comptes.ts';
 import { creerCompteStaff, CompteExistant } from '../../db/queries/comptes.ts';
 import { seal, unseal } from '../../db/secrets.ts';
 

@@ -1,7 +1,7 @@
 // The web process: security headers, sessions stored in PostgreSQL, CSRF refusals, 404 and JSON errors.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { startApp, HttpClient, type RunningApp } from '../helpers/web.ts';
+import { startApp, HttpClient, type RunningApp } from '../../scripts/fixtures/web.ts';
 
 let t: TestDb;
 let app: RunningApp;

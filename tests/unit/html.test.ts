@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { html, raw } from '../../web/html.ts';
+import { html, raw } from '../../web/ui/html.ts';
 
 describe('html templates', () => {
   test('escapes interpolated values', () => {

@@ -6,7 +6,7 @@ import {
   DELAI_DESACTIVATION_INACTIVITE_MS,
   JOUR_MS,
 } from '../../db/domain/inactivite.ts';
-import { courrielAvertissement, courrielDesactivationAidant, courrielDesactivationReferent, dateEnFrancais } from '../../activities/inactivite-courriels.ts';
+import { courrielAvertissement, courrielDesactivationAidant, courrielDesactivationReferent, dateEnFrancais } from '../../db/courriels/inactivite.ts';
 
 describe("règle d'inactivité", () => {
   test('5 months then 1 month, a month being 30 days', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { courrielRappelExpiration } from '../../activities/mandat-courriels.ts';
+import { courrielRappelExpiration } from '../../db/courriels/mandat.ts';
 import { JOUR_MS } from '../../db/domain/durees.ts';
 import { rappelAvantExpiration, RAPPEL_AVANT_EXPIRATION_MS } from '../../db/domain/mandat.ts';
 import { cleVieMandat, issueDuMandat, prefixeRappelsMandat, rappelUtile, type EtatMandat } from '../../db/domain/vie-mandat.ts';

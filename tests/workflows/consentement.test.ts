@@ -11,20 +11,20 @@ import { createConsentementActivities } from '../../activities/consentement.ts';
 import { createMandatActivities } from '../../activities/mandat.ts';
 import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
 import { recevoirSms } from '../../api/consentement/reponses.ts';
-import { signalerRelance } from '../../api/processes/consentement.ts';
+import { signalerRelance } from '../../db/temporal/processes/consentement.ts';
 import { creerMandat } from '../../api/mandats/creation.ts';
 import type { BrouillonMandat } from '../../api/mandats/brouillon.ts';
 import { DELAI_REPONSE_CONSENTEMENT_MS as DELAI, idWorkflowConsentement, prefixeCleConsentement } from '../../db/domain/consentement.ts';
 import { DUREE_CONSERVATION_MANDAT_MS as CONSERVATION } from '../../db/domain/mandat.ts';
-import { seedDemo, type SeedResult } from '../../db/seed.ts';
+import { seedDemo, type SeedResult } from '../../db/seed/index.ts';
 import type { consentement } from '../../workflows/consentement.ts';
 import { CONSENTEMENT_STATUT } from '../../workflows/search-attributes.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { maybeSaveHistory } from '../helpers/histories.ts';
-import { startTestMail } from '../helpers/mail.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { USAGER_DE_TEST } from '../helpers/mandats.ts';
 import { startTestSms, type TwilioFake } from '../helpers/sms.ts';
-import { testWorker, timeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.ts';
+import { testWorker, timeSkippingEnv, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
 
 /** A workflow task runs a few (real) milliseconds after its timer fires. */
 const MARGE = 60_000;

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { devServerEnv, testWorker, uniqueTaskQueue } from '../helpers/temporal.ts';
+import { devServerEnv, testWorker, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { creerDemandeComplete, creerMembreEquipe } from '../helpers/habilitation.ts';
-import { deciderHabilitation, demarrerHabilitation } from '../../api/processes/habilitation.ts';
+import { deciderHabilitation, demarrerHabilitation } from '../../db/temporal/processes/habilitation.ts';
 
 let env: TestWorkflowEnvironment;
 let t: TestDb;

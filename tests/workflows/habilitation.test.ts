@@ -4,15 +4,15 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { timeSkippingEnv, testWorker, uniqueTaskQueue } from '../helpers/temporal.ts';
+import { timeSkippingEnv, testWorker, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
 import { createTestDb, snapshotCounts, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { maybeSaveHistory } from '../helpers/histories.ts';
 import { creerDemandeComplete, creerMembreEquipe } from '../helpers/habilitation.ts';
 import { empreinteDemande } from '../../db/domain/demande-habilitation.ts';
 import {
   deciderHabilitation, demarrerHabilitation, enregistrerFormationAidant, enregistrerPixAidant, lireEtatHabilitation, RefusProcessus, resoumettreHabilitation,
-} from '../../api/processes/habilitation.ts';
+} from '../../db/temporal/processes/habilitation.ts';
 import { idHabilitation } from '../../workflows/habilitation.ts';
 import { idFormationAidant } from '../../workflows/formation-aidant.ts';
 

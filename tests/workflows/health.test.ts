@@ -1,7 +1,7 @@
 // The health workflow on the time-skipping test server, with a worker running injected activities.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { timeSkippingEnv, testWorker, uniqueTaskQueue } from '../helpers/temporal.ts';
+import { timeSkippingEnv, testWorker, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { maybeSaveHistory } from '../helpers/histories.ts';
 import { healthCheck } from '../../workflows/index.ts';

@@ -9,16 +9,16 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { createInactiviteActivities, type ParametresAvertissement } from '../../activities/inactivite.ts';
-import { arreterVeilleInactivite, demarrerVeilleInactivite, demarrerVeillesManquantes, idVeilleInactivite } from '../../api/processes/inactivite.ts';
+import { arreterVeilleInactivite, demarrerVeilleInactivite, demarrerVeillesManquantes, idVeilleInactivite } from '../../db/temporal/processes/inactivite.ts';
 import type { Db } from '../../db/connection.ts';
 import { DELAI_AVERTISSEMENT_INACTIVITE_MS as AVERTISSEMENT, DELAI_DESACTIVATION_INACTIVITE_MS as DESACTIVATION, JOUR_MS, MOIS_INACTIVITE_MS as MOIS } from '../../db/domain/inactivite.ts';
 import { enregistrerConnexion } from '../../db/queries/connexion.ts';
-import { DEMO, seedDemo, type SeedResult } from '../../db/seed.ts';
+import { DEMO, seedDemo, type SeedResult } from '../../db/seed/index.ts';
 import { AIDANT_ID, INACTIVITE_ETAPE } from '../../workflows/search-attributes.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { maybeSaveHistory } from '../helpers/histories.ts';
-import { startTestMail } from '../helpers/mail.ts';
-import { devServerEnv, testWorker, timeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
+import { devServerEnv, testWorker, timeSkippingEnv, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
 
 /** A workflow task runs a few (real) milliseconds after its timer fires. */
 const MARGE = 60_000;

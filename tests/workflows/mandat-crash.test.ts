@@ -5,14 +5,14 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { demarrerVieMandat, idVieMandat } from '../../api/processes/mandat.ts';
+import { demarrerVieMandat, idVieMandat } from '../../db/temporal/processes/mandat.ts';
 import { JOUR_MS } from '../../db/domain/durees.ts';
-import { seedDemo, type SeedResult } from '../../db/seed.ts';
+import { seedDemo, type SeedResult } from '../../db/seed/index.ts';
 import type { conservationMandat } from '../../workflows/conservation-mandat.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { startTestMail } from '../helpers/mail.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { creerMandatDeTest } from '../helpers/mandats.ts';
-import { devServerEnv, testWorker, uniqueTaskQueue } from '../helpers/temporal.ts';
+import { devServerEnv, testWorker, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
 
 let env: TestWorkflowEnvironment;
 let t: TestDb;

@@ -10,19 +10,19 @@ import { tsToMs } from '@temporalio/common/lib/time.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { createMandatActivities } from '../../activities/mandat.ts';
-import { demarrerVieMandat, demarrerViesMandatManquantes, idVieMandat, signalerRevocationMandat } from '../../api/processes/mandat.ts';
+import { demarrerVieMandat, demarrerViesMandatManquantes, idVieMandat, signalerRevocationMandat } from '../../db/temporal/processes/mandat.ts';
 import type { Db } from '../../db/connection.ts';
 import type { Demarche } from '../../db/domain/demarches.ts';
 import { JOUR_MS } from '../../db/domain/durees.ts';
 import { DUREE_CONSERVATION_MANDAT_MS as CONSERVATION, RAPPEL_AVANT_EXPIRATION_MS as RAPPEL } from '../../db/domain/mandat.ts';
-import { seedDemo, type SeedResult } from '../../db/seed.ts';
+import { seedDemo, type SeedResult } from '../../db/seed/index.ts';
 import type { conservationMandat } from '../../workflows/conservation-mandat.ts';
 import { MANDAT_STATUT, STRUCTURE_ID } from '../../workflows/search-attributes.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { maybeSaveHistory } from '../helpers/histories.ts';
-import { startTestMail } from '../helpers/mail.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { creerMandatDeTest, creerUsagerDeTest, revoquerMandatDeTest, type MandatDeTest } from '../helpers/mandats.ts';
-import { devServerEnv, testWorker, timeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.ts';
+import { devServerEnv, testWorker, timeSkippingEnv, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
 
 /** A workflow task runs a few (real) milliseconds after its timer fires. */
 const MARGE = 60_000;

@@ -2,7 +2,7 @@
 // change would break workflows already running in production (use patched() instead).
 import { describe, expect, test } from '@jest/globals';
 import { Worker } from '@temporalio/worker';
-import { workflowBundle } from '../helpers/temporal.ts';
+import { workflowBundle } from '../../scripts/fixtures/temporal.ts';
 import { savedHistories } from '../helpers/histories.ts';
 import * as workflows from '../../workflows/index.ts';
 

@@ -1,6 +1,6 @@
 // Pages of a référent's first connection.
-import { html, type SafeHtml } from '../html.ts';
-import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../forms.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../ui/forms.ts';
 
 export function firstConnectionPage(opts: { csrf: string; values?: Record<string, string>; errors?: FieldErrors }): SafeHtml {
   return html`<div class="fr-grid-row fr-grid-row--center"><div class="fr-col-12 fr-col-md-8 fr-col-lg-6">

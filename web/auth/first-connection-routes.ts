@@ -6,12 +6,11 @@ import { dureeEnFrancais } from '../../db/domain/francais.ts';
 import { flash, openSession } from '../../api/auth/session.ts';
 import { DeviceError, enregistrerApplication } from '../../api/referent/devices.ts';
 import { aUnMoyenDeConnexion } from '../../api/espace-aidant/compte.ts';
-import { render } from '../render.ts';
-import type { WebDeps } from '../deps.ts';
-import { clearPendingSecret, pendingSecret, qrCodeDataUrl } from './enrolment.ts';
-import { enrolmentPage } from '../espace-referent/pages.ts';
+import { render } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
+import { clearPendingSecret, enrolmentPage, pendingSecret, qrCodeDataUrl } from './enrolment.ts';
 import { firstConnectionCodePage, firstConnectionExpiredPage, firstConnectionPage, firstConnectionSentPage } from './first-connection-pages.ts';
-import { html } from '../html.ts';
+import { html } from '../ui/html.ts';
 import { DUREE_PREMIERE_CONNEXION_MS } from '../../db/domain/authentification.ts';
 
 export function firstConnectionRouter(deps: WebDeps): Router {

@@ -11,8 +11,8 @@ import { estCodeTotp } from '../../db/domain/authentification.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import { enregistrerAcceptationCgu } from '../../api/auth/cgu.ts';
 import { journaliserVerification } from '../../api/auth/reauthentication.ts';
-import { render } from '../render.ts';
-import type { WebDeps } from '../deps.ts';
+import { render } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
 import { acceptCguPage, confirmLinkPage, freshCodePage, invalidLinkPage, linkSentPage, loginPage } from './pages.ts';
 
 const GENERIC_REFUSAL = 'L’adresse e-mail ou le code est incorrect. Vérifiez-les et réessayez.';

@@ -1,6 +1,6 @@
 // Pages of authentication: login, link sent, link confirmation, fresh code, CGU acceptance.
-import { html, type SafeHtml } from '../html.ts';
-import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../forms.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../ui/forms.ts';
 import { cguContent } from '../pages/cgu.ts';
 
 export const codeField = (error?: string) =>

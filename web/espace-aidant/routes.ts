@@ -4,8 +4,8 @@ import { flash, requireLogin, requireRecentTotp } from '../../api/auth/session.t
 import { csrfToken } from '../../api/csrf.ts';
 import { DeviceError, resynchroniserCarte } from '../../api/referent/devices.ts';
 import { moyensDeConnexion, structureCourante } from '../../api/espace-aidant/compte.ts';
-import { render } from '../render.ts';
-import type { WebDeps } from '../deps.ts';
+import { render } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
 import { espaceAidantPage } from './pages.ts';
 
 export function espaceAidantRouter(deps: WebDeps): Router {

@@ -1,8 +1,8 @@
 // The side menu of the espace référent (a collapsible "Dans cette rubrique" on a phone): every page of the
 // space is wrapped in it, so a référent moves between their team, adding an aidant, the waiting list and
 // the cards without dead ends. A new page of the space adds its entry here.
-import { html, type SafeHtml } from '../html.ts';
-import type { Crumb } from '../breadcrumb.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import type { Crumb } from '../ui/breadcrumb.ts';
 
 export type RubriqueReferent = 'equipe' | 'ajouter' | 'attente' | 'cartes' | 'demarches';
 

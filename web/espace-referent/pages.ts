@@ -1,7 +1,7 @@
 // Pages of the espace référent: the team with its devices, one aidant's page with its actions, the
 // deactivation confirmation and the cards of the team. Each sits in the space's side menu (menu.ts).
-import { html, type SafeHtml } from '../html.ts';
-import { csrfField, errorSummary, inputGroup, selectGroup, type FieldErrors } from '../forms.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { csrfField, errorSummary, inputGroup, selectGroup, type FieldErrors } from '../ui/forms.ts';
 import type { AidantRow } from '../../api/referent/scope.ts';
 import { RAISONS_DISSOCIATION_CARTE } from '../../db/domain/authentification.ts';
 import { RAISONS_DESACTIVATION } from '../../db/domain/desactivation.ts';
@@ -132,21 +132,4 @@ ${errorSummary(errors)}
     <li><a class="fr-btn fr-btn--secondary" href="${base}">Annuler</a></li>
   </ul>
 </form>`, true);
-}
-
-export function enrolmentPage(opts: { csrf: string; action: string; who: string; qrSvgDataUrl: string; secret: string; error?: string; intro?: SafeHtml }): SafeHtml {
-  return html`<h1>Configurer une application d’authentification</h1>
-${opts.intro ?? ''}
-${errorSummary(opts.error ? { code: opts.error } : {})}
-<ol>
-  <li>Installez une application d’authentification (par exemple FreeOTP, Aegis ou celle de votre téléphone professionnel).</li>
-  <li>Scannez ce QR code avec l’application${opts.who ? ` ${de(opts.who)}` : ''}.</li>
-  <li>Saisissez le code à 6 chiffres qu’elle affiche.</li>
-</ol>
-<img src="${opts.qrSvgDataUrl}" alt="QR code de configuration de l’application d’authentification" width="200" height="200">
-<p>Impossible de scanner ? Saisissez cette clé dans l’application : <code>${opts.secret}</code></p>
-<form method="post" action="${opts.action}" novalidate>${csrfField(opts.csrf)}
-  ${inputGroup({ name: 'code', label: 'Code affiché par l’application', hint: '6 chiffres', inputmode: 'numeric', autocomplete: 'one-time-code', error: opts.error, maxlength: 7 })}
-  <button class="fr-btn" type="submit">Valider</button>
-</form>`;
 }

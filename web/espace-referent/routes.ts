@@ -6,13 +6,13 @@ import { flash, HttpError, keepSessionAfterOwnDeviceChange, requireRecentTotp, r
 import { aidantInScope, aidantsOfStructures } from '../../api/referent/scope.ts';
 import { associerCarte, DeviceError, dissocierCarte, enregistrerApplication, resynchroniserCarte, validerCarte, type Actor } from '../../api/referent/devices.ts';
 import { desactiverAidant, reactiverAidant } from '../../api/referent/lifecycle.ts';
-import { render } from '../render.ts';
-import type { WebDeps } from '../deps.ts';
-import { aidantPage, cardsPage, deactivationPage, enrolmentPage, teamPage } from './pages.ts';
+import { render } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
+import { aidantPage, cardsPage, deactivationPage, teamPage } from './pages.ts';
 import { ESPACE_REFERENT, espaceReferent } from './menu.ts';
 import { validerRaisonDesactivation } from '../../db/domain/desactivation.ts';
 import { de } from '../../db/domain/francais.ts';
-import { clearPendingSecret, enrolmentInProgress, pendingSecret, qrCodeDataUrl } from '../auth/enrolment.ts';
+import { clearPendingSecret, enrolmentInProgress, enrolmentPage, pendingSecret, qrCodeDataUrl } from '../auth/enrolment.ts';
 
 export function espaceReferentRouter(deps: WebDeps): Router {
   const router = Router();

@@ -1,7 +1,7 @@
 // DSFR form pieces of the habilitation pages: every error sits next to its field (aria-describedby) and
 // is repeated in a summary at the top of the form, each entry linking to its field.
-import { html, type SafeHtml } from '../html.ts';
-import { csrfField, errorSummary, inputGroup, selectGroup } from '../forms.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { csrfField, errorSummary, inputGroup, selectGroup } from '../ui/forms.ts';
 
 export type Erreurs = Record<string, string>;
 

@@ -1,5 +1,5 @@
 // The demandeur's pages (public habilitation form and follow page), in French, DSFR markup.
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
 import { ETAPES_DEMANDE, CERTIFICATIONS, type Certification, type EtapeDemande } from '../../db/domain/demande-habilitation.ts';
 import { LIBELLES_TYPE_STRUCTURE, demandeModifiable } from '../../db/domain/habilitation.ts';
 import { TYPES_STRUCTURE, type StatutDemandeStructure } from '../../db/domain/statuts.ts';

@@ -8,13 +8,13 @@ import {
   elementsManquants, empreinteDemande, validerAidant, validerCertifications, validerDemandeur, validerReferent, validerStructure,
 } from '../../db/domain/demande-habilitation.ts';
 import { demandeModifiable, normaliserEmail } from '../../db/domain/habilitation.ts';
-import { RefusProcessus, resoumettreHabilitation } from '../../api/processes/habilitation.ts';
+import { RefusProcessus, resoumettreHabilitation } from '../../db/temporal/processes/habilitation.ts';
 import {
   aidantsDeLaDemande, ajouterAidantALaDemande, autreDemandeOuverte, commencerDemande, demandeParId, demandeurDeLaDemande, enregistrerEtape,
   envoiLienPermis, envoyerDemande, envoyerLienDemandeur, etatLienDemandeur, retirerAidantDeLaDemande, utiliserLienDemandeur, vueSuiviDemande, type DemandeChargee,
 } from '../../api/habilitation/demandeur.ts';
-import { render } from '../render.ts';
-import type { WebDeps } from '../deps.ts';
+import { render } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
 import * as P from './demandeur-pages.ts';
 
 declare module 'express-session' {

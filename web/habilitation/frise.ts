@@ -1,6 +1,6 @@
 // Shared pieces of the habilitation pages: status badges, the timeline of a request (database events plus
 // what the workflow says comes next), the message thread.
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
 import { dateEnFrancais } from '../../db/domain/francais.ts';
 import { COULEURS_STATUT_DEMANDE, LIBELLES_STATUT_AIDANT, LIBELLES_STATUT_DEMANDE } from '../../db/domain/habilitation.ts';
 import type { StatutDemandeAidant, StatutDemandeStructure } from '../../db/domain/statuts.ts';

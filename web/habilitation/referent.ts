@@ -8,13 +8,13 @@ import { flash, HttpError, requireReferent } from '../../api/auth/session.ts';
 import { validerAidant } from '../../db/domain/demande-habilitation.ts';
 import { aidantRetirable } from '../../db/domain/habilitation.ts';
 import { nombre } from '../../db/domain/francais.ts';
-import { RefusProcessus, retirerAidantEnFormation } from '../../api/processes/habilitation.ts';
+import { RefusProcessus, retirerAidantEnFormation } from '../../db/temporal/processes/habilitation.ts';
 import {
   ajouterAidantEnListeAttente, consentirRattachement, demandeAidantDuReferent, demandesAidantDesStructures, emailsDejaDemandes, rattachementsAConsentir, retirerAidantEnListeAttente, structuresDuReferent,
 } from '../../api/referent/habilitation.ts';
-import { html } from '../html.ts';
-import { render } from '../render.ts';
-import type { WebDeps } from '../deps.ts';
+import { html } from '../ui/html.ts';
+import { render } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
 import { champTexte, jetonCsrf, liste, resumeErreurs, type Erreurs } from './champs.ts';
 import { badgeAidant } from './frise.ts';
 import { ESPACE_REFERENT, espaceReferent } from '../espace-referent/menu.ts';

@@ -1,7 +1,7 @@
 // Staff back office of habilitation: the list of requests (filter, search), a request with its timeline,
 // messages and the decisions that fit its status, per-aidant training and Pix recording, the Pix CSV
 // import report and the waiting list of aidants added by référents.
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
 import { decisionsPossibles, LIBELLES_STATUT_DEMANDE, formationEnregistrable, SEUIL_SCORE_PIX, MANDATS_MINIMUM_FORMATEUR_PAIR } from '../../db/domain/habilitation.ts';
 import { STATUTS_DEMANDE_STRUCTURE } from '../../db/domain/statuts.ts';
 import { alerte, boutonsRadio, champTexte, jetonCsrf, liste, resumeErreurs, zoneTexte, type Erreurs } from './champs.ts';

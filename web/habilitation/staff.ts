@@ -10,13 +10,13 @@ import {
 } from '../../db/domain/habilitation.ts';
 import { STATUTS_DEMANDE_STRUCTURE, type StatutDemandeStructure } from '../../db/domain/statuts.ts';
 import { de } from '../../db/domain/francais.ts';
-import { deciderHabilitation, enregistrerFormationAidant, enregistrerPixAidant, RefusProcessus } from '../../api/processes/habilitation.ts';
+import { deciderHabilitation, enregistrerFormationAidant, enregistrerPixAidant, RefusProcessus } from '../../db/temporal/processes/habilitation.ts';
 import {
   accepterAidantEnAttente, aidantPourImportPix, aidantsAjoutesParLesReferents, autoriserRattachementStructure, demandeAidantParId, formateurPair, listeDemandes,
   rattachementNonConsenti, refuserAidantEnAttente, vueDemandeStaff,
 } from '../../api/staff/habilitations.ts';
-import { render } from '../render.ts';
-import type { WebDeps } from '../deps.ts';
+import { render } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
 import * as P from './staff-pages.ts';
 import type { Erreurs } from './champs.ts';
 

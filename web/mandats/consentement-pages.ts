@@ -1,8 +1,8 @@
 // The aidant's page while the usager is asked by SMS (domain.md §5): what was sent, the state of the request,
 // and what to do next. It updates by itself (web/mandats/attente-consentement-script.ts polls the state and
 // reloads or moves on); without JavaScript, an "Actualiser" link does the same.
-import { html, type SafeHtml } from '../html.ts';
-import { csrfField } from '../forms.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { csrfField } from '../ui/forms.ts';
 import { DEMARCHES } from '../../db/domain/demarches.ts';
 import { DUREES_MANDAT } from '../../db/domain/mandat.ts';
 import { REPONSE_CONSENTEMENT } from '../../db/domain/consentement.ts';

@@ -1,8 +1,9 @@
 // Pages of usagers and mandats (DSFR, French): the list of usagers, a usager's mandats, the creation form,
 // the recap before creation, the revocation confirmation and the FranceConnect error page.
-import { html, type SafeHtml } from '../html.ts';
-import type { Crumb } from '../breadcrumb.ts';
-import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../forms.ts';
+import { dateNaissance } from '../../db/domain/francais.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import type { Crumb } from '../ui/breadcrumb.ts';
+import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../ui/forms.ts';
 import { codeField } from '../auth/pages.ts';
 import { DEMARCHES, type Demarche } from '../../db/domain/demarches.ts';
 import {
@@ -23,13 +24,6 @@ export function nomUsager(u: { given_name: string; family_name: string; preferre
 }
 
 /** Pivot birth dates may be partly unknown (YYYY-MM-00, YYYY-00-00). */
-export function dateNaissance(birthdate: string): string {
-  const [a, m, j] = birthdate.split('-');
-  if (m === '00') return `${a} (jour et mois inconnus)`;
-  if (j === '00') return `${m}/${a} (jour inconnu)`;
-  return `${j}/${m}/${a}`;
-}
-
 const dateCourte = (d: Date) => d.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 
 export function usagersPage(opts: { usagers: UsagerListe[]; recherche: string; structure: string }): SafeHtml {

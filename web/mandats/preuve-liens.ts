@@ -1,6 +1,6 @@
 // The printed proof's links on a usager's page, one group per mandat card: the mandat to print (from its
 // creation on), the revocation attestation once a démarche was revoked.
-import { html, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
 
 export function boutonsPreuve(m: { id: number; autorisations: { revoked_at: Date | null }[] }): SafeHtml {
   const revocation = m.autorisations.some((a) => a.revoked_at !== null);

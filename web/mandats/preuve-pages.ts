@@ -1,8 +1,8 @@
 // The public verification page of a printed mandat (no login): the code form, and the answer for a code —
 // valid, expired, revoked, ended and deleted, not recognised, unknown, too many checks. The usager appears
 // by initials only. The fil d'Ariane is the layout's (« Accueil › <title> »).
-import { html, type SafeHtml } from '../html.ts';
-import { errorSummary, inputGroup } from '../forms.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { errorSummary, inputGroup } from '../ui/forms.ts';
 import { DEMARCHES } from '../../db/domain/demarches.ts';
 import { dateLongue } from '../../db/domain/mandat.ts';
 import { formaterCode } from '../../db/domain/preuve-mandat.ts';

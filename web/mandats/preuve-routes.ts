@@ -8,8 +8,8 @@ import { idDeRoute, requireAidantMandats, structureCourante } from '../../api/ma
 import { aUneRevocation, documentMandat } from '../../api/mandats/preuve.ts';
 import { verifierMandat } from '../../api/mandats/verification.ts';
 import { attestationSaltFromEnv, formaterCode, normaliserCode, urlVerification } from '../../db/domain/preuve-mandat.ts';
-import { render, renderPage } from '../render.ts';
-import type { WebDeps } from '../deps.ts';
+import { render, renderPage } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
 import { pdfMandat } from './pdf/mandat.ts';
 import { pdfRevocation } from './pdf/revocation.ts';
 import { verificationFormPage, verificationLimitePage, verificationPage } from './preuve-pages.ts';

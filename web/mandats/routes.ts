@@ -13,14 +13,14 @@ import { creerMandat, CreationMandatRefusee } from '../../api/mandats/creation.t
 import { revoquer } from '../../api/mandats/revocation.ts';
 import { commencerRenouvellement, identiteUsager, mandatRenouvelable } from '../../api/mandats/renouvellement.ts';
 import { FranceConnectError } from '../../api/franceconnect/index.ts';
-import { demarrerVieMandat, signalerRevocationMandat } from '../../api/processes/mandat.ts';
-import { logger } from '../../api/logger.ts';
+import { demarrerVieMandat, signalerRevocationMandat } from '../../db/temporal/processes/mandat.ts';
+import { logger } from '../../db/platform/logger.ts';
 import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
 import { DEMANDES_PAR_NUMERO_PAR_JOUR } from '../../db/domain/consentement.ts';
 import { dateExpirationMandat } from '../../db/domain/mandat.ts';
 import type { IdentitePivot } from '../../db/domain/usager.ts';
-import { render } from '../render.ts';
-import type { WebDeps } from '../deps.ts';
+import { render } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
 import { creationImpossiblePage, PARENTS_USAGERS, nomUsager, nouveauMandatPage, recapitulatifPage, revocationPage, usagerPage, usagersPage } from './pages.ts';
 
 const log = logger.child({ component: 'mandats' });

@@ -1,8 +1,9 @@
 // Pages of an authorization FranceConnect asked for: the aidant chooses the person they accompany, then
 // the démarche; refusals and errors in French. Every page offers to cancel and go back to the service.
-import { html, type SafeHtml } from '../html.ts';
-import { csrfField } from '../forms.ts';
-import { page } from '../layout.ts';
+import { dateNaissance } from '../../db/domain/francais.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { csrfField } from '../ui/forms.ts';
+import { page } from '../ui/layout.ts';
 import { DEMARCHES, type Demarche } from '../../db/domain/demarches.ts';
 import type { UsagerAvecAutorisations } from '../../db/queries/autorisations.ts';
 import type { MotifRefus } from '../../api/oidc/interaction.ts';
@@ -18,14 +19,6 @@ function etape(i: 0 | 1): SafeHtml {
   <div class="fr-stepper__steps" data-fr-current-step="${i + 1}" data-fr-steps="${ETAPES.length}"></div>
   ${i === 0 ? html`<p class="fr-stepper__details"><span class="fr-text--bold">Étape suivante :</span> ${ETAPES[1]}</p>` : ''}
 </div>`;
-}
-
-/** YYYY-MM-DD as read aloud in France; unknown day or month (00) left out. */
-export function dateNaissance(value: string): string {
-  const [annee, mois, jour] = value.split('-');
-  if (mois === '00') return annee;
-  if (jour === '00') return `${mois}/${annee}`;
-  return `${jour}/${mois}/${annee}`;
 }
 
 export function nomUsager(u: { given_name: string; family_name: string; preferred_username: string | null }): string {

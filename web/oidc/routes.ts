@@ -10,8 +10,8 @@ import {
 } from '../../api/oidc/interaction.ts';
 import type { OidcInstance } from '../../api/oidc/provider.ts';
 import { aidantPeutAgir } from '../../db/domain/fournisseur-identite.ts';
-import { render } from '../render.ts';
-import type { WebDeps } from '../deps.ts';
+import { render } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
 import { choixDemarchePage, choixIndisponiblePage, choixUsagerPage, demandeExpireeContent, refusPage } from './pages.ts';
 
 declare module 'express-serve-static-core' {

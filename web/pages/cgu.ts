@@ -1,5 +1,5 @@
 // The terms of use, in their current version.
-import { html } from '../html.ts';
+import { html } from '../ui/html.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 
 export const cguContent = html`<h1>Conditions générales d'utilisation</h1>

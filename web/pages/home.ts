@@ -1,5 +1,5 @@
 // The public home page: what the service is and who it is for.
-import { html } from '../html.ts';
+import { html } from '../ui/html.ts';
 
 export const homeContent = html`
 <div class="fr-grid-row fr-grid-row--gutters">

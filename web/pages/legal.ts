@@ -1,5 +1,5 @@
 // Legal pages linked from every footer: accessibility statement, legal notice.
-import { html } from '../html.ts';
+import { html } from '../ui/html.ts';
 
 export const accessibiliteContent = html`<h1>Déclaration d'accessibilité</h1>
 <p>L'Agence nationale de la cohésion des territoires s'engage à rendre ce service accessible conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005.</p>

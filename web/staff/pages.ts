@@ -1,6 +1,6 @@
 // Staff back office pages: home and the TOTP card import.
-import { html, type SafeHtml } from '../html.ts';
-import { csrfField, errorSummary } from '../forms.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { csrfField, errorSummary } from '../ui/forms.ts';
 import type { RapportImport } from '../../api/staff/cartes.ts';
 import { accord, nombre } from '../../db/domain/francais.ts';
 

@@ -6,8 +6,8 @@ import { requireRecentTotp, requireStaff } from '../../api/auth/session.ts';
 import { uploadedText } from '../../api/uploads.ts';
 import { importerCartes } from '../../api/staff/cartes.ts';
 import { statistiquesEquipe } from '../../api/staff/statistiques.ts';
-import { render } from '../render.ts';
-import type { WebDeps } from '../deps.ts';
+import { render } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
 import { cardImportPage, staffHomePage } from './pages.ts';
 
 const CARTES = { parents: [{ label: 'Équipe', href: '/staff' }], current: 'Cartes TOTP' };

@@ -6,11 +6,11 @@ import { flash, requireLogin, requireRecentTotp, requireStaff } from '../../api/
 import { idDeRoute } from '../../api/mandats/acces.ts';
 import { modifierDemarchesAutorisees, structureModifiable, structuresModifiables, validerDemarchesStructure, type StructureDemarches } from '../../api/structures/demarches.ts';
 import { DEMARCHES, TOUTES_LES_DEMARCHES } from '../../db/domain/demarches.ts';
-import { html, type SafeHtml } from '../html.ts';
-import { csrfField, errorSummary } from '../forms.ts';
-import { render } from '../render.ts';
+import { html, type SafeHtml } from '../ui/html.ts';
+import { csrfField, errorSummary } from '../ui/forms.ts';
+import { render } from '../ui/render.ts';
 import { ESPACE_REFERENT, espaceReferent } from '../espace-referent/menu.ts';
-import type { WebDeps } from '../deps.ts';
+import type { WebDeps } from '../ui/deps.ts';
 
 function formulaire(s: StructureDemarches, csrf: string, action: string, erreur?: string): SafeHtml {
   return html`<form method="post" action="${action}" novalidate class="fr-mb-6w">

@@ -5,7 +5,7 @@ import { DEMARCHES } from '../../../db/domain/demarches.ts';
 import { dateLongue, phraseDuree } from '../../../db/domain/mandat.ts';
 import { remplir } from '../../../db/domain/modeles-mandat/index.ts';
 import type { DocumentMandat } from '../../../api/mandats/preuve.ts';
-import { dateNaissance } from '../pages.ts';
+import { dateNaissance } from '../../../db/domain/francais.ts';
 import {
   blocsSignature, COPIES, dateHeure, enTete, ligne, MARGE, nouveauPdf, pageCourante, piedsDePage, puce, texte, titreSection, type Doc,
 } from './commun.ts';

@@ -2,11 +2,11 @@
 // account is activated or reactivated (espace référent, staff), deactivated for another reason, and by the
 // seed command's reconciliation. The production durations are passed here, from the domain, as inputs.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowIdConflictPolicy } from '@temporalio/client';
-import type { Db } from '../../db/connection.ts';
-import { DELAI_AVERTISSEMENT_INACTIVITE_MS, DELAI_DESACTIVATION_INACTIVITE_MS } from '../../db/domain/inactivite.ts';
-import { AIDANT_ID, INACTIVITE_ETAPE } from '../../workflows/search-attributes.ts';
-import { TASK_QUEUE } from '../../workflows/task-queue.ts';
-import { arreterVeille, type inactiviteAidant } from '../../workflows/inactivite.ts';
+import type { Db } from '../../connection.ts';
+import { DELAI_AVERTISSEMENT_INACTIVITE_MS, DELAI_DESACTIVATION_INACTIVITE_MS } from '../../domain/inactivite.ts';
+import { AIDANT_ID, INACTIVITE_ETAPE } from '../../../workflows/search-attributes.ts';
+import { TASK_QUEUE } from '../../../workflows/task-queue.ts';
+import { arreterVeille, type inactiviteAidant } from '../../../workflows/inactivite.ts';
 
 export interface OptionsVeilleInactivite {
   avertissementMs?: number;

@@ -1,9 +1,9 @@
 // What the web and worker processes check before serving: the key that seals secrets at rest is configured,
 // and their PostgreSQL role cannot rewrite the journal (db/roles.ts). In production a role that could is a
 // configuration error; in development it is only a warning.
-import type { Db } from '../db/connection.ts';
-import { journalProtection } from '../db/roles.ts';
-import { requireSecretsKeys } from '../db/secrets.ts';
+import type { Db } from '../connection.ts';
+import { journalProtection } from '../roles.ts';
+import { requireSecretsKeys } from '../secrets.ts';
 import type { Logger } from './logger.ts';
 
 export async function checkStartup(db: Db, log: Logger, production = process.env.NODE_ENV === 'production'): Promise<void> {

@@ -1,7 +1,7 @@
 // Demo data: a staff account, one structure, its référent, two aidants and usagers with a mandat of each status. Idempotent (keyed by emails and
 // SIRET), so running it twice changes nothing.
-import type { Db } from './connection.ts';
-import { seedMandats } from './seed-mandats.ts';
+import type { Db } from '../connection.ts';
+import { seedMandats } from './mandats.ts';
 
 export const DEMO = {
   staff: { email: 'equipe@aidantsconnect.beta.gouv.fr', first_name: 'Camille', last_name: 'Bernard', profession: 'Chargée de déploiement ANCT' },

@@ -1,6 +1,6 @@
 // The French emails of the habilitation process. Plain text; links are absolute (publicUrl), each to the page
 // where the email's action is (followed in tests/integration/email-links.test.ts).
-import { de } from '../db/domain/francais.ts';
+import { de } from '../domain/francais.ts';
 export interface Courriel {
   subject: string;
   text: string;

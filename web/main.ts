@@ -1,17 +1,17 @@
 // The web process: Express serving the DSFR pages and the JSON API on PORT, with one Temporal client and
 // one PostgreSQL pool; stops cleanly on SIGTERM/SIGINT.
 import { createDb } from '../db/connection.ts';
-import { temporalSettingsFromEnv } from '../workers/connection.ts';
+import { temporalSettingsFromEnv } from '../db/temporal/connection.ts';
 import { createApp } from './app.ts';
-import { lazyTemporalClient } from './temporal-client.ts';
-import { logger } from './logger.ts';
-import { PgSessionStore } from './session-store.ts';
-import { checkStartup } from './startup-checks.ts';
-import { purgeAttempts } from './auth/rate-limit.ts';
-import { oidcSettingsFromEnv, OidcConfigError } from './oidc/configuration.ts';
-import { createOidcProvider } from './oidc/provider.ts';
-import { pagesFournisseurIdentite } from '../web/oidc/pages.ts';
-import { purgerOidc } from './oidc/adapter.ts';
+import { lazyTemporalClient } from '../db/temporal/client.ts';
+import { logger } from '../db/platform/logger.ts';
+import { PgSessionStore } from '../api/session-store.ts';
+import { checkStartup } from '../db/platform/startup-checks.ts';
+import { purgeAttempts } from '../api/auth/rate-limit.ts';
+import { oidcSettingsFromEnv, OidcConfigError } from '../api/oidc/configuration.ts';
+import { createOidcProvider } from '../api/oidc/provider.ts';
+import { pagesFournisseurIdentite } from './oidc/pages.ts';
+import { purgerOidc } from '../api/oidc/adapter.ts';
 
 const log = logger.child({ process: 'web' });
 const production = process.env.NODE_ENV === 'production';

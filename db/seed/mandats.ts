@@ -1,11 +1,11 @@
 // Demo usagers and mandats of the demo structure, one of each status: active, ending within 30 days, expired,
 // revoked. Idempotent: usagers keyed by their sub, mandats by a fixed creation key.
 import type { Knex } from 'knex';
-import { dateExpirationMandat, DUREES_MANDAT, type DureeMandat, type StatutMandat } from './domain/mandat.ts';
-import { JOUR_MS } from './domain/durees.ts';
-import type { Demarche } from './domain/demarches.ts';
-import { hashSaltFromEnv, subUsager, type IdentitePivot } from './domain/usager.ts';
-import { preuveDuMandat } from './queries/preuves.ts';
+import { dateExpirationMandat, DUREES_MANDAT, type DureeMandat, type StatutMandat } from '../domain/mandat.ts';
+import { JOUR_MS } from '../domain/durees.ts';
+import type { Demarche } from '../domain/demarches.ts';
+import { hashSaltFromEnv, subUsager, type IdentitePivot } from '../domain/usager.ts';
+import { preuveDuMandat } from '../queries/preuves.ts';
 
 interface MandatDemo {
   cle: string;

@@ -1,11 +1,11 @@
 // Starting and notifying the remote consent workflows (workflows/consentement.ts). The production durations
 // are passed here, from the domain, as inputs.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { DELAI_REPONSE_CONSENTEMENT_MS, idWorkflowConsentement } from '../../db/domain/consentement.ts';
-import { DUREE_CONSERVATION_MANDAT_MS } from '../../db/domain/mandat.ts';
-import { CONSENTEMENT_STATUT, STRUCTURE_ID } from '../../workflows/search-attributes.ts';
-import { TASK_QUEUE } from '../../workflows/task-queue.ts';
-import { relancerEnvoi, reponseSms, type consentement } from '../../workflows/consentement.ts';
+import { DELAI_REPONSE_CONSENTEMENT_MS, idWorkflowConsentement } from '../../domain/consentement.ts';
+import { DUREE_CONSERVATION_MANDAT_MS } from '../../domain/mandat.ts';
+import { CONSENTEMENT_STATUT, STRUCTURE_ID } from '../../../workflows/search-attributes.ts';
+import { TASK_QUEUE } from '../../../workflows/task-queue.ts';
+import { relancerEnvoi, reponseSms, type consentement } from '../../../workflows/consentement.ts';
 
 export interface OptionsConsentement {
   /** Default 24 hours (db/domain/consentement.ts). */

@@ -1,5 +1,5 @@
 // Error pages in the DSFR style: page not found, forbidden, invalid form token, server error.
-import { html } from '../html.ts';
+import { html } from './html.ts';
 
 export function errorContent(status: number): { title: string; content: ReturnType<typeof html> } {
   const texts: Record<number, [string, string, string]> = {

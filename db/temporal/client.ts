@@ -1,6 +1,6 @@
 // One long-lived Temporal client per process, connected on first use and reused by every request.
 import { Client, Connection } from '@temporalio/client';
-import type { TemporalSettings } from '../workers/connection.ts';
+import type { TemporalSettings } from './connection.ts';
 
 export type TemporalClientProvider = () => Promise<Client>;
 

@@ -4,11 +4,11 @@
 // without its workflow. The revocation request notifies it after its own transaction committed. The
 // production durations are passed here, from the domain, as inputs.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowIdConflictPolicy } from '@temporalio/client';
-import type { Db } from '../../db/connection.ts';
-import { DUREE_CONSERVATION_MANDAT_MS, rappelAvantExpiration, type DureeMandat, type StatutMandat } from '../../db/domain/mandat.ts';
-import { MANDAT_STATUT, STRUCTURE_ID } from '../../workflows/search-attributes.ts';
-import { TASK_QUEUE } from '../../workflows/task-queue.ts';
-import { mandatRevoque, type mandat } from '../../workflows/mandat.ts';
+import type { Db } from '../../connection.ts';
+import { DUREE_CONSERVATION_MANDAT_MS, rappelAvantExpiration, type DureeMandat, type StatutMandat } from '../../domain/mandat.ts';
+import { MANDAT_STATUT, STRUCTURE_ID } from '../../../workflows/search-attributes.ts';
+import { TASK_QUEUE } from '../../../workflows/task-queue.ts';
+import { mandatRevoque, type mandat } from '../../../workflows/mandat.ts';
 
 export interface OptionsVieMandat {
   /** Reminder before expiry; default from the duration (db/domain/mandat.ts), null for none. */

@@ -1,9 +1,9 @@
 // What the pages are given: the database (through api/ functions), Temporal and the public URL. No mail or
 // SMS port: pages write messages to the outbox (activities/outbox.ts) and the worker sends them.
-import type { Db } from '../db/connection.ts';
-import type { TemporalClientProvider } from '../api/temporal-client.ts';
-import type { FranceConnectClient } from '../api/franceconnect/index.ts';
-import type { OidcInstance } from '../api/oidc/provider.ts';
+import type { Db } from '../../db/connection.ts';
+import type { TemporalClientProvider } from '../../db/temporal/client.ts';
+import type { FranceConnectClient } from '../../api/franceconnect/index.ts';
+import type { OidcInstance } from '../../api/oidc/provider.ts';
 
 export interface WebDeps {
   db: Db;

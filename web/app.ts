@@ -6,19 +6,19 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import session from 'express-session';
 import type { Db } from '../db/connection.ts';
-import { PgSessionStore } from './session-store.ts';
-import { csrfProtection, CsrfError } from './csrf.ts';
-import { healthRouter } from './health.ts';
-import { multipartForms } from './uploads.ts';
-import type { TemporalClientProvider } from './temporal-client.ts';
-import { logger as baseLogger, redactPath, type Logger } from './logger.ts';
-import { webRouter } from '../web/routes.ts';
-import { renderPage } from '../web/render.ts';
-import { twilioConfigFromEnv } from '../activities/ports/sms.ts';
-import { smsWebhookRouter } from './consentement/webhook.ts';
+import { PgSessionStore } from '../api/session-store.ts';
+import { csrfProtection, CsrfError } from '../api/csrf.ts';
+import { healthRouter } from '../api/health.ts';
+import { multipartForms } from '../api/uploads.ts';
+import type { TemporalClientProvider } from '../db/temporal/client.ts';
+import { logger as baseLogger, redactPath, type Logger } from '../db/platform/logger.ts';
+import { webRouter } from './routes.ts';
+import { renderPage } from './ui/render.ts';
+import { twilioConfigFromEnv } from '../db/platform/twilio.ts';
+import { smsWebhookRouter } from '../api/consentement/webhook.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
-import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from './franceconnect/index.ts';
-import type { OidcInstance } from './oidc/provider.ts';
+import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from '../api/franceconnect/index.ts';
+import type { OidcInstance } from '../api/oidc/provider.ts';
 
 export interface AppDeps {
   db: Db;

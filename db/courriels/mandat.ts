@@ -1,7 +1,7 @@
 // The email of a mandat's life, in French: the expiry reminder to the structure's aidants. A pure function, so
 // its wording is unit-tested. It names the usager and the expiry date only: no birth data, no démarche, nothing
 // else of the usager's identity (the outbox keeps the text until the mandat's purge).
-import { dateEnFrancais, type Courriel } from './inactivite-courriels.ts';
+import { dateEnFrancais, type Courriel } from './inactivite.ts';
 
 /** "1er mars 2027", "12 mars 2027". */
 export function dateMandat(ms: number): string {

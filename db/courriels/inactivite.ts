@@ -1,6 +1,6 @@
 // The emails of the inactivity watch, in French: the warning to the aidant, then the deactivation notice to
 // the aidant and to the référents of their structures. Pure functions, so their wording is unit-tested.
-import { dateEnFrancais } from '../db/domain/francais.ts';
+import { dateEnFrancais } from '../domain/francais.ts';
 
 export interface Courriel {
   subject: string;

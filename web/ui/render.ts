@@ -3,10 +3,10 @@
 // Every router imports this (not web/routes.ts, which imports every router).
 import type { NextFunction, Request, Response } from 'express';
 import { page, type PageOptions, type PageUser } from './layout.ts';
-import { errorContent } from './pages/errors.ts';
-import { csrfToken } from '../api/csrf.ts';
-import { referentStructureIds, takeFlash } from '../api/auth/session.ts';
-import type { Db } from '../db/connection.ts';
+import { errorContent } from './errors.ts';
+import { csrfToken } from '../../api/csrf.ts';
+import { referentStructureIds, takeFlash } from '../../api/auth/session.ts';
+import type { Db } from '../../db/connection.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -3,15 +3,15 @@
 // validator said no, or the workflow is already closed) becomes a RefusProcessus with a French message:
 // nothing was recorded, the page shows the message.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { reglesFormation, reglesHabilitation, type ReglesFormation, type ReglesHabilitation } from '../../db/domain/habilitation.ts';
-import { DELAI_AVERTISSEMENT_INACTIVITE_MS, DELAI_DESACTIVATION_INACTIVITE_MS } from '../../db/domain/inactivite.ts';
-import { TASK_QUEUE } from '../../workflows/task-queue.ts';
-import { HABILITATION_STATUT, STRUCTURE_ID } from '../../workflows/search-attributes.ts';
-import { decisionEquipe, etatHabilitation, idHabilitation, resoumettre, type Decision, type EtatHabilitation, type habilitation } from '../../workflows/habilitation.ts';
+import { reglesFormation, reglesHabilitation, type ReglesFormation, type ReglesHabilitation } from '../../domain/habilitation.ts';
+import { DELAI_AVERTISSEMENT_INACTIVITE_MS, DELAI_DESACTIVATION_INACTIVITE_MS } from '../../domain/inactivite.ts';
+import { TASK_QUEUE } from '../../../workflows/task-queue.ts';
+import { HABILITATION_STATUT, STRUCTURE_ID } from '../../../workflows/search-attributes.ts';
+import { decisionEquipe, etatHabilitation, idHabilitation, resoumettre, type Decision, type EtatHabilitation, type habilitation } from '../../../workflows/habilitation.ts';
 import {
   enregistrerFormation, enregistrerPix, etatFormation, idFormationAidant, retirerAidant,
   type EtatFormation, type Formation, type Pix, type formationAidant,
-} from '../../workflows/formation-aidant.ts';
+} from '../../../workflows/formation-aidant.ts';
 
 export class RefusProcessus extends Error {
   status = 409;

@@ -196,7 +196,7 @@ if (!temporalAddress) {
 // Mail
 const devServicesEnv: Record<string, string> = {};
 if (!env.SMTP_HOST) {
-  launch('mail', process.execPath, [join(ROOT, 'scripts/mail-catcher.ts')], {
+  launch('mail', process.execPath, [join(ROOT, 'scripts/processes/mail.ts')], {
     SMTP_CATCHER_PORT: String(smtpPort),
     MAIL_UI_PORT: String(mailUiPort),
   });
@@ -206,20 +206,20 @@ if (!env.SMTP_HOST) {
 // SMS
 if (!env.TWILIO_ACCOUNT_SID) {
   // PORT (and PUBLIC_URL): the fake's replies reach the web process's webhook, signed like Twilio's.
-  launch('sms', process.execPath, [join(ROOT, 'scripts/twilio-fake.ts')], { TWILIO_FAKE_PORT: String(twilioFakePort), PORT: String(webPort) });
+  launch('sms', process.execPath, [join(ROOT, 'scripts/processes/sms.ts')], { TWILIO_FAKE_PORT: String(twilioFakePort), PORT: String(webPort) });
   devServicesEnv.TWILIO_API_BASE = `http://127.0.0.1:${twilioFakePort}`;
 }
 
 // FranceConnect: the local sandbox, with the app registered as a service (its URIs from PUBLIC_URL / PORT)
 if (!env.FC_ISSUER) {
-  launch('franceconnect', process.execPath, [join(ROOT, 'scripts/franceconnect-fake.ts')], { FC_FAKE_PORT: String(fcFakePort), PORT: String(webPort) });
+  launch('franceconnect', process.execPath, [join(ROOT, 'scripts/processes/franceconnect.ts')], { FC_FAKE_PORT: String(fcFakePort), PORT: String(webPort) });
   devServicesEnv.FC_ISSUER = `http://127.0.0.1:${fcFakePort}`;
 }
 
 // The other side of FranceConnect: a service whose « Se connecter avec Aidants Connect » runs the identity
 // provider's flow and shows what FranceConnect would receive (the web process's development client).
 if (!env.FC_AS_FI_CLIENT_ID) {
-  launch('fournisseur', process.execPath, [join(ROOT, 'scripts/fournisseur-service-fake.ts')], { FOURNISSEUR_SERVICE_FAKE_PORT: String(fsFakePort), PORT: String(webPort) });
+  launch('fournisseur', process.execPath, [join(ROOT, 'scripts/processes/fournisseur.ts')], { FOURNISSEUR_SERVICE_FAKE_PORT: String(fsFakePort), PORT: String(webPort) });
   devServicesEnv.FOURNISSEUR_SERVICE_FAKE_PORT = String(fsFakePort);
 }
 

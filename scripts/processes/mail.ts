@@ -1,5 +1,5 @@
 // Process entry of the development mail catcher started by `npm start` (SMTP_CATCHER_PORT, MAIL_UI_PORT).
-import { startMailCatcher } from './fakes/mail-catcher.ts';
+import { startMailCatcher } from '../fakes/mail-catcher.ts';
 
 const catcher = await startMailCatcher({
   smtpPort: Number(process.env.SMTP_CATCHER_PORT ?? 1025),

@@ -1,8 +1,8 @@
 // Process entry of the local FranceConnect sandbox started by `npm start` (FC_FAKE_PORT, default 1100), with
 // the app registered as a service exactly as the app configures itself (FC_CLIENT_ID, FC_CLIENT_SECRET and
 // the URIs derived from PUBLIC_URL).
-import { startFranceConnectFake } from './fakes/franceconnect-fake.ts';
-import { FC_FAKE_PORT_DEFAUT, franceConnectConfigFromEnv } from '../api/franceconnect/config.ts';
+import { startFranceConnectFake } from '../fakes/franceconnect-fake.ts';
+import { FC_FAKE_PORT_DEFAUT, franceConnectConfigFromEnv } from '../../api/franceconnect/config.ts';
 
 const port = Number(process.env.FC_FAKE_PORT ?? FC_FAKE_PORT_DEFAUT);
 const publicUrl = process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;

@@ -1,7 +1,7 @@
 // Process entry of the local relying party that plays FranceConnect in development (FOURNISSEUR_SERVICE_FAKE_PORT):
 // « Se connecter avec Aidants Connect » on http://127.0.0.1:1095, with the web process's development client.
-import { startFournisseurServiceFake } from './fakes/fournisseur-service-fake.ts';
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, DEV_FOURNISSEUR_SERVICE_PORT } from '../api/oidc/configuration.ts';
+import { startFournisseurServiceFake } from '../fakes/fournisseur-service-fake.ts';
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, DEV_FOURNISSEUR_SERVICE_PORT } from '../../api/oidc/configuration.ts';
 
 const env = process.env;
 const fake = await startFournisseurServiceFake({

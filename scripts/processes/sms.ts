@@ -1,7 +1,7 @@
 // Process entry of the development Twilio fake started by `npm start` (TWILIO_FAKE_PORT). Its replies go to the
 // web process on PORT, signed over PUBLIC_URL's webhook address, with the auth token the app checks.
-import { startTwilioFake } from './fakes/twilio-fake.ts';
-import { CHEMIN_WEBHOOK_SMS, FAKE_TWILIO_ACCOUNT_SID, FAKE_TWILIO_AUTH_TOKEN } from '../db/platform/twilio.ts';
+import { startTwilioFake } from '../fakes/twilio-fake.ts';
+import { CHEMIN_WEBHOOK_SMS, FAKE_TWILIO_ACCOUNT_SID, FAKE_TWILIO_AUTH_TOKEN } from '../../db/platform/twilio.ts';
 
 const webPort = process.env.PORT ?? '3000';
 const fake = await startTwilioFake({

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import ts from 'typescript';
+import { ACTIONS_JOURNAL } from '../../db/domain/statuts.ts';
 
 const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 const FOLDERS = ['workflows', 'activities', 'workers', 'api', 'web', 'db', 'scripts', 'tests'];
@@ -178,5 +179,14 @@ describe('liens vers la documentation', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  test('chaque action du journal a sa ligne dans db/domain/README.md#journal', () => {
+    const doc = readFileSync(join(ROOT, 'db/domain/README.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('\n## Journal\n'), doc.indexOf('\n## ', doc.indexOf('\n## Journal\n') + 1));
+    const documentees = [...section.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
+    // A new action (db/domain/statuts.ts) needs its row: when it is written, and by which file.
+    expect(ACTIONS_JOURNAL.filter((a) => !documentees.includes(a))).toEqual([]);
+    expect(documentees.filter((a) => !(ACTIONS_JOURNAL as readonly string[]).includes(a))).toEqual([]);
   });
 });

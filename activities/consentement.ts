@@ -50,7 +50,7 @@ async function demandeVerrouillee(trx: Knex.Transaction | ActivityDeps['db'], de
     .first('id', 'aidant_id', 'structure_id', 'phone', 'demarches', 'duree_keyword', 'status');
 }
 
-/** The fields every SMS journal row carries (domain.md §5), the number and the text aside. */
+/** The fields every SMS journal row carries (db/domain/README.md#consentement-par-sms), the number and the text aside. */
 function champsJournal(d: LigneDemande, consentSmsId: number) {
   return {
     aidant_id: d.aidant_id,

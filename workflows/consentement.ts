@@ -1,4 +1,4 @@
-// Remote consent by SMS (domain.md §5), workflow id `consentement-<consent request id>`, started when the
+// Remote consent by SMS (db/domain/README.md#consentement-par-sms), workflow id `consentement-<consent request id>`, started when the
 // aidant asks for it (api/processes/consentement.ts). It sends the recap SMS, then the consent request SMS
 // (each once, through the outbox, whatever the retries), waits for the usager's answer (signal `reponseSms`,
 // sent by the Twilio webhook) or the deadline, records the first answer (consent or refusal, by the rule of

@@ -1,5 +1,5 @@
 // A structure's habilitation request, workflow id `habilitation-<request uuid>`, from submission to active
-// aidants (domain.md §7). Staff decisions and the demandeur's resubmission are updates whose validators
+// aidants (db/domain/README.md#habilitation). Staff decisions and the demandeur's resubmission are updates whose validators
 // refuse what does not fit the current status (nothing is recorded then); staff are reminded while a
 // request waits; on validation the structure and accounts are created once, then one training workflow per
 // aidant runs as a child; the request closes when every aidant is activated or withdrawn.

@@ -1,4 +1,4 @@
-// The inactivity watch of one aidant account (domain.md §9), workflow id `inactivite-<aidantId>`.
+// The inactivity watch of one aidant account (db/domain/README.md#inactivité), workflow id `inactivite-<aidantId>`.
 // One run is one cycle: sleep until reference + warning delay; read the account (PostgreSQL is the truth: a
 // login writes only there and costs no Temporal event); a newer login starts a new cycle from it by
 // continue-as-new; otherwise warn, sleep until the announced deactivation date, read again and deactivate.

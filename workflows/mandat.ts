@@ -1,4 +1,4 @@
-// The life of one mandat (domain.md §4), workflow id `mandat-<id>`, started with the mandat
+// The life of one mandat (db/domain/README.md#fin-du-mandat), workflow id `mandat-<id>`, started with the mandat
 // (api/processes/mandat.ts). Active until its expiry (a durable timer) or until told it was revoked (signal
 // `mandatRevoque`, sent after the revocation transaction committed: PostgreSQL is the truth and
 // `terminerMandat` re-reads it, so an early or repeated notice only makes it look again). On the way, the

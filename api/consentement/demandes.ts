@@ -1,4 +1,4 @@
-// Consent requests as the aidant's pages see them (domain.md §5): creating one (its workflow sends the SMS),
+// Consent requests as the aidant's pages see them (db/domain/README.md#consentement-par-sms): creating one (its workflow sends the SMS),
 // reading its state, retrying a failed SMS. Every read is scoped to the caller's structure: a request of
 // another structure is simply not found.
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 // The FranceConnect client (openid-client, the library FranceConnect itself uses): identifies a usager at
-// mandat creation (franceconnect.md §7). Everything FranceConnect returns is checked before use: state, the
+// mandat creation (api/franceconnect/README.md#client-franceconnect). Everything FranceConnect returns is checked before use: state, the
 // code exchange (client_secret_post), the ID token (signature through FranceConnect's JWKS, iss, aud, exp,
 // nonce, acr), the userinfo subject and the pivot identity.
 import { timingSafeEqual } from 'node:crypto';

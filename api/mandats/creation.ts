@@ -1,4 +1,4 @@
-// Creating a mandat from a confirmed draft, in one transaction (domain.md §4): the usager created or updated
+// Creating a mandat from a confirmed draft, in one transaction (db/domain/README.md#création): the usager created or updated
 // from FranceConnect's pivot identity, any active autorisation of the structure for the same usager and
 // démarche revoked first (supersession), the mandat and one autorisation per démarche, and the journal.
 // The draft id is the mandat's creation key: a double submit returns the mandat already created.
@@ -82,8 +82,8 @@ async function enregistrerUsager(
 }
 
 /**
- * A remote mandat needs the structure's consent request answered "Oui" and not used yet (domain.md §5, item
- * 6). The request's row lock serialises two creations from it: the second finds the first's mandat.
+ * A remote mandat needs the structure's consent request answered "Oui" and not used yet (db/domain/README.md#consentement-par-sms, item
+ * 4). The request's row lock serialises two creations from it: the second finds the first's mandat.
  */
 async function consentementVerifie(trx: Knex.Transaction, demandeId: string, structureId: number) {
   const demande = await trx('consent_requests').where({ id: demandeId, structure_id: structureId }).forUpdate().first<{ status: string } | undefined>('status');

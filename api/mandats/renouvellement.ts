@@ -1,4 +1,4 @@
-// Renewing a mandat (domain.md §4): for a usager whose mandat with the structure is active or ended less than
+// Renewing a mandat (db/domain/README.md#renouvellement): for a usager whose mandat with the structure is active or ended less than
 // 365 days ago, the same form without FranceConnect (the stored identity is reused), journaled
 // `init_renew_mandat`; the recap then creates a brand-new mandat.
 import type { Db } from '../../db/connection.ts';

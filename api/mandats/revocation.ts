@@ -1,4 +1,4 @@
-// Revoking one autorisation or a whole mandat (domain.md §4), by any aidant of the mandat's structure: the
+// Revoking one autorisation or a whole mandat (db/domain/README.md#révocation), by any aidant of the mandat's structure: the
 // autorisations get their revocation date and the journal its rows in one transaction; a mandat left with no
 // active autorisation ends (status `revoked`, the 6-year retention counts from now). The mandat's workflow
 // is told afterwards by the caller (api/processes/mandat.ts).

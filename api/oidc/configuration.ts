@@ -1,4 +1,4 @@
-// Configuration of Aidants Connect as FranceConnect's identity provider (franceconnect.md): the legacy
+// Configuration of Aidants Connect as FranceConnect's identity provider (api/franceconnect/README.md#fournisseur-didentité): the legacy
 // endpoints with their trailing slash, the FranceConnect client from the environment, lifetimes, claims
 // of the pivot identity, acr eidas1, features off unless needed, and an interaction policy that asks the
 // aidant to choose a usager on every authorization (a browser may serve several usagers).
@@ -21,7 +21,7 @@ export interface FranceConnectClient {
   userinfoAlg: string | null;
 }
 
-/** Lifetimes in seconds (franceconnect.md §6: code 30–60 s, tokens 60–300 s, interaction 15–30 min). */
+/** Lifetimes in seconds (api/franceconnect/README.md#durées-de-vie). */
 export interface OidcTtl {
   AuthorizationCode: number;
   AccessToken: number;

@@ -1,4 +1,4 @@
-// The démarches a structure allows (domain.md §3): set by its référents and by staff. A démarche removed
+// The démarches a structure allows (db/domain/README.md#démarches): set by its référents and by staff. A démarche removed
 // later does not revoke existing autorisations; it only cannot be chosen for new mandats.
 import type { Db } from '../../db/connection.ts';
 import { estDemarche, TOUTES_LES_DEMARCHES, type Demarche } from '../../db/domain/demarches.ts';

@@ -1,4 +1,4 @@
-// Authentication rules (domain.md §8): TOTP periods and tolerances, card drift, link and code lifetimes,
+// Authentication rules (db/domain/README.md#authentification): TOTP periods and tolerances, card drift, link and code lifetimes,
 // re-authentication window, and the growing delays of the rate limit.
 import { HEURE_MS, JOUR_MS, MINUTE_MS } from './durees.ts';
 

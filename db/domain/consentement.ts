@@ -1,4 +1,4 @@
-// Remote consent by SMS (domain.md §5): the usager answers "Oui" to the consent request SMS. The rule that
+// Remote consent by SMS (db/domain/README.md#consentement-par-sms): the usager answers "Oui" to the consent request SMS. The rule that
 // reads an answer, the states of a consent request, its delays, and the texts the usager receives.
 import { DEMARCHES, type Demarche } from './demarches.ts';
 import { DUREES_MANDAT, type DureeMandat } from './mandat.ts';
@@ -61,19 +61,19 @@ function dureeEnClair(duree: DureeMandat): string {
   return jours === 1 ? 'd’une journée (jusqu’à demain)' : jours === 31 ? 'd’un mois' : jours === 182 ? 'de six mois' : 'de douze mois';
 }
 
-/** Recap SMS: who will create which mandat, for how long (domain.md §5, item 2). */
+/** Recap SMS: who will create which mandat, for how long (db/domain/README.md#consentement-par-sms, item 1). */
 export function texteSmsRecapitulatif(p: { structure: string; duree: DureeMandat; demarches: readonly Demarche[] }): string {
   const titres = p.demarches.map((d) => DEMARCHES[d].titre);
   const pour = titres.length === 1 ? `pour la démarche ${titres[0]}.` : `pour les démarches suivantes :\n${titres.map((t) => `- ${t}`).join('\n')}`;
   return `${ENTETE}\n\n${p.structure} va créer un mandat ${dureeEnClair(p.duree)} en votre nom ${pour}`;
 }
 
-/** Consent request SMS (item 3). */
+/** Consent request SMS (item 2). */
 export function texteSmsDemande(): string {
   return `${ENTETE}\n\nDonnez-vous votre accord pour la création de ce mandat ? Répondez « ${REPONSE_CONSENTEMENT} » pour l’accepter. Toute autre réponse vaut refus.`;
 }
 
-/** Receipt of the answer (item 5). */
+/** Receipt of the answer (item 3). */
 export function texteSmsAccuse(consenti: boolean): string {
   return consenti
     ? `${ENTETE}\n\nNous avons bien enregistré votre accord pour la création du mandat à distance.`

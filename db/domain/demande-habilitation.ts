@@ -1,4 +1,4 @@
-// The habilitation request form, step by step (domain.md §7): what each step requires, in French, and the
+// The habilitation request form, step by step (db/domain/README.md#demande-de-la-structure): what each step requires, in French, and the
 // fingerprint that tells whether a resubmitted request really changed. Pure functions: the pages call
 // them, and nothing is saved unless the step has no error.
 import { createHash } from 'node:crypto';

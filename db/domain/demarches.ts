@@ -1,4 +1,4 @@
-// The 10 démarches an aidant may carry out for a usager (domain.md §3), in display order.
+// The 10 démarches an aidant may carry out for a usager (db/domain/README.md#démarches), in display order.
 export const DEMARCHES = {
   papiers: { titre: 'Papiers - Citoyenneté - Élections', exemples: 'ANTS, Défenseur des droits' },
   famille: { titre: 'Famille - Scolarité', exemples: 'CAF, ameli.fr, EduConnect' },

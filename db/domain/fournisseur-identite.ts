@@ -1,4 +1,4 @@
-// Rules of Aidants Connect as FranceConnect's identity provider (franceconnect.md §2–§4): what an
+// Rules of Aidants Connect as FranceConnect's identity provider (api/franceconnect/README.md#fournisseur-didentité): what an
 // authorization request must carry, how FranceConnect names démarches in `rep_scope`, who may act for a
 // usager, and which démarches the aidant may choose.
 import { DEMARCHES, TOUTES_LES_DEMARCHES, estDemarche, type Demarche } from './demarches.ts';

@@ -1,4 +1,4 @@
-// Habilitation rules (domain.md §2, §7): professional emails, what staff may decide in each status, the
+// Habilitation rules (db/domain/README.md#habilitation): professional emails, what staff may decide in each status, the
 // per-aidant training path (training + Pix test → activation), the peer-trainer rule and default delays.
 // Used by the pages, the activities and the workflows' inputs (workflows receive these rules as inputs).
 import type { StatutDemandeAidant, StatutDemandeStructure, TypeStructure } from './statuts.ts';
@@ -177,7 +177,7 @@ export interface Formateur {
   nombreMandats: number;
 }
 
-/** domain.md §7: the public service only recommends it; we enforce it. */
+/** The public service only recommends it; we enforce it (db/domain/README.md#formation-des-aidants). */
 export function formateurPairEligible(formateur: Formateur | null, minimum = MANDATS_MINIMUM_FORMATEUR_PAIR): boolean {
   return !!formateur && formateur.actif && formateur.nombreMandats >= minimum;
 }

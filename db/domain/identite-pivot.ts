@@ -1,4 +1,4 @@
-// The usager's pivot identity as stored and handed back to FranceConnect (franceconnect.md §5): checked by the
+// The usager's pivot identity as stored and handed back to FranceConnect (api/franceconnect/README.md#identité-pivot): checked by the
 // same rules as when FranceConnect gave it (db/domain/usager.ts), since FranceConnect compares it with the
 // national register (RNIPP) and refuses a malformed one.
 import { dateNaissanceValide, PAYS_FRANCE, validerIdentitePivot } from './usager.ts';

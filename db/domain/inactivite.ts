@@ -1,4 +1,4 @@
-// The inactivity rule (domain.md §9, CGU art. 5): 5 months without login → warning email, 1 more month
+// The inactivity rule (db/domain/README.md#inactivité, CGU art. 5): 5 months without login → warning email, 1 more month
 // without login → the account is deactivated. Applied to every aidant, whatever their TOTP device.
 //
 // A month counts as 30 days: one fixed length keeps the timers, the tests and the date announced in the

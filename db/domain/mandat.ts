@@ -1,4 +1,4 @@
-// Mandat durations and retention (domain.md §4): expiry is the creation time plus a fixed number of days.
+// Mandat durations and retention (db/domain/README.md#durées): expiry is the creation time plus a fixed number of days.
 import { JOUR_MS } from './durees.ts';
 
 export const DUREES_MANDAT = {
@@ -18,7 +18,7 @@ export function dateExpirationMandat(creation: Date, duree: DureeMandat): Date {
   return new Date(creation.getTime() + DUREES_MANDAT[duree].jours * JOUR_MS);
 }
 
-/** CGU §7.1: a mandat is kept 6 years after its end, then purged. */
+/** CGU §7.1: a mandat is kept 6 years after its end, then purged (db/domain/README.md#conservation). */
 export const CONSERVATION_MANDAT_ANNEES = 6;
 
 export function datePurgeMandat(fin: Date): Date {
@@ -33,7 +33,7 @@ export function datePurgeMandat(fin: Date): Date {
  */
 export const DUREE_CONSERVATION_MANDAT_MS = (CONSERVATION_MANDAT_ANNEES * 365 + 2) * JOUR_MS;
 
-/** Reminder to the structure's aidants before expiry, for the long durations only (domain.md §4). */
+/** Reminder to the structure's aidants before expiry, for the long durations only (db/domain/README.md#rappel-avant-expiration). */
 export const RAPPEL_AVANT_EXPIRATION_MS = 30 * JOUR_MS;
 export const DUREES_AVEC_RAPPEL: readonly DureeMandat[] = ['SEMESTER', 'LONG'];
 
@@ -45,7 +45,7 @@ export function rappelAvantExpiration(duree: DureeMandat | 'EUS_03_20'): number 
 export const STATUTS_MANDAT = ['active', 'expired', 'revoked'] as const;
 export type StatutMandat = (typeof STATUTS_MANDAT)[number];
 
-/** An ended mandat stays renewable (and listed) this long after its end (domain.md §4, "outdated"). */
+/** An ended mandat stays renewable (and listed) this long after its end (db/domain/README.md#renouvellement). */
 export const DELAI_RENOUVELLEMENT_MS = 365 * JOUR_MS;
 
 /** "Expires soon" in lists: within 30 days. */
@@ -77,7 +77,7 @@ export const LIBELLES_GROUPE_MANDAT: Record<GroupeMandat, string> = {
 
 /**
  * A usager's mandat with the structure can be renewed (no FranceConnect again) while it is active or ended
- * less than 365 days ago; older ones are "outdated" (domain.md §4).
+ * less than 365 days ago; older ones are "outdated" (db/domain/README.md#renouvellement).
  */
 export function estRenouvelable(m: { status: StatutMandat; ended_at: Date | null }, maintenant: Date): boolean {
   if (m.status === 'active') return true;

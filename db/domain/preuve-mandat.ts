@@ -1,4 +1,4 @@
-// The proof of a printed mandat (domain.md §6): the proof hash the public service computes, the verification
+// The proof of a printed mandat (db/domain/README.md#preuve-du-mandat): the proof hash the public service computes, the verification
 // code printed on the paper (and in its QR code), and what a third party is shown when checking it.
 import { LONGUEUR_SEL_MIN, selDepuisEnv } from './sels.ts';
 import { createHash, randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Status vocabularies of the habilitation process (domain.md §7) and journal actions (§10), shared by the
+// Habilitation statuses and journal actions (db/domain/README.md#habilitation, db/domain/README.md#journal), shared by the
 // database constraints, the workflows' inputs and the pages.
 export const STATUTS_DEMANDE_STRUCTURE = [
   'NEW',
@@ -63,7 +63,7 @@ export const ACTIONS_JOURNAL = [
 
 export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];
 
-/** The journal rows of remote consent by SMS (domain.md §5): they carry the SMS fields (DB check). */
+/** The journal rows of remote consent by SMS (db/domain/README.md#consentement-par-sms): they carry the SMS fields (DB check). */
 export const ACTIONS_JOURNAL_SMS = [
   'remote_sms_recap_sent',
   'remote_sms_consent_sent',

@@ -1,4 +1,4 @@
-// The usager's pivot identity as FranceConnect sends it (domain.md §11, franceconnect.md §5), and the usager's
+// The usager's pivot identity as FranceConnect sends it (api/franceconnect/README.md#identité-pivot), and the usager's
 // `sub`. The identity is validated strictly but stored exactly as received: FranceConnect compares it with
 // the national register (RNIPP) when we hand it back as identity provider, so nothing is ever normalised.
 import { createHash } from 'node:crypto';

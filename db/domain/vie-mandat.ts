@@ -1,4 +1,4 @@
-// The life of a mandat after its creation (domain.md §4): when it ends, when its reminder goes out, and the
+// The life of a mandat after its creation (db/domain/README.md#fin-du-mandat): when it ends, when its reminder goes out, and the
 // idempotency keys of what its workflow writes. Pure rules, shared by the activities (which apply them to the
 // rows read in PostgreSQL, the source of truth) and the tests.
 

@@ -1,4 +1,4 @@
-// The whole domain model of domain.md: structures, people and roles, habilitation requests, usagers,
+// The whole domain model of db/domain/README.md: structures, people and roles, habilitation requests, usagers,
 // mandats and autorisations, TOTP devices and cards, the append-only journal, sessions, OIDC storage and
 // the outbox of emails and SMS.
 import type { Knex } from 'knex';

@@ -1,4 +1,4 @@
-// Remote consent by SMS (domain.md §5). A consent request (its id is the `consent_request_id` of the journal
+// Remote consent by SMS (db/domain/README.md#consentement-par-sms). A consent request (its id is the `consent_request_id` of the journal
 // and of the mandat it allows) and the SMS it sent or received. The journal's four SMS rows (and the ignored
 // answers) carry the SMS fields, but the usager's number and the SMS texts are personal data that the 6-year
 // purge must delete while the journal is append-only: they live in `consent_sms`, which the journal row names

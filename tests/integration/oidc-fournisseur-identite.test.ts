@@ -1,6 +1,6 @@
 // Aidants Connect as FranceConnect's identity provider, driven by an independent relying party configured
 // like FranceConnect (openid-client 5.7.0, static endpoints and discovery, v2 parameters): the whole flow and
-// every line of franceconnect.md §9's table.
+// every line of the table in api/franceconnect/README.md#exigences-et-tests.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { BaseClient, TokenSet } from 'openid-client-5';
@@ -481,7 +481,7 @@ describe('codes and tokens', () => {
 });
 
 describe('the identity sent', () => {
-  // FranceConnect's rules (franceconnect.md §5), written out independently of db/domain.
+  // FranceConnect's rules (api/franceconnect/README.md#identité-pivot), written out independently of db/domain.
   const regleFc = (u: Record<string, unknown>) => ({
     noms: [u.given_name, u.family_name].every((v) => typeof v === 'string' && v.length >= 1 && v.length <= 256),
     birthdate: /^[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[0-9]|[12][0-9]|3[01])|00-00)$/.test(String(u.birthdate)),

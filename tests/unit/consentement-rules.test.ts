@@ -1,4 +1,4 @@
-// The consent rule of remote mandats (domain.md §5) and the texts the usager receives.
+// The consent rule of remote mandats (db/domain/README.md#consentement-par-sms) and the texts the usager receives.
 import { describe, expect, test } from '@jest/globals';
 import {
   cleConsentement, estConsentement, estIdDemande, prefixeCleConsentement, texteSmsAccuse, texteSmsDemande, texteSmsRecapitulatif,

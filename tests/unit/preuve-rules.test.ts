@@ -1,4 +1,4 @@
-// Rules of the printed proof: verification codes, the proof hash of domain.md §6, the salt, published
+// Rules of the printed proof: verification codes, the proof hash (db/domain/README.md#empreinte-de-preuve), the salt, published
 // templates that never change, what the public page says, and its rate-limit arithmetic.
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
@@ -37,7 +37,7 @@ describe('code de vérification', () => {
   });
 });
 
-describe('empreinte de preuve (domain.md §6)', () => {
+describe('empreinte de preuve (db/domain/README.md#empreinte-de-preuve)', () => {
   const champs: ChampsPreuve = {
     aidantId: 7, creeLe: new Date('2026-11-26T09:32:00.123Z'), demarches: ['papiers', 'argent', 'social'],
     expireLe: new Date('2027-11-26T09:32:00.123Z'), structureId: 3, hashModele: 'ab'.repeat(32), usagerSub: 'cd'.repeat(32),

@@ -1,4 +1,4 @@
-// The aidant's page while the usager is asked by SMS (domain.md §5): what was sent, the state of the request,
+// The aidant's page while the usager is asked by SMS (db/domain/README.md#consentement-par-sms): what was sent, the state of the request,
 // and what to do next. It updates by itself (web/mandats/attente-consentement-script.ts polls the state and
 // reloads or moves on); without JavaScript, an "Actualiser" link does the same.
 import { html, type SafeHtml } from '../ui/html.ts';

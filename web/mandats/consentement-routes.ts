@@ -1,4 +1,4 @@
-// Routes of a remote mandat's consent request (domain.md §5): the waiting page, its JSON state (polled by the
+// Routes of a remote mandat's consent request (db/domain/README.md#consentement-par-sms): the waiting page, its JSON state (polled by the
 // page's script), retrying a failed SMS, and continuing after consent (FranceConnect, then the usual recap).
 // Everything is scoped to the aidant's current structure: another structure's request is a 404, in HTML and
 // in JSON alike. The request itself is created by the creation form (web/mandats/routes.ts).

@@ -1,4 +1,4 @@
-// What a printed mandat's legal text is made of (domain.md §6). A published template is never edited: a
+// What a printed mandat's legal text is made of (db/domain/README.md#mandat-imprimé). A published template is never edited: a
 // change of wording is a new version, and every mandat reprints with the version it was signed with.
 import { createHash } from 'node:crypto';
 import type { Demarche } from '../demarches.ts';

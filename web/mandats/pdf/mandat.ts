@@ -1,4 +1,4 @@
-// The printed mandat (domain.md §6), in the wording of the template version it was signed with: mandant,
+// The printed mandat (db/domain/README.md#mandat-imprimé), in the wording of the template version it was signed with: mandant,
 // mandataire and aidant, the démarches with what they cover, the duration and expiry, the legal text, place
 // and date, signature blocks; the verification code and QR code in every page's footer. Two copies.
 import { DEMARCHES } from '../../../db/domain/demarches.ts';

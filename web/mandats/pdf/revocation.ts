@@ -1,4 +1,4 @@
-// The revocation attestation (domain.md §4) for the usager to sign: usager, structure, the démarches revoked
+// The revocation attestation (db/domain/README.md#révocation) for the usager to sign: usager, structure, the démarches revoked
 // and when, the mandat's creation date, signature blocks; the mandat's verification code in the footer (the
 // public page then answers "révoqué"). Two copies, in the wording of the mandat's template version.
 import { DEMARCHES } from '../../../db/domain/demarches.ts';

@@ -1,5 +1,5 @@
 // Remote consent by SMS (db/domain/README.md#consentement-par-sms), workflow id `consentement-<consent request id>`, started when the
-// aidant asks for it (api/processes/consentement.ts). It sends the recap SMS, then the consent request SMS
+// aidant asks for it (db/temporal/processes/consentement.ts). It sends the recap SMS, then the consent request SMS
 // (each once, through the outbox, whatever the retries), waits for the usager's answer (signal `reponseSms`,
 // sent by the Twilio webhook) or the deadline, records the first answer (consent or refusal, by the rule of
 // db/domain/consentement.ts) and sends the receipt. An SMS that cannot be sent marks the request `failed`
@@ -76,7 +76,7 @@ function entreeValide(e: EntreeConsentement): boolean {
 export async function consentement(entree: EntreeConsentement): Promise<FinConsentement> {
   if (!entreeValide(entree)) {
     throw ApplicationFailure.nonRetryable(
-      'demandeId, delaiReponseMs et conservationMs sont obligatoires : démarrez la demande par demanderConsentement (api/processes/consentement.ts)',
+      'demandeId, delaiReponseMs et conservationMs sont obligatoires : démarrez la demande par demanderConsentement (db/temporal/processes/consentement.ts)',
       'EntreeInvalide',
     );
   }

@@ -4,7 +4,7 @@
 // continue-as-new; otherwise warn, sleep until the announced deactivation date, read again and deactivate.
 // Deadlines are absolute (computed from the reference point carried through continue-as-new), so a new run
 // never pushes them back. Durations are inputs: production values come from db/domain/inactivite.ts through
-// the starter (api/processes/inactivite.ts), tests pass shorter ones.
+// the starter (db/temporal/processes/inactivite.ts), tests pass shorter ones.
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { ApplicationFailure, condition, continueAsNew, defineSignal, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
@@ -58,7 +58,7 @@ export async function inactiviteAidant(input: VeilleInactiviteInput): Promise<Fi
   const { aidantId, avertissementMs, desactivationMs } = input;
   if (!dureeValide(avertissementMs) || !dureeValide(desactivationMs)) {
     throw ApplicationFailure.nonRetryable(
-      'avertissementMs et desactivationMs sont obligatoires : démarrez la veille par demarrerVeilleInactivite (api/processes/inactivite.ts)',
+      'avertissementMs et desactivationMs sont obligatoires : démarrez la veille par demarrerVeilleInactivite (db/temporal/processes/inactivite.ts)',
       'DureesManquantes',
     );
   }

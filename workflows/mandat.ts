@@ -1,5 +1,5 @@
 // The life of one mandat (db/domain/README.md#fin-du-mandat), workflow id `mandat-<id>`, started with the mandat
-// (api/processes/mandat.ts). Active until its expiry (a durable timer) or until told it was revoked (signal
+// (db/temporal/processes/mandat.ts). Active until its expiry (a durable timer) or until told it was revoked (signal
 // `mandatRevoque`, sent after the revocation transaction committed: PostgreSQL is the truth and
 // `terminerMandat` re-reads it, so an early or repeated notice only makes it look again). On the way, the
 // structure's aidants are reminded `rappelAvantMs` before expiry (182- and 365-day mandats), unless it ended
@@ -62,7 +62,7 @@ function entreeValide(e: EntreeVieMandat): boolean {
 export async function mandat(entree: EntreeVieMandat): Promise<FinVieMandat> {
   if (!entreeValide(entree)) {
     throw ApplicationFailure.nonRetryable(
-      'mandatId, expiresAtMs, rappelAvantMs et conservationMs sont obligatoires : démarrez la vie du mandat par demarrerVieMandat (api/processes/mandat.ts)',
+      'mandatId, expiresAtMs, rappelAvantMs et conservationMs sont obligatoires : démarrez la vie du mandat par demarrerVieMandat (db/temporal/processes/mandat.ts)',
       'EntreeInvalide',
     );
   }

@@ -1,7 +1,7 @@
 // Revoking one autorisation or a whole mandat (db/domain/README.md#révocation), by any aidant of the mandat's structure: the
 // autorisations get their revocation date and the journal its rows in one transaction; a mandat left with no
 // active autorisation ends (status `revoked`, the 6-year retention counts from now). The mandat's workflow
-// is told afterwards by the caller (api/processes/mandat.ts).
+// is told afterwards by the caller (db/temporal/processes/mandat.ts).
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connection.ts';
 import { DUREES_MANDAT } from '../../db/domain/mandat.ts';

@@ -1,5 +1,5 @@
 // The aidant's own page: account, structure and its démarches, devices. New parts of the space (usagers and
-// mandats, a new mandat…) add a tile to RUBRIQUES_AIDANT and an entry to web/navigation.ts.
+// mandats, a new mandat…) add a tile to RUBRIQUES_AIDANT and an entry to web/ui/navigation.ts.
 import { html, type SafeHtml } from '../ui/html.ts';
 import { csrfField, inputGroup } from '../ui/forms.ts';
 import { DEMARCHES } from '../../db/domain/demarches.ts';

@@ -11,7 +11,7 @@ function decrit(id: string, aide?: string, erreur?: string): string {
   return [aide ? `${id}-aide` : null, erreur ? `${id}-erreur` : null].filter(Boolean).join(' ');
 }
 
-// The shared DSFR fields (web/forms.ts) under the French names these pages use.
+// The shared DSFR fields (web/ui/forms.ts) under the French names these pages use.
 export const jetonCsrf = csrfField;
 
 export function champTexte(o: { name: string; label: string; value?: string | null; erreur?: string; aide?: string; type?: string; autocomplete?: string; requis?: boolean }): SafeHtml {

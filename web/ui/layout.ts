@@ -15,7 +15,7 @@ export interface PageOptions {
   csrfToken?: string;
   /** The requested path: marks the current navigation entry; the home page ('/') has no fil d'Ariane. */
   path?: string;
-  /** Parents and label of the fil d'Ariane (see web/breadcrumb.ts); false for none. */
+  /** Parents and label of the fil d'Ariane (see web/ui/breadcrumb.ts); false for none. */
   breadcrumb?: BreadcrumbOptions | false;
   /** Messages shown at the top of the page after a redirect. */
   notices?: { type: 'success' | 'error' | 'info' | 'warning'; text: string }[];

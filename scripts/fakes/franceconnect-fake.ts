@@ -2,7 +2,7 @@
 // behaves like FranceConnect towards a service: authorize → a page listing test identities (or cancel →
 // error=access_denied) → code → token (client_secret_post) → ES256-signed ID token with acr=eidas1 (JWKS
 // published) → userinfo with the pivot claims of the granted scopes → end-session redirecting back with state.
-// Storage is in memory: it is a dev/test fake. Started by `npm start` (scripts/franceconnect-fake.ts) and by
+// Storage is in memory: it is a dev/test fake. Started by `npm start` (scripts/processes/franceconnect.ts) and by
 // the tests (tests/helpers/franceconnect.ts).
 import { createServer, type Server } from 'node:http';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';

@@ -165,11 +165,11 @@ describe('liens vers la documentation', () => {
     expect(problems).toEqual([]);
   });
 
-  test('les fichiers de code nommés par les documents du domaine et de FranceConnect existent', () => {
+  test('les fichiers de code nommés par le README et les documents existent', () => {
     // `db/domain/mandat.ts`, `api/oidc/` from the root, or `mandat.ts` beside the document; names of other
     // repositories (the public service's `.py` files, FranceConnect's folders) are not ours to check.
     const problems: string[] = [];
-    for (const doc of DOCS.slice(1)) {
+    for (const doc of DOCS) {
       const text = readFileSync(join(ROOT, doc), 'utf8');
       for (const m of text.matchAll(/`([\w./-]+)`/g)) {
         const name = m[1];
@@ -188,5 +188,20 @@ describe('liens vers la documentation', () => {
     // A new action (db/domain/statuts.ts) needs its row: when it is written, and by which file.
     expect(ACTIONS_JOURNAL.filter((a) => !documentees.includes(a))).toEqual([]);
     expect(documentees.filter((a) => !(ACTIONS_JOURNAL as readonly string[]).includes(a))).toEqual([]);
+  });
+
+  test('les fichiers du dépôt nommés par les commentaires existent', () => {
+    // A comment that says where something lives (« see db/temporal/processes/mandat.ts ») must stay true when
+    // files move.
+    const problems: string[] = [];
+    const path = new RegExp(`\\b((?:${FOLDERS.join('|')})/[\\w./-]*\\.ts)\\b`, 'g');
+    for (const file of FOLDERS.flatMap(sourceFiles)) {
+      for (const comment of commentsOf(readFileSync(join(ROOT, file), 'utf8'), file)) {
+        for (const m of comment.text.matchAll(path)) {
+          if (!existsSync(join(ROOT, m[1]))) problems.push(`${file}:${comment.line} : ${m[1]} n’existe pas`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });

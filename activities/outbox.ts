@@ -2,7 +2,10 @@
 // SMS port with no transaction held, marks it sent and wipes its secrets.
 import type { Db } from '../db/connection.ts';
 import { unseal } from '../db/secrets.ts';
-import { enqueueEmail, enqueueSms, fill, type EmailToSend, type OutboxRow, type SmsToSend } from '../db/queries/outbox.ts';
+import {
+  claimOutboxRow, dueOutboxKeys, enqueueEmail, enqueueSms, fill, markOutboxAttemptFailed, markOutboxExpired, markOutboxSent, outboxStatus,
+  type EmailToSend, type SmsToSend,
+} from '../db/queries/outbox.ts';
 import type { Mailer } from './ports/mailer.ts';
 import type { SmsSender } from './ports/sms.ts';
 
@@ -20,29 +23,20 @@ export const MAX_ATTEMPTS = 12;
 export const CLAIM_MS = 2 * 60_000;
 export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
 
-const wipe = { secrets: null, claimed_until: null };
-
 /**
  * Sends one row if it is still to send and no one else is sending it: the row is claimed (a short update,
  * committed), sent with no transaction or lock held while the provider answers, then marked sent and its
  * secrets wiped. `ignoreBackoff`: an activity's own retry does not wait for the relay's schedule.
  */
 export async function deliverRow(db: Db, ports: DeliveryPorts, idempotencyKey: string, opts: { ignoreBackoff?: boolean } = {}): Promise<DeliveryStatus> {
-  const [row]: OutboxRow[] = await db('outbox')
-    .where({ idempotency_key: idempotencyKey, status: 'pending' })
-    .andWhere((q) => q.whereNull('claimed_until').orWhere('claimed_until', '<', db.fn.now()))
-    .modify((q) => {
-      if (!opts.ignoreBackoff) q.andWhere('next_attempt_at', '<=', db.fn.now());
-    })
-    .update({ claimed_until: db.raw(`now() + interval '${CLAIM_MS} milliseconds'`), attempts: db.raw('attempts + 1') })
-    .returning(['id', 'idempotency_key', 'channel', 'recipient', 'subject', 'body', 'html', 'secrets', 'attempts', 'status', 'expires_at']);
+  const row = await claimOutboxRow(db, idempotencyKey, { claimMs: CLAIM_MS, ignoreBackoff: opts.ignoreBackoff });
   if (!row) {
-    const current = await db('outbox').where({ idempotency_key: idempotencyKey }).first('status');
-    if (!current) throw new Error(`outbox : aucun message ${idempotencyKey}`);
-    return current.status === 'sent' ? 'already_sent' : current.status === 'pending' ? 'in_progress' : (current.status as DeliveryStatus);
+    const status = await outboxStatus(db, idempotencyKey);
+    if (!status) throw new Error(`outbox : aucun message ${idempotencyKey}`);
+    return status === 'sent' ? 'already_sent' : status === 'pending' ? 'in_progress' : (status as DeliveryStatus);
   }
   if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now()) {
-    await db('outbox').where({ id: row.id }).update({ status: 'expired', ...wipe, last_error: 'expiré avant envoi' });
+    await markOutboxExpired(db, row.id);
     return 'expired';
   }
   try {
@@ -61,15 +55,11 @@ export async function deliverRow(db: Db, ports: DeliveryPorts, idempotencyKey: s
       if (!ports.sms) throw new Error('aucun port SMS dans ce processus');
       providerId = (await ports.sms.send({ to: row.recipient, body: fill(row.body, secrets) })).sid;
     }
-    await db('outbox').where({ id: row.id }).update({ status: 'sent', sent_at: db.fn.now(), provider_id: providerId, last_error: null, ...wipe });
+    await markOutboxSent(db, row.id, providerId);
     return 'sent';
   } catch (error) {
     const gaveUp = row.attempts >= MAX_ATTEMPTS;
-    await db('outbox').where({ id: row.id }).update({
-      last_error: String((error as Error).message).slice(0, 500),
-      next_attempt_at: new Date(Date.now() + retryDelayMs(row.attempts)),
-      ...(gaveUp ? { status: 'failed', ...wipe } : { claimed_until: null }),
-    });
+    await markOutboxAttemptFailed(db, row.id, { error: String((error as Error).message), nextAttemptAt: new Date(Date.now() + retryDelayMs(row.attempts)), gaveUp });
     if (opts.ignoreBackoff) throw error;
     return gaveUp ? 'failed' : 'retry_later';
   }
@@ -92,13 +82,7 @@ export async function sendSmsOnce(db: Db, sms: SmsSender, message: SmsToSend): P
 export async function deliverDue(db: Db, ports: DeliveryPorts, batch = 50): Promise<number> {
   let handled = 0;
   for (;;) {
-    const keys: string[] = await db('outbox')
-      .where({ status: 'pending' })
-      .andWhere('next_attempt_at', '<=', db.fn.now())
-      .andWhere((q) => q.whereNull('claimed_until').orWhere('claimed_until', '<', db.fn.now()))
-      .orderBy('id')
-      .limit(batch)
-      .pluck('idempotency_key');
+    const keys = await dueOutboxKeys(db, batch);
     if (!keys.length) return handled;
     for (const key of keys) {
       await deliverRow(db, ports, key);
@@ -106,15 +90,4 @@ export async function deliverDue(db: Db, ports: DeliveryPorts, batch = 50): Prom
     }
     if (keys.length < batch) return handled;
   }
-}
-
-export const DEFAULT_RETENTION_DAYS = 30;
-
-/** Sent, dropped or failed messages older than the retention: their bodies go, the key stays (idempotency). */
-export async function purgeOldBodies(db: Db, retentionDays = Number(process.env.OUTBOX_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS)): Promise<number> {
-  return db('outbox')
-    .whereNot({ status: 'pending' })
-    .whereNull('purged_at')
-    .andWhere(db.raw('coalesce(sent_at, created_at)'), '<', db.raw(`now() - make_interval(days => ?)`, [retentionDays]))
-    .update({ subject: null, body: '', html: null, secrets: null, purged_at: db.fn.now() });
 }

@@ -4,7 +4,8 @@
 // bodies of old sent messages. Several workers may run it: each row is claimed by one (activities/outbox.ts).
 import pg from 'pg';
 import type { Db } from '../db/connection.ts';
-import { deliverDue, purgeOldBodies, type DeliveryPorts } from '../activities/outbox.ts';
+import { deliverDue, type DeliveryPorts } from '../activities/outbox.ts';
+import { purgeOldBodies } from '../db/queries/outbox.ts';
 import type { Logger } from '../db/platform/logger.ts';
 
 export interface OutboxRelay {

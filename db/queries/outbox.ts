@@ -98,3 +98,63 @@ export function enqueueSms(db: Conn, message: SmsToSend): Promise<void> {
   });
 }
 
+const wipe = { secrets: null, claimed_until: null };
+
+/**
+ * Claims a pending row for `claimMs` (a short update, committed at once) unless another sender holds it or,
+ * without `ignoreBackoff`, its next attempt is not due; counts the attempt. Null when nothing was claimed.
+ */
+export async function claimOutboxRow(db: Db, idempotencyKey: string, opts: { claimMs: number; ignoreBackoff?: boolean }): Promise<OutboxRow | undefined> {
+  const [row]: OutboxRow[] = await db('outbox')
+    .where({ idempotency_key: idempotencyKey, status: 'pending' })
+    .andWhere((q) => q.whereNull('claimed_until').orWhere('claimed_until', '<', db.fn.now()))
+    .modify((q) => {
+      if (!opts.ignoreBackoff) q.andWhere('next_attempt_at', '<=', db.fn.now());
+    })
+    .update({ claimed_until: db.raw('now() + make_interval(secs => ?)', [opts.claimMs / 1000]), attempts: db.raw('attempts + 1') })
+    .returning(['id', 'idempotency_key', 'channel', 'recipient', 'subject', 'body', 'html', 'secrets', 'attempts', 'status', 'expires_at']);
+  return row;
+}
+
+export async function outboxStatus(db: Db, idempotencyKey: string): Promise<string | undefined> {
+  return (await db('outbox').where({ idempotency_key: idempotencyKey }).first('status'))?.status;
+}
+
+export async function markOutboxExpired(db: Db, id: number): Promise<void> {
+  await db('outbox').where({ id }).update({ status: 'expired', ...wipe, last_error: 'expiré avant envoi' });
+}
+
+/** Sent: the secrets are wiped at once (README « Sécurité »). */
+export async function markOutboxSent(db: Db, id: number, providerId: string): Promise<void> {
+  await db('outbox').where({ id }).update({ status: 'sent', sent_at: db.fn.now(), provider_id: providerId, last_error: null, ...wipe });
+}
+
+export async function markOutboxAttemptFailed(db: Db, id: number, f: { error: string; nextAttemptAt: Date; gaveUp: boolean }): Promise<void> {
+  await db('outbox').where({ id }).update({
+    last_error: f.error.slice(0, 500),
+    next_attempt_at: f.nextAttemptAt,
+    ...(f.gaveUp ? { status: 'failed', ...wipe } : { claimed_until: null }),
+  });
+}
+
+/** Keys of the rows due now, oldest first. */
+export async function dueOutboxKeys(db: Db, batch: number): Promise<string[]> {
+  return db('outbox')
+    .where({ status: 'pending' })
+    .andWhere('next_attempt_at', '<=', db.fn.now())
+    .andWhere((q) => q.whereNull('claimed_until').orWhere('claimed_until', '<', db.fn.now()))
+    .orderBy('id')
+    .limit(batch)
+    .pluck('idempotency_key');
+}
+
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/** Sent, dropped or failed messages older than the retention: their bodies go, the key stays (idempotency). */
+export async function purgeOldBodies(db: Db, retentionDays = Number(process.env.OUTBOX_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS)): Promise<number> {
+  return db('outbox')
+    .whereNot({ status: 'pending' })
+    .whereNull('purged_at')
+    .andWhere(db.raw('coalesce(sent_at, created_at)'), '<', db.raw(`now() - make_interval(days => ?)`, [retentionDays]))
+    .update({ subject: null, body: '', html: null, secrets: null, purged_at: db.fn.now() });
+}

@@ -9,7 +9,7 @@ import { courriels, type Courriel } from '../db/courriels/habilitation.ts';
 import { ajouterEvenement, equipeAidantsConnect, rattachementEnAttente, referentsDeStructure, structureConnue } from '../db/queries/habilitation.ts';
 import { journaliser } from '../db/queries/journal.ts';
 import type { ActionDemande } from '../db/domain/habilitation.ts';
-import { nombre } from '../db/domain/francais.ts';
+import { de, nombre } from '../db/domain/francais.ts';
 import type { StatutDemandeStructure } from '../db/domain/statuts.ts';
 
 export interface ResultatCreation {
@@ -272,7 +272,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
         });
         await trx('aidant_structures').insert({ aidant_id: compte.id, structure_id: a.structure_id }).onConflict(['aidant_id', 'structure_id']).ignore();
         await trx('demandes_aidant').where({ id: a.id }).update({ status: 'validated', aidant_id: compte.id, activated_at: trx.fn.now() });
-        await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'aidant_active', detail: `Compte de ${a.first_name} ${a.last_name} activé`, cle: `formation-aidant-${a.id}-activation` });
+        await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'aidant_active', detail: `Compte ${de(`${a.first_name} ${a.last_name}`)} activé`, cle: `formation-aidant-${a.id}-activation` });
         return compte.id as number;
       });
       const a = await demandeAidant(db, p.demandeAidantId);

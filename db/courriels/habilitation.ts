@@ -43,7 +43,7 @@ export const courriels = {
   }),
   aidantActiveReferent: (p: { prenom: string; aidant: string; structure: string; lien: string }): Courriel => ({
     subject: `Compte d'aidant activé : ${p.aidant}`,
-    text: `Bonjour ${p.prenom},\n\nLa formation et le test Pix de ${p.aidant} sont enregistrés : son compte d'aidant pour « ${p.structure} » est activé. Il lui faut maintenant un moyen de connexion : associez-lui une carte ou configurez son application d'authentification sur sa page de votre espace référent :\n\n${p.lien}${signature}`,
+    text: `Bonjour ${p.prenom},\n\nLa formation et le test Pix ${de(p.aidant)} sont enregistrés : son compte d'aidant pour « ${p.structure} » est activé. Il lui faut maintenant un moyen de connexion : associez-lui une carte ou configurez son application d'authentification sur sa page de votre espace référent :\n\n${p.lien}${signature}`,
   }),
   relanceEquipe: (p: { structure: string; depuis: string; lien: string }): Courriel => ({
     subject: `Relance : demande d’habilitation en attente — ${p.structure}`,
@@ -63,6 +63,6 @@ export const courriels = {
   }),
   nouvelAidantRefuse: (p: { prenom: string; aidant: string }): Courriel => ({
     subject: `Demande d’habilitation refusée pour ${p.aidant}`,
-    text: `Bonjour ${p.prenom},\n\nL'équipe Aidants Connect n'a pas retenu la demande d'habilitation de ${p.aidant}.${signature}`,
+    text: `Bonjour ${p.prenom},\n\nL'équipe Aidants Connect n'a pas retenu la demande d'habilitation ${de(p.aidant)}.${signature}`,
   }),
 };

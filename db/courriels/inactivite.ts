@@ -1,6 +1,6 @@
 // The emails of the inactivity watch, in French: the warning to the aidant, then the deactivation notice to
 // the aidant and to the référents of their structures. Pure functions, so their wording is unit-tested.
-import { dateEnFrancais } from '../domain/francais.ts';
+import { dateEnFrancais, de } from '../domain/francais.ts';
 
 export interface Courriel {
   subject: string;
@@ -58,7 +58,7 @@ export function courrielDesactivationReferent(p: {
     text: [
       `Bonjour ${p.prenomReferent},`,
       '',
-      `Le compte Aidants Connect de ${nom} (${p.aidant.email}) a été désactivé : aucune connexion depuis le ${dateEnFrancais(p.referenceMs)}, malgré un courriel d'avertissement.`,
+      `Le compte Aidants Connect ${de(nom)} (${p.aidant.email}) a été désactivé : aucune connexion depuis le ${dateEnFrancais(p.referenceMs)}, malgré un courriel d'avertissement.`,
       '',
       `Si cette personne accompagne toujours des usagers dans votre structure, réactivez son compte sur sa page de votre espace référent :`,
       p.lienReactivation,

@@ -24,6 +24,11 @@ export function de(mot: string): string {
   return ELISION.test(mot.trim()) ? `d'${mot.trim()}` : `de ${mot.trim()}`;
 }
 
+/** The first letter in capitals, for a phrase that starts a sentence. */
+export function majuscule(texte: string): string {
+  return texte.charAt(0).toUpperCase() + texte.slice(1);
+}
+
 const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
 /** "1er juin 2026", "12 mars 2027": a day as people write it (Paris time). */
@@ -53,4 +58,12 @@ export function dateNaissance(birthdate: string): string {
   if (mois === '00') return `${annee} (jour et mois inconnus)`;
   if (jour === '00') return `${mois}/${annee} (jour inconnu)`;
   return `${jour}/${mois}/${annee}`;
+}
+
+/** « né(e) le 12/03/1948 », « né(e) en mars 1948 », « né(e) en 1948 »: what FranceConnect knows of the birthdate. */
+export function neLe(birthdate: string): string {
+  const [annee, mois, jour] = birthdate.split('-');
+  if (mois === '00') return `né(e) en ${annee}`;
+  if (jour === '00') return `né(e) en ${MOIS[Number(mois) - 1]} ${annee}`;
+  return `né(e) le ${jour}/${mois}/${annee}`;
 }

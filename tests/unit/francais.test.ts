@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { accord, dateEnFrancais, de, dureeEnFrancais, nombre } from '../../db/domain/francais.ts';
+import { accord, dateEnFrancais, dateNaissance, de, dureeEnFrancais, majuscule, neLe, nombre } from '../../db/domain/francais.ts';
 import { validerRaisonDesactivation } from '../../db/domain/desactivation.ts';
 import { elementsManquants, validerCertifications } from '../../db/domain/demande-habilitation.ts';
 import { motifFormationImpossible } from '../../db/domain/habilitation.ts';
@@ -17,6 +17,15 @@ describe('French wording', () => {
     expect(de('Élodie')).toBe("d'Élodie");
     expect(de('Hugo Perrin')).toBe("d'Hugo Perrin");
     expect(de('Paul Durand')).toBe('de Paul Durand');
+  });
+
+  test('a birthdate says only what FranceConnect knows', () => {
+    expect(neLe('1948-03-12')).toBe('né(e) le 12/03/1948');
+    expect(neLe('1948-06-00')).toBe('né(e) en juin 1948');
+    expect(neLe('1948-00-00')).toBe('né(e) en 1948');
+    expect(majuscule(neLe('1948-00-00'))).toBe('Né(e) en 1948');
+    expect(dateNaissance('1948-00-00')).toBe('1948 (jour et mois inconnus)');
+    expect(de('Angela DUBOIS')).toBe("d'Angela DUBOIS");
   });
 
   test('dates as people write them, in Paris time, with "1er"', () => {

@@ -1,6 +1,6 @@
 // Pages of usagers and mandats (DSFR, French): the list of usagers, a usager's mandats, the creation form,
 // the recap before creation, the revocation confirmation and the FranceConnect error page.
-import { dateNaissance } from '../../db/domain/francais.ts';
+import { dateNaissance, de, majuscule, neLe } from '../../db/domain/francais.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import type { Crumb } from '../ui/breadcrumb.ts';
 import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../ui/forms.ts';
@@ -89,7 +89,7 @@ export function usagerPage(opts: { usager: UsagerDetail; maintenant: Date }): Sa
     .filter(([, liste]) => liste.length);
   const renouvelable = u.mandats.some((m) => estRenouvelable(m, opts.maintenant));
   return html`<h1>${nomUsager(u)}</h1>
-<p>Né(e) le ${dateNaissance(u.birthdate)}${u.email ? html` · ${u.email}` : ''}${u.phone ? html` · ${u.phone}` : ''}</p>
+<p>${majuscule(neLe(u.birthdate))}${u.email ? html` · ${u.email}` : ''}${u.phone ? html` · ${u.phone}` : ''}</p>
 <ul class="fr-btns-group fr-btns-group--inline-md fr-mb-4w">
   ${renouvelable ? html`<li><a class="fr-btn" href="/mandats/nouveau?usager=${u.id}">Renouveler le mandat</a></li>` : ''}
   <li><a class="fr-btn fr-btn--secondary" href="/mandats/nouveau">Créer un autre mandat</a></li>
@@ -112,7 +112,7 @@ export function nouveauMandatPage(opts: {
   const distance = opts.modalite === 'distance';
   const action = opts.renouvellement ? `/mandats/nouveau?usager=${opts.renouvellement.usagerId}` : '/mandats/nouveau';
   return html`<div class="fr-grid-row"><div class="fr-col-12 fr-col-lg-8">
-<h1>${opts.renouvellement ? html`Renouveler le mandat de ${opts.renouvellement.nom}` : 'Créer un mandat'}</h1>
+<h1>${opts.renouvellement ? html`Renouveler le mandat ${de(opts.renouvellement.nom)}` : 'Créer un mandat'}</h1>
 <div class="fr-callout fr-mb-4w"><p class="fr-callout__text">Avant de commencer, lisez à l’usager les mentions obligatoires : le mandat vous permet de réaliser
 les démarches choisies en son nom, pour la durée choisie ; il peut le révoquer à tout moment ; ses données sont traitées par
 Aidants Connect pour la preuve du mandat.</p></div>
@@ -213,8 +213,8 @@ ${opts.distance ? html`<h2 class="fr-h4">Mandat à distance</h2>
 export function revocationPage(opts: { csrf: string; mandatId: number; usager: string; usagerId: number; demarches: Demarche[]; autorisationId?: number }): SafeHtml {
   const tout = opts.autorisationId === undefined;
   return html`<h1>${tout ? 'Révoquer le mandat' : 'Révoquer une démarche'}</h1>
-<p>${tout ? html`Le mandat n° ${opts.mandatId} de ${opts.usager} prendra fin immédiatement pour ${opts.demarches.length > 1 ? 'les démarches suivantes' : 'la démarche suivante'} :`
-  : html`Le mandat n° ${opts.mandatId} de ${opts.usager} ne couvrira plus la démarche suivante :`}</p>
+<p>${tout ? html`Le mandat n° ${opts.mandatId} ${de(opts.usager)} prendra fin immédiatement pour ${opts.demarches.length > 1 ? 'les démarches suivantes' : 'la démarche suivante'} :`
+  : html`Le mandat n° ${opts.mandatId} ${de(opts.usager)} ne couvrira plus la démarche suivante :`}</p>
 <ul>${opts.demarches.map((d) => html`<li>${DEMARCHES[d].titre}</li>`)}</ul>
 <p>Cette action est définitive et enregistrée dans le journal.</p>
 <form method="post" action="/mandats/${opts.mandatId}/revoquer" novalidate>

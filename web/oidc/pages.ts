@@ -1,6 +1,6 @@
 // Pages of an authorization FranceConnect asked for: the aidant chooses the person they accompany, then
 // the démarche; refusals and errors in French. Every page offers to cancel and go back to the service.
-import { dateNaissance } from '../../db/domain/francais.ts';
+import { dateNaissance, neLe } from '../../db/domain/francais.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import { csrfField } from '../ui/forms.ts';
 import { page } from '../ui/layout.ts';
@@ -87,7 +87,7 @@ export function choixDemarchePage(o: {
 <h1>Quelle démarche réalisez-vous ?</h1>
 ${etape(1)}
 <div class="fr-callout fr-mb-4w">
-  <p class="fr-callout__text">Vous agissez pour <strong>${nomUsager(o.usager)}</strong>, né(e) le ${dateNaissance(o.usager.birthdate)}.</p>
+  <p class="fr-callout__text">Vous agissez pour <strong>${nomUsager(o.usager)}</strong>, ${neLe(o.usager.birthdate)}.</p>
   <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/interaction/${o.uid}">Changer de personne</a>
 </div>
 <form method="post" action="/interaction/${o.uid}/demarche">

@@ -1,9 +1,10 @@
 // The terms of use, in their current version.
 import { html } from '../ui/html.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
+import { dateEnFrancais } from '../../db/domain/francais.ts';
 
 export const cguContent = html`<h1>Conditions générales d'utilisation</h1>
-<p class="fr-text--sm">Version du ${new Date(VERSION_CGU).toLocaleDateString('fr-FR', { dateStyle: 'long' })}</p>
+<p class="fr-text--sm">Version du ${dateEnFrancais(VERSION_CGU)}</p>
 <h2>1. Objet du service</h2>
 <p>Aidants Connect permet à des aidants professionnels, salariés ou agents d'une structure habilitée, de réaliser des démarches administratives en ligne pour le compte d'un usager qui leur a donné mandat. L'accompagnement est gratuit pour l'usager.</p>
 <h2>2. Qui peut être aidant</h2>

@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../ui/html.ts';
 import { csrfField, errorSummary } from '../ui/forms.ts';
 import type { RapportImport } from '../../api/staff/cartes.ts';
 import { accord, nombre } from '../../db/domain/francais.ts';
+import { navigation } from '../ui/navigation.ts';
 
 /** "2 cartes ajoutées, 1 carte mise à jour, aucune refusée." */
 export function resumeCartes(r: RapportImport): string {
@@ -10,17 +11,25 @@ export function resumeCartes(r: RapportImport): string {
   return `${part(r.ajoutees, 'carte ajoutée', 'cartes ajoutées', 'aucune carte ajoutée')}, ${part(r.misesAJour, 'mise à jour', 'mises à jour', 'aucune mise à jour')}, ${part(r.refusees, 'refusée', 'refusées', 'aucune refusée')}.`;
 }
 
-export function staffHomePage(stats: { cartes: number; cartesLibres: number; aidantsActifs: number; structures: number }): SafeHtml {
+/** What each staff space is for, under its tile; a space without a line here still gets its tile. */
+const DETAILS_ESPACES: Record<string, (stats: StatistiquesEquipe) => string> = {
+  '/staff/habilitations': () => 'Instruire les demandes, suivre les formations',
+  '/staff/habilitations/liste-attente': () => 'Accepter ou refuser les aidants ajoutés par les référents',
+  '/staff/structures': (stats) => `${nombre(stats.structures, 'structure active', 'structures actives')}, ${nombre(stats.aidantsActifs, 'compte actif', 'comptes actifs')}`,
+  '/staff/cartes': (stats) => `${nombre(stats.cartes, 'carte', 'cartes')}, dont ${stats.cartesLibres} non ${accord(stats.cartesLibres, 'associée', 'associées')}`,
+};
+
+interface StatistiquesEquipe { cartes: number; cartesLibres: number; aidantsActifs: number; structures: number }
+
+/** One tile per entry of the staff menu (web/ui/navigation.ts), so that the home leads everywhere the menu does. */
+export function staffHomePage(stats: StatistiquesEquipe): SafeHtml {
+  const espaces = navigation({ fullName: '', isStaff: true });
   return html`<h1>Équipe Aidants Connect</h1>
 <ul class="fr-grid-row fr-grid-row--gutters fr-raw-list">
-  <li class="fr-col-12 fr-col-md-4"><div class="fr-tile"><div class="fr-tile__body"><div class="fr-tile__content">
-    <h2 class="fr-tile__title"><a href="/staff/habilitations">Demandes d’habilitation</a></h2>
-    <p class="fr-tile__detail">Instruire les demandes, suivre les formations</p></div></div></div></li>
-  <li class="fr-col-12 fr-col-md-4"><div class="fr-tile"><div class="fr-tile__body"><div class="fr-tile__content">
-    <h2 class="fr-tile__title"><a href="/staff/cartes">Cartes TOTP</a></h2>
-    <p class="fr-tile__detail">${nombre(stats.cartes, 'carte', 'cartes')}, dont ${stats.cartesLibres} non ${accord(stats.cartesLibres, 'associée', 'associées')}</p></div></div></div></li>
-</ul>
-<p class="fr-mt-4w">${nombre(stats.structures, 'structure active', 'structures actives')}, ${nombre(stats.aidantsActifs, 'compte actif', 'comptes actifs')}.</p>`;
+${espaces.map((e) => html`  <li class="fr-col-12 fr-col-md-6 fr-col-lg-3"><div class="fr-tile fr-enlarge-link"><div class="fr-tile__body"><div class="fr-tile__content">
+    <h2 class="fr-tile__title"><a href="${e.href}">${e.label}</a></h2>
+    ${DETAILS_ESPACES[e.href] ? html`<p class="fr-tile__detail">${DETAILS_ESPACES[e.href](stats)}</p>` : ''}</div></div></div></li>
+`)}</ul>`;
 }
 
 export function cardImportPage(opts: { csrf: string; error?: string; rapport?: RapportImport }): SafeHtml {

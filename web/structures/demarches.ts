@@ -1,5 +1,6 @@
 // Setting a structure's allowed démarches: référents for their structures (/espace-referent/demarches), staff
 // for any structure (/staff/structures). Another structure's id is a 404 for a référent.
+import { de } from '../../db/domain/francais.ts';
 import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { flash, requireLogin, requireRecentTotp, requireStaff } from '../../api/auth/session.ts';
@@ -23,7 +24,7 @@ function formulaire(s: StructureDemarches, csrf: string, action: string, erreur?
       <label class="fr-label" for="s${s.id}-${d}">${DEMARCHES[d].titre}</label></div></div>`)}
     ${erreur ? html`<div class="fr-messages-group" id="erreur-${s.id}" aria-live="assertive"><p class="fr-message fr-message--error">${erreur}</p></div>` : ''}
   </fieldset>
-  <button class="fr-btn" type="submit">Enregistrer<span class="fr-sr-only"> les démarches de ${s.name}</span></button>
+  <button class="fr-btn" type="submit">Enregistrer<span class="fr-sr-only"> les démarches ${de(s.name)}</span></button>
 </form>`;
 }
 

@@ -18,6 +18,8 @@ import { startReadyLines, type LocalUrls } from './messages.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DATA = process.env.DATA_DIR ?? join(ROOT, '.data');
+/** The data folder as the logs name it: `.data/` by default, the real path when DATA_DIR moves it. */
+const DATA_SHOWN = process.env.DATA_DIR ? DATA : '.data';
 const startedAt = performance.now();
 const env = process.env;
 
@@ -89,7 +91,7 @@ async function shutdown(code: number) {
     });
   }
   if (postgres?.startedHere) await postgres.stop();
-  out('start', 'tout est arrêté ; les données restent dans .data/');
+  out('start', `tout est arrêté ; les données restent dans ${DATA_SHOWN}/`);
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
@@ -145,7 +147,7 @@ if (!databaseUrl) {
   }
   databaseUrl = postgres.appUrl;
   migrationUrl = postgres.ownerUrl;
-  out('postgres', `${postgres.startedHere ? 'démarré' : 'déjà en marche'} sur le port ${postgres.port} (données dans .data/pg)`);
+  out('postgres', `${postgres.startedHere ? 'démarré' : 'déjà en marche'} sur le port ${postgres.port} (données dans ${join(DATA_SHOWN, 'pg')})`);
 } else if (!env.MIGRATION_DATABASE_URL) {
   out('postgres', "MIGRATION_DATABASE_URL n'est pas défini : migrations avec DATABASE_URL (le site vérifiera que son rôle ne peut pas réécrire le journal)");
 }

@@ -45,4 +45,12 @@ describe('start command faults', () => {
     expect(r.stdout).toContain('PostgreSQL n');
     expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  test('the log names the data folder that DATA_DIR chose', () => {
+    const data = mkdtempSync(join(tmpdir(), 'donnees-'));
+    const r = runStart({ DATA_DIR: data, DATABASE_URL: '', PORT: '0', TEMPORAL_ADDRESS: '127.0.0.1:1', SMTP_HOST: '127.0.0.1' });
+    expect(r.stdout).toContain(`(données dans ${join(data, 'pg')})`);
+    expect(r.stdout).not.toContain('.data/pg');
+    expect(r.status).toBe(1); // Temporal is unreachable: the start stops after PostgreSQL
+  });
 });

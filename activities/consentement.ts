@@ -4,16 +4,20 @@
 // received SMS). The journal rows name the SMS by id (consent_sms_id): the number and the texts live in
 // consent_requests and consent_sms, which the purge deletes; the journal keeps no personal data of its own.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Knex } from 'knex';
 import type { ActivityDeps } from './deps.ts';
 import { sendSmsOnce } from './outbox.ts';
 import {
-  cleConsentement, estConsentement, prefixeCleConsentement, texteSmsAccuse, texteSmsDemande, texteSmsRecapitulatif,
+  cleConsentement, estConsentement, texteSmsAccuse, texteSmsDemande, texteSmsRecapitulatif,
   type EtapeSms, type StatutDemandeConsentement,
 } from '../db/domain/consentement.ts';
-import type { Demarche } from '../db/domain/demarches.ts';
-import { DUREES_MANDAT, type DureeMandat } from '../db/domain/mandat.ts';
+import { DUREES_MANDAT } from '../db/domain/mandat.ts';
 import type { ActionJournal } from '../db/domain/statuts.ts';
+import {
+  actionJournalisee, enregistrerReponse, enregistrerSmsEnvoye, expirerDemande, journaliserSms, journaliserSmsUneFois, marquerEchecEnvoi,
+  marquerEnAttente, nomDeLaStructure, repasserEnEnvoi, smsRecu, supprimerDemandeConsentement, verrouillerDemande as demandeVerrouillee,
+  type LigneDemande,
+} from '../db/queries/consentement.ts';
+import { mandatDuConsentement } from '../db/queries/mandats.ts';
 
 export interface ParametresEnvoiSms {
   demandeId: string;
@@ -35,21 +39,6 @@ export interface ParametresReponse {
 
 export type IssueReponse = { issue: 'consentement' | 'refus' | 'ignoree' | 'absent' };
 
-interface LigneDemande {
-  id: string;
-  aidant_id: number;
-  structure_id: number;
-  phone: string;
-  demarches: Demarche[];
-  duree_keyword: DureeMandat;
-  status: StatutDemandeConsentement;
-}
-
-async function demandeVerrouillee(trx: Knex.Transaction | ActivityDeps['db'], demandeId: string): Promise<LigneDemande | undefined> {
-  return trx('consent_requests').where({ id: demandeId }).forUpdate()
-    .first('id', 'aidant_id', 'structure_id', 'phone', 'demarches', 'duree_keyword', 'status');
-}
-
 /** The fields every SMS journal row carries (db/domain/README.md#consentement-par-sms), the number and the text aside. */
 function champsJournal(d: LigneDemande, consentSmsId: number) {
   return {
@@ -61,7 +50,7 @@ function champsJournal(d: LigneDemande, consentSmsId: number) {
     remote_consent_method: 'SMS',
     consent_request_id: d.id,
     consent_sms_id: consentSmsId,
-  };
+  } as const;
 }
 
 const ACTIONS_ENVOI: Partial<Record<EtapeSms, ActionJournal>> = {
@@ -98,14 +87,13 @@ export function createConsentementActivities(deps: ActivityDeps) {
       const demande = await db.transaction(async (trx) => {
         const d = await demandeVerrouillee(trx, p.demandeId);
         // A retry after a failure: the page shows the sending again.
-        if (d?.status === 'failed') await trx('consent_requests').where({ id: d.id }).update({ status: 'sending', failed_step: null });
+        if (d?.status === 'failed') await repasserEnEnvoi(trx, d.id);
         return d;
       });
       if (!demande) return { issue: 'absent' };
       let texte: string;
       if (p.etape === 'recapitulatif') {
-        const structure = await db('structures').where({ id: demande.structure_id }).first<{ name: string }>('name');
-        texte = texteSmsRecapitulatif({ structure: structure.name, duree: demande.duree_keyword, demarches: demande.demarches });
+        texte = texteSmsRecapitulatif({ structure: await nomDeLaStructure(db, demande.structure_id), duree: demande.duree_keyword, demarches: demande.demarches });
       } else if (p.etape === 'demande') {
         texte = texteSmsDemande();
       } else {
@@ -120,22 +108,11 @@ export function createConsentementActivities(deps: ActivityDeps) {
       }
       await db.transaction(async (trx) => {
         const d = (await demandeVerrouillee(trx, p.demandeId))!;
-        await trx('consent_sms').insert({ consent_request_id: d.id, direction: 'out', step: p.etape, body: texte }).onConflict(['consent_request_id', 'step']).ignore();
-        const { id: smsId } = await trx('consent_sms').where({ consent_request_id: d.id, step: p.etape }).first<{ id: number }>('id');
+        const smsId = await enregistrerSmsEnvoye(trx, d.id, p.etape, texte);
         const action = ACTIONS_ENVOI[p.etape];
-        if (action) {
-          await trx('journal')
-            .insert({ action, ...champsJournal(d, smsId), idempotency_key: cleConsentement(d.id, p.etape) })
-            .onConflict('idempotency_key')
-            .ignore();
-        }
+        if (action) await journaliserSmsUneFois(trx, { action, ...champsJournal(d, smsId), idempotency_key: cleConsentement(d.id, p.etape) });
         if (p.etape === 'demande' && (d.status === 'sending' || d.status === 'failed')) {
-          await trx('consent_requests').where({ id: d.id }).update({
-            status: 'awaiting',
-            failed_step: null,
-            consent_sent_at: new Date(p.maintenantMs),
-            answer_deadline: new Date(p.maintenantMs + p.delaiReponseMs),
-          });
+          await marquerEnAttente(trx, d.id, new Date(p.maintenantMs), new Date(p.maintenantMs + p.delaiReponseMs));
         }
       });
       return { issue: 'envoye' };
@@ -143,12 +120,12 @@ export function createConsentementActivities(deps: ActivityDeps) {
 
     /** The SMS could not be sent after its attempts: the aidant sees it and may retry. */
     async marquerEchecEnvoi(p: { demandeId: string; etape: EtapeSms }): Promise<void> {
-      await db('consent_requests').where({ id: p.demandeId, status: 'sending' }).update({ status: 'failed', failed_step: p.etape });
+      await marquerEchecEnvoi(db, p.demandeId, p.etape);
     },
 
     /** No answer in time (or an SMS never sent): the request expires; an answer already recorded stays. */
     async expirerDemandeConsentement(p: { demandeId: string }): Promise<void> {
-      await db('consent_requests').where({ id: p.demandeId }).whereIn('status', ['sending', 'failed', 'awaiting']).update({ status: 'expired', failed_step: null });
+      await expirerDemande(db, p.demandeId);
     },
 
     /**
@@ -160,23 +137,23 @@ export function createConsentementActivities(deps: ActivityDeps) {
       return db.transaction(async (trx): Promise<IssueReponse> => {
         const d = await demandeVerrouillee(trx, p.demandeId);
         if (!d) return { issue: 'absent' };
-        const sms = await trx('consent_sms').where({ id: p.smsId, consent_request_id: d.id, direction: 'in' }).first<{ id: number; body: string } | undefined>('id', 'body');
+        const sms = await smsRecu(trx, d.id, p.smsId);
         // The webhook signals inside its transaction: its commit may come a moment later (retried).
         if (!sms) throw new Error(`SMS reçu ${p.smsId} pas encore enregistré`);
         const cle = cleConsentement(d.id, `reponse-${sms.id}`);
-        const deja = await trx('journal').where({ idempotency_key: cle }).first<{ action: ActionJournal } | undefined>('action');
+        const deja = await actionJournalisee(trx, cle);
         if (deja) {
-          return { issue: deja.action === 'remote_sms_consent_received' ? 'consentement' : deja.action === 'remote_sms_denial_received' ? 'refus' : 'ignoree' };
+          return { issue: deja === 'remote_sms_consent_received' ? 'consentement' : deja === 'remote_sms_denial_received' ? 'refus' : 'ignoree' };
         }
         if (p.attendue && d.status === 'awaiting') {
           const consenti = estConsentement(sms.body);
-          await trx('consent_requests').where({ id: d.id }).update({ status: consenti ? 'consented' : 'refused', answered_at: new Date(p.maintenantMs) });
-          await trx('journal').insert({
+          await enregistrerReponse(trx, d.id, consenti, new Date(p.maintenantMs));
+          await journaliserSms(trx, {
             action: consenti ? 'remote_sms_consent_received' : 'remote_sms_denial_received', ...champsJournal(d, sms.id), idempotency_key: cle,
           });
           return { issue: consenti ? 'consentement' : 'refus' };
         }
-        await trx('journal').insert({
+        await journaliserSms(trx, {
           action: 'remote_sms_answer_ignored', ...champsJournal(d, sms.id), idempotency_key: cle,
           additional_information: `Réponse ignorée (${LIBELLES_STATUT[d.status]})`,
         });
@@ -193,16 +170,10 @@ export function createConsentementActivities(deps: ActivityDeps) {
       return db.transaction(async (trx) => {
         const d = await demandeVerrouillee(trx, p.demandeId);
         if (!d) return { issue: 'absent' as const };
-        if (await trx('mandats').where({ consent_request_id: d.id }).first('id')) return { issue: 'conservee' as const };
+        if (await mandatDuConsentement(trx, d.id)) return { issue: 'conservee' as const };
         await supprimerDemandeConsentement(trx, d.id);
         return { issue: 'purge' as const };
       });
     },
   };
-}
-
-/** Deletes a request, its SMS (cascade) and their outbox rows (they hold the number and the texts). */
-export async function supprimerDemandeConsentement(trx: Knex.Transaction, demandeId: string): Promise<void> {
-  await trx('outbox').where('idempotency_key', 'like', `${prefixeCleConsentement(demandeId)}%`).delete();
-  await trx('consent_requests').where({ id: demandeId }).delete();
 }

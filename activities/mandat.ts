@@ -3,15 +3,18 @@
 // so a revocation committed meanwhile is never missed and a retried attempt finds its own work done (journal
 // rows and emails are keyed by mandat and step). Journal rows hold plain ids only (mandat, usager, structure)
 // and no personal data: they stay readable after the purge deleted the rows those ids named.
-import { marquerPreuvePurgee } from '../db/queries/preuves.ts';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Knex } from 'knex';
 import type { ActivityDeps } from './deps.ts';
 import { sendEmailOnce } from './outbox.ts';
 import { courrielRappelExpiration, dateMandat } from '../db/courriels/mandat.ts';
-import { DUREES_MANDAT, type StatutMandat } from '../db/domain/mandat.ts';
-import { supprimerDemandeConsentement } from './consentement.ts';
-import { cleVieMandat, issueDuMandat, prefixeRappelsMandat, rappelUtile } from '../db/domain/vie-mandat.ts';
+import { DUREES_MANDAT } from '../db/domain/mandat.ts';
+import { cleVieMandat, issueDuMandat, rappelUtile } from '../db/domain/vie-mandat.ts';
+import { supprimerDemandeConsentement } from '../db/queries/consentement.ts';
+import {
+  datesRevocation as revocations, dejaJournalise, destinatairesRappel, journaliserPurgeMandat, supprimerMandat, supprimerUsagerSansMandat,
+  terminerMandats, verrouillerMandat as mandatVerrouille, verrouillerUsager, type MandatVerrouille,
+} from '../db/queries/mandats.ts';
+import { marquerPreuvePurgee } from '../db/queries/preuves.ts';
 
 export interface ParametresRappel {
   mandatId: number;
@@ -39,26 +42,7 @@ export type IssueFin =
   | { issue: 'absent' };
 export type IssuePurge = { issue: 'purge' | 'deja-purge' | 'absent'; usagerSupprime: boolean };
 
-interface LigneMandat {
-  id: number;
-  structure_id: number;
-  usager_id: number;
-  status: StatutMandat;
-  ended_at: Date | null;
-  expires_at: Date;
-  duree_keyword: keyof typeof DUREES_MANDAT | 'EUS_03_20';
-  consent_request_id: string | null;
-}
-
-async function mandatVerrouille(trx: Knex.Transaction, mandatId: number): Promise<LigneMandat | undefined> {
-  return trx('mandats').where({ id: mandatId }).forUpdate().first('id', 'structure_id', 'usager_id', 'status', 'ended_at', 'expires_at', 'duree_keyword', 'consent_request_id');
-}
-
-async function revocations(trx: Knex.Transaction, mandatId: number): Promise<(Date | null)[]> {
-  return trx('autorisations').where({ mandat_id: mandatId }).pluck('revoked_at');
-}
-
-const dureeEnJours = (m: LigneMandat) => (m.duree_keyword in DUREES_MANDAT ? DUREES_MANDAT[m.duree_keyword as keyof typeof DUREES_MANDAT].jours : null);
+const dureeEnJours = (m: MandatVerrouille) => (m.duree_keyword in DUREES_MANDAT ? DUREES_MANDAT[m.duree_keyword as keyof typeof DUREES_MANDAT].jours : null);
 
 export function createMandatActivities(deps: ActivityDeps) {
   const { db, mailer } = deps;
@@ -70,14 +54,7 @@ export function createMandatActivities(deps: ActivityDeps) {
       const lecture = await db.transaction(async (trx) => {
         const mandat = await mandatVerrouille(trx, p.mandatId);
         if (!mandat || !rappelUtile(mandat, await revocations(trx, mandat.id), p.maintenantMs)) return null;
-        const usager = await trx('usagers').where({ id: mandat.usager_id }).first('given_name', 'family_name', 'preferred_username');
-        const structure = await trx('structures').where({ id: mandat.structure_id }).first('name');
-        const aidants: { id: number; email: string; first_name: string }[] = await trx('aidant_structures as ast')
-          .join('aidants as a', 'a.id', 'ast.aidant_id')
-          .where({ 'ast.structure_id': mandat.structure_id, 'a.is_active': true })
-          .orderBy('a.id')
-          .select('a.id', 'a.email', 'a.first_name');
-        return { mandat, usager, structure, aidants };
+        return { mandat, ...(await destinatairesRappel(trx, mandat)) };
       });
       if (!lecture) return { issue: 'sans-objet' };
       const { mandat, usager, structure, aidants } = lecture;
@@ -108,21 +85,20 @@ export function createMandatActivities(deps: ActivityDeps) {
         const issue = issueDuMandat(mandat, await revocations(trx, mandat.id), p.maintenantMs);
         if (issue.statut === 'active') return { issue: 'active', expiresAtMs: issue.expiresAtMs };
         if (issue.aEcrire) {
-          await trx('mandats').where({ id: mandat.id, status: 'active' }).update({ status: issue.statut, ended_at: new Date(issue.finMs) });
-          await trx('journal')
-            .insert({
+          await terminerMandats(trx, [mandat.id], {
+            statut: issue.statut,
+            le: new Date(issue.finMs),
+            journal: {
               action: issue.statut === 'expired' ? 'expire_mandat' : 'cancel_mandat',
               structure_id: mandat.structure_id,
               usager_id: mandat.usager_id,
-              mandat_id: mandat.id,
               duree: dureeEnJours(mandat),
               additional_information: issue.statut === 'expired'
                 ? `Mandat expiré le ${dateMandat(issue.finMs)}`
                 : `Toutes les autorisations révoquées ; mandat terminé le ${dateMandat(issue.finMs)}`,
               idempotency_key: cleVieMandat(mandat.id, 'fin'),
-            })
-            .onConflict('idempotency_key')
-            .ignore();
+            },
+          });
         }
         return { issue: issue.statut, finMs: issue.finMs };
       });
@@ -139,7 +115,7 @@ export function createMandatActivities(deps: ActivityDeps) {
       return db.transaction(async (trx): Promise<IssuePurge> => {
         const mandat = await mandatVerrouille(trx, p.mandatId);
         if (!mandat) {
-          const dejaFait = await trx('journal').where({ idempotency_key: cle }).first('id');
+          const dejaFait = await dejaJournalise(trx, cle);
           return { issue: dejaFait ? 'deja-purge' : 'absent', usagerSupprime: false };
         }
         if (mandat.status === 'active') {
@@ -147,28 +123,25 @@ export function createMandatActivities(deps: ActivityDeps) {
         }
         // Locked before counting: a mandat created for this usager meanwhile either committed first (and is
         // counted) or waits for this transaction (and creates the usager again from FranceConnect).
-        await trx('usagers').where({ id: mandat.usager_id }).forUpdate().first('id');
+        await verrouillerUsager(trx, mandat.usager_id);
         // The verification code outlives the mandat (its end and purge dates only): the public page can say
         // "ended, data deleted" rather than "unknown".
         await marquerPreuvePurgee(trx, mandat.id, new Date(p.purgeAMs));
-        await trx('autorisations').where({ mandat_id: mandat.id }).delete();
-        await trx('mandats').where({ id: mandat.id }).delete();
-        await trx('outbox').where('idempotency_key', 'like', `${prefixeRappelsMandat(mandat.id)}%`).delete();
+        await supprimerMandat(trx, mandat.id);
         // A remote mandat: the usager's number and the consent SMS go with it.
         if (mandat.consent_request_id) await supprimerDemandeConsentement(trx, mandat.consent_request_id);
-        const autreMandat = await trx('mandats').where({ usager_id: mandat.usager_id }).first('id');
-        if (!autreMandat) await trx('usagers').where({ id: mandat.usager_id }).delete();
-        await trx('journal').insert({
+        const usagerSupprime = await supprimerUsagerSansMandat(trx, mandat.usager_id);
+        await journaliserPurgeMandat(trx, {
           action: 'purge_mandat',
           structure_id: mandat.structure_id,
           usager_id: mandat.usager_id,
           mandat_id: mandat.id,
           additional_information: `Mandat terminé le ${dateMandat(mandat.ended_at!.getTime())}, purgé à la fin de sa conservation (${dateMandat(p.purgeAMs)}) ; ${
-            autreMandat ? "données de l'usager conservées (un autre mandat le concerne)" : "données de l'usager supprimées"
+            !usagerSupprime ? "données de l'usager conservées (un autre mandat le concerne)" : "données de l'usager supprimées"
           }`,
           idempotency_key: cle,
         });
-        return { issue: 'purge', usagerSupprime: !autreMandat };
+        return { issue: 'purge', usagerSupprime };
       });
     },
   };

@@ -9,6 +9,9 @@ import {
 } from '../../db/domain/consentement.ts';
 import type { Demarche } from '../../db/domain/demarches.ts';
 import type { DureeMandat } from '../../db/domain/mandat.ts';
+import {
+  insererDemande, mandatDeLaDemande, nombreDemandesAuNumero, supprimerDemandeNonEnvoyee, trouverDemande, verrouillerNumero,
+} from '../../db/queries/consentement.ts';
 import { demarrerConsentement, signalerRelance, type OptionsConsentement } from '../../db/temporal/processes/consentement.ts';
 
 export interface NouvelleDemande {
@@ -29,20 +32,17 @@ export async function creerDemandeConsentement(db: Db, client: Client, n: Nouvel
   const demandeId = randomUUID();
   const acceptee = await db.transaction(async (trx) => {
     // Serialises requests to the same number, so the daily limit holds under concurrent submits.
-    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`consentement:${n.telephone}`]);
+    await verrouillerNumero(trx, n.telephone);
     const depuis = new Date(Date.now() - FENETRE_DEMANDES_PAR_NUMERO_MS);
-    const { nombre } = (await trx('consent_requests').where({ phone: n.telephone }).where('created_at', '>', depuis).count({ nombre: '*' }).first())!;
-    if (Number(nombre) >= DEMANDES_PAR_NUMERO_PAR_JOUR) return false;
-    await trx('consent_requests').insert({
-      id: demandeId, aidant_id: n.aidantId, structure_id: n.structureId, phone: n.telephone, demarches: n.demarches, duree_keyword: n.duree,
-    });
+    if (await nombreDemandesAuNumero(trx, n.telephone, depuis) >= DEMANDES_PAR_NUMERO_PAR_JOUR) return false;
+    await insererDemande(trx, { id: demandeId, ...n });
     return true;
   });
   if (!acceptee) return { ok: false, raison: 'trop-de-demandes' };
   try {
     await demarrerConsentement(client, { demandeId, structureId: n.structureId }, opts);
   } catch (err) {
-    await db('consent_requests').where({ id: demandeId, status: 'sending' }).delete();
+    await supprimerDemandeNonEnvoyee(db, demandeId);
     throw err;
   }
   return { ok: true, demandeId };
@@ -79,9 +79,9 @@ export interface EtatDemande {
 /** The request, when it belongs to the structure; null otherwise (or for an id that is not one). */
 export async function etatDemande(db: Db, structureId: number, demandeId: unknown): Promise<EtatDemande | null> {
   if (!estIdDemande(demandeId)) return null;
-  const d = await db('consent_requests').where({ id: demandeId, structure_id: structureId }).first();
+  const d = await trouverDemande(db, structureId, demandeId);
   if (!d) return null;
-  const mandat = await db('mandats').where({ consent_request_id: d.id }).first<{ id: number; usager_id: number } | undefined>('id', 'usager_id');
+  const mandat = await mandatDeLaDemande(db, d.id);
   return {
     id: d.id,
     aidantId: d.aidant_id,

@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
 import { mobileE164 } from '../../db/domain/contact.ts';
+import { derniereDemandeDuNumero, enregistrerMessageSid, enregistrerSmsRecu, supprimerSms } from '../../db/queries/consentement.ts';
 import { signalerReponseSms } from '../../db/temporal/processes/consentement.ts';
 
 export interface SmsRecu {
@@ -22,20 +23,13 @@ const TEXTE_MAX = 1600;
 export async function recevoirSms(db: Db, client: Client, sms: SmsRecu): Promise<IssueSmsRecu> {
   const expediteur = mobileE164(sms.from) ?? sms.from;
   return db.transaction(async (trx): Promise<IssueSmsRecu> => {
-    const [nouveau] = await trx('twilio_inbound_sids').insert({ message_sid: sms.messageSid }).onConflict('message_sid').ignore().returning('message_sid');
-    if (!nouveau) return 'rejeu';
-    const demande = await trx('consent_requests')
-      .where({ phone: expediteur })
-      .whereNotNull('consent_sent_at')
-      .orderBy('consent_sent_at', 'desc')
-      .first<{ id: string } | undefined>('id');
+    if (!(await enregistrerMessageSid(trx, sms.messageSid))) return 'rejeu';
+    const demande = await derniereDemandeDuNumero(trx, expediteur);
     if (!demande) return 'numero-inconnu';
-    const [{ id }] = await trx('consent_sms')
-      .insert({ consent_request_id: demande.id, direction: 'in', body: sms.body.slice(0, TEXTE_MAX), message_sid: sms.messageSid })
-      .returning('id');
-    if (!(await signalerReponseSms(client, demande.id, Number(id)))) {
+    const id = await enregistrerSmsRecu(trx, { demandeId: demande.id, texte: sms.body.slice(0, TEXTE_MAX), messageSid: sms.messageSid });
+    if (!(await signalerReponseSms(client, demande.id, id))) {
       // No workflow any more for this request (its retention is over): nothing to keep.
-      await trx('consent_sms').where({ id }).delete();
+      await supprimerSms(trx, id);
       return 'numero-inconnu';
     }
     return 'transmise';

@@ -1,5 +1,5 @@
 // Who may work on mandats: a logged-in aidant allowed to create mandats, with a current structure. Every
-// mandat and usager query is then scoped to that structure (api/mandats/consultation.ts).
+// mandat and usager query is then scoped to that structure (db/queries/mandats.ts, read through api/mandats/consultation.ts).
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError, requireLogin } from '../auth/session.ts';
 

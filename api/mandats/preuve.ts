@@ -7,6 +7,7 @@ import type { Demarche } from '../../db/domain/demarches.ts';
 import type { DureeMandat, StatutMandat } from '../../db/domain/mandat.ts';
 import { MODELE_EN_VIGUEUR, modeleMandat, type ModeleMandat } from '../../db/domain/modeles-mandat/index.ts';
 import { codeVerificationDuMandat } from '../../db/queries/preuves.ts';
+import { autorisationsImprimees, trouverMandatAImprimer } from '../../db/queries/mandats.ts';
 
 // Called by the mandat's creation in its transaction (api/mandats/creation.ts).
 export { preuveDuMandat, type PreuveMandat } from '../../db/queries/preuves.ts';
@@ -40,21 +41,10 @@ export interface DocumentMandat {
 
 /** The mandat to print, when it belongs to the structure; null otherwise. */
 export async function documentMandat(db: Db, structureId: number, mandatId: number): Promise<DocumentMandat | null> {
-  const m = await db('mandats')
-    .join('usagers', 'usagers.id', 'mandats.usager_id')
-    .join('structures', 'structures.id', 'mandats.structure_id')
-    .leftJoin('aidants', 'aidants.id', 'mandats.aidant_id')
-    .where({ 'mandats.id': mandatId, 'mandats.structure_id': structureId })
-    .first(
-      'mandats.id', 'mandats.created_at', 'mandats.expires_at', 'mandats.ended_at', 'mandats.status', 'mandats.duree_keyword', 'mandats.template_version',
-      'usagers.id as usager_id', 'usagers.given_name', 'usagers.family_name', 'usagers.preferred_username', 'usagers.birthdate',
-      'usagers.birthplace', 'usagers.birthcountry', 'usagers.email', 'usagers.phone',
-      'structures.name as structure_name', 'structures.address', 'structures.postal_code', 'structures.city',
-      db.raw(`aidants.first_name || ' ' || aidants.last_name as aidant`),
-    );
+  const m = await trouverMandatAImprimer(db, structureId, mandatId);
   if (!m) return null;
   const [autorisations, code] = await Promise.all([
-    db('autorisations').where({ mandat_id: mandatId }).orderBy('id').select('demarche', 'revoked_at'),
+    autorisationsImprimees(db, mandatId),
     codeVerificationDuMandat(db, mandatId),
   ]);
   return {
@@ -73,7 +63,7 @@ export async function documentMandat(db: Db, structureId: number, mandatId: numb
     },
     structure: { name: m.structure_name, address: m.address, postal_code: m.postal_code, city: m.city },
     aidant: m.aidant,
-    autorisations: autorisations.map((a: { demarche: Demarche; revoked_at: Date | null }) => ({ demarche: a.demarche, revoqueeLe: a.revoked_at })),
+    autorisations: autorisations.map((a) => ({ demarche: a.demarche, revoqueeLe: a.revoked_at })),
   };
 }
 

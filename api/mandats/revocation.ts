@@ -1,51 +1,16 @@
 // Revoking one autorisation or a whole mandat (db/domain/README.md#révocation), by any aidant of the mandat's structure: the
 // autorisations get their revocation date and the journal its rows in one transaction; a mandat left with no
-// active autorisation ends (status `revoked`, the 6-year retention counts from now). The mandat's workflow
-// is told afterwards by the caller (db/temporal/processes/mandat.ts).
-import type { Knex } from 'knex';
+// active autorisation ends (status `revoked`, the 6-year retention counts from now), written by the one end
+// of a mandat (db/queries/mandats.ts terminerMandats). The mandat's workflow is told after the commit.
 import type { Db } from '../../db/connection.ts';
-import { DUREES_MANDAT } from '../../db/domain/mandat.ts';
+import { logger } from '../../db/platform/logger.ts';
+import {
+  autorisationsDuMandat, revoquerAutorisations, terminerMandats, verrouillerMandatDeLaStructure,
+} from '../../db/queries/mandats.ts';
+import type { TemporalClientProvider } from '../../db/temporal/client.ts';
+import { signalerRevocationMandat } from '../../db/temporal/processes/mandat.ts';
 
-type Contexte = { aidant_id: number; structure_id: number };
-
-/** Sets revoked_at on these autorisations and journals `cancel_autorisation` for each. */
-export async function revoquerAutorisationsEnTransaction(
-  trx: Knex.Transaction,
-  autorisations: { id: number; mandat_id: number }[],
-  contexte: Contexte,
-  maintenant: Date,
-): Promise<void> {
-  if (!autorisations.length) return;
-  const revoquees: { id: number; mandat_id: number; demarche: string; usager_id: number; duree_keyword: keyof typeof DUREES_MANDAT }[] = await trx('autorisations')
-    .whereIn('autorisations.id', autorisations.map((a) => a.id))
-    .whereNull('revoked_at')
-    .update({ revoked_at: maintenant })
-    .returning(['id', 'mandat_id', 'demarche']);
-  if (!revoquees.length) return;
-  const mandats: { id: number; usager_id: number; duree_keyword: string }[] = await trx('mandats')
-    .whereIn('id', [...new Set(revoquees.map((a) => a.mandat_id))])
-    .select('id', 'usager_id', 'duree_keyword');
-  const parId = new Map(mandats.map((m) => [m.id, m]));
-  await trx('journal').insert(revoquees.map((a) => {
-    const m = parId.get(a.mandat_id)!;
-    return {
-      action: 'cancel_autorisation', ...contexte, usager_id: m.usager_id, mandat_id: a.mandat_id, demarche: a.demarche,
-      duree: DUREES_MANDAT[m.duree_keyword as keyof typeof DUREES_MANDAT]?.jours ?? null, autorisation_id: a.id,
-    };
-  }));
-}
-
-/** Ends the given active mandats that no longer have an active autorisation; returns their ids. */
-export async function cloreMandatsSansAutorisation(trx: Knex.Transaction, mandatIds: number[], maintenant: Date): Promise<number[]> {
-  if (!mandatIds.length) return [];
-  const clos: { id: number }[] = await trx('mandats')
-    .whereIn('id', [...new Set(mandatIds)])
-    .where({ status: 'active' })
-    .whereNotExists(trx('autorisations').whereRaw('autorisations.mandat_id = mandats.id').whereNull('revoked_at'))
-    .update({ status: 'revoked', ended_at: maintenant })
-    .returning('id');
-  return clos.map((m) => m.id);
-}
+const log = logger.child({ component: 'mandats' });
 
 export type Revocation =
   | { ok: true; mandatClos: boolean; usagerId: number }
@@ -61,23 +26,45 @@ export async function revoquer(
   maintenant = new Date(),
 ): Promise<Revocation> {
   return db.transaction(async (trx) => {
-    const mandat = await trx('mandats')
-      .where({ id: demande.mandatId, structure_id: demande.structureId })
-      .forUpdate()
-      .first<{ id: number; usager_id: number; status: string } | undefined>('id', 'usager_id', 'status');
+    const mandat = await verrouillerMandatDeLaStructure(trx, demande.structureId, demande.mandatId);
     if (!mandat) return { ok: false, raison: 'introuvable' } as const;
-    const cibles = trx('autorisations').where({ mandat_id: mandat.id });
-    if (demande.autorisationId !== undefined) cibles.andWhere({ id: demande.autorisationId });
-    const toutes: { id: number; mandat_id: number; revoked_at: Date | null }[] = await cibles.select('id', 'mandat_id', 'revoked_at');
+    const toutes = await autorisationsDuMandat(trx, mandat.id, demande.autorisationId);
     if (demande.autorisationId !== undefined && !toutes.length) return { ok: false, raison: 'introuvable' } as const;
     const actives = toutes.filter((a) => a.revoked_at === null);
     if (mandat.status !== 'active' || !actives.length) return { ok: false, raison: 'deja-revoque' } as const;
     const contexte = { aidant_id: demande.aidantId, structure_id: demande.structureId };
-    await revoquerAutorisationsEnTransaction(trx, actives, contexte, maintenant);
-    if (demande.autorisationId === undefined) {
-      await trx('journal').insert({ action: 'cancel_mandat', ...contexte, usager_id: mandat.usager_id, mandat_id: mandat.id });
-    }
-    const clos = await cloreMandatsSansAutorisation(trx, [mandat.id], maintenant);
+    await revoquerAutorisations(trx, actives, contexte, maintenant);
+    const clos = await terminerMandats(trx, [mandat.id], {
+      statut: 'revoked',
+      le: maintenant,
+      siPlusAucuneAutorisation: true,
+      // The whole mandat was asked: every active autorisation was just revoked, so it ends here.
+      ...(demande.autorisationId === undefined ? { journal: { action: 'cancel_mandat', ...contexte, usager_id: mandat.usager_id } } : {}),
+    });
     return { ok: true, mandatClos: clos.length > 0, usagerId: mandat.usager_id } as const;
   });
+}
+
+/**
+ * Tells the workflows of mandats that ended in a committed transaction (revocation, supersession). A failure
+ * is only logged: the workflow reads the end in the database when it wakes up.
+ */
+export async function signalerFinsMandats(temporal: TemporalClientProvider, mandatIds: number[]): Promise<void> {
+  for (const mandatId of mandatIds) {
+    try {
+      await signalerRevocationMandat(await temporal(), mandatId);
+    } catch (err) {
+      log.error({ err, mandatId }, 'révocation non transmise au workflow du mandat : il la lira en base à son réveil');
+    }
+  }
+}
+
+/** The revocation an aidant asks for: committed, then the mandat's workflow told when the mandat ended. */
+export async function revoquerPuisSignaler(
+  deps: { db: Db; temporal: TemporalClientProvider },
+  demande: { aidantId: number; structureId: number; mandatId: number; autorisationId?: number },
+): Promise<Revocation> {
+  const resultat = await revoquer(deps.db, demande);
+  if (resultat.ok && resultat.mandatClos) await signalerFinsMandats(deps.temporal, [demande.mandatId]);
+  return resultat;
 }

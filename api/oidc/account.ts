@@ -1,51 +1,15 @@
 // Who the provider speaks about: the usager the aidant chose. oidc-provider's grant id links the code and
 // the access token to the aidant's choice (aidant, structure, usager, démarche, autorisation); at the token
 // and userinfo endpoints the autorisation must still be usable, or the code / token is refused
-// (invalid_grant / invalid_token). The identity is the stored pivot identity, unchanged.
+// (invalid_grant / invalid_token). The identity is the stored pivot identity, unchanged. The choices are stored
+// and read by db/queries/fournisseur-identite.ts.
 import { createHash } from 'node:crypto';
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../../db/connection.ts';
-import type { Demarche } from '../../db/domain/demarches.ts';
 import { claimsIdentitePivot, erreursIdentitePivot } from '../../db/domain/identite-pivot.ts';
-import {
-  colonnesAutorisationUtilisable, requeteAutorisationsUtilisables, type AutorisationUtilisable, type UsagerIdentite,
-} from '../../db/queries/autorisations.ts';
+import { choixUtilisable, type ChoixUtilisable } from '../../db/queries/fournisseur-identite.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import type { Logger } from '../../db/platform/logger.ts';
-
-export interface ChoixAidant {
-  grant_id: string;
-  client_id: string;
-  aidant_id: number;
-  structure_id: number;
-  usager_id: number;
-  mandat_id: number;
-  autorisation_id: number;
-  demarche: Demarche;
-  rep_scope: string | null;
-  expires_at: Date;
-}
-
-export interface ChoixUtilisable {
-  choix: ChoixAidant;
-  usager: UsagerIdentite;
-}
-
-export async function enregistrerChoix(db: Db, choix: ChoixAidant): Promise<void> {
-  await db('oidc_choix').insert(choix);
-}
-
-/** The choice behind a grant, if its autorisation is still usable by that aidant right now (one query). */
-export async function choixUtilisable(db: Db, grantId: string): Promise<ChoixUtilisable | null> {
-  const row = await requeteAutorisationsUtilisables(db, { aidantId: db.ref('c.aidant_id') })
-    .join('oidc_choix as c', (j) => j.on('c.autorisation_id', 'a.id').andOn('c.structure_id', 'm.structure_id').andOn('c.usager_id', 'm.usager_id'))
-    .where('c.grant_id', grantId)
-    .where('c.expires_at', '>', db.fn.now())
-    .first([...colonnesAutorisationUtilisable(db), 'c.aidant_id', 'c.grant_id', 'c.client_id', 'c.rep_scope', 'c.expires_at']);
-  if (!row) return null;
-  const { usager, mandat_expires_at: _fin, ...choix } = row as AutorisationUtilisable & Pick<ChoixAidant, 'aidant_id' | 'grant_id' | 'client_id' | 'rep_scope' | 'expires_at'>;
-  return { choix, usager };
-}
 
 const USE = Symbol('aidants-connect choice');
 

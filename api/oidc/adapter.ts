@@ -1,9 +1,13 @@
-// oidc-provider's storage in PostgreSQL: one row per (model, id) in `oidc_payloads`, with the indexed
-// columns the provider looks up (grant, session uid, user code), the expiry (expired rows are never
-// returned, and the purge deletes them) and the consumption date (single-use codes).
+// oidc-provider's storage in PostgreSQL, in the Adapter shape the provider expects: one row per (model, id)
+// in `oidc_payloads`, with the indexed columns the provider looks up (grant, session uid, user code), the
+// expiry (expired rows are never returned, and the purge deletes them) and the consumption date (single-use
+// codes). The statements are those of db/queries/fournisseur-identite.ts.
 import { createHash } from 'node:crypto';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from '../../db/connection.ts';
+import {
+  consommerPayload, ecrirePayload, lirePayload, purgerFournisseurIdentite, supprimerPayload, supprimerPayloadsDuGrant,
+} from '../../db/queries/fournisseur-identite.ts';
 
 /**
  * Models whose id is a bearer secret (codes, tokens): the row is keyed by its SHA-256 and the payload does not
@@ -31,12 +35,6 @@ export class PgAdapter implements Adapter {
     return this.bearer ? sha256(id) : id;
   }
 
-  private live() {
-    return this.db('oidc_payloads')
-      .where('type', this.model)
-      .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', this.db.fn.now()));
-  }
-
   private static restore(row: { payload: AdapterPayload; consumed_at: Date | null } | undefined, id?: string): AdapterPayload | undefined {
     if (!row) return undefined;
     return {
@@ -48,46 +46,39 @@ export class PgAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const stored = this.bearer ? { ...payload, jti: undefined } : payload;
-    await this.db.raw(
-      `insert into oidc_payloads (id, type, payload, grant_id, user_code, uid, expires_at)
-       values (?, ?, ?::jsonb, ?, ?, ?, case when ?::double precision is null then null else now() + make_interval(secs => ?::double precision) end)
-       on conflict (id, type) do update set payload = excluded.payload, grant_id = excluded.grant_id,
-         user_code = excluded.user_code, uid = excluded.uid, expires_at = excluded.expires_at`,
-      [this.key(id), this.model, JSON.stringify(stored), payload.grantId ?? null, payload.userCode ?? null, payload.uid ?? null, expiresIn ?? null, expiresIn ?? null],
-    );
+    await ecrirePayload(this.db, {
+      id: this.key(id), type: this.model, payload: stored, grantId: payload.grantId ?? null, userCode: payload.userCode ?? null,
+      uid: payload.uid ?? null, expiresIn: expiresIn ?? null,
+    });
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    const row = await this.live().where('id', this.key(id)).first('payload', 'consumed_at');
+    const row = await lirePayload<AdapterPayload>(this.db, this.model, 'id', this.key(id));
     return PgAdapter.restore(row, this.bearer ? id : undefined);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    return PgAdapter.restore(await this.live().where('uid', uid).first('payload', 'consumed_at'));
+    return PgAdapter.restore(await lirePayload<AdapterPayload>(this.db, this.model, 'uid', uid));
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    return PgAdapter.restore(await this.live().where('user_code', userCode).first('payload', 'consumed_at'));
+    return PgAdapter.restore(await lirePayload<AdapterPayload>(this.db, this.model, 'user_code', userCode));
   }
 
   async consume(id: string): Promise<void> {
-    await this.db('oidc_payloads').where({ type: this.model, id: this.key(id) }).whereNull('consumed_at').update({ consumed_at: this.db.fn.now() });
+    await consommerPayload(this.db, this.model, this.key(id));
   }
 
   async destroy(id: string): Promise<void> {
-    await this.db('oidc_payloads').where({ type: this.model, id: this.key(id) }).delete();
+    await supprimerPayload(this.db, this.model, this.key(id));
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.db('oidc_payloads').where({ type: this.model, grant_id: grantId }).delete();
+    await supprimerPayloadsDuGrant(this.db, this.model, grantId);
   }
 }
 
 export const pgAdapterFactory = (db: Db) => (model: string): Adapter => new PgAdapter(db, model);
 
 /** Deletes expired provider rows and the aidants' choices of expired grants; returns how many rows went. */
-export async function purgerOidc(db: Db): Promise<number> {
-  const payloads = await db('oidc_payloads').where('expires_at', '<=', db.fn.now()).delete();
-  const choix = await db('oidc_choix').where('expires_at', '<=', db.fn.now()).delete();
-  return payloads + choix;
-}
+export const purgerOidc = purgerFournisseurIdentite;

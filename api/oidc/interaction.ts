@@ -11,7 +11,7 @@ import { erreursIdentitePivot } from '../../db/domain/identite-pivot.ts';
 import {
   autorisationsUtilisables, usagersAvecAutorisations, type AutorisationUtilisable, type UsagerAvecAutorisations, type UsagerIdentite,
 } from '../../db/queries/autorisations.ts';
-import { enregistrerChoix } from './account.ts';
+import { enregistrerChoix } from '../../db/queries/fournisseur-identite.ts';
 import type { OidcInstance } from './provider.ts';
 
 export interface DemandeEnCours {

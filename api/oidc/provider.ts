@@ -7,6 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../../db/connection.ts';
 import type { Logger } from '../../db/platform/logger.ts';
+import { revoquerGrant } from '../../db/queries/fournisseur-identite.ts';
 import { choixDeLaRequete, findAccountFor, journaliserUtilisation } from './account.ts';
 import { providerConfiguration, type OidcSettings, type PagesFournisseurIdentite } from './configuration.ts';
 
@@ -17,15 +18,6 @@ export interface OidcInstance {
   middleware: RequestHandler;
   /** Origins a form of the interaction may end up at (FranceConnect's callbacks): for the CSP's form-action. */
   redirectOrigins: string[];
-}
-
-/** Deletes everything a grant produced (codes, tokens, the grant) and the aidant's choice behind it. */
-export async function revoquerGrant(db: Db, grantId: string): Promise<void> {
-  await db.transaction(async (trx) => {
-    await trx('oidc_payloads').where({ grant_id: grantId }).delete();
-    await trx('oidc_payloads').where({ type: 'Grant', id: grantId }).delete();
-    await trx('oidc_choix').where({ grant_id: grantId }).delete();
-  });
 }
 
 export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logger: Logger; pages: PagesFournisseurIdentite }): OidcInstance {

@@ -119,6 +119,8 @@ describe('consentement à distance (saut de temps)', () => {
       await jusqua(() => statutEnBase(d.id, 'consented'), 'le consentement');
       const accuse = await fake.waitFor((m) => m.to === d.telephone && m.body.includes('Nous avons bien enregistré'));
       expect(accuse.body).toContain('Nous avons bien enregistré votre accord');
+      // The activity records the receipt just after Twilio took it: wait for its row, so the next answer comes after it.
+      await jusqua(async () => Boolean(await t.db('consent_sms').where({ consent_request_id: d.id, step: 'accuse' }).first('id')), 'l’accusé enregistré');
 
       expect(await repondre(d.telephone, 'Non')).toBe('transmise');
       await jusqua(async () => (await journalDe(d.id)).length === 4, 'la réponse ignorée');

@@ -1,7 +1,7 @@
 // Routes of a remote mandat's consent request (db/domain/README.md#consentement-par-sms): the waiting page, its JSON state (polled by the
 // page's script), retrying a failed SMS, and continuing after consent (FranceConnect, then the usual recap).
 // Everything is scoped to the aidant's current structure: another structure's request is a 404, in HTML and
-// in JSON alike. The request itself is created by the creation form (web/mandats/routes.ts).
+// in JSON alike. The request itself is created by the creation form (web/mandats/creation-routes.ts).
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { flash, requireRecentTotp } from '../../api/auth/session.ts';
@@ -77,7 +77,7 @@ export function consentementRouter(deps: WebDeps): Router {
   });
 
   // After consent: the draft is rebuilt from the request and the usager identifies with FranceConnect, as in
-  // person; the FranceConnect callback and the recap are those of web/mandats/routes.ts.
+  // person; the FranceConnect callback and the recap are those of web/mandats/creation-routes.ts and recapitulatif-routes.ts.
   router.get('/mandats/consentements/:id/franceconnect', ...garde, async (req, res) => {
     const demande = await etatDemande(deps.db, structureCourante(req), req.params.id);
     if (!demande) return introuvable(req, res);

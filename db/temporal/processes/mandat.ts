@@ -5,7 +5,8 @@
 // production durations are passed here, from the domain, as inputs.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { Db } from '../../connection.ts';
-import { DUREE_CONSERVATION_MANDAT_MS, rappelAvantExpiration, type DureeMandat, type StatutMandat } from '../../domain/mandat.ts';
+import { DUREE_CONSERVATION_MANDAT_MS, rappelAvantExpiration, type DureeMandat } from '../../domain/mandat.ts';
+import { marquerViesDemarrees, mandatsSansVie, type MandatSansVie } from '../../queries/mandats.ts';
 import { MANDAT_STATUT, STRUCTURE_ID } from '../../../workflows/search-attributes.ts';
 import { TASK_QUEUE } from '../../../workflows/task-queue.ts';
 import { mandatRevoque, type mandat } from '../../../workflows/mandat.ts';
@@ -52,17 +53,13 @@ function demarrer(client: Client, m: MandatADemarrer, opts: OptionsVieMandat, si
   });
 }
 
-async function marquerDemarre(db: Db, mandatIds: number[]): Promise<void> {
-  if (mandatIds.length) await db('mandats').whereIn('id', mandatIds).whereNull('workflow_started_at').update({ workflow_started_at: db.fn.now() });
-}
-
 /**
  * Starts the life of a mandat, then records that it runs. Harmless when it already runs (the running one is
  * kept). Throws when Temporal is unreachable: the mandat stays marked as not started, for the reconciliation.
  */
 export async function demarrerVieMandat(db: Db, client: Client, m: MandatADemarrer, opts: OptionsVieMandat = {}): Promise<WorkflowHandleWithFirstExecutionRunId<typeof mandat>> {
   const handle = await demarrer(client, m, opts, 'USE_EXISTING');
-  await marquerDemarre(db, [m.mandatId]);
+  await marquerViesDemarrees(db, [m.mandatId]);
   return handle;
 }
 
@@ -80,20 +77,11 @@ export async function signalerRevocationMandat(client: Client, mandatId: number)
   }
 }
 
-interface LigneAReconcilier {
-  id: number;
-  structure_id: number;
-  expires_at: Date;
-  duree_keyword: DureeMandat | 'EUS_03_20';
-  status: StatutMandat;
-  ended_at: Date | null;
-}
-
 /**
  * A mandat that already ended (revoked before its workflow could start) is started with its end as deadline:
  * the workflow reads the end at once and goes to retention, without a reminder.
  */
-function aDemarrer(row: LigneAReconcilier): MandatADemarrer {
+function aDemarrer(row: MandatSansVie): MandatADemarrer {
   const finMs = row.status !== 'active' && row.ended_at ? Math.min(row.ended_at.getTime(), row.expires_at.getTime()) : row.expires_at.getTime();
   return { mandatId: row.id, structureId: row.structure_id, expiresAt: new Date(finMs), duree: row.duree_keyword };
 }
@@ -105,12 +93,7 @@ export async function demarrerViesMandatManquantes(db: Db, client: Client, opts:
   const EN_PARALLELE = 20;
   let apres = 0;
   for (;;) {
-    const lot: LigneAReconcilier[] = await db('mandats')
-      .whereNull('workflow_started_at')
-      .where('id', '>', apres)
-      .orderBy('id')
-      .limit(parLot)
-      .select('id', 'structure_id', 'expires_at', 'duree_keyword', 'status', 'ended_at');
+    const lot = await mandatsSansVie(db, apres, parLot);
     if (!lot.length) return bilan;
     apres = lot[lot.length - 1].id;
     for (let i = 0; i < lot.length; i += EN_PARALLELE) {
@@ -126,7 +109,7 @@ export async function demarrerViesMandatManquantes(db: Db, client: Client, opts:
           }
         }),
       );
-      await marquerDemarre(db, tranche.map((r) => r.id));
+      await marquerViesDemarrees(db, tranche.map((r) => r.id));
     }
   }
 }

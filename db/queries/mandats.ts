@@ -1,0 +1,464 @@
+// All SQL of mandats, their autorisations and their usagers (README « Organisation du code »): what the
+// aidant's pages read (every read takes the structure id and filters on it: a usager or mandat of another
+// structure is simply not found), the writes of a mandat's creation, revocation and supersession, and those
+// of its life (activities/mandat.ts). The end of a mandat (status, ended_at and its journal row) is written by
+// one function, terminerMandats, whoever ends it. Use cases (api/mandats/) own the transactions and call these
+// functions inside them; the proof of a printed mandat lives in db/queries/preuves.ts.
+import type { Knex } from 'knex';
+import type { Db } from '../connection.ts';
+import type { Demarche } from '../domain/demarches.ts';
+import { DELAI_RENOUVELLEMENT_MS, DUREES_MANDAT, type DureeMandat, type StatutMandat } from '../domain/mandat.ts';
+import type { IdentitePivot } from '../domain/usager.ts';
+import { prefixeRappelsMandat } from '../domain/vie-mandat.ts';
+import type { EntreeJournal } from './journal.ts';
+
+type Executor = Db | Knex.Transaction;
+
+// ——— What the aidant's pages read ———
+
+export interface UsagerListe {
+  id: number;
+  given_name: string;
+  family_name: string;
+  preferred_username: string | null;
+  mandats_actifs: number;
+  prochaine_expiration: Date | null;
+}
+
+/** Usagers with a mandat of the structure, recently ended ones included (outdated ones hidden), by name. */
+export async function usagersDeLaStructure(db: Db, structureId: number, recherche = ''): Promise<UsagerListe[]> {
+  const horizon = new Date(Date.now() - DELAI_RENOUVELLEMENT_MS);
+  const q = db('usagers')
+    .join('mandats', 'mandats.usager_id', 'usagers.id')
+    .where('mandats.structure_id', structureId)
+    .andWhere((w) => w.where('mandats.status', 'active').orWhere('mandats.ended_at', '>', horizon))
+    .groupBy('usagers.id')
+    .orderBy([{ column: 'usagers.family_name' }, { column: 'usagers.given_name' }])
+    .limit(200)
+    .select(
+      'usagers.id', 'usagers.given_name', 'usagers.family_name', 'usagers.preferred_username',
+      db.raw(`count(*) filter (where mandats.status = 'active')::int as mandats_actifs`),
+      db.raw(`min(mandats.expires_at) filter (where mandats.status = 'active') as prochaine_expiration`),
+    );
+  const mots = recherche.trim().split(/\s+/).filter(Boolean).slice(0, 5);
+  for (const mot of mots) {
+    const motif = `%${mot.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q.andWhere((w) =>
+      w.whereILike('usagers.given_name', motif).orWhereILike('usagers.family_name', motif).orWhereILike('usagers.preferred_username', motif),
+    );
+  }
+  return q;
+}
+
+export interface MandatDetail {
+  id: number;
+  created_at: Date;
+  expires_at: Date;
+  ended_at: Date | null;
+  status: StatutMandat;
+  duree_keyword: DureeMandat;
+  aidant: string | null;
+  autorisations: { id: number; demarche: Demarche; revoked_at: Date | null }[];
+}
+
+export interface UsagerDetail {
+  id: number;
+  given_name: string;
+  family_name: string;
+  preferred_username: string | null;
+  birthdate: string;
+  email: string | null;
+  phone: string | null;
+  mandats: MandatDetail[];
+}
+
+/** A usager and the structure's mandats with them; null when no mandat links them to the structure. */
+export async function usagerDeLaStructure(db: Db, structureId: number, usagerId: number): Promise<UsagerDetail | null> {
+  const mandats: (Omit<MandatDetail, 'autorisations'> & { usager_id: number })[] = await db('mandats')
+    .leftJoin('aidants', 'aidants.id', 'mandats.aidant_id')
+    .where({ 'mandats.structure_id': structureId, 'mandats.usager_id': usagerId })
+    .orderBy('mandats.created_at', 'desc')
+    .select(
+      'mandats.id', 'mandats.created_at', 'mandats.expires_at', 'mandats.ended_at', 'mandats.status', 'mandats.duree_keyword', 'mandats.usager_id',
+      db.raw(`aidants.first_name || ' ' || aidants.last_name as aidant`),
+    );
+  if (!mandats.length) return null;
+  const usager = await db('usagers').where({ id: usagerId }).first('id', 'given_name', 'family_name', 'preferred_username', 'birthdate', 'email', 'phone');
+  if (!usager) return null;
+  const autorisations: { id: number; mandat_id: number; demarche: Demarche; revoked_at: Date | null }[] = await db('autorisations')
+    .whereIn('mandat_id', mandats.map((m) => m.id))
+    .orderBy('id')
+    .select('id', 'mandat_id', 'demarche', 'revoked_at');
+  return {
+    ...usager,
+    mandats: mandats.map(({ usager_id: _u, ...m }) => ({
+      ...m,
+      autorisations: autorisations.filter((a) => a.mandat_id === m.id).map(({ mandat_id: _m, ...a }) => a),
+    })),
+  };
+}
+
+/** The mandat's usager, when the mandat belongs to the structure. */
+export async function usagerDuMandat(db: Db, structureId: number, mandatId: number): Promise<number | null> {
+  const row = await db('mandats').where({ id: mandatId, structure_id: structureId }).first('usager_id');
+  return row?.usager_id ?? null;
+}
+
+export async function demarchesAutorisees(db: Db, structureId: number): Promise<Demarche[]> {
+  const row = await db('structures').where({ id: structureId, is_active: true }).first('allowed_demarches');
+  return row?.allowed_demarches ?? [];
+}
+
+export async function nomStructure(db: Db, structureId: number): Promise<{ name: string; address: string; postal_code: string; city: string } | null> {
+  return (await db('structures').where({ id: structureId }).first('name', 'address', 'postal_code', 'city')) ?? null;
+}
+
+/** What a revocation confirmation shows: the usager and the démarches still active that it would end. */
+export async function mandatARevoquer(db: Db, structureId: number, mandatId: number, autorisationId?: number) {
+  const mandat = await db('mandats')
+    .join('usagers', 'usagers.id', 'mandats.usager_id')
+    .where({ 'mandats.id': mandatId, 'mandats.structure_id': structureId })
+    .first<{ status: string; id: number; given_name: string; family_name: string; preferred_username: string | null } | undefined>(
+      'mandats.status', 'usagers.id', 'usagers.given_name', 'usagers.family_name', 'usagers.preferred_username',
+    );
+  if (!mandat) return null;
+  const q = db('autorisations').where({ mandat_id: mandatId });
+  if (autorisationId !== undefined) q.andWhere({ id: autorisationId });
+  const autorisations: { demarche: Demarche; revoked_at: Date | null }[] = await q.orderBy('id').select('demarche', 'revoked_at');
+  if (autorisationId !== undefined && !autorisations.length) return null;
+  const { status, ...usager } = mandat;
+  return { usager, demarches: status === 'active' ? autorisations.filter((a) => !a.revoked_at).map((a) => a.demarche) : [] };
+}
+
+/** Every mandat of the usager with the structure, as renewal needs them (db/domain/mandat.ts estRenouvelable). */
+export async function finsDesMandatsDeLUsager(db: Db, structureId: number, usagerId: number): Promise<{ status: StatutMandat; ended_at: Date | null }[]> {
+  return db('mandats').where({ structure_id: structureId, usager_id: usagerId }).select('status', 'ended_at');
+}
+
+export async function usagerResume(db: Db, usagerId: number) {
+  return (await db('usagers').where({ id: usagerId }).first<{ id: number; given_name: string; family_name: string; preferred_username: string | null } | undefined>('id', 'given_name', 'family_name', 'preferred_username')) ?? null;
+}
+
+/** The stored pivot identity of a usager linked to the structure by a mandat. */
+export async function identiteUsager(db: Db, structureId: number, usagerId: number): Promise<IdentitePivot | null> {
+  const row = await db('usagers')
+    .where({ id: usagerId })
+    .whereExists(db('mandats').whereRaw('mandats.usager_id = usagers.id').where({ structure_id: structureId }))
+    .first('given_name', 'family_name', 'preferred_username', 'birthdate', 'gender', 'birthplace', 'birthcountry', 'email');
+  return (row as IdentitePivot | undefined) ?? null;
+}
+
+/** A mandat to print, with its usager, structure, aidant and autorisations; null when not of the structure. */
+export async function trouverMandatAImprimer(db: Db, structureId: number, mandatId: number) {
+  const m = await db('mandats')
+    .join('usagers', 'usagers.id', 'mandats.usager_id')
+    .join('structures', 'structures.id', 'mandats.structure_id')
+    .leftJoin('aidants', 'aidants.id', 'mandats.aidant_id')
+    .where({ 'mandats.id': mandatId, 'mandats.structure_id': structureId })
+    .first(
+      'mandats.id', 'mandats.created_at', 'mandats.expires_at', 'mandats.ended_at', 'mandats.status', 'mandats.duree_keyword', 'mandats.template_version',
+      'usagers.id as usager_id', 'usagers.given_name', 'usagers.family_name', 'usagers.preferred_username', 'usagers.birthdate',
+      'usagers.birthplace', 'usagers.birthcountry', 'usagers.email', 'usagers.phone',
+      'structures.name as structure_name', 'structures.address', 'structures.postal_code', 'structures.city',
+      db.raw(`aidants.first_name || ' ' || aidants.last_name as aidant`),
+    );
+  return m ?? null;
+}
+
+export async function autorisationsImprimees(db: Db, mandatId: number): Promise<{ demarche: Demarche; revoked_at: Date | null }[]> {
+  return db('autorisations').where({ mandat_id: mandatId }).orderBy('id').select('demarche', 'revoked_at');
+}
+
+// ——— Creation (api/mandats/creation.ts owns the transaction) ———
+
+export async function trouverMandatParCleCreation(db: Executor, cle: string) {
+  return db('mandats').where({ creation_key: cle }).first<{ id: number; usager_id: number; expires_at: Date } | undefined>('id', 'usager_id', 'expires_at');
+}
+
+/** The démarches an active structure allows; null when the structure is inactive or unknown. */
+export async function demarchesDeLaStructureActive(trx: Knex.Transaction, structureId: number): Promise<Demarche[] | null> {
+  const structure = await trx('structures').where({ id: structureId, is_active: true }).first<{ allowed_demarches: Demarche[] } | undefined>('allowed_demarches');
+  return structure?.allowed_demarches ?? null;
+}
+
+export async function mandatDuConsentement(trx: Knex.Transaction, demandeId: string): Promise<boolean> {
+  return Boolean(await trx('mandats').where({ consent_request_id: demandeId }).first('id'));
+}
+
+type Contexte = { aidant_id: number; structure_id: number };
+
+const IDENTITE: (keyof IdentitePivot)[] = ['given_name', 'family_name', 'preferred_username', 'birthdate', 'gender', 'birthplace', 'birthcountry', 'email'];
+
+/** The usager of a draft: identified by FranceConnect now (`usager`), or already known (renewal). */
+export interface UsagerAEnregistrer {
+  usager?: { sub: string; identite: IdentitePivot };
+  renouvellementUsagerId?: number;
+  telephone: string | null;
+}
+
+/**
+ * Creates or updates the usager FranceConnect identified (or locks the known one of a renewal); journals what
+ * changed. Null when the renewal's usager no longer exists.
+ */
+export async function enregistrerUsager(trx: Knex.Transaction, u: UsagerAEnregistrer, contexte: Contexte): Promise<number | null> {
+  if (!u.usager) {
+    const connu = await trx('usagers').where({ id: u.renouvellementUsagerId ?? -1 }).forUpdate().first<{ id: number; phone: string | null } | undefined>('id', 'phone');
+    if (!connu) return null;
+    if (u.telephone && u.telephone !== connu.phone) {
+      await trx('usagers').where({ id: connu.id }).update({ phone: u.telephone, updated_at: trx.fn.now() });
+      await trx('journal').insert({ action: 'update_phone_usager', ...contexte, usager_id: connu.id });
+    }
+    return connu.id;
+  }
+  const { sub } = u.usager;
+  const identite = Object.fromEntries(IDENTITE.map((k) => [k, u.usager!.identite[k] ?? null]));
+  const existant = await trx('usagers').where({ sub }).forUpdate().first<{ id: number; email: string | null; phone: string | null } | undefined>('id', 'email', 'phone');
+  let usagerId: number;
+  if (!existant) {
+    const [row] = await trx('usagers')
+      .insert({ sub, ...identite, phone: u.telephone })
+      // A concurrent first login of the same person: the other transaction's row wins, this one updates it.
+      .onConflict('sub')
+      .merge({ ...identite, updated_at: trx.fn.now() })
+      .returning('id');
+    usagerId = row.id;
+  } else {
+    usagerId = existant.id;
+    // The pivot identity is stored exactly as FranceConnect sends it, the latest one included.
+    await trx('usagers').where({ id: usagerId }).update({ ...identite, ...(u.telephone ? { phone: u.telephone } : {}), updated_at: trx.fn.now() });
+    // The journal records that a detail changed, never the detail itself (it holds no personal data).
+    if ((existant.email ?? null) !== (identite.email ?? null)) {
+      await trx('journal').insert({ action: 'update_email_usager', ...contexte, usager_id: usagerId });
+    }
+    if (u.telephone && u.telephone !== existant.phone) {
+      await trx('journal').insert({ action: 'update_phone_usager', ...contexte, usager_id: usagerId });
+    }
+  }
+  await trx('journal').insert({ action: 'franceconnect_usager', ...contexte, usager_id: usagerId });
+  return usagerId;
+}
+
+/** Supersession: the structure's active autorisations for the same usager and démarches, locked. */
+export async function autorisationsRemplacees(trx: Knex.Transaction, structureId: number, usagerId: number, demarches: Demarche[]): Promise<{ id: number; mandat_id: number }[]> {
+  return trx('autorisations')
+    .join('mandats', 'mandats.id', 'autorisations.mandat_id')
+    .where({ 'mandats.structure_id': structureId, 'mandats.usager_id': usagerId, 'mandats.status': 'active' })
+    .whereNull('autorisations.revoked_at')
+    .whereIn('autorisations.demarche', demarches)
+    .select('autorisations.id', 'autorisations.mandat_id')
+    .forUpdate();
+}
+
+export interface NouveauMandat {
+  structureId: number;
+  usagerId: number;
+  aidantId: number;
+  creeLe: Date;
+  expireLe: Date;
+  duree: DureeMandat;
+  cleCreation: string;
+  /** A remote mandat: the consent request it comes from. */
+  consentRequestId?: string;
+}
+
+/** Writes the mandat and one autorisation per démarche; null when the creation key already exists. */
+export async function insererMandat(trx: Knex.Transaction, m: NouveauMandat, demarches: Demarche[]): Promise<{ id: number; autorisations: { id: number; demarche: Demarche }[] } | null> {
+  const [mandat] = await trx('mandats')
+    .insert({
+      structure_id: m.structureId,
+      usager_id: m.usagerId,
+      aidant_id: m.aidantId,
+      created_at: m.creeLe,
+      expires_at: m.expireLe,
+      duree_keyword: m.duree,
+      creation_key: m.cleCreation,
+      ...(m.consentRequestId ? { is_remote: true, remote_consent_method: 'SMS', consent_request_id: m.consentRequestId } : {}),
+    })
+    .onConflict('creation_key')
+    .ignore()
+    .returning('id');
+  if (!mandat) return null;
+  const autorisations: { id: number; demarche: Demarche }[] = await trx('autorisations')
+    .insert(demarches.map((demarche) => ({ mandat_id: mandat.id, demarche })))
+    .returning(['id', 'demarche']);
+  return { id: mandat.id, autorisations };
+}
+
+/** The creation's journal: `create_attestation` (with the proof hash) then one `create_autorisation` per démarche. */
+export async function journaliserCreationMandat(
+  trx: Knex.Transaction,
+  c: { contexte: Contexte; usagerId: number; mandatId: number; demarches: Demarche[]; duree: DureeMandat; attestationHash: string; consentRequestId?: string },
+  autorisations: { id: number; demarche: Demarche }[],
+): Promise<void> {
+  const jours = DUREES_MANDAT[c.duree].jours;
+  await trx('journal').insert({
+    action: 'create_attestation', ...c.contexte, usager_id: c.usagerId, mandat_id: c.mandatId,
+    demarche: [...c.demarches].sort().join(','), duree: jours, attestation_hash: c.attestationHash,
+    ...(c.consentRequestId ? { is_remote_mandat: true, remote_consent_method: 'SMS', consent_request_id: c.consentRequestId } : {}),
+  });
+  await trx('journal').insert(autorisations.map((a) => ({
+    action: 'create_autorisation', ...c.contexte, usager_id: c.usagerId, mandat_id: c.mandatId,
+    demarche: a.demarche, duree: jours, autorisation_id: a.id,
+  })));
+}
+
+// ——— Revocation and the end of a mandat ———
+
+/** The structure's mandat, locked for a revocation; null when not of the structure. */
+export async function verrouillerMandatDeLaStructure(trx: Knex.Transaction, structureId: number, mandatId: number) {
+  return (await trx('mandats')
+    .where({ id: mandatId, structure_id: structureId })
+    .forUpdate()
+    .first<{ id: number; usager_id: number; status: string } | undefined>('id', 'usager_id', 'status')) ?? null;
+}
+
+/** The mandat's autorisations (or the one asked), revoked ones included. */
+export async function autorisationsDuMandat(trx: Knex.Transaction, mandatId: number, autorisationId?: number): Promise<{ id: number; mandat_id: number; revoked_at: Date | null }[]> {
+  const cibles = trx('autorisations').where({ mandat_id: mandatId });
+  if (autorisationId !== undefined) cibles.andWhere({ id: autorisationId });
+  return cibles.select('id', 'mandat_id', 'revoked_at');
+}
+
+/** Sets revoked_at on these autorisations and journals `cancel_autorisation` for each. */
+export async function revoquerAutorisations(
+  trx: Knex.Transaction,
+  autorisations: { id: number; mandat_id: number }[],
+  contexte: Contexte,
+  maintenant: Date,
+): Promise<void> {
+  if (!autorisations.length) return;
+  const revoquees: { id: number; mandat_id: number; demarche: string; usager_id: number; duree_keyword: keyof typeof DUREES_MANDAT }[] = await trx('autorisations')
+    .whereIn('autorisations.id', autorisations.map((a) => a.id))
+    .whereNull('revoked_at')
+    .update({ revoked_at: maintenant })
+    .returning(['id', 'mandat_id', 'demarche']);
+  if (!revoquees.length) return;
+  const mandats: { id: number; usager_id: number; duree_keyword: string }[] = await trx('mandats')
+    .whereIn('id', [...new Set(revoquees.map((a) => a.mandat_id))])
+    .select('id', 'usager_id', 'duree_keyword');
+  const parId = new Map(mandats.map((m) => [m.id, m]));
+  await trx('journal').insert(revoquees.map((a) => {
+    const m = parId.get(a.mandat_id)!;
+    return {
+      action: 'cancel_autorisation', ...contexte, usager_id: m.usager_id, mandat_id: a.mandat_id, demarche: a.demarche,
+      duree: DUREES_MANDAT[m.duree_keyword as keyof typeof DUREES_MANDAT]?.jours ?? null, autorisation_id: a.id,
+    };
+  }));
+}
+
+export interface FinMandat {
+  statut: 'expired' | 'revoked';
+  le: Date;
+  /** Revocation and supersession: only the mandats left with no active autorisation end. */
+  siPlusAucuneAutorisation?: boolean;
+  /** The journal row of the end, for each mandat ended (its mandat_id added); none when omitted. */
+  journal?: Omit<EntreeJournal, 'mandat_id'>;
+}
+
+/**
+ * THE end of a mandat, whoever ends it (a revocation, a supersession at creation, the mandat's workflow at
+ * expiry or after revocations): status and ended_at on the mandats still active, and the end's journal row.
+ * Called inside the caller's transaction; returns the ids of the mandats it ended.
+ */
+export async function terminerMandats(trx: Knex.Transaction, mandatIds: number[], fin: FinMandat): Promise<number[]> {
+  if (!mandatIds.length) return [];
+  const q = trx('mandats').whereIn('id', [...new Set(mandatIds)]).where({ status: 'active' });
+  if (fin.siPlusAucuneAutorisation) q.whereNotExists(trx('autorisations').whereRaw('autorisations.mandat_id = mandats.id').whereNull('revoked_at'));
+  const clos: { id: number }[] = await q.update({ status: fin.statut, ended_at: fin.le }).returning('id');
+  const ids = clos.map((m) => m.id);
+  if (fin.journal && ids.length) {
+    const journal = fin.journal;
+    const insertion = trx('journal').insert(ids.map((id) => ({ ...journal, mandat_id: id })));
+    if (journal.idempotency_key) await insertion.onConflict('idempotency_key').ignore();
+    else await insertion;
+  }
+  return ids;
+}
+
+// ——— The mandat's life (activities/mandat.ts) ———
+
+export interface MandatVerrouille {
+  id: number;
+  structure_id: number;
+  usager_id: number;
+  status: StatutMandat;
+  ended_at: Date | null;
+  expires_at: Date;
+  duree_keyword: keyof typeof DUREES_MANDAT | 'EUS_03_20';
+  consent_request_id: string | null;
+}
+
+/** The mandat under its row lock (every activity of its life starts here). */
+export async function verrouillerMandat(trx: Knex.Transaction, mandatId: number): Promise<MandatVerrouille | undefined> {
+  return trx('mandats').where({ id: mandatId }).forUpdate().first('id', 'structure_id', 'usager_id', 'status', 'ended_at', 'expires_at', 'duree_keyword', 'consent_request_id');
+}
+
+/** The revocation date of each autorisation of the mandat (null: still active). */
+export async function datesRevocation(trx: Knex.Transaction, mandatId: number): Promise<(Date | null)[]> {
+  return trx('autorisations').where({ mandat_id: mandatId }).pluck('revoked_at');
+}
+
+/** What the expiry reminder names, and to whom it goes: the structure's active aidants. */
+export async function destinatairesRappel(trx: Knex.Transaction, mandat: { usager_id: number; structure_id: number }) {
+  const usager = await trx('usagers').where({ id: mandat.usager_id }).first('given_name', 'family_name', 'preferred_username');
+  const structure = await trx('structures').where({ id: mandat.structure_id }).first('name');
+  const aidants: { id: number; email: string; first_name: string }[] = await trx('aidant_structures as ast')
+    .join('aidants as a', 'a.id', 'ast.aidant_id')
+    .where({ 'ast.structure_id': mandat.structure_id, 'a.is_active': true })
+    .orderBy('a.id')
+    .select('a.id', 'a.email', 'a.first_name');
+  return { usager, structure, aidants };
+}
+
+/** The journal already holds this key (a retried activity finds its own work done). */
+export async function dejaJournalise(trx: Knex.Transaction, cle: string): Promise<boolean> {
+  return Boolean(await trx('journal').where({ idempotency_key: cle }).first('id'));
+}
+
+export async function verrouillerUsager(trx: Knex.Transaction, usagerId: number): Promise<void> {
+  await trx('usagers').where({ id: usagerId }).forUpdate().first('id');
+}
+
+/** Deletes the mandat's autorisations, its row and its reminder emails (they name the usager). */
+export async function supprimerMandat(trx: Knex.Transaction, mandatId: number): Promise<void> {
+  await trx('autorisations').where({ mandat_id: mandatId }).delete();
+  await trx('mandats').where({ id: mandatId }).delete();
+  await trx('outbox').where('idempotency_key', 'like', `${prefixeRappelsMandat(mandatId)}%`).delete();
+}
+
+/** Deletes the usager when no mandat refers to them any more; true when deleted. */
+export async function supprimerUsagerSansMandat(trx: Knex.Transaction, usagerId: number): Promise<boolean> {
+  const autreMandat = await trx('mandats').where({ usager_id: usagerId }).first('id');
+  if (!autreMandat) await trx('usagers').where({ id: usagerId }).delete();
+  return !autreMandat;
+}
+
+// ——— Starting the lives (db/temporal/processes/mandat.ts) ———
+
+export async function marquerViesDemarrees(db: Db, mandatIds: number[]): Promise<void> {
+  if (mandatIds.length) await db('mandats').whereIn('id', mandatIds).whereNull('workflow_started_at').update({ workflow_started_at: db.fn.now() });
+}
+
+export interface MandatSansVie {
+  id: number;
+  structure_id: number;
+  expires_at: Date;
+  duree_keyword: DureeMandat | 'EUS_03_20';
+  status: StatutMandat;
+  ended_at: Date | null;
+}
+
+/** The next batch of mandats whose workflow is not marked as started, by id after `apres`. */
+export async function mandatsSansVie(db: Db, apres: number, parLot: number): Promise<MandatSansVie[]> {
+  return db('mandats')
+    .whereNull('workflow_started_at')
+    .where('id', '>', apres)
+    .orderBy('id')
+    .limit(parLot)
+    .select('id', 'structure_id', 'expires_at', 'duree_keyword', 'status', 'ended_at');
+}
+
+/** The `purge_mandat` row (its idempotency key: cleVieMandat(id, 'purge'), checked before by dejaJournalise). */
+export async function journaliserPurgeMandat(trx: Knex.Transaction, entree: EntreeJournal & { idempotency_key: string }): Promise<void> {
+  await trx('journal').insert(entree);
+}

@@ -1,0 +1,74 @@
+// The recap of a creation or renewal: what the mandat will say, the usager's consent box and the aidant's
+// TOTP code; its confirmation creates the mandat and starts its life (api/mandats/creation.ts
+// creerMandatPuisDemarrerSaVie). A resubmit of the same draft lands on the mandat already created.
+import { Router, type Request, type Response } from 'express';
+import { csrfToken } from '../../api/csrf.ts';
+import { flash } from '../../api/auth/session.ts';
+import { brouillonEnCours, type BrouillonMandat } from '../../api/mandats/brouillon.ts';
+import { nomStructure } from '../../api/mandats/consultation.ts';
+import { confirmerParCode } from '../../api/mandats/confirmation.ts';
+import { creerMandatPuisDemarrerSaVie, CreationMandatRefusee } from '../../api/mandats/creation.ts';
+import { identiteUsager } from '../../api/mandats/renouvellement.ts';
+import { dateExpirationMandat } from '../../db/domain/mandat.ts';
+import type { IdentitePivot } from '../../db/domain/usager.ts';
+import { render } from '../ui/render.ts';
+import type { WebDeps } from '../ui/deps.ts';
+import { PARENTS_USAGERS, recapitulatifPage } from './pages.ts';
+import { garde, impossible, RAISONS_BROUILLON } from './reponses.ts';
+
+async function recapitulatif(deps: WebDeps, req: Request, res: Response, b: BrouillonMandat, status = 200, erreurs?: Record<string, string>): Promise<void> {
+  const structure = await nomStructure(deps.db, b.structureId);
+  const identite: IdentitePivot | null = b.usager?.identite ?? (b.renouvellementUsagerId ? await identiteUsager(deps.db, b.structureId, b.renouvellementUsagerId) : null);
+  if (!structure || !identite) return impossible(req, res, 400, 'L’usager n’est pas identifié : recommencez la création du mandat.');
+  res.status(status).send(render(req, {
+    title: 'Récapitulatif du mandat',
+    breadcrumb: { parents: [...PARENTS_USAGERS, { label: 'Créer un mandat', href: '/mandats/nouveau' }], current: 'Récapitulatif' },
+    content: recapitulatifPage({
+      csrf: csrfToken(req), identite, demarches: b.demarches, duree: b.duree, expiration: dateExpirationMandat(new Date(), b.duree),
+      structure, telephone: b.telephone, distance: Boolean(b.consentement), erreurs,
+    }),
+  }));
+}
+
+export function recapitulatifRouter(deps: WebDeps): Router {
+  const router = Router();
+
+  router.get('/mandats/nouveau/recapitulatif', ...garde, async (req, res) => {
+    const etat = brouillonEnCours(req, req.aidant!);
+    if (!etat.ok) return impossible(req, res, 400, RAISONS_BROUILLON[etat.raison]);
+    if (etat.brouillon.mandatId) return res.redirect(303, `/usagers/${etat.brouillon.renouvellementUsagerId ?? ''}`);
+    await recapitulatif(deps, req, res, etat.brouillon);
+  });
+
+  router.post('/mandats/nouveau/recapitulatif', ...garde, async (req, res) => {
+    const aidant = req.aidant!;
+    const etat = brouillonEnCours(req, aidant);
+    if (!etat.ok) return impossible(req, res, 400, RAISONS_BROUILLON[etat.raison]);
+    const b = etat.brouillon;
+    if (b.mandatId) return res.redirect(303, `/usagers/${b.renouvellementUsagerId ?? ''}`);
+    const erreurs: Record<string, string> = {};
+    if (req.body?.consentement !== 'oui') erreurs.consentement = 'Cochez la case pour attester du consentement de l’usager.';
+    const confirmation = await confirmerParCode(deps.db, aidant, req.body?.code, req.ip ?? 'inconnue');
+    if (!confirmation.ok) erreurs.code = confirmation.message;
+    if (Object.keys(erreurs).length) {
+      if (!confirmation.ok && confirmation.retryAfterMs) res.set('Retry-After', String(Math.ceil(confirmation.retryAfterMs / 1000)));
+      return recapitulatif(deps, req, res, b, confirmation.ok ? 400 : confirmation.status, erreurs);
+    }
+    try {
+      const cree = await creerMandatPuisDemarrerSaVie(deps, b);
+      b.mandatId = cree.mandatId;
+      b.renouvellementUsagerId = cree.usagerId;
+      delete b.usager;
+      if (cree.cree) flash(req, 'success', 'Le mandat a été créé.');
+      res.redirect(303, `/usagers/${cree.usagerId}#mandat-${cree.mandatId}`);
+    } catch (err) {
+      if (err instanceof CreationMandatRefusee) {
+        delete req.session.brouillonMandat;
+        return impossible(req, res, 409, err.message);
+      }
+      throw err;
+    }
+  });
+
+  return router;
+}

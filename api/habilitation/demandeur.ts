@@ -11,7 +11,7 @@ import { VALIDITE_LIEN_DEMANDEUR_MS } from '../../db/domain/habilitation.ts';
 import type { AidantDemande as NouvelAidant } from '../../db/domain/demande-habilitation.ts';
 import type { StatutDemandeAidant, StatutDemandeStructure } from '../../db/domain/statuts.ts';
 import { ajouterEvenement, consommerJetonDemandeur, etatJetonDemandeur, evenementsDemande, type EvenementHabilitation } from '../../db/queries/habilitation.ts';
-import { demarrerHabilitation, lireEtatHabilitation } from '../../db/temporal/processes/habilitation.ts';
+import { demarrerHabilitation, lireEtatHabilitation, resoumettreHabilitation } from '../../db/temporal/processes/habilitation.ts';
 import type { EtatHabilitation } from '../../workflows/habilitation.ts';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -186,4 +186,12 @@ export async function envoyerDemande(db: Db, temporal: () => Promise<Client>, de
     await demarrerHabilitation(await temporal(), demandeId, empreinte);
     return true;
   });
+}
+
+/** A refused workflow update (its validator said no, or the workflow is closed): the page shows its French message. */
+export { RefusProcessus } from '../../db/temporal/processes/habilitation.ts';
+
+/** Resubmission after « demander des modifications »: an update of the running workflow (RefusProcessus when refused). */
+export async function resoumettreDemande(temporal: () => Promise<Client>, demandeId: string, empreinte: string): Promise<void> {
+  await resoumettreHabilitation(await temporal(), demandeId, empreinte);
 }

@@ -11,7 +11,9 @@ import {
   ajouterEvenement, autoriserRattachement, compteDAutreStructure, evenementsDemande, faitsFormateur, rattachementEnAttente, referentsDeStructure, structureConnue,
   type CompteAilleurs, type EvenementHabilitation, type StructureConnue,
 } from '../../db/queries/habilitation.ts';
-import { demarrerFormationAidant, lireEtatHabilitation } from '../../db/temporal/processes/habilitation.ts';
+import { deciderHabilitation, demarrerFormationAidant, enregistrerFormationAidant, enregistrerPixAidant, lireEtatHabilitation } from '../../db/temporal/processes/habilitation.ts';
+import type { Decision } from '../../workflows/habilitation.ts';
+import type { Formation, Pix } from '../../workflows/formation-aidant.ts';
 import type { EtatHabilitation } from '../../workflows/habilitation.ts';
 import { messagesDeLaDemande, type MessageHabilitation } from '../habilitation/demandeur.ts';
 
@@ -167,4 +169,20 @@ export async function refuserAidantEnAttente(deps: { db: Db }, a: { id: number; 
     }
     return true;
   });
+}
+
+// The staff's decisions and records are updates of the running workflows; a refused one is a RefusProcessus
+// (db/temporal/processes/habilitation.ts) whose French message the page shows: nothing was recorded.
+export { RefusProcessus } from '../../db/temporal/processes/habilitation.ts';
+
+export async function deciderDemande(temporal: () => Promise<Client>, demandeId: string, decision: Decision): Promise<void> {
+  await deciderHabilitation(await temporal(), demandeId, decision);
+}
+
+export async function enregistrerFormation(temporal: () => Promise<Client>, demandeAidantId: number, formation: Formation): Promise<void> {
+  await enregistrerFormationAidant(await temporal(), demandeAidantId, formation);
+}
+
+export async function enregistrerPix(temporal: () => Promise<Client>, demandeAidantId: number, pix: Pix): Promise<void> {
+  await enregistrerPixAidant(await temporal(), demandeAidantId, pix);
 }

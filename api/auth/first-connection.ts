@@ -6,7 +6,7 @@
 // connection and its two messages only when they do), so neither the answer nor its timing tells who is a
 // référent. The code and the link's token rest only as hashes, and sealed in the outbox until the worker
 // sends them.
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
 import { Aidant } from '../../db/models/index.ts';
 import { DELAI_ENTRE_ENVOIS_MS, DUREE_PREMIERE_CONNEXION_MS, ESSAIS_CODE_SMS } from '../../db/domain/authentification.ts';
@@ -14,7 +14,7 @@ import { emailValide, mobileE164, normaliserEmail } from '../../db/domain/contac
 import { enregistrerConnexion } from '../../db/queries/connexion.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import { seal } from '../../db/secrets.ts';
-import { hashToken } from './magic-link.ts';
+import { empreinteJeton } from '../../db/domain/jetons.ts';
 import { firstConnectionEmail } from './emails.ts';
 import { cleTentatives, reserveAttempt } from './rate-limit.ts';
 
@@ -29,7 +29,7 @@ export type FirstConnectionRequest =
   | { kind: 'limited'; waitMs: number };
 
 /** The code is checked against a hash bound to its link (a code alone opens nothing). */
-const hashCode = (linkTokenHash: string, code: string) => createHash('sha256').update(`${linkTokenHash}:${code}`).digest('hex');
+const hashCode = (linkTokenHash: string, code: string) => empreinteJeton(`${linkTokenHash}:${code}`);
 
 export async function requestFirstConnection(deps: FirstConnectionDeps, input: { email: unknown; phone: unknown; ip: string }): Promise<FirstConnectionRequest> {
   const email = normaliserEmail(input.email);
@@ -47,7 +47,7 @@ export async function requestFirstConnection(deps: FirstConnectionDeps, input: {
 
   const token = randomBytes(32).toString('base64url');
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const tokenHash = hashToken(token);
+  const tokenHash = empreinteJeton(token);
   const expiresAt = new Date(Date.now() + DUREE_PREMIERE_CONNEXION_MS);
   const mail = firstConnectionEmail({ first_name: '{{prenom}}' }, `${deps.publicUrl}/premiere-connexion/lien/{{jeton}}`);
   // Whatever the reason it does not match (unknown, not référent, phone, already a device, asked less than a
@@ -85,7 +85,7 @@ export async function requestFirstConnection(deps: FirstConnectionDeps, input: {
 async function pendingByToken(db: Db, token: string) {
   if (typeof token !== 'string' || token.length > 100) return undefined;
   return db('premieres_connexions')
-    .where({ link_token_hash: hashToken(token) })
+    .where({ link_token_hash: empreinteJeton(token) })
     .whereNull('used_at')
     .andWhere('expires_at', '>', db.fn.now())
     .andWhere('attempts', '<', ESSAIS_CODE_SMS)
@@ -104,7 +104,7 @@ export async function completeFirstConnection(db: Db, token: string, codeInput: 
   return db.transaction(async (trx) => {
     // Each try is counted before the comparison, under a row lock: parallel guesses cannot share one try.
     const [row] = await trx('premieres_connexions')
-      .where({ link_token_hash: hashToken(token) })
+      .where({ link_token_hash: empreinteJeton(token) })
       .whereNull('used_at')
       .andWhere('expires_at', '>', trx.fn.now())
       .andWhere('attempts', '<', ESSAIS_CODE_SMS)
@@ -112,7 +112,7 @@ export async function completeFirstConnection(db: Db, token: string, codeInput: 
       .returning(['id', 'aidant_id', 'code_hash', 'attempts']);
     if (!row) return { kind: 'expired' } as const;
     const expected = Buffer.from(row.code_hash, 'hex');
-    const given = Buffer.from(hashCode(hashToken(token), code), 'hex');
+    const given = Buffer.from(hashCode(empreinteJeton(token), code), 'hex');
     if (!/^[0-9]{6}$/.test(code) || !timingSafeEqual(expected, given)) {
       return { kind: 'wrong_code', attemptsLeft: ESSAIS_CODE_SMS - row.attempts } as const;
     }

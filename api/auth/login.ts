@@ -9,9 +9,9 @@ import { DUREE_LIEN_CONNEXION_MS, estCodeTotp } from '../../db/domain/authentifi
 import { emailValide, normaliserEmail } from '../../db/domain/contact.ts';
 import { enregistrerConnexion } from '../../db/queries/connexion.ts';
 import { journaliser } from '../../db/queries/journal.ts';
-import { verifyAccountCode } from './totp.ts';
-import { cleTentatives, refundAttempt, reserveAttempt, type Limite } from './rate-limit.ts';
-import { consumeMagicLink, createMagicLink, hashToken } from './magic-link.ts';
+import { MESSAGE_FORMAT_CODE, verifierCodeFrais } from './code-frais.ts';
+import { consumeMagicLink, createMagicLink } from './magic-link.ts';
+import { empreinteJeton } from '../../db/domain/jetons.ts';
 import { loginLinkEmail } from './emails.ts';
 
 export type LoginRequestResult =
@@ -26,37 +26,28 @@ export interface LoginDeps {
   publicUrl: string;
 }
 
-/** The limits of a code typed for an account: per account and IP, per IP, and the account's slowing down. */
-export const rateKeys = (email: string, ip: string): Limite[] => [
-  { cle: cleTentatives('compte-ip', `${email.toLowerCase()}|${ip}`), type: 'compte-ip' },
-  { cle: cleTentatives('ip', ip), type: 'ip' },
-  { cle: cleTentatives('compte', email.toLowerCase()), type: 'compte' },
-];
+// api/mandats/confirmation.ts still imports the keys from here until it calls verifierCodeFrais.
+export { rateKeys } from './code-frais.ts';
 
 export async function requestLogin(deps: LoginDeps, input: { email: unknown; code: unknown; ip: string; next: string | null }): Promise<LoginRequestResult> {
   const email = normaliserEmail(input.email);
   const code = typeof input.code === 'string' ? input.code.replace(/\s/g, '') : '';
   const errors: Record<string, string> = {};
   if (!emailValide(email)) errors.email = 'Saisissez une adresse e-mail valide, par exemple prenom.nom@structure.fr.';
-  if (!estCodeTotp(code)) errors.code = 'Saisissez les 6 chiffres du code affiché sur votre carte ou votre application.';
+  if (!estCodeTotp(code)) errors.code = MESSAGE_FORMAT_CODE;
   if (Object.keys(errors).length) return { kind: 'format', errors };
 
-  const keys = rateKeys(email, input.ip);
-  const attempt = await reserveAttempt(deps.db, keys);
-  if (attempt.waitMs > 0) return { kind: 'limited', waitMs: attempt.waitMs };
-
+  // An unknown email is checked like a known one with a wrong code (verifierCodeFrais): the same answer.
   const aidant = await Aidant.query(deps.db).findOne({ email });
-  const check = await verifyAccountCode(deps.db, aidant?.id ?? null, code);
-  if (!aidant || !check.ok) {
-    return { kind: 'invalid' };
-  }
-  await refundAttempt(deps.db, attempt);
+  const check = await verifierCodeFrais(deps.db, { id: aidant?.id ?? null, email }, code, input.ip);
+  if (!check.ok && check.raison === 'limite') return { kind: 'limited', waitMs: check.retryAfterMs! };
+  if (!aidant || !check.ok) return { kind: 'invalid' };
   if (!aidant.is_active) return { kind: 'inactive' };
 
   await deps.db.transaction(async (trx) => {
     const token = await createMagicLink(trx, aidant.id, input.next);
     await enqueueEmail(trx, {
-      idempotencyKey: `lien-connexion-${hashToken(token)}`,
+      idempotencyKey: `lien-connexion-${empreinteJeton(token)}`,
       to: aidant.email,
       ...loginLinkEmail(aidant, `${deps.publicUrl}/connexion/lien/{{jeton}}`),
       secrets: { jeton: token },

@@ -1,20 +1,20 @@
 // What the public habilitation pages read and write: the demandeur's emailed access links, the draft saved at
 // each step, its aidants, the submission (status + workflow start in one transaction) and the follow page's
 // view. The pages (web/habilitation/demandeur.ts) call these and never query the database themselves.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
 import { enqueueEmail } from '../../db/queries/outbox.ts';
 import { cleTentatives, reserveAttempt } from '../auth/rate-limit.ts';
 import { courriels } from '../../db/courriels/habilitation.ts';
 import { VALIDITE_LIEN_DEMANDEUR_MS } from '../../db/domain/habilitation.ts';
+import { empreinteJeton } from '../../db/domain/jetons.ts';
 import type { AidantDemande as NouvelAidant } from '../../db/domain/demande-habilitation.ts';
 import type { StatutDemandeAidant, StatutDemandeStructure } from '../../db/domain/statuts.ts';
 import { ajouterEvenement, consommerJetonDemandeur, etatJetonDemandeur, evenementsDemande, type EvenementHabilitation } from '../../db/queries/habilitation.ts';
 import { demarrerHabilitation, lireEtatHabilitation, resoumettreHabilitation } from '../../db/temporal/processes/habilitation.ts';
 import type { EtatHabilitation } from '../../workflows/habilitation.ts';
 
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A request as the pages load it (every column of demandes_habilitation). */
 export interface DemandeChargee {
@@ -57,7 +57,7 @@ export async function envoyerLienDemandeur(
   const expiresAt = new Date(Date.now() + VALIDITE_LIEN_DEMANDEUR_MS);
   await deps.db.transaction(async (trx) => {
     const [row] = await trx('jetons_demandeur')
-      .insert({ demandeur_id: p.demandeurId, demande_id: p.demandeId, token_hash: hash(token), expires_at: expiresAt })
+      .insert({ demandeur_id: p.demandeurId, demande_id: p.demandeId, token_hash: empreinteJeton(token), expires_at: expiresAt })
       .returning('id');
     const lien = `${deps.publicUrl.replace(/\/$/, '')}/habilitation/confirmer/{{jeton}}`;
     const c = p.type === 'confirmation' ? courriels.confirmationEmail({ prenom: p.prenom, lien }) : courriels.accesDemande({ prenom: p.prenom, lien });

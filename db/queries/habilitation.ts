@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../connection.ts';
 import type { Formateur } from '../domain/habilitation.ts';
-import { createHash } from 'node:crypto';
+import { empreinteJeton } from '../domain/jetons.ts';
 
 export interface NouvelEvenement {
   demandeId?: string | null;
@@ -159,12 +159,11 @@ export async function consentirRattachement(db: Db, referent: { id: number; stru
   });
 }
 
-const hashJeton = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Whether a demandeur's emailed link can still be used (a GET shows it; only the POST consumes it). */
 export async function etatJetonDemandeur(db: Db, token: string): Promise<{ etat: 'valable' | 'expire' | 'inconnu'; demandeId?: string }> {
   if (typeof token !== 'string' || token.length > 100) return { etat: 'inconnu' };
-  const jeton = await db('jetons_demandeur').where({ token_hash: hashJeton(token) }).first('used_at', 'expires_at', 'demande_id');
+  const jeton = await db('jetons_demandeur').where({ token_hash: empreinteJeton(token) }).first('used_at', 'expires_at', 'demande_id');
   if (!jeton || jeton.used_at) return { etat: 'inconnu', demandeId: jeton?.demande_id };
   if (new Date(jeton.expires_at).getTime() <= Date.now()) return { etat: 'expire', demandeId: jeton.demande_id };
   return { etat: 'valable', demandeId: jeton.demande_id };
@@ -178,7 +177,7 @@ export async function consommerJetonDemandeur(db: Db, token: string): Promise<{ 
   if (typeof token !== 'string' || token.length > 100) return null;
   return db.transaction(async (trx) => {
     const [jeton] = await trx('jetons_demandeur')
-      .where({ token_hash: hashJeton(token) })
+      .where({ token_hash: empreinteJeton(token) })
       .whereNull('used_at')
       .andWhere('expires_at', '>', trx.fn.now())
       .update({ used_at: trx.fn.now() })

@@ -3,11 +3,11 @@
 // to see its référent. The link's email is written to the outbox with the link's token sealed (the worker
 // sends it): nothing leaves from the web request.
 import type { Db } from '../../db/connection.ts';
-import { Aidant } from '../../db/models/index.ts';
+import type { Aidant } from '../../db/models/index.ts';
 import { enqueueEmail } from '../../db/queries/outbox.ts';
 import { DUREE_LIEN_CONNEXION_MS, estCodeTotp } from '../../db/domain/authentification.ts';
 import { emailValide, normaliserEmail } from '../../db/domain/contact.ts';
-import { enregistrerConnexion } from '../../db/queries/connexion.ts';
+import { aidantParEmail, aidantParId, enregistrerConnexion } from '../../db/queries/authentification.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import { MESSAGE_FORMAT_CODE, verifierCodeFrais } from './code-frais.ts';
 import { consumeMagicLink, createMagicLink } from './magic-link.ts';
@@ -38,7 +38,7 @@ export async function requestLogin(deps: LoginDeps, input: { email: unknown; cod
   if (Object.keys(errors).length) return { kind: 'format', errors };
 
   // An unknown email is checked like a known one with a wrong code (verifierCodeFrais): the same answer.
-  const aidant = await Aidant.query(deps.db).findOne({ email });
+  const aidant = await aidantParEmail(deps.db, email);
   const check = await verifierCodeFrais(deps.db, { id: aidant?.id ?? null, email }, code, input.ip);
   if (!check.ok && check.raison === 'limite') return { kind: 'limited', waitMs: check.retryAfterMs! };
   if (!aidant || !check.ok) return { kind: 'invalid' };
@@ -61,7 +61,7 @@ export async function requestLogin(deps: LoginDeps, input: { email: unknown; cod
 export async function completeLogin(db: Db, token: string): Promise<{ aidant: Aidant; nextPath: string | null } | null> {
   const link = await consumeMagicLink(db, token);
   if (!link) return null;
-  const aidant = await Aidant.query(db).findById(link.aidantId);
+  const aidant = await aidantParId(db, link.aidantId);
   if (!aidant || !aidant.is_active) return null;
   await enregistrerConnexion(db, aidant.id);
   await journaliser(db, { action: 'connect_aidant', aidant_id: aidant.id, structure_id: aidant.current_structure_id });

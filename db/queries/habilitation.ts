@@ -445,3 +445,153 @@ export async function passerEnFormation(trx: Knex.Transaction, id: number): Prom
 export async function refuserEnListeAttente(trx: Knex.Transaction, id: number): Promise<boolean> {
   return (await trx('demandes_aidant').where({ id, status: 'waiting_list' }).update({ status: 'refused' })) > 0;
 }
+
+// ——— The activities of the habilitation and training workflows (activities/habilitation.ts): each write is
+// keyed by a unique constraint or made under a row lock, so a retried attempt writes nothing twice ———
+
+/** A request (every column) with its demandeur's email and first name. */
+export async function demandeEtDemandeur(db: Db, id: string) {
+  return db('demandes_habilitation')
+    .join('demandeurs', 'demandeurs.id', 'demandes_habilitation.demandeur_id')
+    .where('demandes_habilitation.id', id)
+    .first('demandes_habilitation.*', 'demandeurs.email as demandeur_email', 'demandeurs.first_name as demandeur_prenom');
+}
+
+/** An aidant request (every column) with its structure's name. */
+export async function demandeAidantEtStructure(db: Db, id: number) {
+  return db('demandes_aidant')
+    .leftJoin('structures', 'structures.id', 'demandes_aidant.structure_id')
+    .where('demandes_aidant.id', id)
+    .first('demandes_aidant.*', 'structures.name as structure_name');
+}
+
+/** A submission (`numero` 1, or more after changes): status, fingerprint, count and first submission time. */
+export async function enregistrerSoumissionEnBase(trx: Knex.Transaction, p: { demandeId: string; numero: number; empreinte?: string }): Promise<void> {
+  const patch: Record<string, unknown> = { status: 'AC_VALIDATION_PROCESSING', updated_at: trx.fn.now() };
+  if (p.empreinte) patch.empreinte_soumise = p.empreinte;
+  await trx('demandes_habilitation').where({ id: p.demandeId }).update(patch);
+  await trx('demandes_habilitation').where({ id: p.demandeId }).where('nombre_soumissions', '<', p.numero).update({ nombre_soumissions: p.numero });
+  await trx('demandes_habilitation').where({ id: p.demandeId }).whereNull('submitted_at').update({ submitted_at: trx.fn.now() });
+}
+
+export async function changerStatutDemande(trx: Knex.Transaction, demandeId: string, statut: StatutDemandeStructure): Promise<void> {
+  await trx('demandes_habilitation').where({ id: demandeId }).update({ status: statut, updated_at: trx.fn.now() });
+}
+
+/** The staff's message in the request's thread, written once per key. */
+export async function ajouterMessageEquipe(trx: Knex.Transaction, m: { demandeId: string; auteurId: number | null; contenu: string; cle: string }): Promise<void> {
+  await trx('messages_habilitation')
+    .insert({ demande_id: m.demandeId, sender: 'staff', author_id: m.auteurId, content: m.contenu, idempotency_key: m.cle })
+    .onConflict('idempotency_key').ignore();
+}
+
+// Every column of demandes_habilitation (the activities read many of them).
+type DemandeEnBase = Record<string, any>;
+
+export async function demandeVerrouillee(trx: Knex.Transaction, demandeId: string): Promise<DemandeEnBase | undefined> {
+  return trx('demandes_habilitation').where({ id: demandeId }).forUpdate().first();
+}
+
+/** The request's structure, unless one already has its SIRET (then undefined). */
+export async function insererStructureDeLaDemande(trx: Knex.Transaction, d: DemandeEnBase): Promise<{ id: number } | undefined> {
+  const [inserted] = await trx('structures')
+    .insert({
+      name: d.structure_name, siret: d.siret, type: d.structure_type, address: d.address ?? '', postal_code: d.postal_code ?? '',
+      city: d.city ?? '', is_public: d.is_public ?? true, partner_administration: d.partner_administration,
+    })
+    .onConflict('siret').ignore().returning('id');
+  return inserted;
+}
+
+export async function structureDuSiret(trx: Knex.Transaction, siret: string): Promise<{ id: number; name: string }> {
+  return trx('structures').where({ siret }).first('id', 'name');
+}
+
+/** The structure is active and the request records it (and whether it existed before): the work is done. */
+export async function lierDemandeAStructure(trx: Knex.Transaction, demandeId: string, structureId: number, structureExistante: boolean): Promise<void> {
+  await trx('structures').where({ id: structureId }).update({ is_active: true });
+  await trx('demandes_habilitation').where({ id: demandeId }).update({ structure_id: structureId, structure_existante: structureExistante, updated_at: trx.fn.now() });
+}
+
+/**
+ * The référent's account (created, or found by email) made référent and member of the structure; its id.
+ * can_create_mandats stays false until their own training and Pix (if also aidant).
+ */
+export async function creerCompteReferent(trx: Knex.Transaction, d: DemandeEnBase, structureId: number): Promise<number> {
+  await trx('aidants')
+    .insert({
+      email: d.referent_email, first_name: d.referent_first_name, last_name: d.referent_last_name, profession: d.referent_profession ?? '',
+      phone: d.referent_phone, can_create_mandats: false, referent_non_aidant: !d.referent_is_aidant, current_structure_id: structureId,
+    })
+    .onConflict('email').ignore();
+  const referent = await trx('aidants').where({ email: d.referent_email }).first('id', 'current_structure_id');
+  if (!referent.current_structure_id) await trx('aidants').where({ id: referent.id }).update({ current_structure_id: structureId });
+  await trx('referent_structures').insert({ aidant_id: referent.id, structure_id: structureId }).onConflict(['aidant_id', 'structure_id']).ignore();
+  await trx('aidant_structures').insert({ aidant_id: referent.id, structure_id: structureId }).onConflict(['aidant_id', 'structure_id']).ignore();
+  return referent.id as number;
+}
+
+/** A référent who is also aidant gets their own aidant request (to be trained like the others). */
+export async function ajouterReferentCommeAidant(trx: Knex.Transaction, d: DemandeEnBase): Promise<void> {
+  await trx('demandes_aidant')
+    .insert({ demande_id: d.id, email: d.referent_email, first_name: d.referent_first_name, last_name: d.referent_last_name, profession: d.referent_profession ?? '', status: 'new' })
+    .onConflict(['demande_id', 'email']).ignore();
+}
+
+export async function rattacherAidantsALaStructure(trx: Knex.Transaction, demandeId: string, structureId: number): Promise<void> {
+  await trx('demandes_aidant').where({ demande_id: demandeId }).update({ structure_id: structureId });
+}
+
+export async function nouveauxAidantsDeLaDemande(trx: Knex.Transaction, demandeId: string): Promise<{ id: number; email: string; structure_id: number; accord_rattachement_par: number | null }[]> {
+  return trx('demandes_aidant').where({ demande_id: demandeId, status: 'new' });
+}
+
+export async function mettreEnListeAttente(trx: Knex.Transaction, demandeAidantId: number): Promise<void> {
+  await trx('demandes_aidant').where({ id: demandeAidantId }).update({ status: 'waiting_list' });
+}
+
+export async function idsNouveauxAidants(trx: Knex.Transaction, demandeId: string): Promise<number[]> {
+  return (await trx('demandes_aidant').where({ demande_id: demandeId, status: 'new' }).orderBy('id').pluck('id')) as number[];
+}
+
+/** The training recorded, unless the aidant is no longer in training. */
+export async function enregistrerFormationEnBase(trx: Knex.Transaction, p: { demandeAidantId: number; date: string; type: 'classic' | 'p2p'; formateurEmail?: string | null }): Promise<void> {
+  await trx('demandes_aidant').where({ id: p.demandeAidantId }).whereIn('status', ['new', 'processing', 'processing_p2p']).update({
+    formation_date: p.date, formation_type: p.type, trainer_email: p.type === 'p2p' ? p.formateurEmail ?? null : null,
+    status: p.type === 'p2p' ? 'processing_p2p' : 'processing',
+  });
+}
+
+export async function enregistrerPixEnBase(trx: Knex.Transaction, p: { demandeAidantId: number; date: string; score: number }): Promise<void> {
+  await trx('demandes_aidant').where({ id: p.demandeAidantId }).update({ pix_date: p.date, pix_score: p.score });
+}
+
+/** Withdrawn (by the référent or staff), unless already activated. */
+export async function retirerDemandeAidantEnBase(trx: Knex.Transaction, demandeAidantId: number, par: 'referent' | 'equipe'): Promise<void> {
+  await trx('demandes_aidant').where({ id: demandeAidantId }).whereNot('status', 'validated')
+    .update({ status: par === 'referent' ? 'cancelled_by_referent' : 'cancelled' });
+}
+
+export async function demandeAidantVerrouillee(trx: Knex.Transaction, demandeAidantId: number) {
+  return trx('demandes_aidant').where({ id: demandeAidantId }).forUpdate().first();
+}
+
+/**
+ * The aidant's account created (or an existing one — the référent also aidant, an aidant of another
+ * structure — made an active aidant), attached to the structure, and the request validated; the account's id.
+ */
+export async function activerCompteAidant(
+  trx: Knex.Transaction,
+  a: { id: number; email: string; first_name: string; last_name: string; profession: string; structure_id: number },
+): Promise<number> {
+  await trx('aidants')
+    .insert({ email: a.email, first_name: a.first_name, last_name: a.last_name, profession: a.profession, current_structure_id: a.structure_id, can_create_mandats: true })
+    .onConflict('email').ignore();
+  const compte = await trx('aidants').where({ email: a.email }).first('id', 'current_structure_id');
+  await trx('aidants').where({ id: compte.id }).update({
+    is_active: true, can_create_mandats: true, referent_non_aidant: false, current_structure_id: compte.current_structure_id ?? a.structure_id,
+  });
+  await trx('aidant_structures').insert({ aidant_id: compte.id, structure_id: a.structure_id }).onConflict(['aidant_id', 'structure_id']).ignore();
+  await trx('demandes_aidant').where({ id: a.id }).update({ status: 'validated', aidant_id: compte.id, activated_at: trx.fn.now() });
+  return compte.id as number;
+}

@@ -17,15 +17,15 @@ import {
 import { journaliser } from '../../db/queries/journal.ts';
 import { seal } from '../../db/secrets.ts';
 import { empreinteJeton } from '../../db/domain/jetons.ts';
-import { firstConnectionEmail } from './emails.ts';
+import { courrielPremiereConnexion } from './emails.ts';
 import { cleTentatives, reserveAttempt } from './rate-limit.ts';
 
-export interface FirstConnectionDeps {
+export interface PremiereConnexionDeps {
   db: Db;
   publicUrl: string;
 }
 
-export type FirstConnectionRequest =
+export type DemandePremiereConnexion =
   | { kind: 'sent' }
   | { kind: 'format'; errors: Record<string, string> }
   | { kind: 'limited'; waitMs: number };
@@ -33,7 +33,7 @@ export type FirstConnectionRequest =
 /** The code is checked against a hash bound to its link (a code alone opens nothing). */
 const hashCode = (linkTokenHash: string, code: string) => empreinteJeton(`${linkTokenHash}:${code}`);
 
-export async function requestFirstConnection(deps: FirstConnectionDeps, input: { email: unknown; phone: unknown; ip: string }): Promise<FirstConnectionRequest> {
+export async function demanderPremiereConnexion(deps: PremiereConnexionDeps, input: { email: unknown; phone: unknown; ip: string }): Promise<DemandePremiereConnexion> {
   const email = normaliserEmail(input.email);
   const phone = mobileE164(input.phone);
   const errors: Record<string, string> = {};
@@ -51,7 +51,7 @@ export async function requestFirstConnection(deps: FirstConnectionDeps, input: {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const tokenHash = empreinteJeton(token);
   const expiresAt = new Date(Date.now() + DUREE_PREMIERE_CONNEXION_MS);
-  const mail = firstConnectionEmail({ first_name: '{{prenom}}' }, `${deps.publicUrl}/premiere-connexion/lien/{{jeton}}`);
+  const mail = courrielPremiereConnexion({ first_name: '{{prenom}}' }, `${deps.publicUrl}/premiere-connexion/lien/{{jeton}}`);
   // Whatever the reason it does not match (unknown, not référent, phone, already a device, asked less than a
   // minute ago), nothing is written and the answer is the same. A new request replaces the previous ones.
   await creerPremiereConnexion(deps.db, {
@@ -70,13 +70,13 @@ async function pendingByToken(db: Db, token: string) {
   return premiereConnexionEnAttente(db, empreinteJeton(token));
 }
 
-export async function firstConnectionLinkValid(db: Db, token: string): Promise<boolean> {
+export async function lienPremiereConnexionValable(db: Db, token: string): Promise<boolean> {
   return Boolean(await pendingByToken(db, token));
 }
 
-export type FirstConnectionResult = { kind: 'ok'; aidant: Aidant } | { kind: 'expired' } | { kind: 'wrong_code'; attemptsLeft: number };
+export type ResultatPremiereConnexion = { kind: 'ok'; aidant: Aidant } | { kind: 'expired' } | { kind: 'wrong_code'; attemptsLeft: number };
 
-export async function completeFirstConnection(db: Db, token: string, codeInput: unknown): Promise<FirstConnectionResult> {
+export async function terminerPremiereConnexion(db: Db, token: string, codeInput: unknown): Promise<ResultatPremiereConnexion> {
   const code = typeof codeInput === 'string' ? codeInput.replace(/\s/g, '') : '';
   if (typeof token !== 'string' || token.length > 100) return { kind: 'expired' };
   return db.transaction(async (trx) => {

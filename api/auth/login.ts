@@ -10,9 +10,9 @@ import { emailValide, normaliserEmail } from '../../db/domain/contact.ts';
 import { aidantParEmail, aidantParId, enregistrerConnexion } from '../../db/queries/authentification.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import { MESSAGE_FORMAT_CODE, verifierCodeFrais } from './code-frais.ts';
-import { consumeMagicLink, createMagicLink } from './magic-link.ts';
+import { utiliserLienConnexion, creerLienConnexion } from './magic-link.ts';
 import { empreinteJeton } from '../../db/domain/jetons.ts';
-import { loginLinkEmail } from './emails.ts';
+import { courrielLienConnexion } from './emails.ts';
 
 export type LoginRequestResult =
   | { kind: 'sent'; email: string }
@@ -45,11 +45,11 @@ export async function requestLogin(deps: LoginDeps, input: { email: unknown; cod
   if (!aidant.is_active) return { kind: 'inactive' };
 
   await deps.db.transaction(async (trx) => {
-    const token = await createMagicLink(trx, aidant.id, input.next);
+    const token = await creerLienConnexion(trx, aidant.id, input.next);
     await enqueueEmail(trx, {
       idempotencyKey: `lien-connexion-${empreinteJeton(token)}`,
       to: aidant.email,
-      ...loginLinkEmail(aidant, `${deps.publicUrl}/connexion/lien/{{jeton}}`),
+      ...courrielLienConnexion(aidant, `${deps.publicUrl}/connexion/lien/{{jeton}}`),
       secrets: { jeton: token },
       expiresAt: new Date(Date.now() + DUREE_LIEN_CONNEXION_MS),
     });
@@ -59,7 +59,7 @@ export async function requestLogin(deps: LoginDeps, input: { email: unknown; cod
 
 /** Opens the session: the link is consumed, the login recorded (no Temporal event) and journaled. */
 export async function completeLogin(db: Db, token: string): Promise<{ aidant: Aidant; nextPath: string | null } | null> {
-  const link = await consumeMagicLink(db, token);
+  const link = await utiliserLienConnexion(db, token);
   if (!link) return null;
   const aidant = await aidantParId(db, link.aidantId);
   if (!aidant || !aidant.is_active) return null;

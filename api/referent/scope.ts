@@ -3,7 +3,7 @@
 import type { Db } from '../../db/connection.ts';
 import type { Aidant } from '../../db/models/index.ts';
 import { aidantParId } from '../../db/queries/authentification.ts';
-import { aidantsDesStructures, structureCommune, type AidantRow } from '../../db/queries/referent.ts';
+import { structureCommune } from '../../db/queries/referent.ts';
 import { HttpError } from '../auth/session.ts';
 
 export async function aidantInScope(db: Db, structureIds: number[], aidantId: unknown): Promise<{ aidant: Aidant; structureId: number }> {
@@ -15,8 +15,5 @@ export async function aidantInScope(db: Db, structureIds: number[], aidantId: un
   return { aidant, structureId: aidant.current_structure_id && structureIds.includes(aidant.current_structure_id) ? aidant.current_structure_id : row.structure_id };
 }
 
-export type { AidantRow } from '../../db/queries/referent.ts';
-
-export function aidantsOfStructures(db: Db, structureIds: number[]): Promise<AidantRow[]> {
-  return aidantsDesStructures(db, structureIds);
-}
+// The team of the référent's structures, scoped to them (db/queries/referent.ts).
+export { aidantsDesStructures, type AidantRow } from '../../db/queries/referent.ts';

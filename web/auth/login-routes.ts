@@ -2,7 +2,7 @@
 import { Router, type Request } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { completeLogin, requestLogin } from '../../api/auth/login.ts';
-import { magicLinkUsable } from '../../api/auth/magic-link.ts';
+import { lienConnexionValable } from '../../api/auth/magic-link.ts';
 import { verifierCodeFrais } from '../../api/auth/code-frais.ts';
 import { dureeEnFrancais } from '../../db/domain/francais.ts';
 import { flash, openSession, referentStructureIds, safeNext } from '../../api/auth/session.ts';
@@ -47,7 +47,7 @@ export function loginRouter(deps: WebDeps): Router {
   });
 
   router.get('/connexion/lien/:token', async (req, res) => {
-    if (!(await magicLinkUsable(deps.db, req.params.token))) {
+    if (!(await lienConnexionValable(deps.db, req.params.token))) {
       return res.status(410).send(render(req, { title: 'Lien expiré', content: invalidLinkPage() }));
     }
     // A page with a button rather than an immediate login: mail scanners that open links do not use it up.

@@ -1,12 +1,17 @@
 // Activities of the habilitation and training workflows. Every one is idempotent: database rows are keyed by
 // unique constraints or written under a row lock after checking what is already done, and every email goes
-// through the outbox keyed by request + step, so a retried attempt never writes or sends twice.
+// through the outbox keyed by request + step, so a retried attempt never writes or sends twice. The SQL:
+// db/queries/habilitation.ts.
 import { ApplicationFailure } from '@temporalio/common';
-import type { Knex } from 'knex';
 import type { ActivityDeps } from './deps.ts';
 import { sendEmailOnce } from './outbox.ts';
 import { courriels, type Courriel } from '../db/courriels/habilitation.ts';
-import { ajouterEvenement, equipeAidantsConnect, rattachementEnAttente, referentsDeStructure, structureConnue } from '../db/queries/habilitation.ts';
+import {
+  activerCompteAidant, ajouterEvenement, ajouterMessageEquipe, ajouterReferentCommeAidant, changerStatutDemande, creerCompteReferent, demandeAidantEtStructure,
+  demandeAidantVerrouillee, demandeEtDemandeur, demandeVerrouillee, enregistrerFormationEnBase, enregistrerPixEnBase, enregistrerSoumissionEnBase, equipeAidantsConnect,
+  idsNouveauxAidants, insererStructureDeLaDemande, lierDemandeAStructure, mettreEnListeAttente, nouveauxAidantsDeLaDemande, rattachementEnAttente,
+  rattacherAidantsALaStructure, referentsDeStructure, retirerDemandeAidantEnBase, structureConnue, structureDuSiret,
+} from '../db/queries/habilitation.ts';
 import { journaliser } from '../db/queries/journal.ts';
 import type { ActionDemande } from '../db/domain/habilitation.ts';
 import { de, nombre } from '../db/domain/francais.ts';
@@ -34,19 +39,13 @@ export function createHabilitationActivities(deps: ActivityDeps) {
     to ? sendEmailOnce(db, deps.mailer, { idempotencyKey: cle, to, subject: c.subject, text: c.text }) : Promise.resolve(null);
 
   async function demandeAvecDemandeur(id: string) {
-    const d = await db('demandes_habilitation')
-      .join('demandeurs', 'demandeurs.id', 'demandes_habilitation.demandeur_id')
-      .where('demandes_habilitation.id', id)
-      .first('demandes_habilitation.*', 'demandeurs.email as demandeur_email', 'demandeurs.first_name as demandeur_prenom');
+    const d = await demandeEtDemandeur(db, id);
     if (!d) throw ApplicationFailure.nonRetryable(`demande ${id} introuvable`, 'DemandeIntrouvable');
     return d;
   }
 
-  async function demandeAidant(trx: Db | Knex.Transaction, id: number) {
-    const a = await trx('demandes_aidant')
-      .leftJoin('structures', 'structures.id', 'demandes_aidant.structure_id')
-      .where('demandes_aidant.id', id)
-      .first('demandes_aidant.*', 'structures.name as structure_name');
+  async function demandeAidant(id: number) {
+    const a = await demandeAidantEtStructure(db, id);
     if (!a) throw ApplicationFailure.nonRetryable(`demande d'aidant ${id} introuvable`, 'DemandeAidantIntrouvable');
     return a;
   }
@@ -55,11 +54,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
     /** Submission (first or after changes): status, fingerprint, timeline, acknowledgement to the demandeur. */
     async enregistrerSoumission(p: { demandeId: string; numero: number; empreinte?: string }): Promise<void> {
       await db.transaction(async (trx) => {
-        const patch: Record<string, unknown> = { status: 'AC_VALIDATION_PROCESSING', updated_at: trx.fn.now() };
-        if (p.empreinte) patch.empreinte_soumise = p.empreinte;
-        await trx('demandes_habilitation').where({ id: p.demandeId }).update(patch);
-        await trx('demandes_habilitation').where({ id: p.demandeId }).where('nombre_soumissions', '<', p.numero).update({ nombre_soumissions: p.numero });
-        await trx('demandes_habilitation').where({ id: p.demandeId }).whereNull('submitted_at').update({ submitted_at: trx.fn.now() });
+        await enregistrerSoumissionEnBase(trx, p);
         await ajouterEvenement(trx, {
           demandeId: p.demandeId, type: p.numero > 1 ? 'resoumise' : 'soumise', acteur: 'demandeur',
           detail: p.numero > 1 ? 'Demande modifiée et soumise à nouveau' : 'Demande soumise',
@@ -84,12 +79,8 @@ export function createHabilitationActivities(deps: ActivityDeps) {
     async enregistrerDecision(p: { demandeId: string; action: ActionDemande; vers: StatutDemandeStructure; numero: number; message?: string; auteurId?: number }): Promise<void> {
       const cle = `habilitation-${p.demandeId}-decision-${p.numero}`;
       await db.transaction(async (trx) => {
-        await trx('demandes_habilitation').where({ id: p.demandeId }).update({ status: p.vers, updated_at: trx.fn.now() });
-        if (p.message) {
-          await trx('messages_habilitation')
-            .insert({ demande_id: p.demandeId, sender: 'staff', author_id: p.auteurId ?? null, content: p.message, idempotency_key: cle })
-            .onConflict('idempotency_key').ignore();
-        }
+        await changerStatutDemande(trx, p.demandeId, p.vers);
+        if (p.message) await ajouterMessageEquipe(trx, { demandeId: p.demandeId, auteurId: p.auteurId ?? null, contenu: p.message, cle });
         await ajouterEvenement(trx, { demandeId: p.demandeId, type: p.action, detail: TEXTE_ACTION[p.action], acteur: 'equipe', cle });
       });
       const d = await demandeAvecDemandeur(p.demandeId);
@@ -113,20 +104,15 @@ export function createHabilitationActivities(deps: ActivityDeps) {
      */
     async creerStructureEtComptes(p: { demandeId: string }): Promise<ResultatCreation> {
       return db.transaction(async (trx) => {
-        const d = await trx('demandes_habilitation').where({ id: p.demandeId }).forUpdate().first();
+        const d = await demandeVerrouillee(trx, p.demandeId);
         if (!d) throw ApplicationFailure.nonRetryable(`demande ${p.demandeId} introuvable`, 'DemandeIntrouvable');
         if (!d.structure_id) {
-          const [inserted] = await trx('structures')
-            .insert({
-              name: d.structure_name, siret: d.siret, type: d.structure_type, address: d.address ?? '', postal_code: d.postal_code ?? '',
-              city: d.city ?? '', is_public: d.is_public ?? true, partner_administration: d.partner_administration,
-            })
-            .onConflict('siret').ignore().returning('id');
-          let structureId: number = inserted?.id;
+          const inserted = await insererStructureDeLaDemande(trx, d);
+          let structureId = inserted?.id as number;
           if (!inserted) {
             // An already habilitated structure (same SIRET): its référent, team and aidants are not handed to
             // whoever filed a request, unless staff decided so explicitly (recorded on the request, journaled).
-            const existante = await trx('structures').where({ siret: d.siret }).first('id', 'name');
+            const existante = await structureDuSiret(trx, d.siret);
             if (!d.rattachement_autorise_par) {
               throw ApplicationFailure.nonRetryable(
                 `Le SIRET ${d.siret} est déjà celui de « ${existante.name} » : personne n'y est ajouté sans décision explicite de l'équipe.`,
@@ -140,8 +126,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
               idempotency_key: `habilitation-${d.id}-rattachement`,
             });
           }
-          await trx('structures').where({ id: structureId }).update({ is_active: true });
-          await trx('demandes_habilitation').where({ id: d.id }).update({ structure_id: structureId, structure_existante: !inserted, updated_at: trx.fn.now() });
+          await lierDemandeAStructure(trx, d.id, structureId, !inserted);
           d.structure_id = structureId;
           d.structure_existante = !inserted;
           await ajouterEvenement(trx, {
@@ -152,37 +137,26 @@ export function createHabilitationActivities(deps: ActivityDeps) {
         const structureId: number = d.structure_id;
 
         // The référent: can_create_mandats stays false until their own training and Pix (if also aidant).
-        await trx('aidants')
-          .insert({
-            email: d.referent_email, first_name: d.referent_first_name, last_name: d.referent_last_name, profession: d.referent_profession ?? '',
-            phone: d.referent_phone, can_create_mandats: false, referent_non_aidant: !d.referent_is_aidant, current_structure_id: structureId,
-          })
-          .onConflict('email').ignore();
-        const referent = await trx('aidants').where({ email: d.referent_email }).first('id', 'current_structure_id');
-        if (!referent.current_structure_id) await trx('aidants').where({ id: referent.id }).update({ current_structure_id: structureId });
-        await trx('referent_structures').insert({ aidant_id: referent.id, structure_id: structureId }).onConflict(['aidant_id', 'structure_id']).ignore();
-        await trx('aidant_structures').insert({ aidant_id: referent.id, structure_id: structureId }).onConflict(['aidant_id', 'structure_id']).ignore();
+        const referentId = await creerCompteReferent(trx, d, structureId);
 
         if (d.referent_is_aidant) {
-          await trx('demandes_aidant')
-            .insert({ demande_id: d.id, email: d.referent_email, first_name: d.referent_first_name, last_name: d.referent_last_name, profession: d.referent_profession ?? '', status: 'new' })
-            .onConflict(['demande_id', 'email']).ignore();
+          await ajouterReferentCommeAidant(trx, d);
         }
-        await trx('demandes_aidant').where({ demande_id: d.id }).update({ structure_id: structureId });
+        await rattacherAidantsALaStructure(trx, d.id, structureId);
         // An aidant whose account belongs to another structure waits, like one added later by a référent, for
         // the consent of that structure's référent and then staff's acceptance (waiting list).
-        for (const a of await trx('demandes_aidant').where({ demande_id: d.id, status: 'new' })) {
+        for (const a of await nouveauxAidantsDeLaDemande(trx, d.id)) {
           const ailleurs = await rattachementEnAttente(trx, a);
           if (!ailleurs) continue;
-          await trx('demandes_aidant').where({ id: a.id }).update({ status: 'waiting_list' });
+          await mettreEnListeAttente(trx, a.id);
           await ajouterEvenement(trx, {
             demandeAidantId: a.id, type: 'liste_attente', cle: `formation-aidant-${a.id}-compte-ailleurs`,
             detail: `Compte existant dans une autre structure (${ailleurs.structures.map((s) => s.name).join(', ')}) : accord de son référent puis de l'équipe nécessaires`,
           });
         }
-        const demandesAidant = (await trx('demandes_aidant').where({ demande_id: d.id, status: 'new' }).orderBy('id').pluck('id')) as number[];
+        const demandesAidant = await idsNouveauxAidants(trx, d.id);
         await ajouterEvenement(trx, { demandeId: d.id, type: 'comptes_crees', detail: `Compte du référent créé ; ${nombre(demandesAidant.length, 'aidant', 'aidants')} à former`, cle: `habilitation-${d.id}-comptes` });
-        return { structureId, referentId: referent.id as number, demandesAidant };
+        return { structureId, referentId, demandesAidant };
       });
     },
 
@@ -214,7 +188,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
 
     async cloreDemande(p: { demandeId: string }): Promise<void> {
       await db.transaction(async (trx) => {
-        await trx('demandes_habilitation').where({ id: p.demandeId }).update({ status: 'CLOSED', updated_at: trx.fn.now() });
+        await changerStatutDemande(trx, p.demandeId, 'CLOSED');
         await ajouterEvenement(trx, { demandeId: p.demandeId, type: 'cloturee', detail: 'Tous les aidants sont activés ou retirés : demande clôturée', cle: `habilitation-${p.demandeId}-cloture` });
       });
     },
@@ -223,10 +197,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
 
     async enregistrerFormationAidant(p: { demandeAidantId: number; date: string; type: 'classic' | 'p2p'; formateurEmail?: string | null }): Promise<void> {
       await db.transaction(async (trx) => {
-        await trx('demandes_aidant').where({ id: p.demandeAidantId }).whereIn('status', ['new', 'processing', 'processing_p2p']).update({
-          formation_date: p.date, formation_type: p.type, trainer_email: p.type === 'p2p' ? p.formateurEmail ?? null : null,
-          status: p.type === 'p2p' ? 'processing_p2p' : 'processing',
-        });
+        await enregistrerFormationEnBase(trx, p);
         const detail = p.type === 'p2p' ? `Formation entre pairs le ${p.date} (formateur : ${p.formateurEmail})` : `Formation suivie le ${p.date}`;
         await ajouterEvenement(trx, { demandeAidantId: p.demandeAidantId, type: 'formation', detail, acteur: 'equipe', cle: `formation-aidant-${p.demandeAidantId}-formation` });
       });
@@ -234,15 +205,14 @@ export function createHabilitationActivities(deps: ActivityDeps) {
 
     async enregistrerPixAidant(p: { demandeAidantId: number; date: string; score: number }): Promise<void> {
       await db.transaction(async (trx) => {
-        await trx('demandes_aidant').where({ id: p.demandeAidantId }).update({ pix_date: p.date, pix_score: p.score });
+        await enregistrerPixEnBase(trx, p);
         await ajouterEvenement(trx, { demandeAidantId: p.demandeAidantId, type: 'pix', detail: `Test Pix réussi le ${p.date} (score ${p.score} %)`, acteur: 'equipe', cle: `formation-aidant-${p.demandeAidantId}-pix` });
       });
     },
 
     async retirerDemandeAidant(p: { demandeAidantId: number; par: 'referent' | 'equipe' }): Promise<void> {
       await db.transaction(async (trx) => {
-        await trx('demandes_aidant').where({ id: p.demandeAidantId }).whereNot('status', 'validated')
-          .update({ status: p.par === 'referent' ? 'cancelled_by_referent' : 'cancelled' });
+        await retirerDemandeAidantEnBase(trx, p.demandeAidantId, p.par);
         await ajouterEvenement(trx, { demandeAidantId: p.demandeAidantId, type: 'retrait', detail: p.par === 'referent' ? 'Aidant retiré par le référent' : "Aidant retiré par l'équipe", acteur: p.par, cle: `formation-aidant-${p.demandeAidantId}-retrait` });
       });
     },
@@ -250,7 +220,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
     /** Activation, exactly once: the account is created (or re-attached) under a lock on the request row. */
     async activerAidant(p: { demandeAidantId: number }): Promise<{ aidantId: number }> {
       const aidantId = await db.transaction(async (trx) => {
-        const a = await trx('demandes_aidant').where({ id: p.demandeAidantId }).forUpdate().first();
+        const a = await demandeAidantVerrouillee(trx, p.demandeAidantId);
         if (!a) throw ApplicationFailure.nonRetryable(`demande d'aidant ${p.demandeAidantId} introuvable`, 'DemandeAidantIntrouvable');
         if (a.status === 'validated' && a.aidant_id) return a.aidant_id as number;
         // Defence in depth (the waiting list and the validation already hold such requests back): another
@@ -262,20 +232,11 @@ export function createHabilitationActivities(deps: ActivityDeps) {
             'AccordRattachementAttendu',
           );
         }
-        await trx('aidants')
-          .insert({ email: a.email, first_name: a.first_name, last_name: a.last_name, profession: a.profession, current_structure_id: a.structure_id, can_create_mandats: true })
-          .onConflict('email').ignore();
-        const compte = await trx('aidants').where({ email: a.email }).first('id', 'current_structure_id');
-        // An existing account (the référent also aidant, an aidant of another structure) becomes an active aidant.
-        await trx('aidants').where({ id: compte.id }).update({
-          is_active: true, can_create_mandats: true, referent_non_aidant: false, current_structure_id: compte.current_structure_id ?? a.structure_id,
-        });
-        await trx('aidant_structures').insert({ aidant_id: compte.id, structure_id: a.structure_id }).onConflict(['aidant_id', 'structure_id']).ignore();
-        await trx('demandes_aidant').where({ id: a.id }).update({ status: 'validated', aidant_id: compte.id, activated_at: trx.fn.now() });
+        const compteId = await activerCompteAidant(trx, a);
         await ajouterEvenement(trx, { demandeAidantId: a.id, type: 'aidant_active', detail: `Compte ${de(`${a.first_name} ${a.last_name}`)} activé`, cle: `formation-aidant-${a.id}-activation` });
-        return compte.id as number;
+        return compteId;
       });
-      const a = await demandeAidant(db, p.demandeAidantId);
+      const a = await demandeAidant(p.demandeAidantId);
       const nom = `${a.first_name} ${a.last_name}`;
       await envoyer(`formation-aidant-${a.id}-active-aidant`, a.email, courriels.aidantActiveAidant({ prenom: a.first_name, structure: a.structure_name ?? '', lien: `${base}/connexion` }));
       for (const r of await referentsDeStructure(db, a.structure_id)) {
@@ -287,7 +248,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
     },
 
     async relancerFormation(p: { demandeAidantId: number; numero: number; manque: string }): Promise<void> {
-      const a = await demandeAidant(db, p.demandeAidantId);
+      const a = await demandeAidant(p.demandeAidantId);
       await ajouterEvenement(db, { demandeAidantId: a.id, type: 'relance_formation', detail: `Relance n° ${p.numero} au référent : il manque ${p.manque}`, cle: `formation-aidant-${a.id}-relance-${p.numero}` });
       for (const r of await referentsDeStructure(db, a.structure_id)) {
         await envoyer(`formation-aidant-${a.id}-relance-${p.numero}-${r.id}`, r.email,
@@ -297,5 +258,4 @@ export function createHabilitationActivities(deps: ActivityDeps) {
   };
 }
 
-type Db = ActivityDeps['db'];
 export type HabilitationActivities = ReturnType<typeof createHabilitationActivities>;

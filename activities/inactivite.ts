@@ -2,11 +2,12 @@
 // the source of truth (a login writes only there), and takes its decision in one transaction holding the
 // account's row lock, so a login committed meanwhile is never missed. The decision is recorded by a journal
 // row keyed per aidant and cycle: a retried attempt finds it and only completes the emails, which the outbox
-// sends once per key. Times come from the workflow (arguments), never from this machine's clock.
-import type { Knex } from 'knex';
+// sends once per key. Times come from the workflow (arguments), never from this machine's clock. The SQL:
+// db/queries/inactivite.ts.
 import type { ActivityDeps } from './deps.ts';
 import { sendEmailOnce } from './outbox.ts';
 import { cleInactivite, connexionPlusRecente } from '../db/domain/inactivite.ts';
+import { compteVerrouille, dejaDecide, enregistrerAvertissement, enregistrerDesactivation, referentsDe, type LigneAidant } from '../db/queries/inactivite.ts';
 import { courrielAvertissement, courrielDesactivationAidant, courrielDesactivationReferent, dateEnFrancais } from '../db/courriels/inactivite.ts';
 
 export interface ParametresAvertissement {
@@ -34,36 +35,6 @@ export type IssueAvertissement = { issue: 'avertie' } | CompteInactif | Connexio
 /** `avertissement-annule`: no newer login but the warning was cleared (a reactivation): start a new cycle. */
 export type IssueDesactivation = { issue: 'desactive' } | { issue: 'avertissement-annule' } | CompteInactif | Connexion;
 
-interface LigneAidant {
-  id: number;
-  email: string;
-  first_name: string;
-  last_name: string;
-  is_active: boolean;
-  current_structure_id: number | null;
-  last_login_at: Date | null;
-  deactivation_warning_at: Date | null;
-}
-
-async function compteVerrouille(trx: Knex.Transaction, aidantId: number): Promise<LigneAidant | undefined> {
-  return trx('aidants').where({ id: aidantId }).forUpdate().first();
-}
-
-async function dejaDecide(trx: Knex.Transaction, cle: string): Promise<boolean> {
-  return Boolean(await trx('journal').where({ idempotency_key: cle }).first('id'));
-}
-
-/** Active référents of the structures the aidant belongs to (the aidant excluded, when référent too). */
-async function referentsDe(trx: Knex.Transaction, aidantId: number): Promise<{ id: number; email: string; first_name: string }[]> {
-  return trx('referent_structures as rs')
-    .join('aidant_structures as ast', 'ast.structure_id', 'rs.structure_id')
-    .join('aidants as r', 'r.id', 'rs.aidant_id')
-    .where({ 'ast.aidant_id': aidantId, 'r.is_active': true })
-    .whereNot('r.id', aidantId)
-    .distinct('r.id', 'r.email', 'r.first_name')
-    .orderBy('r.id');
-}
-
 export function createInactiviteActivities(deps: ActivityDeps) {
   const { db, mailer } = deps;
   const base = (deps.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
@@ -79,17 +50,11 @@ export function createInactiviteActivities(deps: ActivityDeps) {
         if (await dejaDecide(trx, cle)) return { issue: 'avertie', aidant };
         if (!aidant.is_active) return { issue: 'compte-inactif' };
         if (connexionPlusRecente(aidant.last_login_at, p.referenceMs)) return { issue: 'connexion', derniereConnexionMs: aidant.last_login_at!.getTime() };
-        await trx('aidants').where({ id: aidant.id }).update({ deactivation_warning_at: new Date(p.maintenantMs) });
-        await trx('journal')
-          .insert({
-            action: 'inactivity_warning',
-            aidant_id: aidant.id,
-            structure_id: aidant.current_structure_id,
-            additional_information: `Aucune connexion depuis le ${dateEnFrancais(p.referenceMs)} ; désactivation prévue le ${dateEnFrancais(p.desactivationPrevueMs)}`,
-            idempotency_key: cle,
-          })
-          .onConflict('idempotency_key')
-          .ignore();
+        await enregistrerAvertissement(trx, aidant, {
+          le: new Date(p.maintenantMs),
+          information: `Aucune connexion depuis le ${dateEnFrancais(p.referenceMs)} ; désactivation prévue le ${dateEnFrancais(p.desactivationPrevueMs)}`,
+          cle,
+        });
         return { issue: 'avertie', aidant };
       });
       if (!('aidant' in decision)) return decision;
@@ -112,18 +77,10 @@ export function createInactiviteActivities(deps: ActivityDeps) {
           if (!aidant.is_active) return { issue: 'compte-inactif' };
           if (connexionPlusRecente(aidant.last_login_at, p.referenceMs)) return { issue: 'connexion', derniereConnexionMs: aidant.last_login_at!.getTime() };
           if (!aidant.deactivation_warning_at) return { issue: 'avertissement-annule' };
-          // A new session version ends every open session of the account at its next request.
-          await trx('aidants').where({ id: aidant.id }).update({ is_active: false, session_version: trx.raw('session_version + 1') });
-          await trx('journal')
-            .insert({
-              action: 'inactivity_deactivation',
-              aidant_id: aidant.id,
-              structure_id: aidant.current_structure_id,
-              additional_information: `Aucune connexion depuis le ${dateEnFrancais(p.referenceMs)} ; compte désactivé le ${dateEnFrancais(p.maintenantMs)}`,
-              idempotency_key: cle,
-            })
-            .onConflict('idempotency_key')
-            .ignore();
+          await enregistrerDesactivation(trx, aidant, {
+            information: `Aucune connexion depuis le ${dateEnFrancais(p.referenceMs)} ; compte désactivé le ${dateEnFrancais(p.maintenantMs)}`,
+            cle,
+          });
         }
         return { issue: 'desactive', aidant, referents: await referentsDe(trx, aidant.id) };
       });

@@ -7,6 +7,7 @@ import { Router, type Request } from 'express';
 import type { Db } from '../db/connection.ts';
 import type { TemporalClientProvider } from '../db/temporal/client.ts';
 import { allerRetourWorker } from '../db/temporal/processes/health.ts';
+import { pingPostgres } from '../db/queries/sante.ts';
 
 type Check = { ok: boolean; ms: number; error?: string };
 
@@ -48,7 +49,7 @@ export function healthRouter(deps: HealthDeps): Router {
   const workerTimeoutMs = deps.workerTimeoutMs ?? 8000;
   const cacheMs = deps.cacheMs ?? 5000;
   const router = Router();
-  const postgres = () => timed(() => deps.db.raw('select 1'), 3000);
+  const postgres = () => timed(() => pingPostgres(deps.db), 3000);
 
   router.get('/health', async (_req, res) => {
     const checks = { postgres: await postgres() };

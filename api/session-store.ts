@@ -1,8 +1,9 @@
 // express-session store over the `sessions` table, so sessions survive restarts and are shared by every
-// web instance behind a load balancer.
+// web instance behind a load balancer (the SQL: db/queries/sessions.ts).
 import session from 'express-session';
 import type { Db } from '../db/connection.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
+import { ecrireSession, lireSession, prolongerSession, purgerSessionsExpirees, supprimerSession } from '../db/queries/sessions.ts';
 
 
 export class PgSessionStore extends session.Store {
@@ -19,37 +20,23 @@ export class PgSessionStore extends session.Store {
   }
 
   get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
-    this.db('sessions')
-      .where({ sid })
-      .andWhere('expires_at', '>', this.db.fn.now())
-      .first('sess')
-      .then((row) => cb(null, row ? (row.sess as session.SessionData) : null), cb);
+    lireSession(this.db, sid).then((sess) => cb(null, sess as session.SessionData | null), cb);
   }
 
   set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
-    this.db('sessions')
-      .insert({ sid, sess: JSON.stringify(sess), expires_at: this.expiry(sess) })
-      .onConflict('sid')
-      .merge()
-      .then(() => cb?.(), (err) => cb?.(err));
+    ecrireSession(this.db, sid, sess, this.expiry(sess)).then(() => cb?.(), (err) => cb?.(err));
   }
 
   touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
-    this.db('sessions')
-      .where({ sid })
-      .update({ expires_at: this.expiry(sess) })
-      .then(() => cb?.(), (err) => cb?.(err));
+    prolongerSession(this.db, sid, this.expiry(sess)).then(() => cb?.(), (err) => cb?.(err));
   }
 
   destroy(sid: string, cb?: (err?: unknown) => void): void {
-    this.db('sessions')
-      .where({ sid })
-      .delete()
-      .then(() => cb?.(), (err) => cb?.(err));
+    supprimerSession(this.db, sid).then(() => cb?.(), (err) => cb?.(err));
   }
 
   /** Removes expired sessions; called periodically by the web process. */
   async prune(): Promise<number> {
-    return this.db('sessions').where('expires_at', '<=', this.db.fn.now()).delete();
+    return purgerSessionsExpirees(this.db);
   }
 }

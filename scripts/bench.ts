@@ -22,7 +22,7 @@ import { startLocalPostgres } from '../db/cluster.ts';
 import { createDb, type Db } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrations/run.ts';
 import { generateSecretsKey } from '../db/secrets.ts';
-import { enregistrerConnexion } from '../db/queries/connexion.ts';
+import { enregistrerConnexion } from '../db/queries/authentification.ts';
 import { demarrerVeilleInactivite, idVeilleInactivite } from '../db/temporal/processes/inactivite.ts';
 import { demarrerVieMandat } from '../db/temporal/processes/mandat.ts';
 import { dateExpirationMandat } from '../db/domain/mandat.ts';

@@ -2,7 +2,7 @@
 import type { Aidant } from '../../db/models/index.ts';
 import { DUREE_LIEN_CONNEXION_MS } from '../../db/domain/authentification.ts';
 
-export function loginLinkEmail(aidant: Pick<Aidant, 'first_name' | 'is_staff'>, link: string) {
+export function courrielLienConnexion(aidant: Pick<Aidant, 'first_name' | 'is_staff'>, link: string) {
   const minutes = DUREE_LIEN_CONNEXION_MS / 60_000;
   return {
     subject: 'Votre lien de connexion à Aidants Connect',
@@ -17,7 +17,7 @@ L'équipe Aidants Connect`,
   };
 }
 
-export function firstConnectionEmail(aidant: Pick<Aidant, 'first_name'>, link: string) {
+export function courrielPremiereConnexion(aidant: Pick<Aidant, 'first_name'>, link: string) {
   return {
     subject: 'Votre première connexion à Aidants Connect',
     text: `Bonjour ${aidant.first_name},

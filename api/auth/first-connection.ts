@@ -6,32 +6,34 @@
 // connection and its two messages only when they do), so neither the answer nor its timing tells who is a
 // référent. The code and the link's token rest only as hashes, and sealed in the outbox until the worker
 // sends them.
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
-import { Aidant } from '../../db/models/index.ts';
+import type { Aidant } from '../../db/models/index.ts';
 import { DELAI_ENTRE_ENVOIS_MS, DUREE_PREMIERE_CONNEXION_MS, ESSAIS_CODE_SMS } from '../../db/domain/authentification.ts';
 import { emailValide, mobileE164, normaliserEmail } from '../../db/domain/contact.ts';
-import { enregistrerConnexion } from '../../db/queries/connexion.ts';
+import {
+  aidantParId, compterEssaiPremiereConnexion, creerPremiereConnexion, enregistrerConnexion, marquerPremiereConnexionUtilisee, premiereConnexionEnAttente,
+} from '../../db/queries/authentification.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import { seal } from '../../db/secrets.ts';
-import { hashToken } from './magic-link.ts';
-import { firstConnectionEmail } from './emails.ts';
+import { empreinteJeton } from '../../db/domain/jetons.ts';
+import { courrielPremiereConnexion } from './emails.ts';
 import { cleTentatives, reserveAttempt } from './rate-limit.ts';
 
-export interface FirstConnectionDeps {
+export interface PremiereConnexionDeps {
   db: Db;
   publicUrl: string;
 }
 
-export type FirstConnectionRequest =
+export type DemandePremiereConnexion =
   | { kind: 'sent' }
   | { kind: 'format'; errors: Record<string, string> }
   | { kind: 'limited'; waitMs: number };
 
 /** The code is checked against a hash bound to its link (a code alone opens nothing). */
-const hashCode = (linkTokenHash: string, code: string) => createHash('sha256').update(`${linkTokenHash}:${code}`).digest('hex');
+const hashCode = (linkTokenHash: string, code: string) => empreinteJeton(`${linkTokenHash}:${code}`);
 
-export async function requestFirstConnection(deps: FirstConnectionDeps, input: { email: unknown; phone: unknown; ip: string }): Promise<FirstConnectionRequest> {
+export async function demanderPremiereConnexion(deps: PremiereConnexionDeps, input: { email: unknown; phone: unknown; ip: string }): Promise<DemandePremiereConnexion> {
   const email = normaliserEmail(input.email);
   const phone = mobileE164(input.phone);
   const errors: Record<string, string> = {};
@@ -47,77 +49,47 @@ export async function requestFirstConnection(deps: FirstConnectionDeps, input: {
 
   const token = randomBytes(32).toString('base64url');
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const tokenHash = hashToken(token);
+  const tokenHash = empreinteJeton(token);
   const expiresAt = new Date(Date.now() + DUREE_PREMIERE_CONNEXION_MS);
-  const mail = firstConnectionEmail({ first_name: '{{prenom}}' }, `${deps.publicUrl}/premiere-connexion/lien/{{jeton}}`);
+  const mail = courrielPremiereConnexion({ first_name: '{{prenom}}' }, `${deps.publicUrl}/premiere-connexion/lien/{{jeton}}`);
   // Whatever the reason it does not match (unknown, not référent, phone, already a device, asked less than a
   // minute ago), nothing is written and the answer is the same. A new request replaces the previous ones.
-  await deps.db.raw(
-    `with cible as (
-       select a.id, a.email, a.phone, a.first_name from aidants a
-       where a.email = :email and a.phone = :phone and a.is_active
-         and exists (select 1 from referent_structures r where r.aidant_id = a.id)
-         and not exists (select 1 from totp_devices d where d.aidant_id = a.id and d.confirmed)
-         and not exists (select 1 from premieres_connexions p where p.aidant_id = a.id and p.created_at > now() - make_interval(secs => cast(:delai as double precision)))
-     ), remplacees as (
-       update premieres_connexions set used_at = now() where aidant_id in (select id from cible) and used_at is null
-     ), nouvelle as (
-       insert into premieres_connexions (aidant_id, link_token_hash, code_hash, expires_at)
-       select id, :tokenHash, :codeHash, cast(:expiresAt as timestamptz) from cible returning id
-     )
-     insert into outbox (idempotency_key, channel, recipient, subject, body, secrets, expires_at)
-     select 'premiere-connexion-' || n.id || '-sms', 'sms', c.phone, null::text, cast(:smsBody as text), cast(:smsSecrets as text), cast(:expiresAt as timestamptz) from nouvelle n, cible c
-     union all
-     select 'premiere-connexion-' || n.id || '-email', 'email', c.email, cast(:subject as text), replace(cast(:emailBody as text), '{{prenom}}', c.first_name), cast(:emailSecrets as text), cast(:expiresAt as timestamptz)
-     from nouvelle n, cible c`,
-    {
-      email, phone, delai: DELAI_ENTRE_ENVOIS_MS / 1000, tokenHash, codeHash: hashCode(tokenHash, code), expiresAt,
-      smsBody: 'Aidants Connect : votre code de première connexion est {{code}}. Il expire dans 30 minutes. Ne le communiquez à personne.',
-      smsSecrets: seal('outbox.secrets', JSON.stringify({ code })),
-      subject: mail.subject,
-      emailBody: mail.text,
-      emailSecrets: seal('outbox.secrets', JSON.stringify({ jeton: token })),
-    },
-  );
+  await creerPremiereConnexion(deps.db, {
+    email, phone, delaiS: DELAI_ENTRE_ENVOIS_MS / 1000, tokenHash, codeHash: hashCode(tokenHash, code), expiresAt,
+    smsBody: 'Aidants Connect : votre code de première connexion est {{code}}. Il expire dans 30 minutes. Ne le communiquez à personne.',
+    smsSecrets: seal('outbox.secrets', JSON.stringify({ code })),
+    subject: mail.subject,
+    emailBody: mail.text,
+    emailSecrets: seal('outbox.secrets', JSON.stringify({ jeton: token })),
+  });
   return { kind: 'sent' };
 }
 
 async function pendingByToken(db: Db, token: string) {
   if (typeof token !== 'string' || token.length > 100) return undefined;
-  return db('premieres_connexions')
-    .where({ link_token_hash: hashToken(token) })
-    .whereNull('used_at')
-    .andWhere('expires_at', '>', db.fn.now())
-    .andWhere('attempts', '<', ESSAIS_CODE_SMS)
-    .first();
+  return premiereConnexionEnAttente(db, empreinteJeton(token));
 }
 
-export async function firstConnectionLinkValid(db: Db, token: string): Promise<boolean> {
+export async function lienPremiereConnexionValable(db: Db, token: string): Promise<boolean> {
   return Boolean(await pendingByToken(db, token));
 }
 
-export type FirstConnectionResult = { kind: 'ok'; aidant: Aidant } | { kind: 'expired' } | { kind: 'wrong_code'; attemptsLeft: number };
+export type ResultatPremiereConnexion = { kind: 'ok'; aidant: Aidant } | { kind: 'expired' } | { kind: 'wrong_code'; attemptsLeft: number };
 
-export async function completeFirstConnection(db: Db, token: string, codeInput: unknown): Promise<FirstConnectionResult> {
+export async function terminerPremiereConnexion(db: Db, token: string, codeInput: unknown): Promise<ResultatPremiereConnexion> {
   const code = typeof codeInput === 'string' ? codeInput.replace(/\s/g, '') : '';
   if (typeof token !== 'string' || token.length > 100) return { kind: 'expired' };
   return db.transaction(async (trx) => {
     // Each try is counted before the comparison, under a row lock: parallel guesses cannot share one try.
-    const [row] = await trx('premieres_connexions')
-      .where({ link_token_hash: hashToken(token) })
-      .whereNull('used_at')
-      .andWhere('expires_at', '>', trx.fn.now())
-      .andWhere('attempts', '<', ESSAIS_CODE_SMS)
-      .increment('attempts', 1)
-      .returning(['id', 'aidant_id', 'code_hash', 'attempts']);
+    const row = await compterEssaiPremiereConnexion(trx, empreinteJeton(token));
     if (!row) return { kind: 'expired' } as const;
     const expected = Buffer.from(row.code_hash, 'hex');
-    const given = Buffer.from(hashCode(hashToken(token), code), 'hex');
+    const given = Buffer.from(hashCode(empreinteJeton(token), code), 'hex');
     if (!/^[0-9]{6}$/.test(code) || !timingSafeEqual(expected, given)) {
       return { kind: 'wrong_code', attemptsLeft: ESSAIS_CODE_SMS - row.attempts } as const;
     }
-    const used = await trx('premieres_connexions').where({ id: row.id }).whereNull('used_at').update({ used_at: trx.fn.now() });
-    const aidant = await Aidant.query(trx).findById(row.aidant_id);
+    const used = await marquerPremiereConnexionUtilisee(trx, row.id);
+    const aidant = await aidantParId(trx, row.aidant_id);
     if (!used || !aidant || !aidant.is_active) return { kind: 'expired' } as const;
     await enregistrerConnexion(trx, aidant.id);
     await journaliser(trx, { action: 'connect_aidant', aidant_id: aidant.id, structure_id: aidant.current_structure_id, additional_information: 'première connexion' });

@@ -3,16 +3,16 @@
 // to see its référent. The link's email is written to the outbox with the link's token sealed (the worker
 // sends it): nothing leaves from the web request.
 import type { Db } from '../../db/connection.ts';
-import { Aidant } from '../../db/models/index.ts';
+import type { Aidant } from '../../db/models/index.ts';
 import { enqueueEmail } from '../../db/queries/outbox.ts';
 import { DUREE_LIEN_CONNEXION_MS, estCodeTotp } from '../../db/domain/authentification.ts';
 import { emailValide, normaliserEmail } from '../../db/domain/contact.ts';
-import { enregistrerConnexion } from '../../db/queries/connexion.ts';
+import { aidantParEmail, aidantParId, enregistrerConnexion } from '../../db/queries/authentification.ts';
 import { journaliser } from '../../db/queries/journal.ts';
-import { verifyAccountCode } from './totp.ts';
-import { cleTentatives, refundAttempt, reserveAttempt, type Limite } from './rate-limit.ts';
-import { consumeMagicLink, createMagicLink, hashToken } from './magic-link.ts';
-import { loginLinkEmail } from './emails.ts';
+import { MESSAGE_FORMAT_CODE, verifierCodeFrais } from './code-frais.ts';
+import { utiliserLienConnexion, creerLienConnexion } from './magic-link.ts';
+import { empreinteJeton } from '../../db/domain/jetons.ts';
+import { courrielLienConnexion } from './emails.ts';
 
 export type LoginRequestResult =
   | { kind: 'sent'; email: string }
@@ -26,39 +26,27 @@ export interface LoginDeps {
   publicUrl: string;
 }
 
-/** The limits of a code typed for an account: per account and IP, per IP, and the account's slowing down. */
-export const rateKeys = (email: string, ip: string): Limite[] => [
-  { cle: cleTentatives('compte-ip', `${email.toLowerCase()}|${ip}`), type: 'compte-ip' },
-  { cle: cleTentatives('ip', ip), type: 'ip' },
-  { cle: cleTentatives('compte', email.toLowerCase()), type: 'compte' },
-];
-
 export async function requestLogin(deps: LoginDeps, input: { email: unknown; code: unknown; ip: string; next: string | null }): Promise<LoginRequestResult> {
   const email = normaliserEmail(input.email);
   const code = typeof input.code === 'string' ? input.code.replace(/\s/g, '') : '';
   const errors: Record<string, string> = {};
   if (!emailValide(email)) errors.email = 'Saisissez une adresse e-mail valide, par exemple prenom.nom@structure.fr.';
-  if (!estCodeTotp(code)) errors.code = 'Saisissez les 6 chiffres du code affiché sur votre carte ou votre application.';
+  if (!estCodeTotp(code)) errors.code = MESSAGE_FORMAT_CODE;
   if (Object.keys(errors).length) return { kind: 'format', errors };
 
-  const keys = rateKeys(email, input.ip);
-  const attempt = await reserveAttempt(deps.db, keys);
-  if (attempt.waitMs > 0) return { kind: 'limited', waitMs: attempt.waitMs };
-
-  const aidant = await Aidant.query(deps.db).findOne({ email });
-  const check = await verifyAccountCode(deps.db, aidant?.id ?? null, code);
-  if (!aidant || !check.ok) {
-    return { kind: 'invalid' };
-  }
-  await refundAttempt(deps.db, attempt);
+  // An unknown email is checked like a known one with a wrong code (verifierCodeFrais): the same answer.
+  const aidant = await aidantParEmail(deps.db, email);
+  const check = await verifierCodeFrais(deps.db, { id: aidant?.id ?? null, email }, code, input.ip);
+  if (!check.ok && check.raison === 'limite') return { kind: 'limited', waitMs: check.retryAfterMs! };
+  if (!aidant || !check.ok) return { kind: 'invalid' };
   if (!aidant.is_active) return { kind: 'inactive' };
 
   await deps.db.transaction(async (trx) => {
-    const token = await createMagicLink(trx, aidant.id, input.next);
+    const token = await creerLienConnexion(trx, aidant.id, input.next);
     await enqueueEmail(trx, {
-      idempotencyKey: `lien-connexion-${hashToken(token)}`,
+      idempotencyKey: `lien-connexion-${empreinteJeton(token)}`,
       to: aidant.email,
-      ...loginLinkEmail(aidant, `${deps.publicUrl}/connexion/lien/{{jeton}}`),
+      ...courrielLienConnexion(aidant, `${deps.publicUrl}/connexion/lien/{{jeton}}`),
       secrets: { jeton: token },
       expiresAt: new Date(Date.now() + DUREE_LIEN_CONNEXION_MS),
     });
@@ -68,9 +56,9 @@ export async function requestLogin(deps: LoginDeps, input: { email: unknown; cod
 
 /** Opens the session: the link is consumed, the login recorded (no Temporal event) and journaled. */
 export async function completeLogin(db: Db, token: string): Promise<{ aidant: Aidant; nextPath: string | null } | null> {
-  const link = await consumeMagicLink(db, token);
+  const link = await utiliserLienConnexion(db, token);
   if (!link) return null;
-  const aidant = await Aidant.query(db).findById(link.aidantId);
+  const aidant = await aidantParId(db, link.aidantId);
   if (!aidant || !aidant.is_active) return null;
   await enregistrerConnexion(db, aidant.id);
   await journaliser(db, { action: 'connect_aidant', aidant_id: aidant.id, structure_id: aidant.current_structure_id });

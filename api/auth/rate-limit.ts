@@ -11,6 +11,9 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
 import { LIMITES_TENTATIVES, ralentissementApresEchecs, type TypeLimite } from '../../db/domain/authentification.ts';
 import { logger } from '../../db/platform/logger.ts';
+import {
+  ajouterTentatives, purgerTentativesAvant, supprimerTentatives, supprimerTentativesDesCles, tentativesDansLaFenetre, verrouillerCleTentatives,
+} from '../../db/queries/authentification.ts';
 
 const log = logger.child({ component: 'rate-limit' });
 
@@ -37,7 +40,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function reserveAttempt(db: Db, keys: Limite[]): Promise<Attempt> {
   const sorted = [...keys].sort((a, b) => a.cle.localeCompare(b.cle));
   const outcome = await db.transaction(async (trx) => {
-    for (const k of sorted) await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 13))', [k.cle]);
+    for (const k of sorted) await verrouillerCleTentatives(trx, k.cle);
     const now = Date.now();
     let waitMs = 0;
     let slowMs = 0;
@@ -45,8 +48,7 @@ export async function reserveAttempt(db: Db, keys: Limite[]): Promise<Attempt> {
       const rule = LIMITES_TENTATIVES[k.type];
       const since = new Date(now - rule.fenetreMs);
       // Old attempts go as they leave the window.
-      await trx('tentatives').where({ cle: k.cle }).andWhere('created_at', '<', since).delete();
-      const times: Date[] = await trx('tentatives').where({ cle: k.cle }).orderBy('created_at').pluck('created_at');
+      const times = await tentativesDansLaFenetre(trx, k.cle, since);
       if (rule.effet === 'ralentit') {
         slowMs = Math.max(slowMs, ralentissementApresEchecs(times.length));
       } else if (times.length >= rule.max) {
@@ -57,9 +59,9 @@ export async function reserveAttempt(db: Db, keys: Limite[]): Promise<Attempt> {
       log.warn({ keys: sorted.map((k) => k.cle), waitMs }, 'tentative refusée : limite atteinte');
       return { waitMs: Math.max(1000, waitMs), ids: [], slowMs: 0 };
     }
-    const rows = await trx('tentatives').insert(sorted.map((k) => ({ cle: k.cle }))).returning('id');
+    const ids = await ajouterTentatives(trx, sorted.map((k) => k.cle));
     if (slowMs > 0) log.warn({ keys: sorted.filter((k) => LIMITES_TENTATIVES[k.type].effet === 'ralentit').map((k) => k.cle), slowMs }, 'échecs répétés sur un compte : réponse ralentie');
-    return { waitMs: 0, ids: rows.map((r: { id: number }) => r.id), slowMs };
+    return { waitMs: 0, ids, slowMs };
   });
   // Slowed after the commit: no lock or pooled connection is held while waiting.
   if (outcome.slowMs > 0) await sleep(outcome.slowMs);
@@ -71,15 +73,15 @@ export async function reserveAttempt(db: Db, keys: Limite[]): Promise<Attempt> {
  * person's own typing errors) are forgotten. Failures from other addresses stay until they leave the window.
  */
 export async function refundAttempt(db: Db, attempt: Attempt): Promise<void> {
-  if (attempt.ids.length) await db('tentatives').whereIn('id', attempt.ids).delete();
+  if (attempt.ids.length) await supprimerTentatives(db, attempt.ids);
   const own = attempt.keys.filter((k) => k.type === 'compte-ip' || k.type === 'carte').map((k) => k.cle);
-  if (own.length) await db('tentatives').whereIn('cle', own).delete();
+  if (own.length) await supprimerTentativesDesCles(db, own);
 }
 
 /** Drops attempts older than every window (called periodically by the web process). */
 export async function purgeAttempts(db: Db): Promise<number> {
   const longest = Math.max(...Object.values(LIMITES_TENTATIVES).map((r) => r.fenetreMs));
-  return db('tentatives').where('created_at', '<', new Date(Date.now() - longest)).delete();
+  return purgerTentativesAvant(db, new Date(Date.now() - longest));
 }
 
 export function minutesLabel(ms: number): string {

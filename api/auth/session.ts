@@ -1,7 +1,8 @@
 // Who is logged in, and the guards every protected page uses: login (+ accepted CGU), staff only, référent
 // of a structure, and a fresh TOTP (re-authentication after 15 minutes without a sensitive action).
 import type { NextFunction, Request, Response } from 'express';
-import { Aidant } from '../../db/models/index.ts';
+import type { Aidant } from '../../db/models/index.ts';
+import { aidantParId, structuresGerees, versionSession } from '../../db/queries/authentification.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import { DELAI_REAUTHENTIFICATION_MS, DUREE_PREMIERE_CONNEXION_MS, DUREE_SESSION_MS } from '../../db/domain/authentification.ts';
 import type { Db } from '../../db/connection.ts';
@@ -58,7 +59,7 @@ export function takeFlash(req: Request) {
 export const loadUser = (db: Db) => async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
   const id = req.session?.aidantId;
   if (!id) return next();
-  const aidant = await Aidant.query(db).findById(id);
+  const aidant = await aidantParId(db, id);
   const expired = Date.now() - (req.session.loginAt ?? 0) > DUREE_SESSION_MS;
   const revoked = aidant && (req.session.sessionVersion ?? 0) !== aidant.session_version;
   const tunnelOver = req.session.firstConnectionAt !== undefined && Date.now() - req.session.firstConnectionAt > DUREE_PREMIERE_CONNEXION_MS;
@@ -95,12 +96,9 @@ export function requireStaff(req: Request, res: Response, next: NextFunction): v
   });
 }
 
-export async function referentStructureIds(db: Db, aidantId: number): Promise<number[]> {
-  const rows = await db('referent_structures')
-    .join('structures', 'structures.id', 'referent_structures.structure_id')
-    .where({ 'referent_structures.aidant_id': aidantId, 'structures.is_active': true })
-    .select('structures.id');
-  return rows.map((r: { id: number }) => r.id);
+/** The active structures the account is référent of. */
+export function referentStructureIds(db: Db, aidantId: number): Promise<number[]> {
+  return structuresGerees(db, aidantId);
 }
 
 export const requireReferent = (db: Db) => (req: Request, res: Response, next: NextFunction): void => {
@@ -152,6 +150,5 @@ export function openSession(req: Request, aidant: Pick<Aidant, 'id' | 'session_v
 
 /** After the account's own device changed from this session: this session goes on, the others end. */
 export async function keepSessionAfterOwnDeviceChange(db: Db, req: Request): Promise<void> {
-  const row = await db('aidants').where({ id: req.aidant!.id }).first('session_version');
-  req.session.sessionVersion = row.session_version;
+  req.session.sessionVersion = await versionSession(db, req.aidant!.id);
 }

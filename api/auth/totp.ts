@@ -4,7 +4,8 @@
 // one with a wrong code (a decoy check, the same statements), so timing does not tell whether it exists.
 import { generateSecret, verify } from 'otplib';
 import type { Db } from '../../db/connection.ts';
-import { TotpDevice } from '../../db/models/index.ts';
+import type { TotpDevice } from '../../db/models/index.ts';
+import { accepterPasDeTemps, appareilsConfirmes, compterEchecAppareil, compterEchecCompte } from '../../db/queries/authentification.ts';
 import { seal, unseal } from '../../db/secrets.ts';
 import { PERIODE_TOTP_APPLICATION_S, TOLERANCE_NORMALE } from '../../db/domain/authentification.ts';
 
@@ -24,26 +25,18 @@ export async function matchDevice(device: Pick<TotpDevice, 'secret' | 'period' |
   return result.valid ? { timeStep: (result as { timeStep: number }).timeStep, delta: result.delta } : null;
 }
 
-/** One statement for all the account's devices (none for an unknown account): the same work either way. */
-async function recordFailures(db: Db, aidantId: number): Promise<void> {
-  await db('totp_devices').where({ aidant_id: aidantId, confirmed: true }).increment('failures', 1);
-}
-
 /** Accepts the matched step unless it (or a later one) was already used; `drift` is the device's new drift. */
 async function recordSuccess(db: Db, device: TotpDevice, m: NonNullable<Match>, drift = device.drift): Promise<TotpCheck> {
   // Time steps are counted on the device's own clock (drift included) so the replay check stays consistent.
-  const updated = await db('totp_devices')
-    .where({ id: device.id })
-    .andWhere((q) => q.whereNull('last_time_step').orWhere('last_time_step', '<', m.timeStep))
-    .update({ last_time_step: m.timeStep, failures: 0, tolerance: TOLERANCE_NORMALE, drift });
-  return updated === 0 ? { ok: false, reason: 'replayed' } : { ok: true, device };
+  const accepted = await accepterPasDeTemps(db, device.id, m.timeStep, drift);
+  return accepted ? { ok: true, device } : { ok: false, reason: 'replayed' };
 }
 
 /** Verifies `code` on one device; records the failure or the accepted step. */
 export async function verifyOnDevice(db: Db, device: TotpDevice, code: string, nowMs = Date.now()): Promise<TotpCheck> {
   const m = await matchDevice(device, code, nowMs);
   if (!m) {
-    await db('totp_devices').where({ id: device.id }).increment('failures', 1);
+    await compterEchecAppareil(db, device.id);
     return { ok: false, reason: 'invalid' };
   }
   return recordSuccess(db, device, m);
@@ -69,12 +62,13 @@ const decoyDevice = () => (decoy ??= { secret: seal('totp_devices.secret', gener
  * against the card.
  */
 export async function verifyAccountCode(db: Db, aidantId: number | null, code: string, nowMs = Date.now()): Promise<TotpCheck> {
-  const devices = await TotpDevice.query(db).where({ aidant_id: aidantId ?? 0, confirmed: true }).orderBy('id');
+  const devices = await appareilsConfirmes(db, aidantId ?? 0);
   for (const device of devices) {
     const m = await matchDevice(device, code, nowMs);
     if (m) return recordSuccess(db, device, m);
   }
   if (!devices.length) await matchDevice(decoyDevice(), code, nowMs);
-  await recordFailures(db, aidantId ?? 0);
+  // One statement for all the account's devices (none for an unknown account): the same work either way.
+  await compterEchecCompte(db, aidantId ?? 0);
   return { ok: false, reason: devices.length ? 'invalid' : 'no_device' };
 }

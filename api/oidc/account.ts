@@ -3,7 +3,7 @@
 // and userinfo endpoints the autorisation must still be usable, or the code / token is refused
 // (invalid_grant / invalid_token). The identity is the stored pivot identity, unchanged. The choices are stored
 // and read by db/queries/fournisseur-identite.ts.
-import { createHash } from 'node:crypto';
+import { empreinteJeton } from '../../db/domain/jetons.ts';
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../../db/connection.ts';
 import { claimsIdentitePivot, erreursIdentitePivot } from '../../db/domain/identite-pivot.ts';
@@ -40,7 +40,8 @@ export function findAccountFor(db: Db, log: Logger): FindAccount {
   };
 }
 
-export const hashAccessToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** The access token as the journal keeps it: the one token fingerprint (db/domain/jetons.ts). */
+export const hashAccessToken = empreinteJeton;
 
 /** One `use_autorisation` row per authorization, however many times userinfo is called. */
 export async function journaliserUtilisation(db: Db, found: ChoixUtilisable, accessToken: string): Promise<void> {

@@ -3,7 +3,10 @@
 import { verify } from 'otplib';
 import { base32, hex } from '@scure/base';
 import type { Db } from '../../db/connection.ts';
-import { TotpDevice } from '../../db/models/index.ts';
+import {
+  appareilCarteVerrouille, aUneCarte, carteParNumeroVerrouillee, confirmerAppareil, insererApplication, insererAppareilCarte, ligneCarteVerrouillee,
+  numeroSerieCarte, supprimerApplication, supprimerAppareil, terminerSessions, titulaireDeLaCarte,
+} from '../../db/queries/cartes.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import {
   PERIODE_TOTP_APPLICATION_S,
@@ -45,13 +48,12 @@ export async function associerCarte(db: Db, actor: Actor, aidantId: number, seri
   const serial = normaliserNumeroSerie(serialInput);
   if (!/^[A-Z0-9]{4,32}$/.test(serial)) throw new DeviceError('serial', 'Saisissez le numéro de série inscrit au dos de la carte, par exemple GADT0001234.');
   await db.transaction(async (trx) => {
-    const card = await trx('totp_cards').where({ serial_number: serial }).forUpdate().first();
+    const card = await carteParNumeroVerrouillee(trx, serial);
     if (!card) throw new DeviceError('serial', 'Aucune carte ne porte ce numéro de série. Vérifiez-le ou contactez l’équipe Aidants Connect.');
-    const usedBy = await trx('totp_devices').where({ card_id: card.id }).first('aidant_id');
+    const usedBy = await titulaireDeLaCarte(trx, card.id);
     if (usedBy) throw new DeviceError('serial', usedBy.aidant_id === aidantId ? 'Cette carte est déjà associée à cet aidant.' : 'Cette carte est déjà associée à un autre aidant.');
-    const existing = await trx('totp_devices').where({ aidant_id: aidantId, kind: 'card' }).first('id');
-    if (existing) throw new DeviceError('serial', 'Cet aidant a déjà une carte : dissociez-la avant d’en associer une autre.');
-    await trx('totp_devices').insert({ aidant_id: aidantId, kind: 'card', card_id: card.id, secret: seal('totp_devices.secret', seedToBase32(unseal('totp_cards.seed', card.seed))), period: PERIODE_TOTP_CARTE_S, confirmed: false });
+    if (await aUneCarte(trx, aidantId)) throw new DeviceError('serial', 'Cet aidant a déjà une carte : dissociez-la avant d’en associer une autre.');
+    await insererAppareilCarte(trx, { aidantId, cardId: card.id, secret: seal('totp_devices.secret', seedToBase32(unseal('totp_cards.seed', card.seed))), period: PERIODE_TOTP_CARTE_S });
     await journaliser(trx, { action: 'card_association', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, sn=${serial}` });
   });
 }
@@ -72,14 +74,14 @@ export async function validerCarte(db: Db, actor: Actor, aidantId: number, codeI
   const attempt = await cardAttempt(db, aidantId);
   // One transaction with the device locked: a dissociation at the same moment cannot be journaled as validated.
   await db.transaction(async (trx) => {
-    const device = await TotpDevice.query(trx).findOne({ aidant_id: aidantId, kind: 'card' }).forUpdate();
+    const device = await appareilCarteVerrouille(trx, aidantId);
     if (!device) throw new DeviceError('code', 'Cet aidant n’a pas de carte associée.');
     if (device.confirmed) throw new DeviceError('code', 'Cette carte est déjà validée.');
     const check = await verifyOnDevice(trx, device, code);
     if (!check.ok) throw new DeviceError('code', 'Ce code ne correspond pas à la carte. Attendez le code suivant et réessayez.');
-    const card = await trx('totp_cards').where({ id: device.card_id }).first('serial_number');
-    await trx('totp_devices').where({ id: device.id, confirmed: false }).update({ confirmed: true });
-    await journaliser(trx, { action: 'card_validation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, sn=${card.serial_number}` });
+    const serial = await numeroSerieCarte(trx, device.card_id);
+    await confirmerAppareil(trx, device.id);
+    await journaliser(trx, { action: 'card_validation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, sn=${serial}` });
   });
   await refundAttempt(db, attempt);
 }
@@ -93,12 +95,12 @@ export async function resynchroniserCarte(db: Db, actor: Actor, aidantId: number
   if (!estCodeTotp(code)) throw new DeviceError('code', 'Saisissez les 6 chiffres affichés sur la carte.');
   const attempt = await cardAttempt(db, aidantId);
   await db.transaction(async (trx) => {
-    const device = await TotpDevice.query(trx).findOne({ aidant_id: aidantId, kind: 'card', confirmed: true }).forUpdate();
+    const device = await appareilCarteVerrouille(trx, aidantId, true);
     if (!device) throw new DeviceError('code', 'Cet aidant n’a pas de carte validée.');
     const check = await resynchronise(trx, device, code, TOLERANCE_RESYNCHRONISATION);
     if (!check.ok) throw new DeviceError('code', 'Ce code ne correspond pas à la carte, même décalée. Vérifiez le numéro de série et réessayez.');
-    const card = await trx('totp_cards').where({ id: device.card_id }).first('serial_number');
-    await journaliser(trx, { action: 'card_validation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, sn=${card.serial_number}, resynchronisation` });
+    const serial = await numeroSerieCarte(trx, device.card_id);
+    await journaliser(trx, { action: 'card_validation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, sn=${serial}, resynchronisation` });
   });
   await refundAttempt(db, attempt);
 }
@@ -112,17 +114,17 @@ export async function dissocierCarte(db: Db, actor: Actor, aidantId: number, rai
   const detail = typeof precision === 'string' ? precision.trim().slice(0, 500) : '';
   if (raison === 'autre' && !detail) throw new DeviceError('precision', 'Précisez la raison de la dissociation.');
   await db.transaction(async (trx) => {
-    const device = await trx('totp_devices').where({ aidant_id: aidantId, kind: 'card' }).forUpdate().first();
+    const device = await ligneCarteVerrouillee(trx, aidantId);
     if (!device) throw new DeviceError('raison', 'Cet aidant n’a pas de carte associée.');
-    const card = await trx('totp_cards').where({ id: device.card_id }).first('serial_number');
-    await trx('totp_devices').where({ id: device.id }).delete();
+    const serial = await numeroSerieCarte(trx, device.card_id);
+    await supprimerAppareil(trx, device.id);
     // Whoever logged in with the lost card is logged out (session version, checked on each request).
-    await trx('aidants').where({ id: aidantId }).increment('session_version', 1);
+    await terminerSessions(trx, aidantId);
     await journaliser(trx, {
       action: 'card_dissociation',
       aidant_id: actor.referentId,
       structure_id: actor.structureId,
-      additional_information: `aidant.id=${aidantId}, sn=${card.serial_number}, raison=${RAISONS_DISSOCIATION_CARTE[raison]}${detail ? ` : ${detail}` : ''}`,
+      additional_information: `aidant.id=${aidantId}, sn=${serial}, raison=${RAISONS_DISSOCIATION_CARTE[raison]}${detail ? ` : ${detail}` : ''}`,
     });
   });
 }
@@ -135,10 +137,10 @@ export async function enregistrerApplication(db: Db, actor: Actor, aidantId: num
   if (!result.valid) throw new DeviceError('code', 'Ce code ne correspond pas. Vérifiez que vous avez scanné le bon QR code et saisissez le code affiché.');
   const timeStep = (result as { timeStep: number }).timeStep;
   await db.transaction(async (trx) => {
-    const replaced = await trx('totp_devices').where({ aidant_id: aidantId, kind: 'app' }).delete();
+    const replaced = await supprimerApplication(trx, aidantId);
     // The replaced app may be in someone else's hands: every open session of the account ends.
-    if (replaced) await trx('aidants').where({ id: aidantId }).increment('session_version', 1);
-    await trx('totp_devices').insert({ aidant_id: aidantId, kind: 'app', secret: seal('totp_devices.secret', secret), period: PERIODE_TOTP_APPLICATION_S, confirmed: true, last_time_step: timeStep });
+    if (replaced) await terminerSessions(trx, aidantId);
+    await insererApplication(trx, { aidantId, secret: seal('totp_devices.secret', secret), period: PERIODE_TOTP_APPLICATION_S, lastTimeStep: timeStep });
     await journaliser(trx, { action: 'card_association', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}, application` });
   });
 }

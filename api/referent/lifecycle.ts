@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
 import { journaliser } from '../../db/queries/journal.ts';
+import { desactiverCompte, reactiverCompte } from '../../db/queries/referent.ts';
 import { arreterVeilleInactivite, redemarrerVeilleInactivite } from '../../db/temporal/processes/inactivite.ts';
 import { logger } from '../../db/platform/logger.ts';
 import type { Actor } from './devices.ts';
@@ -13,14 +14,14 @@ const log = logger.child({ component: 'aidant-lifecycle' });
 export async function desactiverAidant(db: Db, temporal: () => Promise<Client>, actor: Actor, aidantId: number, raison?: string): Promise<boolean> {
   const changed = await db.transaction(async (trx) => {
     // A new session version ends the aidant's open sessions at their next request, even if reactivated before.
-    const n = await trx('aidants').where({ id: aidantId, is_active: true }).update({ is_active: false, session_version: trx.raw('session_version + 1') });
+    const n = await desactiverCompte(trx, aidantId);
     if (n) {
       await journaliser(trx, {
         action: 'aidant_deactivation', aidant_id: actor.referentId, structure_id: actor.structureId,
         additional_information: `aidant.id=${aidantId}${raison ? `, raison=${raison}` : ''}`,
       });
     }
-    return n > 0;
+    return n;
   });
   // The watch would also notice on its own when it wakes; ending it now keeps the Temporal UI truthful.
   if (changed) {
@@ -36,9 +37,9 @@ export async function desactiverAidant(db: Db, temporal: () => Promise<Client>, 
 export async function reactiverAidant(db: Db, temporal: () => Promise<Client>, actor: Actor, aidantId: number): Promise<boolean> {
   const changed = await db.transaction(async (trx) => {
     // A reactivated aidant starts a fresh period: the watch counts from now, not from the old last login.
-    const n = await trx('aidants').where({ id: aidantId, is_active: false }).update({ is_active: true, deactivation_warning_at: null });
+    const n = await reactiverCompte(trx, aidantId);
     if (n) await journaliser(trx, { action: 'aidant_reactivation', aidant_id: actor.referentId, structure_id: actor.structureId, additional_information: `aidant.id=${aidantId}` });
-    return n > 0;
+    return n;
   });
   if (changed) {
     try {

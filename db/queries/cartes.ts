@@ -1,6 +1,9 @@
-// Importing physical TOTP cards from the maker's CSV (serial number, hex seed): each line is added, updated
-// or refused with its reason; a refused line never stops the others, and each line is written whole or not.
+// All SQL of the second factors (TOTP cards and authenticator apps). Importing physical cards from the maker's
+// CSV (serial number, hex seed): each line is added, updated or refused with its reason; a refused line never
+// stops the others, and each line is written whole or not. Then an aidant's devices, below.
+import type { Knex } from 'knex';
 import type { Db } from '../connection.ts';
+import { TotpDevice } from '../models/index.ts';
 import { journaliser } from './journal.ts';
 import { seal, unseal } from '../secrets.ts';
 
@@ -63,4 +66,85 @@ export async function importerCartes(db: Db, staffId: number, csv: string): Prom
   };
   await journaliser(db, { action: 'import_totp_cards', aidant_id: staffId, additional_information: `${rapport.ajoutees} added - ${rapport.misesAJour} updated - ${rapport.refusees} refused` });
   return rapport;
+}
+
+// ——— An aidant's second factors (cards and authenticator apps), as the référent manages them
+// (api/referent/devices.ts) and the aidant's page lists them (api/espace-aidant/compte.ts) ———
+
+export interface CarteStock {
+  id: number;
+  serial_number: string;
+  /** Sealed (db/secrets.ts). */
+  seed: string;
+}
+
+export async function carteParNumeroVerrouillee(trx: Knex.Transaction, serial: string): Promise<CarteStock | undefined> {
+  return trx('totp_cards').where({ serial_number: serial }).forUpdate().first();
+}
+
+/** The account a card is associated with, if any. */
+export async function titulaireDeLaCarte(trx: Knex.Transaction, cardId: number): Promise<{ aidant_id: number } | undefined> {
+  return trx('totp_devices').where({ card_id: cardId }).first('aidant_id');
+}
+
+export async function aUneCarte(trx: Knex.Transaction, aidantId: number): Promise<boolean> {
+  return Boolean(await trx('totp_devices').where({ aidant_id: aidantId, kind: 'card' }).first('id'));
+}
+
+/** A card's device, not yet confirmed: its first code validates it. `secret` is sealed. */
+export async function insererAppareilCarte(trx: Knex.Transaction, d: { aidantId: number; cardId: number; secret: string; period: number }): Promise<void> {
+  await trx('totp_devices').insert({ aidant_id: d.aidantId, kind: 'card', card_id: d.cardId, secret: d.secret, period: d.period, confirmed: false });
+}
+
+/** The aidant's card device under a row lock (only a validated one with `confirmee`). */
+export async function appareilCarteVerrouille(trx: Knex.Transaction, aidantId: number, confirmee?: true): Promise<TotpDevice | undefined> {
+  return TotpDevice.query(trx).findOne(confirmee ? { aidant_id: aidantId, kind: 'card', confirmed: true } : { aidant_id: aidantId, kind: 'card' }).forUpdate();
+}
+
+/** The aidant's card device row under a row lock (for its dissociation). */
+export async function ligneCarteVerrouillee(trx: Knex.Transaction, aidantId: number): Promise<{ id: number; card_id: number } | undefined> {
+  return trx('totp_devices').where({ aidant_id: aidantId, kind: 'card' }).forUpdate().first();
+}
+
+export async function numeroSerieCarte(db: Db, cardId: number | null): Promise<string> {
+  const card = await db('totp_cards').where({ id: cardId }).first('serial_number');
+  return card.serial_number;
+}
+
+export async function confirmerAppareil(trx: Knex.Transaction, deviceId: number): Promise<void> {
+  await trx('totp_devices').where({ id: deviceId, confirmed: false }).update({ confirmed: true });
+}
+
+export async function supprimerAppareil(trx: Knex.Transaction, deviceId: number): Promise<void> {
+  await trx('totp_devices').where({ id: deviceId }).delete();
+}
+
+/** Removes the aidant's authenticator app; true when there was one. */
+export async function supprimerApplication(trx: Knex.Transaction, aidantId: number): Promise<boolean> {
+  return (await trx('totp_devices').where({ aidant_id: aidantId, kind: 'app' }).delete()) > 0;
+}
+
+/** A confirmed app whose first code was `lastTimeStep`. `secret` is sealed. */
+export async function insererApplication(trx: Knex.Transaction, d: { aidantId: number; secret: string; period: number; lastTimeStep: number }): Promise<void> {
+  await trx('totp_devices').insert({ aidant_id: d.aidantId, kind: 'app', secret: d.secret, period: d.period, confirmed: true, last_time_step: d.lastTimeStep });
+}
+
+/** Every open session of the account ends at its next request (api/auth/session.ts compares the version). */
+export async function terminerSessions(trx: Knex.Transaction, aidantId: number): Promise<void> {
+  await trx('aidants').where({ id: aidantId }).increment('session_version', 1);
+}
+
+export interface MoyenDeConnexion {
+  kind: 'card' | 'app';
+  serial_number: string | null;
+}
+
+/** The confirmed devices (cards and apps) the aidant can log in with. */
+export async function moyensDeConnexion(db: Db, aidantId: number): Promise<MoyenDeConnexion[]> {
+  return db('totp_devices').leftJoin('totp_cards', 'totp_cards.id', 'totp_devices.card_id')
+    .where({ aidant_id: aidantId, confirmed: true }).select('kind', 'serial_number');
+}
+
+export async function aUnMoyenDeConnexion(db: Db, aidantId: number): Promise<boolean> {
+  return Boolean(await db('totp_devices').where({ aidant_id: aidantId, confirmed: true }).first('id'));
 }

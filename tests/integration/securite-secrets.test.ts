@@ -223,14 +223,14 @@ describe('messages leave from the worker, and misses cost the same work', () => 
   });
 
   test('first connection: a match and a miss run the same single statement, and the miss writes nothing', async () => {
-    const { requestFirstConnection } = await import('../../api/auth/first-connection.ts');
+    const { demanderPremiereConnexion } = await import('../../api/auth/first-connection.ts');
     await createAccount(t.db, { email: 'ref.sans.moyen@ccas.fr', structureId, referent: true, phone: '+33622334455', withDevice: false });
     const run = async (email: string, phone: string) => {
       const seen: string[] = [];
       const listener = (q: { sql: string }) => seen.push(q.sql);
       t.db.on('query', listener);
       try {
-        expect((await requestFirstConnection({ db: t.db, publicUrl: 'http://x' }, { email, phone, ip: '10.2.0.1' })).kind).toBe('sent');
+        expect((await demanderPremiereConnexion({ db: t.db, publicUrl: 'http://x' }, { email, phone, ip: '10.2.0.1' })).kind).toBe('sent');
       } finally {
         t.db.off('query', listener);
       }

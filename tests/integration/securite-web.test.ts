@@ -11,7 +11,7 @@ import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { csrfFrom, HttpClient, startApp, type RunningApp } from '../../scripts/fixtures/web.ts';
 import { createAccount, createStructure, loginHttp, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { requestLogin } from '../../api/auth/login.ts';
-import { requestFirstConnection } from '../../api/auth/first-connection.ts';
+import { demanderPremiereConnexion } from '../../api/auth/first-connection.ts';
 import { trustProxySetting } from '../../web/app.ts';
 import { seal, unseal } from '../../db/secrets.ts';
 import { seedToBase32 } from '../../api/referent/devices.ts';
@@ -282,7 +282,7 @@ describe('extras', () => {
 
   test('a first-connection session opens the app set-up tunnel and nothing else until an app is enrolled', async () => {
     const { aidant } = await createAccount(t.db, { email: 'tunnel.ref@ccas.fr', structureId, referent: true, phone: '+33677889900', withDevice: false });
-    await requestFirstConnection({ db: t.db, publicUrl: 'http://aidants.test' }, { email: 'tunnel.ref@ccas.fr', phone: '0677889900', ip: '10.9.9.9' });
+    await demanderPremiereConnexion({ db: t.db, publicUrl: 'http://aidants.test' }, { email: 'tunnel.ref@ccas.fr', phone: '0677889900', ip: '10.9.9.9' });
     const rows = await t.db('outbox').where('idempotency_key', 'like', 'premiere-connexion-%').whereIn('recipient', ['tunnel.ref@ccas.fr', '+33677889900']);
     const secrets = Object.assign({}, ...rows.map((r: { secrets: string }) => JSON.parse(unseal('outbox.secrets', r.secrets))));
     const client = new HttpClient(app.url);

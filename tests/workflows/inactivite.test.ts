@@ -12,7 +12,7 @@ import { createInactiviteActivities, type ParametresAvertissement } from '../../
 import { arreterVeilleInactivite, demarrerVeilleInactivite, demarrerVeillesManquantes, idVeilleInactivite } from '../../db/temporal/processes/inactivite.ts';
 import type { Db } from '../../db/connection.ts';
 import { DELAI_AVERTISSEMENT_INACTIVITE_MS as AVERTISSEMENT, DELAI_DESACTIVATION_INACTIVITE_MS as DESACTIVATION, JOUR_MS, MOIS_INACTIVITE_MS as MOIS } from '../../db/domain/inactivite.ts';
-import { enregistrerConnexion } from '../../db/queries/connexion.ts';
+import { enregistrerConnexion } from '../../db/queries/authentification.ts';
 import { DEMO, seedDemo, type SeedResult } from '../../db/seed/index.ts';
 import { AIDANT_ID, INACTIVITE_ETAPE } from '../../workflows/search-attributes.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';

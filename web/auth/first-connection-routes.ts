@@ -1,7 +1,7 @@
 // Routes of a référent's first connection, and the tunnel that sets up their authenticator app.
 import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
-import { completeFirstConnection, firstConnectionLinkValid, requestFirstConnection } from '../../api/auth/first-connection.ts';
+import { terminerPremiereConnexion, lienPremiereConnexionValable, demanderPremiereConnexion } from '../../api/auth/first-connection.ts';
 import { dureeEnFrancais } from '../../db/domain/francais.ts';
 import { flash, openSession } from '../../api/auth/session.ts';
 import { DeviceError, enregistrerApplication } from '../../api/referent/devices.ts';
@@ -24,7 +24,7 @@ export function firstConnectionRouter(deps: WebDeps): Router {
   router.post('/premiere-connexion', async (req, res) => {
     const text = (v: unknown) => (typeof v === 'string' ? v : '');
     const values = { email: text(req.body?.email), phone: text(req.body?.phone) };
-    const result = await requestFirstConnection(deps, { email: req.body?.email, phone: req.body?.phone, ip: req.ip ?? 'inconnue' });
+    const result = await demanderPremiereConnexion(deps, { email: req.body?.email, phone: req.body?.phone, ip: req.ip ?? 'inconnue' });
     if (result.kind === 'format') return res.status(400).send(render(req, { title, content: firstConnectionPage({ csrf: csrfToken(req), values, errors: result.errors }) }));
     if (result.kind === 'limited') {
       res.set('Retry-After', String(Math.ceil(result.waitMs / 1000)));
@@ -34,12 +34,12 @@ export function firstConnectionRouter(deps: WebDeps): Router {
   });
 
   router.get('/premiere-connexion/lien/:token', async (req, res) => {
-    if (!(await firstConnectionLinkValid(deps.db, req.params.token))) return res.status(410).send(render(req, { title, content: firstConnectionExpiredPage() }));
+    if (!(await lienPremiereConnexionValable(deps.db, req.params.token))) return res.status(410).send(render(req, { title, content: firstConnectionExpiredPage() }));
     res.send(render(req, { title, content: firstConnectionCodePage({ csrf: csrfToken(req), action: req.originalUrl }) }));
   });
 
   router.post('/premiere-connexion/lien/:token', async (req, res, next) => {
-    const result = await completeFirstConnection(deps.db, req.params.token, req.body?.code);
+    const result = await terminerPremiereConnexion(deps.db, req.params.token, req.body?.code);
     if (result.kind === 'expired') return res.status(410).send(render(req, { title, content: firstConnectionExpiredPage() }));
     if (result.kind === 'wrong_code') {
       if (result.attemptsLeft <= 0) return res.status(410).send(render(req, { title, content: firstConnectionExpiredPage() }));

@@ -1,13 +1,11 @@
 // Routes of login, magic link, re-authentication, CGU acceptance and the landing page by role.
 import { Router, type Request } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
-import { completeLogin, rateKeys, requestLogin } from '../../api/auth/login.ts';
-import { magicLinkUsable } from '../../api/auth/magic-link.ts';
-import { verifyAccountCode } from '../../api/auth/totp.ts';
-import { refundAttempt, reserveAttempt } from '../../api/auth/rate-limit.ts';
+import { completeLogin, requestLogin } from '../../api/auth/login.ts';
+import { lienConnexionValable } from '../../api/auth/magic-link.ts';
+import { verifierCodeFrais } from '../../api/auth/code-frais.ts';
 import { dureeEnFrancais } from '../../db/domain/francais.ts';
 import { flash, openSession, referentStructureIds, safeNext } from '../../api/auth/session.ts';
-import { estCodeTotp } from '../../db/domain/authentification.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import { enregistrerAcceptationCgu } from '../../api/auth/cgu.ts';
 import { journaliserVerification } from '../../api/auth/reauthentication.ts';
@@ -49,7 +47,7 @@ export function loginRouter(deps: WebDeps): Router {
   });
 
   router.get('/connexion/lien/:token', async (req, res) => {
-    if (!(await magicLinkUsable(deps.db, req.params.token))) {
+    if (!(await lienConnexionValable(deps.db, req.params.token))) {
       return res.status(410).send(render(req, { title: 'Lien expiré', content: invalidLinkPage() }));
     }
     // A page with a button rather than an immediate login: mail scanners that open links do not use it up.
@@ -74,18 +72,10 @@ export function loginRouter(deps: WebDeps): Router {
   router.post('/verification', async (req, res) => {
     if (!req.aidant) return res.redirect(303, '/connexion');
     const next = safeNext(req.query.suivant, '/espace');
-    const code = typeof req.body?.code === 'string' ? req.body.code.replace(/\s/g, '') : '';
-    const keys = rateKeys(req.aidant.email, req.ip ?? 'inconnue');
     const again = (status: number, error: string) =>
       res.status(status).send(render(req, { title: 'Confirmez votre identité', content: freshCodePage({ csrf: csrfToken(req), next, error }) }));
-    if (!estCodeTotp(code)) return again(400, 'Saisissez les 6 chiffres du code affiché sur votre carte ou votre application.');
-    const attempt = await reserveAttempt(deps.db, keys);
-    if (attempt.waitMs > 0) return again(429, `Trop de tentatives. Réessayez dans ${dureeEnFrancais(attempt.waitMs)}.`);
-    const check = await verifyAccountCode(deps.db, req.aidant.id, code);
-    if (!check.ok) {
-      return again(401, 'Ce code est incorrect ou a déjà été utilisé. Attendez le code suivant.');
-    }
-    await refundAttempt(deps.db, attempt);
+    const check = await verifierCodeFrais(deps.db, req.aidant, req.body?.code, req.ip ?? 'inconnue');
+    if (!check.ok) return again(check.status, check.message);
     req.session.lastActivityCheckAt = Date.now();
     await journaliserVerification(deps.db, req.aidant);
     res.redirect(303, next);

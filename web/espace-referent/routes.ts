@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { flash, HttpError, keepSessionAfterOwnDeviceChange, requireRecentTotp, requireReferent } from '../../api/auth/session.ts';
-import { aidantInScope, aidantsOfStructures } from '../../api/referent/scope.ts';
+import { aidantInScope, aidantsDesStructures } from '../../api/referent/scope.ts';
 import { associerCarte, DeviceError, dissocierCarte, enregistrerApplication, resynchroniserCarte, validerCarte, type Actor } from '../../api/referent/devices.ts';
 import { desactiverAidant, reactiverAidant } from '../../api/referent/lifecycle.ts';
 import { render } from '../ui/render.ts';
@@ -19,12 +19,12 @@ export function espaceReferentRouter(deps: WebDeps): Router {
   router.use('/espace-referent', requireReferent(deps.db), requireRecentTotp);
 
   router.get('/espace-referent', async (req, res) => {
-    const rows = await aidantsOfStructures(deps.db, req.referentStructureIds!);
+    const rows = await aidantsDesStructures(deps.db, req.referentStructureIds!);
     res.send(render(req, { title: 'Mon équipe — Espace référent', content: teamPage(rows, req.aidant!.id), breadcrumb: { current: 'Espace référent' } }));
   });
 
   router.get('/espace-referent/cartes', async (req, res) => {
-    const rows = await aidantsOfStructures(deps.db, req.referentStructureIds!);
+    const rows = await aidantsDesStructures(deps.db, req.referentStructureIds!);
     res.send(render(req, { title: 'Cartes — Espace référent', content: cardsPage(rows), breadcrumb: { parents: [ESPACE_REFERENT], current: 'Cartes' } }));
   });
 
@@ -36,7 +36,7 @@ export function espaceReferentRouter(deps: WebDeps): Router {
 
   async function rowOf(req: Request) {
     const { aidant, structureId } = await scoped(req);
-    return (await aidantsOfStructures(deps.db, [structureId])).find((r) => r.id === aidant.id)!;
+    return (await aidantsDesStructures(deps.db, [structureId])).find((r) => r.id === aidant.id)!;
   }
   const typedValues = (req: Request) =>
     Object.fromEntries(Object.entries(req.body ?? {}).filter(([k, v]) => k !== '_csrf' && k !== 'code' && typeof v === 'string')) as Record<string, string>;

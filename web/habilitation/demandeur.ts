@@ -8,10 +8,10 @@ import {
   elementsManquants, empreinteDemande, validerAidant, validerCertifications, validerDemandeur, validerReferent, validerStructure,
 } from '../../db/domain/demande-habilitation.ts';
 import { demandeModifiable, normaliserEmail } from '../../db/domain/habilitation.ts';
-import { RefusProcessus, resoumettreHabilitation } from '../../db/temporal/processes/habilitation.ts';
 import {
   aidantsDeLaDemande, ajouterAidantALaDemande, autreDemandeOuverte, commencerDemande, demandeParId, demandeurDeLaDemande, enregistrerEtape,
-  envoiLienPermis, envoyerDemande, envoyerLienDemandeur, etatLienDemandeur, retirerAidantDeLaDemande, utiliserLienDemandeur, vueSuiviDemande, type DemandeChargee,
+  envoiLienPermis, envoyerDemande, envoyerLienDemandeur, etatLienDemandeur, RefusProcessus, resoumettreDemande, retirerAidantDeLaDemande, utiliserLienDemandeur, vueSuiviDemande,
+  type DemandeChargee,
 } from '../../api/habilitation/demandeur.ts';
 import { render } from '../ui/render.ts';
 import type { WebDeps } from '../ui/deps.ts';
@@ -220,7 +220,7 @@ export function demandeurRouter(deps: WebDeps): Router {
         return refuser(409, {}, [], "La demande n'a pas été modifiée depuis la demande de modifications : modifiez-la avant de la soumettre à nouveau.");
       }
       try {
-        await resoumettreHabilitation(await deps.temporal(), d.id, empreinte);
+        await resoumettreDemande(deps.temporal, d.id, empreinte);
       } catch (err) {
         if (err instanceof RefusProcessus) return refuser(409, {}, [], err.message);
         throw err;

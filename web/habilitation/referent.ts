@@ -8,9 +8,9 @@ import { flash, HttpError, requireReferent } from '../../api/auth/session.ts';
 import { validerAidant } from '../../db/domain/demande-habilitation.ts';
 import { aidantRetirable } from '../../db/domain/habilitation.ts';
 import { nombre } from '../../db/domain/francais.ts';
-import { RefusProcessus, retirerAidantEnFormation } from '../../db/temporal/processes/habilitation.ts';
 import {
-  ajouterAidantEnListeAttente, consentirRattachement, demandeAidantDuReferent, demandesAidantDesStructures, emailsDejaDemandes, rattachementsAConsentir, retirerAidantEnListeAttente, structuresDuReferent,
+  ajouterAidantEnListeAttente, consentirRattachement, demandeAidantDuReferent, demandesAidantDesStructures, emailsDejaDemandes, rattachementsAConsentir, RefusProcessus,
+  retirerAidantEnFormationParLeReferent, retirerAidantEnListeAttente, structuresDuReferent,
 } from '../../api/referent/habilitation.ts';
 import { html } from '../ui/html.ts';
 import { render } from '../ui/render.ts';
@@ -98,7 +98,7 @@ ${resumeErreurs(erreurs)}
       await retirerAidantEnListeAttente(db, id);
     } else if (aidantRetirable(a.status)) {
       try {
-        await retirerAidantEnFormation(await deps.temporal(), id, 'referent');
+        await retirerAidantEnFormationParLeReferent(deps.temporal, id);
       } catch (err) {
         if (!(err instanceof RefusProcessus)) throw err;
         flash(req, 'error', err.message);

@@ -10,10 +10,9 @@ import {
 } from '../../db/domain/habilitation.ts';
 import { STATUTS_DEMANDE_STRUCTURE, type StatutDemandeStructure } from '../../db/domain/statuts.ts';
 import { de } from '../../db/domain/francais.ts';
-import { deciderHabilitation, enregistrerFormationAidant, enregistrerPixAidant, RefusProcessus } from '../../db/temporal/processes/habilitation.ts';
 import {
   accepterAidantEnAttente, aidantPourImportPix, aidantsAjoutesParLesReferents, autoriserRattachementStructure, demandeAidantParId, formateurPair, listeDemandes,
-  rattachementNonConsenti, refuserAidantEnAttente, vueDemandeStaff,
+  rattachementNonConsenti, refuserAidantEnAttente, vueDemandeStaff, deciderDemande, enregistrerFormation, enregistrerPix, RefusProcessus,
 } from '../../api/staff/habilitations.ts';
 import { render } from '../ui/render.ts';
 import type { WebDeps } from '../ui/deps.ts';
@@ -86,7 +85,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
       await autoriserRattachementStructure(db, id, req.aidant!.id);
     }
     try {
-      await deciderHabilitation(await deps.temporal(), id, { decision, message: message || undefined, auteurId: req.aidant!.id });
+      await deciderDemande(deps.temporal, id, { decision, message: message || undefined, auteurId: req.aidant!.id });
     } catch (err) {
       if (!(err instanceof RefusProcessus)) throw err;
       flash(req, 'error', err.message);
@@ -135,7 +134,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     if (refuserSiImpossible(req, a)) return reafficher(req, res, a, 409, {}, valeurs);
     if (Object.keys(erreurs).length) return reafficher(req, res, a, 400, erreurs, valeurs);
     try {
-      await enregistrerFormationAidant(await deps.temporal(), a.id, { date, type, formateurEmail: type === 'p2p' ? formateurEmail : null, formateur });
+      await enregistrerFormation(deps.temporal, a.id, { date, type, formateurEmail: type === 'p2p' ? formateurEmail : null, formateur });
     } catch (err) {
       if (!(err instanceof RefusProcessus)) throw err;
       flash(req, 'error', err.message);
@@ -159,7 +158,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
     if (refuserSiImpossible(req, a)) return reafficher(req, res, a, 409, {}, valeurs);
     if (Object.keys(erreurs).length) return reafficher(req, res, a, 400, erreurs, valeurs);
     try {
-      await enregistrerPixAidant(await deps.temporal(), a.id, { date, score });
+      await enregistrerPix(deps.temporal, a.id, { date, score });
     } catch (err) {
       if (!(err instanceof RefusProcessus)) throw err;
       flash(req, 'error', err.message);
@@ -176,7 +175,6 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
       res.status(400).send(render(req, { title: 'Erreur — Import Pix', content: P.pageImportPix(csrfToken(req), texte, null, 'Collez au moins une ligne : adresse e-mail ; date ; score.'), breadcrumb: SOUS_DEMANDES('Importer des résultats Pix') }));
       return;
     }
-    const client = await deps.temporal();
     const rapport: P.LigneImport[] = [];
     for (const { n, l } of lignes) {
       const [emailBrut = '', dateBrute = '', scoreBrut = ''] = l.split(/[;,\t]/).map((c) => c.trim());
@@ -194,7 +192,7 @@ export function staffHabilitationRouter(deps: WebDeps): Router {
       if (!a || motif) { refus(motif!.resultat, motif!.message); continue; }
       if (a.pix_date) { refus('Déjà enregistré', `Le test Pix de cet aidant est déjà enregistré (${a.pix_score} %).`); continue; }
       try {
-        await enregistrerPixAidant(client, a.id, { date, score });
+        await enregistrerPix(deps.temporal, a.id, { date, score });
         rapport.push({ ligne: n, email: emailBrut, ok: true, resultat: 'Enregistré', message: `Test Pix enregistré (${score} %).` });
       } catch (err) {
         if (!(err instanceof RefusProcessus)) throw err;

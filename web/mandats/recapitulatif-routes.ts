@@ -6,7 +6,7 @@ import { csrfToken } from '../../api/csrf.ts';
 import { flash } from '../../api/auth/session.ts';
 import { brouillonEnCours, type BrouillonMandat } from '../../api/mandats/brouillon.ts';
 import { nomStructure } from '../../api/mandats/consultation.ts';
-import { confirmerParCode } from '../../api/mandats/confirmation.ts';
+import { verifierCodeFrais } from '../../api/auth/code-frais.ts';
 import { creerMandatPuisDemarrerSaVie, CreationMandatRefusee } from '../../api/mandats/creation.ts';
 import { identiteUsager } from '../../api/mandats/renouvellement.ts';
 import { dateExpirationMandat } from '../../db/domain/mandat.ts';
@@ -48,7 +48,7 @@ export function recapitulatifRouter(deps: WebDeps): Router {
     if (b.mandatId) return res.redirect(303, `/usagers/${b.renouvellementUsagerId ?? ''}`);
     const erreurs: Record<string, string> = {};
     if (req.body?.consentement !== 'oui') erreurs.consentement = 'Cochez la case pour attester du consentement de l’usager.';
-    const confirmation = await confirmerParCode(deps.db, aidant, req.body?.code, req.ip ?? 'inconnue');
+    const confirmation = await verifierCodeFrais(deps.db, aidant, req.body?.code, req.ip ?? 'inconnue');
     if (!confirmation.ok) erreurs.code = confirmation.message;
     if (Object.keys(erreurs).length) {
       if (!confirmation.ok && confirmation.retryAfterMs) res.set('Retry-After', String(Math.ceil(confirmation.retryAfterMs / 1000)));

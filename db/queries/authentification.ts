@@ -1,0 +1,199 @@
+// All SQL of authentication (api/auth/): login links, a référent's first connection, TOTP devices as the
+// login checks them, the attempts counted by the rate limits, the session's account, the accepted terms of
+// use and what a successful login writes. The use cases (api/auth/*.ts) hold the rules and call these.
+import type { Knex } from 'knex';
+import type { Db } from '../connection.ts';
+import { Aidant, TotpDevice } from '../models/index.ts';
+import { VERSION_CGU } from '../domain/cgu.ts';
+import { ESSAIS_CODE_SMS, TOLERANCE_NORMALE } from '../domain/authentification.ts';
+
+// ——— Accounts as the session and the login see them ———
+
+export async function aidantParId(db: Db, id: number): Promise<Aidant | undefined> {
+  return Aidant.query(db).findById(id);
+}
+
+export async function aidantParEmail(db: Db, email: string): Promise<Aidant | undefined> {
+  return Aidant.query(db).findOne({ email });
+}
+
+/** Active structures the account is référent of. */
+export async function structuresGerees(db: Db, aidantId: number): Promise<number[]> {
+  const rows = await db('referent_structures')
+    .join('structures', 'structures.id', 'referent_structures.structure_id')
+    .where({ 'referent_structures.aidant_id': aidantId, 'structures.is_active': true })
+    .select('structures.id');
+  return rows.map((r: { id: number }) => r.id);
+}
+
+export async function versionSession(db: Db, aidantId: number): Promise<number> {
+  const row = await db('aidants').where({ id: aidantId }).first('session_version');
+  return row.session_version;
+}
+
+export async function enregistrerAcceptationCgu(db: Db, aidantId: number): Promise<void> {
+  await db('aidants').where({ id: aidantId }).update({ cgu_version: VERSION_CGU, cgu_accepted_at: db.fn.now() });
+}
+
+/**
+ * What a successful login writes: the last login time (the inactivity watch reads it; a login costs no
+ * Temporal event), the inactivity warning cleared, and the card tolerance back to normal.
+ */
+export async function enregistrerConnexion(db: Db, aidantId: number, at: Date = new Date()): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('aidants').where({ id: aidantId }).update({ last_login_at: at, deactivation_warning_at: null });
+    await trx('totp_devices').where({ aidant_id: aidantId }).update({ tolerance: 1, failures: 0 });
+  });
+}
+
+// ——— Login links (only their fingerprint, db/domain/jetons.ts, is stored) ———
+
+export async function insererLienConnexion(db: Db, l: { tokenHash: string; aidantId: number; nextPath: string | null; expiresAt: Date }): Promise<void> {
+  await db('magic_links').insert({ token_hash: l.tokenHash, aidant_id: l.aidantId, next_path: l.nextPath, expires_at: l.expiresAt });
+}
+
+/** Marks the link used, atomically; null when unknown, expired or already used. */
+export async function consommerLienConnexion(db: Db, tokenHash: string): Promise<{ aidantId: number; nextPath: string | null } | null> {
+  const [row] = await db('magic_links')
+    .where({ token_hash: tokenHash })
+    .whereNull('used_at')
+    .andWhere('expires_at', '>', db.fn.now())
+    .update({ used_at: db.fn.now() })
+    .returning(['aidant_id', 'next_path']);
+  return row ? { aidantId: row.aidant_id, nextPath: row.next_path } : null;
+}
+
+export async function lienConnexionUtilisable(db: Db, tokenHash: string): Promise<boolean> {
+  const row = await db('magic_links').where({ token_hash: tokenHash }).whereNull('used_at').andWhere('expires_at', '>', db.fn.now()).first('token_hash');
+  return Boolean(row);
+}
+
+// ——— A référent's first connection ———
+
+export interface NouvellePremiereConnexion {
+  email: string;
+  phone: string;
+  /** Seconds since a previous request for the same account under which nothing is sent. */
+  delaiS: number;
+  tokenHash: string;
+  codeHash: string;
+  expiresAt: Date;
+  smsBody: string;
+  smsSecrets: string;
+  subject: string;
+  /** `{{prenom}}` is replaced by the account's first name. */
+  emailBody: string;
+  emailSecrets: string;
+}
+
+/**
+ * One statement that writes the connection and its two messages only when the email and mobile match an
+ * active référent without a confirmed device (and no request in the last `delaiS`); otherwise nothing. A new
+ * request replaces the previous ones.
+ */
+export async function creerPremiereConnexion(db: Db, p: NouvellePremiereConnexion): Promise<void> {
+  await db.raw(
+    `with cible as (
+       select a.id, a.email, a.phone, a.first_name from aidants a
+       where a.email = :email and a.phone = :phone and a.is_active
+         and exists (select 1 from referent_structures r where r.aidant_id = a.id)
+         and not exists (select 1 from totp_devices d where d.aidant_id = a.id and d.confirmed)
+         and not exists (select 1 from premieres_connexions p where p.aidant_id = a.id and p.created_at > now() - make_interval(secs => cast(:delai as double precision)))
+     ), remplacees as (
+       update premieres_connexions set used_at = now() where aidant_id in (select id from cible) and used_at is null
+     ), nouvelle as (
+       insert into premieres_connexions (aidant_id, link_token_hash, code_hash, expires_at)
+       select id, :tokenHash, :codeHash, cast(:expiresAt as timestamptz) from cible returning id
+     )
+     insert into outbox (idempotency_key, channel, recipient, subject, body, secrets, expires_at)
+     select 'premiere-connexion-' || n.id || '-sms', 'sms', c.phone, null::text, cast(:smsBody as text), cast(:smsSecrets as text), cast(:expiresAt as timestamptz) from nouvelle n, cible c
+     union all
+     select 'premiere-connexion-' || n.id || '-email', 'email', c.email, cast(:subject as text), replace(cast(:emailBody as text), '{{prenom}}', c.first_name), cast(:emailSecrets as text), cast(:expiresAt as timestamptz)
+     from nouvelle n, cible c`,
+    {
+      email: p.email, phone: p.phone, delai: p.delaiS, tokenHash: p.tokenHash, codeHash: p.codeHash, expiresAt: p.expiresAt,
+      smsBody: p.smsBody, smsSecrets: p.smsSecrets, subject: p.subject, emailBody: p.emailBody, emailSecrets: p.emailSecrets,
+    },
+  );
+}
+
+/** A pending first connection for this link: not used, not expired, tries left. */
+export async function premiereConnexionEnAttente(db: Db, tokenHash: string): Promise<{ id: number } | undefined> {
+  return db('premieres_connexions')
+    .where({ link_token_hash: tokenHash })
+    .whereNull('used_at')
+    .andWhere('expires_at', '>', db.fn.now())
+    .andWhere('attempts', '<', ESSAIS_CODE_SMS)
+    .first();
+}
+
+/** Counts one try on a pending first connection (under its row lock) and returns it; undefined when none. */
+export async function compterEssaiPremiereConnexion(trx: Knex.Transaction, tokenHash: string): Promise<{ id: number; aidant_id: number; code_hash: string; attempts: number } | undefined> {
+  const [row] = await trx('premieres_connexions')
+    .where({ link_token_hash: tokenHash })
+    .whereNull('used_at')
+    .andWhere('expires_at', '>', trx.fn.now())
+    .andWhere('attempts', '<', ESSAIS_CODE_SMS)
+    .increment('attempts', 1)
+    .returning(['id', 'aidant_id', 'code_hash', 'attempts']);
+  return row;
+}
+
+/** False when it was used meanwhile. */
+export async function marquerPremiereConnexionUtilisee(trx: Knex.Transaction, id: number): Promise<boolean> {
+  return (await trx('premieres_connexions').where({ id }).whereNull('used_at').update({ used_at: trx.fn.now() })) > 0;
+}
+
+// ——— TOTP devices, as the login checks them (api/auth/totp.ts) ———
+
+export async function appareilsConfirmes(db: Db, aidantId: number): Promise<TotpDevice[]> {
+  return TotpDevice.query(db).where({ aidant_id: aidantId, confirmed: true }).orderBy('id');
+}
+
+/** One statement for all the account's confirmed devices (none for an unknown account). */
+export async function compterEchecCompte(db: Db, aidantId: number): Promise<void> {
+  await db('totp_devices').where({ aidant_id: aidantId, confirmed: true }).increment('failures', 1);
+}
+
+export async function compterEchecAppareil(db: Db, deviceId: number): Promise<void> {
+  await db('totp_devices').where({ id: deviceId }).increment('failures', 1);
+}
+
+/** Records the accepted time step unless it (or a later one) was already used: false on a replay. */
+export async function accepterPasDeTemps(db: Db, deviceId: number, timeStep: number, drift: number): Promise<boolean> {
+  const updated = await db('totp_devices')
+    .where({ id: deviceId })
+    .andWhere((q) => q.whereNull('last_time_step').orWhere('last_time_step', '<', timeStep))
+    .update({ last_time_step: timeStep, failures: 0, tolerance: TOLERANCE_NORMALE, drift });
+  return updated > 0;
+}
+
+// ——— Attempts counted by the rate limits (api/auth/rate-limit.ts) ———
+
+/** Serialises the attempts on one key until the end of the transaction. */
+export async function verrouillerCleTentatives(trx: Knex.Transaction, cle: string): Promise<void> {
+  await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 13))', [cle]);
+}
+
+/** Drops the key's attempts older than `depuis`, then returns the times of the others, oldest first. */
+export async function tentativesDansLaFenetre(trx: Knex.Transaction, cle: string, depuis: Date): Promise<Date[]> {
+  await trx('tentatives').where({ cle }).andWhere('created_at', '<', depuis).delete();
+  return trx('tentatives').where({ cle }).orderBy('created_at').pluck('created_at');
+}
+
+export async function ajouterTentatives(trx: Knex.Transaction, cles: string[]): Promise<number[]> {
+  const rows = await trx('tentatives').insert(cles.map((cle) => ({ cle }))).returning('id');
+  return rows.map((r: { id: number }) => r.id);
+}
+
+export async function supprimerTentatives(db: Db, ids: number[]): Promise<void> {
+  await db('tentatives').whereIn('id', ids).delete();
+}
+
+export async function supprimerTentativesDesCles(db: Db, cles: string[]): Promise<void> {
+  await db('tentatives').whereIn('cle', cles).delete();
+}
+
+export async function purgerTentativesAvant(db: Db, avant: Date): Promise<number> {
+  return db('tentatives').where('created_at', '<', avant).delete();
+}

@@ -1,5 +1,6 @@
 // The activities of every workflow, built from injected dependencies (database, mail port, clock) so that
 // tests can run them against a test database and a local SMTP catcher.
+import { pingPostgres } from '../db/queries/sante.ts';
 import type { ActivityDeps } from './deps.ts';
 import { sendEmailOnce } from './outbox.ts';
 import type { EmailToSend } from '../db/queries/outbox.ts';
@@ -15,7 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createHabilitationActivities(deps),
     /** Health round trip: proves a worker polls the task queue and can reach PostgreSQL. */
     async ping(nonce: string): Promise<string> {
-      await deps.db.raw('select 1');
+      await pingPostgres(deps.db);
       return `pong:${nonce}`;
     },
     async sendEmail(email: EmailToSend) {

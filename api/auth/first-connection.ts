@@ -17,7 +17,7 @@ import {
 import { journaliser } from '../../db/queries/journal.ts';
 import { seal } from '../../db/secrets.ts';
 import { empreinteJeton } from '../../db/domain/jetons.ts';
-import { courrielPremiereConnexion } from './emails.ts';
+import { courrielPremiereConnexion } from '../../db/courriels/authentification.ts';
 import { cleTentatives, reserveAttempt } from './rate-limit.ts';
 
 export interface PremiereConnexionDeps {

@@ -12,7 +12,7 @@ import { journaliser } from '../../db/queries/journal.ts';
 import { MESSAGE_FORMAT_CODE, verifierCodeFrais } from './code-frais.ts';
 import { utiliserLienConnexion, creerLienConnexion } from './magic-link.ts';
 import { empreinteJeton } from '../../db/domain/jetons.ts';
-import { courrielLienConnexion } from './emails.ts';
+import { courrielLienConnexion } from '../../db/courriels/authentification.ts';
 
 export type LoginRequestResult =
   | { kind: 'sent'; email: string }

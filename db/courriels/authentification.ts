@@ -1,6 +1,6 @@
 // The French emails of authentication.
-import type { Aidant } from '../../db/models/index.ts';
-import { DUREE_LIEN_CONNEXION_MS } from '../../db/domain/authentification.ts';
+import type { Aidant } from '../models/index.ts';
+import { DUREE_LIEN_CONNEXION_MS } from '../domain/authentification.ts';
 
 export function courrielLienConnexion(aidant: Pick<Aidant, 'first_name' | 'is_staff'>, link: string) {
   const minutes = DUREE_LIEN_CONNEXION_MS / 60_000;

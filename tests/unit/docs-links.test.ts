@@ -206,4 +206,21 @@ describe('liens vers la documentation', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  test('le README nomme chaque fichier de code dans la ligne de son dossier, et rien qui n’existe pas', () => {
+    // README « Organisation du code », table « Fichier par fichier »: a newcomer finds every file there.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const debut = readme.indexOf('### Fichier par fichier');
+    const table = readme.slice(debut, readme.indexOf('\n\n', readme.indexOf('|---|', debut)));
+    const lignes = new Map<string, string[]>();
+    for (const m of table.matchAll(/^\| `([\w./-]+)\/` \| (.*) \|$/gm)) {
+      lignes.set(m[1], [...m[2].matchAll(/`([\w.-]+\.ts)`/g)].map((n) => n[1]));
+    }
+    expect(lignes.size).toBeGreaterThan(30);
+    const manquants = FOLDERS.filter((f) => f !== 'tests').flatMap(sourceFiles)
+      .filter((file) => !lignes.get(dirname(file))?.includes(file.slice(dirname(file).length + 1)));
+    expect(manquants).toEqual([]);
+    const inconnus = [...lignes].flatMap(([dossier, noms]) => noms.filter((n) => !existsSync(join(ROOT, dossier, n))).map((n) => `${dossier}/${n}`));
+    expect(inconnus).toEqual([]);
+  });
 });

@@ -48,11 +48,13 @@ export function recapitulatifRouter(deps: WebDeps): Router {
     if (b.mandatId) return res.redirect(303, `/usagers/${b.renouvellementUsagerId ?? ''}`);
     const erreurs: Record<string, string> = {};
     if (req.body?.consentement !== 'oui') erreurs.consentement = 'Cochez la case pour attester du consentement de l’usager.';
+    // The code is checked (and so consumed: one use per 30-second step) only once the rest of the form is
+    // valid: a forgotten box must not make the aidant wait for the next code (issue 18).
+    if (Object.keys(erreurs).length) return recapitulatif(deps, req, res, b, 400, erreurs);
     const confirmation = await verifierCodeFrais(deps.db, aidant, req.body?.code, req.ip ?? 'inconnue');
-    if (!confirmation.ok) erreurs.code = confirmation.message;
-    if (Object.keys(erreurs).length) {
-      if (!confirmation.ok && confirmation.retryAfterMs) res.set('Retry-After', String(Math.ceil(confirmation.retryAfterMs / 1000)));
-      return recapitulatif(deps, req, res, b, confirmation.ok ? 400 : confirmation.status, erreurs);
+    if (!confirmation.ok) {
+      if (confirmation.retryAfterMs) res.set('Retry-After', String(Math.ceil(confirmation.retryAfterMs / 1000)));
+      return recapitulatif(deps, req, res, b, confirmation.status, { code: confirmation.message });
     }
     try {
       const cree = await creerMandatPuisDemarrerSaVie(deps, b);

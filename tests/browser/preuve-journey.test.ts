@@ -67,7 +67,7 @@ describe('preuve du mandat, de la création à la révocation', () => {
     await accessible(page);
 
     // Right after creation, the usager page offers the mandat to print.
-    const mandat = await telecharger(page, /Imprimer le mandat \(PDF\)/);
+    const mandat = await telecharger(page, /^Télécharger le mandat/);
     const texte = (await textePdf(mandat)).join(' ');
     for (const attendu of ['DUBOIS', 'Angela Claire Louise', 'France Services de Tourcoing', 'Léa Martin', 'Papiers - Citoyenneté - Élections', 'Logement',
       'EXEMPLAIRE DE L’USAGER', 'EXEMPLAIRE DE LA STRUCTURE', 'Code de vérification']) {
@@ -88,7 +88,7 @@ describe('preuve du mandat, de la création à la révocation', () => {
     await page.getByRole('button', { name: 'Confirmer la révocation' }).click();
     await page.getByText('Le mandat a été révoqué.').waitFor();
     await accessible(page);
-    const attestation = (await textePdf(await telecharger(page, /Attestation de révocation \(PDF\)/))).join(' ');
+    const attestation = (await textePdf(await telecharger(page, /^Télécharger l’attestation de révocation/))).join(' ');
     expect(attestation).toContain('Attestation de révocation de mandat');
     expect(attestation).toContain('DUBOIS');
 

@@ -75,7 +75,7 @@ function carteMandat(m: MandatDetail, maintenant: Date): SafeHtml {
         ? html` — <a class="fr-link fr-link--sm" href="/mandats/${m.id}/revoquer?autorisation=${a.id}">Révoquer cette démarche<span class="fr-sr-only"> (${DEMARCHES[a.demarche].titre})</span></a>` : ''}
     </li>`)}</ul>
   </div>
-  <div class="fr-card__footer"><ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
+  <div class="fr-card__footer"><ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-btns-group--icon-left">
     ${boutonsPreuve(m)}
     ${actif ? html`<li><a class="fr-btn fr-btn--secondary" href="/mandats/${m.id}/revoquer">Révoquer le mandat<span class="fr-sr-only"> n° ${m.id}</span></a></li>` : ''}
   </ul></div>

@@ -16,10 +16,11 @@ import { verificationFormPage, verificationLimitePage, verificationPage } from '
 
 export const MESSAGE_CODE_INVALIDE = 'Saisissez les 16 lettres et chiffres du code de vérification, par exemple 7K2M-9QXD-R4TB-HW3N.';
 
-function envoyerPdf(res: Response, pdf: Buffer, nom: string): void {
+/** `inline` opens the PDF in the browser to print it; `?telecharger=1` (the « Télécharger » button) saves it. */
+function envoyerPdf(req: Request, res: Response, pdf: Buffer, nom: string): void {
   res.set({
     'Content-Type': 'application/pdf',
-    'Content-Disposition': `attachment; filename="${nom}"`,
+    'Content-Disposition': `${req.query.telecharger === '1' ? 'attachment' : 'inline'}; filename="${nom}"`,
     // Personal data: never kept by a browser or proxy cache.
     'Cache-Control': 'no-store',
   });
@@ -38,7 +39,7 @@ export function preuveRouter(deps: WebDeps): Router {
     const id = idDeRoute(req.params.id);
     const d = id ? await documentMandat(deps.db, structureCourante(req), id) : null;
     if (!d) return introuvable(req, res);
-    envoyerPdf(res, await pdfMandat(d, url(d.code)), `mandat-${d.id}.pdf`);
+    envoyerPdf(req, res, await pdfMandat(d, url(d.code)), `mandat-${d.id}.pdf`);
   });
 
   router.get('/mandats/:id/attestation-revocation.pdf', ...garde, async (req, res) => {
@@ -47,7 +48,7 @@ export function preuveRouter(deps: WebDeps): Router {
     if (!d || !aUneRevocation(d)) return introuvable(req, res);
     const pdf = await pdfRevocation(d, url(d.code));
     if (!pdf) return introuvable(req, res);
-    envoyerPdf(res, pdf, `attestation-revocation-mandat-${d.id}.pdf`);
+    envoyerPdf(req, res, pdf, `attestation-revocation-mandat-${d.id}.pdf`);
   });
 
   // The form is a GET: nothing to protect from cross-site submission, and the answer has its own address.

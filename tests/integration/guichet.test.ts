@@ -1,0 +1,84 @@
+// What the aidant hits with the usager at the desk (issue 18, « What the aidant hits »), over HTTP on the whole
+// service (FranceConnect sandbox, time-skipping Temporal): printing, the recap's code, renewal from a mandat,
+// names instead of INSEE codes, the remote waiting page, the 15-minute re-check, the identity provider's
+// cancellation, a deactivated aidant's page.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { generate } from 'otplib';
+import { createStructure, createAccount, loginHttp } from '../../scripts/fixtures/comptes.ts';
+import { csrfFrom, HttpClient } from '../../scripts/fixtures/web.ts';
+import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
+import { suivreFranceConnect } from '../helpers/franceconnect.ts';
+import { textePdf } from '../helpers/pdf.ts';
+
+let s: ServiceStack;
+let structureA: number;
+let aidant: HttpClient;
+let aidantSecret: string;
+let aidantId: number;
+
+const PUBLIC = 'http://app.test';
+
+/** A fresh code of the aidant's app: the test forgets the last time step used (see tests/integration/mandats.test.ts). */
+async function codeFrais(): Promise<string> {
+  await s.t.db('totp_devices').where({ aidant_id: aidantId }).update({ last_time_step: null });
+  return generate({ secret: aidantSecret, period: 30 });
+}
+
+beforeAll(async () => {
+  s = await startServiceStack(PUBLIC, { franceConnect: true });
+  structureA = await createStructure(s.t.db, { name: 'France Services de Roubaix' });
+  const a = await createAccount(s.t.db, { email: 'samia.haddad@roubaix.fr', first_name: 'Samia', last_name: 'Haddad', structureId: structureA });
+  aidantSecret = a.totpSecret;
+  aidantId = a.aidant.id;
+  aidant = new HttpClient(s.app.url);
+  await loginHttp(aidant, s.mail.catcher, 'samia.haddad@roubaix.fr', a.totpSecret);
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+/** The form, then FranceConnect as `identite`, then our callback: the recap is next. */
+async function jusquAuRecapitulatif(champs: Record<string, string | string[]>, identite: string): Promise<string> {
+  const form = await (await aidant.get('/mandats/nouveau')).text();
+  const res = await aidant.postForm('/mandats/nouveau', champs, csrfFrom(form));
+  expect(res.status).toBe(303);
+  const retour = await suivreFranceConnect(res.headers.get('location')!, identite);
+  expect((await aidant.get(retour.pathname + retour.search)).status).toBe(303);
+  const recap = await aidant.get('/mandats/nouveau/recapitulatif');
+  expect(recap.status).toBe(200);
+  return recap.text();
+}
+
+async function creer(identite: string, demarches: string[], duree = 'LONG', telephone = '0611223344'): Promise<{ usagerId: number; mandatId: number }> {
+  const recap = await jusquAuRecapitulatif({ demarches, duree, telephone, modalite: 'presence' }, identite);
+  const res = await aidant.postForm('/mandats/nouveau/recapitulatif', { consentement: 'oui', code: await codeFrais() }, csrfFrom(recap));
+  expect(res.status).toBe(303);
+  const m = res.headers.get('location')!.match(/^\/usagers\/(\d+)#mandat-(\d+)$/)!;
+  return { usagerId: Number(m[1]), mandatId: Number(m[2]) };
+}
+
+describe('au guichet', () => {
+  test('1. the PDFs open in the browser to print (inline), « Télécharger » saves them (attachment)', async () => {
+    const { usagerId, mandatId } = await creer('test', ['papiers']);
+    const page = await (await aidant.get(`/usagers/${usagerId}`)).text();
+    expect(page).toMatch(new RegExp(`<a class="fr-btn[^"]*" href="/mandats/${mandatId}/mandat.pdf"[^>]*>Imprimer le mandat<`));
+    expect(page).toContain(`href="/mandats/${mandatId}/mandat.pdf?telecharger=1" download>Télécharger<`);
+    const imprimer = await aidant.get(`/mandats/${mandatId}/mandat.pdf`);
+    expect([imprimer.status, imprimer.headers.get('content-type'), imprimer.headers.get('content-disposition')])
+      .toEqual([200, 'application/pdf', `inline; filename="mandat-${mandatId}.pdf"`]);
+    const telecharger = await aidant.get(`/mandats/${mandatId}/mandat.pdf?telecharger=1`);
+    expect(telecharger.headers.get('content-disposition')).toBe(`attachment; filename="mandat-${mandatId}.pdf"`);
+  });
+
+  test('2. a recap sent without the consent box does not use the code: the same code then creates the mandat', async () => {
+    const recap = await jusquAuRecapitulatif({ demarches: ['logement'], duree: 'MONTH', modalite: 'presence' }, 'test');
+    const code = await codeFrais();
+    const sansCase = await aidant.postForm('/mandats/nouveau/recapitulatif', { code }, csrfFrom(recap));
+    expect(sansCase.status).toBe(400);
+    expect(await sansCase.text()).toContain('Cochez la case pour attester du consentement');
+    expect(await s.t.db('totp_devices').where({ aidant_id: aidantId }).first('last_time_step')).toEqual({ last_time_step: null });
+    const cree = await aidant.postForm('/mandats/nouveau/recapitulatif', { consentement: 'oui', code }, csrfFrom(recap));
+    expect(cree.status).toBe(303);
+    expect(cree.headers.get('location')).toMatch(/^\/usagers\/\d+#mandat-\d+$/);
+  });
+});

@@ -135,6 +135,15 @@ export async function finsDesMandatsDeLUsager(db: Db, structureId: number, usage
   return db('mandats').where({ structure_id: structureId, usager_id: usagerId }).select('status', 'ended_at');
 }
 
+/** A mandat of the structure as its renewal starts from it: its usager, end, duration and démarches. */
+export async function mandatARenouveler(db: Db, structureId: number, mandatId: number) {
+  const m = await db('mandats').where({ id: mandatId, structure_id: structureId })
+    .first<{ usager_id: number; status: StatutMandat; ended_at: Date | null; duree_keyword: string } | undefined>('usager_id', 'status', 'ended_at', 'duree_keyword');
+  if (!m) return null;
+  const autorisations: { demarche: Demarche; revoked_at: Date | null }[] = await db('autorisations').where({ mandat_id: mandatId }).orderBy('id').select('demarche', 'revoked_at');
+  return { ...m, autorisations };
+}
+
 export async function usagerResume(db: Db, usagerId: number) {
   return (await db('usagers').where({ id: usagerId }).first<{ id: number; given_name: string; family_name: string; preferred_username: string | null } | undefined>('id', 'given_name', 'family_name', 'preferred_username')) ?? null;
 }

@@ -15,6 +15,7 @@ let structureA: number;
 let aidant: HttpClient;
 let aidantSecret: string;
 let aidantId: number;
+let autre: HttpClient;
 
 const PUBLIC = 'http://app.test';
 
@@ -32,6 +33,10 @@ beforeAll(async () => {
   aidantId = a.aidant.id;
   aidant = new HttpClient(s.app.url);
   await loginHttp(aidant, s.mail.catcher, 'samia.haddad@roubaix.fr', a.totpSecret);
+  const structureB = await createStructure(s.t.db, { name: 'CCAS de Vannes' });
+  const b = await createAccount(s.t.db, { email: 'erwan.guillou@vannes.fr', first_name: 'Erwan', last_name: 'Guillou', structureId: structureB });
+  autre = new HttpClient(s.app.url);
+  await loginHttp(autre, s.mail.catcher, 'erwan.guillou@vannes.fr', b.totpSecret);
 });
 afterAll(async () => {
   await s?.stop();
@@ -80,5 +85,25 @@ describe('au guichet', () => {
     const cree = await aidant.postForm('/mandats/nouveau/recapitulatif', { consentement: 'oui', code }, csrfFrom(recap));
     expect(cree.status).toBe(303);
     expect(cree.headers.get('location')).toMatch(/^\/usagers\/\d+#mandat-\d+$/);
+  });
+
+  test('3. « Renouveler » on a mandat opens the renewal form with its démarches and duration ticked', async () => {
+    const { usagerId, mandatId } = await creer('avec_nom_dusage', ['papiers', 'social', 'travail'], 'SEMESTER');
+    const [travail] = await s.t.db('autorisations').where({ mandat_id: mandatId, demarche: 'travail' }).pluck('id');
+    const usager = await (await aidant.get(`/usagers/${usagerId}`)).text();
+    const revoquer = await aidant.get(`/mandats/${mandatId}/revoquer?autorisation=${travail}`);
+    expect((await aidant.postForm(`/mandats/${mandatId}/revoquer`, { autorisation: String(travail) }, csrfFrom(await revoquer.text()))).status).toBe(303);
+    expect(usager).toContain(`href="/mandats/${mandatId}/renouveler">Renouveler<span class="fr-sr-only"> le mandat n° ${mandatId}</span>`);
+    const form = await aidant.get(`/mandats/${mandatId}/renouveler`);
+    expect(form.status).toBe(200);
+    const page = await form.text();
+    expect(page).toContain('Renouveler le mandat de Pierre MERCIER');
+    const cochees = [...page.matchAll(/<input type="(?:checkbox|radio)" id="([a-z]+-[a-zA-Z]+)" name="(?:demarches|duree)" value="[^"]+" checked/g)].map((m) => m[1]);
+    expect(cochees.sort()).toEqual(['demarche-papiers', 'demarche-social', 'duree-SEMESTER']);
+    expect(page).toContain(`action="/mandats/nouveau?usager=${usagerId}"`);
+    // Another structure's mandat, or no mandat at all: not found.
+    expect((await autre.get(`/mandats/${mandatId}/renouveler`)).status).toBe(404);
+    expect((await aidant.get('/mandats/999999/renouveler')).status).toBe(404);
+    expect((await aidant.get('/mandats/abc/renouveler')).status).toBe(404);
   });
 });

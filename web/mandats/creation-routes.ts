@@ -7,7 +7,7 @@ import { csrfToken } from '../../api/csrf.ts';
 import { requireAidantMandats, idDeRoute, structureCourante } from '../../api/mandats/acces.ts';
 import { aleaFranceConnect, brouillonEnCours, nouveauBrouillon, validerChoixMandat, type ChoixMandat } from '../../api/mandats/brouillon.ts';
 import { demarchesAutorisees } from '../../api/mandats/consultation.ts';
-import { commencerRenouvellement, mandatRenouvelable } from '../../api/mandats/renouvellement.ts';
+import { commencerRenouvellement, mandatRenouvelable, renouvellementDuMandat } from '../../api/mandats/renouvellement.ts';
 import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
 import { FranceConnectError } from '../../api/franceconnect/index.ts';
 import { DEMANDES_PAR_NUMERO_PAR_JOUR } from '../../db/domain/consentement.ts';
@@ -75,6 +75,15 @@ export function creationRouter(deps: WebDeps): Router {
     const r = await renouvellementDemande(deps, req);
     if (r.demande && !r.usager) return introuvable(req, res);
     await formulaire(deps, req, res, 200, r.usager ? { renouvellement: { usagerId: r.usager.id, nom: nomUsager(r.usager) } } : {});
+  });
+
+  // « Renouveler » on a mandat: the renewal form, that mandat's démarches and duration ticked (issue 18).
+  router.get('/mandats/:id/renouveler', ...garde, async (req, res) => {
+    const id = idDeRoute(req.params.id);
+    const structureId = structureCourante(req);
+    const r = id ? await renouvellementDuMandat(deps.db, structureId, id, await demarchesAutorisees(deps.db, structureId)) : null;
+    if (!r) return introuvable(req, res);
+    await formulaire(deps, req, res, 200, { renouvellement: { usagerId: r.usager.id, nom: nomUsager(r.usager) }, choisies: r.demarches, duree: r.duree });
   });
 
   router.post('/mandats/nouveau', ...garde, async (req, res) => {

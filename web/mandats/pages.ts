@@ -77,6 +77,7 @@ function carteMandat(m: MandatDetail, maintenant: Date): SafeHtml {
   </div>
   <div class="fr-card__footer"><ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-btns-group--icon-left">
     ${boutonsPreuve(m)}
+    ${estRenouvelable(m, maintenant) ? html`<li><a class="fr-btn fr-btn--secondary fr-icon-refresh-line fr-btn--icon-left" href="/mandats/${m.id}/renouveler">Renouveler<span class="fr-sr-only"> le mandat n° ${m.id}</span></a></li>` : ''}
     ${actif ? html`<li><a class="fr-btn fr-btn--secondary" href="/mandats/${m.id}/revoquer">Révoquer le mandat<span class="fr-sr-only"> n° ${m.id}</span></a></li>` : ''}
   </ul></div>
 </div></div></div>`;

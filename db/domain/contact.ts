@@ -28,3 +28,13 @@ export const LONGUEUR_MAX_NOM = 100;
 export function nomValide(value: unknown): boolean {
   return typeof value === 'string' && value.length <= LONGUEUR_MAX_NOM && NOM.test(value.trim());
 }
+
+/**
+ * A phone number written the French way, « 06 98 76 54 32 », wherever the service shows one (pages, PDF, SMS
+ * texts): numbers are stored in E.164 (+33698765432). Anything that is not a French number stays as stored.
+ */
+export function telephoneLisible(value: string): string {
+  const chiffres = value.replace(/[\s.\-()]/g, '');
+  const m = chiffres.match(/^(?:\+33|0033|0)([1-9])(\d{2})(\d{2})(\d{2})(\d{2})$/);
+  return m ? `0${m[1]} ${m[2]} ${m[3]} ${m[4]} ${m[5]}` : value;
+}

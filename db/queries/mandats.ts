@@ -67,6 +67,8 @@ export interface UsagerDetail {
   family_name: string;
   preferred_username: string | null;
   birthdate: string;
+  birthplace: string | null;
+  birthcountry: string;
   email: string | null;
   phone: string | null;
   mandats: MandatDetail[];
@@ -83,7 +85,7 @@ export async function usagerDeLaStructure(db: Db, structureId: number, usagerId:
       db.raw(`aidants.first_name || ' ' || aidants.last_name as aidant`),
     );
   if (!mandats.length) return null;
-  const usager = await db('usagers').where({ id: usagerId }).first('id', 'given_name', 'family_name', 'preferred_username', 'birthdate', 'email', 'phone');
+  const usager = await db('usagers').where({ id: usagerId }).first('id', 'given_name', 'family_name', 'preferred_username', 'birthdate', 'birthplace', 'birthcountry', 'email', 'phone');
   if (!usager) return null;
   const autorisations: { id: number; mandat_id: number; demarche: Demarche; revoked_at: Date | null }[] = await db('autorisations')
     .whereIn('mandat_id', mandats.map((m) => m.id))

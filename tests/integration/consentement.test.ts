@@ -138,7 +138,7 @@ describe('mandat à distance, de bout en bout', () => {
     expect((await aidant.get(retour.pathname + retour.search)).status).toBe(303);
     const recapitulatif = await (await aidant.get('/mandats/nouveau/recapitulatif')).text();
     expect(recapitulatif).toContain('Mandat à distance');
-    expect(recapitulatif).toContain('+33680000001');
+    expect(recapitulatif).toContain('06 80 00 00 01');
     const cree = await aidant.postForm('/mandats/nouveau/recapitulatif', { consentement: 'oui', code: await codeFrais() }, csrfFrom(recapitulatif));
     expect(cree.status).toBe(303);
     const [, usagerId, mandatId] = cree.headers.get('location')!.match(/^\/usagers\/(\d+)#mandat-(\d+)$/)!.map(Number);

@@ -106,4 +106,22 @@ describe('au guichet', () => {
     expect((await aidant.get('/mandats/999999/renouveler')).status).toBe(404);
     expect((await aidant.get('/mandats/abc/renouveler')).status).toBe(404);
   });
+
+  test('4. the recap, the usager page and the PDF write the birthplace by name and the phone the French way', async () => {
+    const recap = await jusquAuRecapitulatif({ demarches: ['famille'], duree: 'LONG', telephone: '+33698765432', modalite: 'presence' }, 'test');
+    expect(recap).toContain('<dt class="fr-text--bold">Lieu de naissance</dt><dd>Paris 7e Arrondissement (75)</dd>');
+    expect(recap).toContain('<dd>06 98 76 54 32</dd>');
+    expect(recap).not.toContain('75107');
+    const cree = await aidant.postForm('/mandats/nouveau/recapitulatif', { consentement: 'oui', code: await codeFrais() }, csrfFrom(recap));
+    const [, usagerId, mandatId] = cree.headers.get('location')!.match(/^\/usagers\/(\d+)#mandat-(\d+)$/)!.map(Number);
+    expect(await (await aidant.get(`/usagers/${usagerId}`)).text()).toMatch(/Né\(e\) le 24\/08\/1962 à Paris 7e Arrondissement \(75\) · \S+ · 06 98 76 54 32<\/p>/);
+    const pdf = (await textePdf(Buffer.from(await (await aidant.get(`/mandats/${mandatId}/mandat.pdf`)).arrayBuffer()))).join(' ');
+    expect(pdf).toContain('Lieu de naissance : Paris 7e Arrondissement (75)');
+    expect(pdf).toContain('06 98 76 54 32');
+    expect(pdf).not.toContain('INSEE');
+
+    const etranger = await jusquAuRecapitulatif({ demarches: ['famille'], duree: 'LONG', modalite: 'presence' }, 'naissance_Espagne');
+    expect(etranger).toContain('<dt class="fr-text--bold">Lieu de naissance</dt><dd>Espagne</dd>');
+    expect(etranger).not.toContain('99134');
+  });
 });

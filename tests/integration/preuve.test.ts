@@ -82,7 +82,7 @@ describe('le mandat imprimé', () => {
     expect(copies[1]).toBeGreaterThan(0);
     for (const copie of [texte.slice(0, copies[1]).join(' '), texte.slice(copies[1]).join(' ')]) {
       // The parties.
-      for (const attendu of ['DUBOIS', 'MARTIN', 'Angela Claire Louise', '24/08/1962', 'INSEE 75107', 'angela.dubois@example.fr', '+33611223344',
+      for (const attendu of ['DUBOIS', 'MARTIN', 'Angela Claire Louise', '24/08/1962', 'Lieu de naissance : Paris 7e Arrondissement (75)', 'angela.dubois@example.fr', 'Mobile : 06 11 22 33 44',
         'France Services de Lille', '12 rue Nationale, 59000 Lille', 'Nora Petit']) {
         expect(copie).toContain(attendu);
       }

@@ -1,6 +1,7 @@
 // The aidant's page while the usager is asked by SMS (db/domain/README.md#consentement-par-sms): what was sent, the state of the request,
 // and what to do next. It updates by itself (web/mandats/attente-consentement-script.ts polls the state and
 // reloads or moves on); without JavaScript, an "Actualiser" link does the same.
+import { telephoneLisible } from '../../db/domain/contact.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import { csrfField } from '../ui/forms.ts';
 import { DEMARCHES } from '../../db/domain/demarches.ts';
@@ -16,10 +17,8 @@ export const cheminEtat = (id: string) => `${cheminDemande(id)}/etat`;
 export const cheminSuite = (id: string) => `${cheminDemande(id)}/franceconnect`;
 
 /** +33612345678 → 06 12 34 56 78 (French mobiles); other numbers as stored. */
-export function mobileLisible(e164: string): string {
-  const m = e164.match(/^\+33([67])(\d{2})(\d{2})(\d{2})(\d{2})$/);
-  return m ? `0${m[1]} ${m[2]} ${m[3]} ${m[4]} ${m[5]}` : e164;
-}
+/** Kept for the pages that imported it: one formatting of phone numbers, db/domain/contact.ts. */
+export const mobileLisible = telephoneLisible;
 
 const dateHeure = (d: Date) =>
   d.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).replace(':', ' h ');

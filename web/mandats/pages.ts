@@ -1,6 +1,8 @@
 // Pages of usagers and mandats (DSFR, French): the list of usagers, a usager's mandats, the creation form,
 // the recap before creation, the revocation confirmation and the FranceConnect error page.
 import { dateNaissance, de, majuscule, neLe } from '../../db/domain/francais.ts';
+import { telephoneLisible } from '../../db/domain/contact.ts';
+import { aLieu, lieuNaissance } from '../../db/domain/lieu-naissance.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import type { Crumb } from '../ui/breadcrumb.ts';
 import { csrfField, errorSummary, inputGroup, type FieldErrors } from '../ui/forms.ts';
@@ -90,7 +92,7 @@ export function usagerPage(opts: { usager: UsagerDetail; maintenant: Date }): Sa
     .filter(([, liste]) => liste.length);
   const renouvelable = u.mandats.some((m) => estRenouvelable(m, opts.maintenant));
   return html`<h1>${nomUsager(u)}</h1>
-<p>${majuscule(neLe(u.birthdate))}${u.email ? html` · ${u.email}` : ''}${u.phone ? html` · ${u.phone}` : ''}</p>
+<p>${majuscule(neLe(u.birthdate))} ${aLieu(u)}${u.email ? html` · ${u.email}` : ''}${u.phone ? html` · ${telephoneLisible(u.phone)}` : ''}</p>
 <ul class="fr-btns-group fr-btns-group--inline-md fr-mb-4w">
   ${renouvelable ? html`<li><a class="fr-btn" href="/mandats/nouveau?usager=${u.id}">Renouveler le mandat</a></li>` : ''}
   <li><a class="fr-btn fr-btn--secondary" href="/mandats/nouveau">Créer un autre mandat</a></li>
@@ -185,8 +187,9 @@ ${errorSummary(e)}
 <dl class="fr-mb-3w">
   <dt class="fr-text--bold">Nom et prénoms</dt><dd>${i.family_name}${i.preferred_username ? ` (nom d’usage : ${i.preferred_username})` : ''} — ${i.given_name}</dd>
   <dt class="fr-text--bold">Date de naissance</dt><dd>${dateNaissance(i.birthdate)}</dd>
+  <dt class="fr-text--bold">Lieu de naissance</dt><dd>${lieuNaissance(i)}</dd>
   ${i.email ? html`<dt class="fr-text--bold">Adresse e-mail</dt><dd>${i.email}</dd>` : ''}
-  ${opts.telephone ? html`<dt class="fr-text--bold">Mobile</dt><dd>${opts.telephone}</dd>` : ''}
+  ${opts.telephone ? html`<dt class="fr-text--bold">Mobile</dt><dd>${telephoneLisible(opts.telephone)}</dd>` : ''}
 </dl>
 <h2 class="fr-h4">La structure (mandataire)</h2>
 <p>${opts.structure.name}, ${opts.structure.address} ${opts.structure.postal_code} ${opts.structure.city}</p>

@@ -9,16 +9,11 @@ import { dateNaissance } from '../../../db/domain/francais.ts';
 import {
   blocsSignature, COPIES, dateHeure, enTete, ligne, MARGE, nouveauPdf, pageCourante, piedsDePage, puce, texte, titreSection, type Doc,
 } from './commun.ts';
-
-import { PAYS_FRANCE } from '../../../db/domain/usager.ts';
+import { telephoneLisible } from '../../../db/domain/contact.ts';
+import { lieuNaissance } from '../../../db/domain/lieu-naissance.ts';
 
 export function nomComplet(u: { given_name: string; family_name: string }): string {
   return `${u.given_name} ${u.family_name}`;
-}
-
-function lieuNaissance(u: DocumentMandat['usager']): string {
-  if (u.birthcountry === PAYS_FRANCE) return `France (code commune INSEE ${u.birthplace ?? 'inconnu'})`;
-  return `à l’étranger (code pays INSEE ${u.birthcountry})`;
 }
 
 function exemplaire(doc: Doc, d: DocumentMandat, libelle: string): void {
@@ -37,7 +32,7 @@ function exemplaire(doc: Doc, d: DocumentMandat, libelle: string): void {
   ligne(doc, 'Date de naissance', dateNaissance(d.usager.birthdate));
   ligne(doc, 'Lieu de naissance', lieuNaissance(d.usager));
   if (d.usager.email) ligne(doc, 'Adresse e-mail', d.usager.email);
-  if (d.usager.phone) ligne(doc, 'Mobile', d.usager.phone);
+  if (d.usager.phone) ligne(doc, 'Mobile', telephoneLisible(d.usager.phone));
 
   titreSection(doc, 'Le mandataire (la structure)');
   ligne(doc, 'Structure', d.structure.name);

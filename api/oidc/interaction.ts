@@ -137,11 +137,15 @@ export async function terminerAvecChoix(
   return { kind: 'termine', returnTo: interaction.returnTo };
 }
 
-/** Why the authorization is refused: each gives FranceConnect the error it forwards to the service. */
+/**
+ * Why the authorization is refused: each gives FranceConnect the error it forwards to the service, in French
+ * (issue 18) and in the characters RFC 6749 §4.1.2.1 allows in `error_description` (printable ASCII, no
+ * double quote or backslash): hence the wording without accents.
+ */
 export const REFUS = {
-  annulation: 'the aidant cancelled the authorization',
-  aucun_mandat: 'no usable mandat for this request',
-  aidant_non_habilite: 'this account may not act for usagers',
+  annulation: "L'aidant a interrompu la connexion",
+  aucun_mandat: 'Aucun mandat en cours pour cette demande',
+  aidant_non_habilite: 'Ce compte ne peut pas agir pour un usager',
 } as const;
 export type MotifRefus = keyof typeof REFUS;
 

@@ -155,7 +155,7 @@ describe('an aidant acts for a usager through FranceConnect', () => {
     await verifier(page);
     await page.getByRole('button', { name: 'Revenir au service en ligne' }).click();
     await page.getByRole('heading', { name: 'Connexion refusée par Aidants Connect' }).waitFor();
-    expect(await page.locator('main').textContent()).toContain('no usable mandat for this request');
+    expect(await page.locator('main').textContent()).toContain('Aucun mandat en cours pour cette demande');
   });
 
   test('an expired or unknown request: a French page', async () => {

@@ -12,6 +12,7 @@ import {
   FC, IDENTITES_FC, choisir, claimsOf, clientFranceConnect, creerMandat, creerUsager, demandeFranceConnect, jwtHs256, loginPuisRetour, pathOf,
   startOidcApp, suivre, uidOf, type DemandeFc, type IdentiteFc, type OidcApp,
 } from '../../scripts/fixtures/fournisseur-identite.ts';
+import { REFUS } from '../../api/oidc/interaction.ts';
 import { erreursIdentitePivot } from '../../db/domain/identite-pivot.ts';
 import type { Demarche } from '../../db/domain/demarches.ts';
 import { TOUTES_LES_DEMARCHES } from '../../db/domain/demarches.ts';
@@ -280,7 +281,7 @@ describe('the aidant', () => {
     expect(forged.status).toBe(403);
     const back = await browser.postForm(`/interaction/${page.uid}/annuler`, { motif: 'aidant_non_habilite' }, csrfFrom(page.html));
     const fin = await suivre(browser, back.headers.get('location')!, app.url);
-    expect(redirectParams(fin.location!)).toMatchObject({ error: 'access_denied', state: demande.state, error_description: 'this account may not act for usagers' });
+    expect(redirectParams(fin.location!)).toMatchObject({ error: 'access_denied', state: demande.state, error_description: 'Ce compte ne peut pas agir pour un usager' });
   });
 
   test('only usagers with a usable mandat with the structure are listed, never preselected', async () => {
@@ -362,7 +363,7 @@ describe('the aidant', () => {
     expect(page.html).toContain('Aucun mandat ne permet cette démarche');
     const back = await aidant.postForm(`/interaction/${page.uid}/annuler`, { motif: 'aucun_mandat' }, csrfFrom(page.html));
     const fin = await suivre(aidant, back.headers.get('location')!, app.url);
-    expect(redirectParams(fin.location!)).toMatchObject({ error: 'access_denied', state: demande.state, error_description: 'no usable mandat for this request' });
+    expect(redirectParams(fin.location!)).toMatchObject({ error: 'access_denied', state: demande.state, error_description: 'Aucun mandat en cours pour cette demande' });
   });
 
   test('cancel → error=access_denied&state=… at FranceConnect', async () => {
@@ -371,7 +372,12 @@ describe('the aidant', () => {
     const back = await aidant.postForm(`/interaction/${page.uid}/annuler`, {}, csrfFrom(page.html));
     expect(back.status).toBe(303);
     const fin = await suivre(aidant, back.headers.get('location')!, app.url);
-    expect(redirectParams(fin.location!)).toEqual({ error: 'access_denied', error_description: 'the aidant cancelled the authorization', state: demande.state, iss: app.url });
+    expect(redirectParams(fin.location!)).toEqual({ error: 'access_denied', error_description: "L'aidant a interrompu la connexion", state: demande.state, iss: app.url });
+  });
+
+  test('every refusal reaches FranceConnect in French, in the characters RFC 6749 allows in error_description', () => {
+    for (const texte of Object.values(REFUS)) expect(texte).toMatch(/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/);
+    expect(REFUS.annulation).toMatch(/^L'aidant /);
   });
 
   test('the previous usager is never reused: each authorization asks again', async () => {

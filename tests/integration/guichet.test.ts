@@ -124,4 +124,27 @@ describe('au guichet', () => {
     expect(etranger).toContain('<dt class="fr-text--bold">Lieu de naissance</dt><dd>Espagne</dd>');
     expect(etranger).not.toContain('99134');
   });
+
+  test('9. a deactivated aidant’s page says when, by whom and why the account was deactivated', async () => {
+    const r = await createAccount(s.t.db, { email: 'louise.lambert@roubaix.fr', first_name: 'Louise', last_name: 'Lambert', structureId: structureA, referent: true, can_create_mandats: false });
+    const referent = new HttpClient(s.app.url);
+    await loginHttp(referent, s.mail.catcher, 'louise.lambert@roubaix.fr', r.totpSecret);
+    const { aidant: cible } = await createAccount(s.t.db, { email: 'hugo.marchand@roubaix.fr', first_name: 'Hugo', last_name: 'Marchand', structureId: structureA });
+    const page = `/espace-referent/aidants/${cible.id}`;
+    const confirmation = await (await referent.get(`${page}/desactivation`)).text();
+    expect((await referent.postForm(`${page}/desactivation`, { raison: 'autre', precision: 'Détaché au CCAS, retour en 2027' }, csrfFrom(confirmation))).status).toBe(303);
+    const html = await (await referent.get(page)).text();
+    const ligne = await s.t.db('journal').where({ action: 'aidant_deactivation', additional_information: `aidant.id=${cible.id}, raison=Autre raison : Détaché au CCAS, retour en 2027` }).first('created_at');
+    expect(ligne).toBeDefined();
+    const le = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' }).format(ligne.created_at).replace(/^1 /, '1er ');
+    expect(html).toContain(`Compte désactivé le ${le} par Louise Lambert.`);
+    expect(html).toContain('Raison : Autre raison : Détaché au CCAS, retour en 2027');
+    // Another account, deactivated without a référent’s row: no reason borrowed from someone else’s.
+    const { aidant: autreCible } = await createAccount(s.t.db, { email: 'zoe.marchand@roubaix.fr', first_name: 'Zoé', last_name: 'Marchand', structureId: structureA, is_active: false });
+    expect(await (await referent.get(`/espace-referent/aidants/${autreCible.id}`)).text()).not.toContain('Compte désactivé le');
+    // Reactivated: the page no longer shows the old reason.
+    const actions = await (await referent.get(page)).text();
+    expect((await referent.postForm(`${page}/reactivation`, {}, csrfFrom(actions))).status).toBe(303);
+    expect(await (await referent.get(page)).text()).not.toContain('Raison : ');
+  });
 });

@@ -74,9 +74,17 @@ export interface AidantPageData {
   moi: number;
   errors?: FieldErrors;
   values?: Record<string, string>;
+  /** A deactivated account: when, by whom and why, from the journal (api/referent/desactivation.ts). */
+  desactivation?: { le: Date; raison: string | null; par: string | null; inactivite: boolean } | null;
 }
 
-export function aidantPage({ csrf, row, moi, errors = {}, values = {} }: AidantPageData): SafeHtml {
+function motifDesactivation(d: NonNullable<AidantPageData['desactivation']>): SafeHtml {
+  const qui = d.inactivite ? 'automatiquement, faute de connexion' : d.par ? `par ${d.par}` : '';
+  return html`<div class="fr-callout fr-mt-2w" id="desactivation"><p class="fr-callout__text">Compte désactivé le ${dateEnFrancais(d.le)}${qui ? ` ${qui}` : ''}.</p>
+  <p class="fr-mt-1w">Raison : ${d.raison ?? 'non précisée'}</p></div>`;
+}
+
+export function aidantPage({ csrf, row, moi, errors = {}, values = {}, desactivation }: AidantPageData): SafeHtml {
   const base = `/espace-referent/aidants/${row.id}`;
   const cardSection = !row.card_serial
     ? html`<form method="post" action="${base}/carte" novalidate>${csrfField(csrf)}
@@ -108,6 +116,7 @@ export function aidantPage({ csrf, row, moi, errors = {}, values = {} }: AidantP
 ${errorSummary(errors)}
 <p>${row.email} — ${row.structure_name} — dernière connexion : ${date(row.last_login_at)}</p>
 <p>${row.is_active ? html`<span class="fr-badge fr-badge--success">Compte actif</span>` : html`<span class="fr-badge fr-badge--error">Compte désactivé</span>`}${roleBadge(row)}</p>
+${!row.is_active && desactivation ? motifDesactivation(desactivation) : ''}
 <h2 class="fr-mt-4w" id="carte">Carte Aidants Connect</h2>
 ${cardSection}
 <h2 class="fr-mt-4w" id="application">Application d’authentification</h2>

@@ -10,6 +10,7 @@ import { render } from '../ui/render.ts';
 import type { WebDeps } from '../ui/deps.ts';
 import { aidantPage, cardsPage, deactivationPage, teamPage } from './pages.ts';
 import { ESPACE_REFERENT, espaceReferent } from './menu.ts';
+import { derniereDesactivation } from '../../api/referent/desactivation.ts';
 import { validerRaisonDesactivation } from '../../db/domain/desactivation.ts';
 import { de } from '../../db/domain/francais.ts';
 import { clearPendingSecret, enrolmentInProgress, enrolmentPage, pendingSecret, qrCodeDataUrl } from '../auth/enrolment.ts';
@@ -44,7 +45,8 @@ export function espaceReferentRouter(deps: WebDeps): Router {
   async function showAidant(req: Request, res: Response, status = 200, errors: Record<string, string> = {}) {
     const row = await rowOf(req);
     const name = `${row.first_name} ${row.last_name}`;
-    res.status(status).send(render(req, { title: `${name} — Espace référent`, content: aidantPage({ csrf: csrfToken(req), row, moi: req.aidant!.id, errors, values: typedValues(req) }), breadcrumb: { parents: [ESPACE_REFERENT], current: name } }));
+    const desactivation = row.is_active ? null : await derniereDesactivation(deps.db, req.referentStructureIds!, row.id);
+    res.status(status).send(render(req, { title: `${name} — Espace référent`, content: aidantPage({ csrf: csrfToken(req), row, moi: req.aidant!.id, errors, values: typedValues(req), desactivation }), breadcrumb: { parents: [ESPACE_REFERENT], current: name } }));
   }
 
   router.get('/espace-referent/aidants/:id', (req, res) => showAidant(req, res));

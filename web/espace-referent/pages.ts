@@ -28,6 +28,24 @@ export function etatVide(texte: string, lien?: { label: string; href: string }):
   return html`<div class="fr-callout fr-mt-3w"><p class="fr-callout__text">${texte}</p>${lien ? html`<a class="fr-btn fr-btn--secondary fr-mt-2w" href="${lien.href}">${lien.label}</a>` : ''}</div>`;
 }
 
+const etatCompte = (a: AidantRow) =>
+  a.is_active ? html`<p class="fr-badge fr-badge--sm fr-badge--success">Actif</p>` : html`<p class="fr-badge fr-badge--sm fr-badge--error">Désactivé</p>`;
+
+/**
+ * On a phone (below DSFR's md breakpoint, 768 px) the team is a list of cards, one per person — name, state,
+ * last login, « Gérer » — instead of a six-column table whose columns would sit off-screen (issue 18).
+ */
+function carteEquipe(structure: string, list: AidantRow[], moi: number): SafeHtml {
+  return html`<div class="fr-hidden-md fr-mt-4w">
+  <h2 class="fr-h6">${structure} — ${nombre(list.length, 'personne', 'personnes')}</h2>
+  <ul class="fr-raw-list">${list.map((a) => html`<li class="fr-card fr-card--sm fr-card--no-arrow fr-mb-2w"><div class="fr-card__body"><div class="fr-card__content">
+    <h3 class="fr-card__title">${nom(a)}${a.id === moi ? ' (vous)' : ''}</h3>
+    <div class="fr-card__desc">${etatCompte(a)}${roleBadge(a)}
+      <p class="fr-mt-1w fr-mb-1w">Dernière connexion : ${date(a.last_login_at)}</p>${deviceBadges(a)}</div>
+  </div><div class="fr-card__footer"><a class="fr-btn fr-btn--secondary fr-btn--sm" href="/espace-referent/aidants/${a.id}">Gérer<span class="fr-sr-only"> ${nom(a)}</span></a></div></div></li>`)}</ul>
+</div>`;
+}
+
 export function teamPage(rows: AidantRow[], moi: number): SafeHtml {
   const byStructure = new Map<string, AidantRow[]>();
   for (const r of rows) byStructure.set(r.structure_name, [...(byStructure.get(r.structure_name) ?? []), r]);
@@ -35,14 +53,14 @@ export function teamPage(rows: AidantRow[], moi: number): SafeHtml {
 <p>Les personnes de votre structure : leurs moyens de connexion et l’état de leur compte. Ouvrez la page d’une personne pour lui associer une carte, configurer son application ou désactiver son compte.</p>
 ${rows.length ? '' : etatVide('Aucune personne dans votre équipe pour le moment.', { label: 'Ajouter un aidant', href: '/espace-referent/habilitation/ajouter' })}
 ${[...byStructure].map(
-  ([name, list]) => html`<div class="fr-table fr-mt-4w"><table tabindex="0">
+  ([name, list]) => html`${carteEquipe(name, list, moi)}<div class="fr-table fr-mt-4w fr-hidden fr-unhidden-md"><table tabindex="0">
   <caption>${name} — ${nombre(list.length, 'personne', 'personnes')}</caption>
   <thead><tr><th scope="col">Nom</th><th scope="col">Adresse e-mail</th><th scope="col">Compte</th><th scope="col">Dernière connexion</th><th scope="col">Moyens de connexion</th><th scope="col">Action</th></tr></thead>
   <tbody>${list.map(
     (a) => html`<tr>
     <td>${nom(a)}${a.id === moi ? ' (vous)' : ''}${roleBadge(a)}</td>
     <td>${a.email}</td>
-    <td>${a.is_active ? html`<p class="fr-badge fr-badge--sm fr-badge--success">Actif</p>` : html`<p class="fr-badge fr-badge--sm fr-badge--error">Désactivé</p>`}</td>
+    <td>${etatCompte(a)}</td>
     <td>${date(a.last_login_at)}</td>
     <td>${deviceBadges(a)}</td>
     <td><a class="fr-link" href="/espace-referent/aidants/${a.id}">Gérer<span class="fr-sr-only"> ${nom(a)}</span></a></td>

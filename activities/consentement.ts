@@ -65,6 +65,7 @@ const LIBELLES_STATUT: Record<StatutDemandeConsentement, string> = {
   consented: 'accord déjà reçu',
   refused: 'refus déjà reçu',
   expired: 'demande expirée',
+  cancelled: 'demande annulée par l’aidant',
 };
 
 /** Twilio refused the message itself (4xx: invalid number, unreachable…): trying again would not help. */
@@ -91,6 +92,8 @@ export function createConsentementActivities(deps: ActivityDeps) {
         return d;
       });
       if (!demande) return { issue: 'absent' };
+      // Cancelled by the aidant (api/consentement/demandes.ts annulerDemande): nothing more leaves for the usager.
+      if (demande.status === 'cancelled') return { issue: 'sans-objet' };
       let texte: string;
       if (p.etape === 'recapitulatif') {
         texte = texteSmsRecapitulatif({ structure: await nomDeLaStructure(db, demande.structure_id), duree: demande.duree_keyword, demarches: demande.demarches });

@@ -33,12 +33,19 @@ export type FinConsentement = {
 };
 
 /** ConsentementStatut, as staff see it in the Temporal UI. */
-export type StatutConsentementVisible = 'envoi' | 'echec' | 'attente' | 'consentement' | 'refus' | 'expiree' | 'purge' | 'conservee' | 'absent';
+export type StatutConsentementVisible = 'envoi' | 'echec' | 'attente' | 'consentement' | 'refus' | 'expiree' | 'annulee' | 'purge' | 'conservee' | 'absent';
 
 /** An SMS answer from the request's number, stored by the webhook (consent_sms row). */
 export const reponseSms = defineSignal<[{ smsId: number }]>('reponseSms');
 /** The aidant asks to try a failed SMS again. */
 export const relancerEnvoi = defineSignal('relancerEnvoi');
+/**
+ * The aidant cancelled the request (issue 18), already recorded as `cancelled` by api/consentement/demandes.ts:
+ * the sending and the wait end, and any answer goes to the retention's « ignored ». Added after runs were
+ * started without it: only a new handler and conditions that read its flag, so an old history (which never
+ * carries this signal) replays command for command (tests/workflows/replay.test.ts).
+ */
+export const annulerDemande = defineSignal('annulerDemande');
 
 // A failed SMS is tried 3 times within seconds, then the aidant is told (and may retry): no hidden long wait.
 const { envoyerSmsConsentement } = proxyActivities<Activities>({
@@ -94,6 +101,10 @@ export async function consentement(entree: EntreeConsentement): Promise<FinConse
   setHandler(relancerEnvoi, () => {
     relance = true;
   });
+  let annulee = false;
+  setHandler(annulerDemande, () => {
+    annulee = true;
+  });
   const fin = (issue: FinConsentement['issue']): FinConsentement => {
     afficher(issue, structureId);
     return { issue, aMs: Date.now() };
@@ -124,6 +135,7 @@ export async function consentement(entree: EntreeConsentement): Promise<FinConse
     const relanceJusquAMs = Date.now() + delaiReponseMs;
     for (const etape of ['recapitulatif', 'demande'] as const) {
       for (;;) {
+        if (annulee) return annulation();
         try {
           const r = await envoyerSmsConsentement({ demandeId, etape, maintenantMs: Date.now(), delaiReponseMs });
           if (r.issue === 'absent') return 'absent';
@@ -134,11 +146,12 @@ export async function consentement(entree: EntreeConsentement): Promise<FinConse
           await marquerEchecEnvoi({ demandeId, etape });
           afficher('echec', structureId);
           const restant = relanceJusquAMs - Date.now();
-          if (restant <= 0 || !(await condition(() => relance, restant))) {
+          if (restant <= 0 || !(await condition(() => relance || annulee, restant))) {
             await expirerDemandeConsentement({ demandeId });
             afficher('expiree', structureId);
             return 'fini';
           }
+          if (annulee) return annulation();
           afficher('envoi', structureId);
         }
       }
@@ -147,11 +160,13 @@ export async function consentement(entree: EntreeConsentement): Promise<FinConse
     const echeanceMs = Date.now() + delaiReponseMs;
     for (;;) {
       const restant = echeanceMs - Date.now();
-      if (!recues.length && (restant <= 0 || !(await condition(() => recues.length > 0, restant)))) {
+      if (!recues.length && (restant <= 0 || !(await condition(() => recues.length > 0 || annulee, restant)))) {
         await expirerDemandeConsentement({ demandeId });
         afficher('expiree', structureId);
         return 'fini';
       }
+      // Answers still queued after a cancellation are read by the retention, as ignored.
+      if (annulee) return annulation();
       const issue = await traiter(recues.shift()!, true);
       if (issue === 'absent') return 'absent';
       if (issue === 'consentement' || issue === 'refus') {
@@ -166,6 +181,11 @@ export async function consentement(entree: EntreeConsentement): Promise<FinConse
       }
       // An answer that could not be read: the usager may still answer.
     }
+  }
+
+  function annulation(): 'fini' {
+    afficher('annulee', structureId);
+    return 'fini';
   }
 
   async function traiter(smsId: number, attendue: boolean) {

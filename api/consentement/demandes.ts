@@ -10,9 +10,10 @@ import {
 import type { Demarche } from '../../db/domain/demarches.ts';
 import type { DureeMandat } from '../../db/domain/mandat.ts';
 import {
-  insererDemande, mandatDeLaDemande, nombreDemandesAuNumero, supprimerDemandeNonEnvoyee, trouverDemande, verrouillerNumero,
+  annulerDemandeDeLaStructure, insererDemande, mandatDeLaDemande, nombreDemandesAuNumero, supprimerDemandeNonEnvoyee, trouverDemande, verrouillerNumero,
 } from '../../db/queries/consentement.ts';
-import { demarrerConsentement, signalerRelance, type OptionsConsentement } from '../../db/temporal/processes/consentement.ts';
+import { demarrerConsentement, signalerAnnulation, signalerRelance, type OptionsConsentement } from '../../db/temporal/processes/consentement.ts';
+import { logger } from '../../db/platform/logger.ts';
 
 export interface NouvelleDemande {
   aidantId: number;
@@ -49,7 +50,7 @@ export async function creerDemandeConsentement(db: Db, client: Client, n: Nouvel
 }
 
 /** What the pages show; `statut` adds `mandat-cree` once a mandat uses the consent. */
-export type StatutAffiche = 'envoi' | 'echec' | 'attente' | 'consentement' | 'refus' | 'expiree' | 'mandat-cree';
+export type StatutAffiche = 'envoi' | 'echec' | 'attente' | 'consentement' | 'refus' | 'expiree' | 'annulee' | 'mandat-cree';
 
 const AFFICHAGE: Record<StatutDemandeConsentement, StatutAffiche> = {
   sending: 'envoi',
@@ -58,6 +59,7 @@ const AFFICHAGE: Record<StatutDemandeConsentement, StatutAffiche> = {
   consented: 'consentement',
   refused: 'refus',
   expired: 'expiree',
+  cancelled: 'annulee',
 };
 
 export interface EtatDemande {
@@ -105,4 +107,23 @@ export async function relancerDemande(db: Db, client: Client, structureId: numbe
   if (!etat) return 'introuvable';
   if (etat.statut !== 'echec') return 'sans-objet';
   return (await signalerRelance(client, etat.id)) ? 'relancee' : 'sans-objet';
+}
+
+/**
+ * « Annuler la demande » on the waiting page (issue 18): a request of the structure still without an answer
+ * becomes `cancelled`, journaled (`remote_consent_cancelled`), then its workflow is told and stops sending and
+ * waiting. The status is the truth: should the signal not arrive, a later « Oui » still finds the request
+ * cancelled and is journaled as ignored (activities/consentement.ts traiterReponseSms).
+ */
+export async function annulerDemande(db: Db, client: () => Promise<Client>, structureId: number, aidantId: number, demandeId: unknown): Promise<'annulee' | 'introuvable' | 'sans-objet'> {
+  if (!estIdDemande(demandeId)) return 'introuvable';
+  const issue = await db.transaction((trx) => annulerDemandeDeLaStructure(trx, demandeId, structureId, aidantId));
+  if (issue === 'annulee') {
+    try {
+      await signalerAnnulation(await client(), demandeId);
+    } catch (err) {
+      logger.warn({ err, demandeId }, 'annulation non signalée au workflow : la demande annulée ignorera toute réponse');
+    }
+  }
+  return issue;
 }

@@ -18,9 +18,13 @@ export function estConsentement(reponse: string): boolean {
 /**
  * `sending`: the recap and consent SMS are leaving; `failed`: one of them could not be sent (the aidant may
  * retry); `awaiting`: the consent request SMS left, the usager may answer until the deadline; then
- * `consented`, `refused` or `expired` (no answer in time). A consented request can make one mandat.
+ * `consented`, `refused` or `expired` (no answer in time); `cancelled` when the aidant withdrew it before an
+ * answer (issue 18: a later « Oui » is then journaled as ignored). A consented request can make one mandat.
  */
-export const STATUTS_DEMANDE_CONSENTEMENT = ['sending', 'failed', 'awaiting', 'consented', 'refused', 'expired'] as const;
+export const STATUTS_DEMANDE_CONSENTEMENT = ['sending', 'failed', 'awaiting', 'consented', 'refused', 'expired', 'cancelled'] as const;
+
+/** The states in which the aidant may still cancel the request (no answer recorded yet). */
+export const STATUTS_ANNULABLES: readonly StatutDemandeConsentement[] = ['sending', 'failed', 'awaiting'];
 export type StatutDemandeConsentement = (typeof STATUTS_DEMANDE_CONSENTEMENT)[number];
 
 /** How long the usager has to answer once the consent request SMS left. */

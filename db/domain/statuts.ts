@@ -59,6 +59,8 @@ export const ACTIONS_JOURNAL = [
   'verification_mandat',
   // An SMS answer that came after the first one or after the request ended: kept, not acted upon.
   'remote_sms_answer_ignored',
+  // Issue 18: the aidant cancelled a remote consent request before the usager's answer.
+  'remote_consent_cancelled',
 ] as const;
 
 export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];

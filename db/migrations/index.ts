@@ -10,6 +10,7 @@ import * as m006 from './006_securite.ts';
 import * as m008 from './008_oidc.ts';
 import * as m009 from './009_preuve_mandat.ts';
 import * as m010 from './010_consentement.ts';
+import * as m017 from './017_annulation_consentement.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_domain_model': m001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '008_oidc': m008,
   '009_preuve_mandat': m009,
   '010_consentement': m010,
+  '017_annulation_consentement': m017,
 };

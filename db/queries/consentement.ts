@@ -5,9 +5,9 @@
 // transactions; the row lock of a request (verrouillerDemande) serialises everything done to it.
 import type { Knex } from 'knex';
 import type { Db } from '../connection.ts';
-import { prefixeCleConsentement, type EtapeSms, type StatutDemandeConsentement } from '../domain/consentement.ts';
+import { cleConsentement, prefixeCleConsentement, STATUTS_ANNULABLES, type EtapeSms, type StatutDemandeConsentement } from '../domain/consentement.ts';
 import type { Demarche } from '../domain/demarches.ts';
-import type { DureeMandat } from '../domain/mandat.ts';
+import { DUREES_MANDAT, type DureeMandat } from '../domain/mandat.ts';
 import type { ActionJournal } from '../domain/statuts.ts';
 
 type Executor = Db | Knex.Transaction;
@@ -183,4 +183,24 @@ export async function enregistrerReponse(trx: Knex.Transaction, demandeId: strin
 export async function supprimerDemandeConsentement(trx: Knex.Transaction, demandeId: string): Promise<void> {
   await trx('outbox').where('idempotency_key', 'like', `${prefixeCleConsentement(demandeId)}%`).delete();
   await trx('consent_requests').where({ id: demandeId }).delete();
+}
+
+/**
+ * The aidant cancels the structure's request (issue 18): under its row lock, only while no answer was recorded
+ * and no mandat uses it; the `cancelled` status and its journal row in the caller's transaction.
+ */
+export async function annulerDemandeDeLaStructure(
+  trx: Knex.Transaction, demandeId: string, structureId: number, aidantId: number,
+): Promise<'annulee' | 'introuvable' | 'sans-objet'> {
+  const d = await trx('consent_requests').where({ id: demandeId, structure_id: structureId }).forUpdate()
+    .first<{ id: string; status: StatutDemandeConsentement; demarches: string[]; duree_keyword: DureeMandat } | undefined>('id', 'status', 'demarches', 'duree_keyword');
+  if (!d) return 'introuvable';
+  if (!STATUTS_ANNULABLES.includes(d.status) || await trx('mandats').where({ consent_request_id: d.id }).first('id')) return 'sans-objet';
+  await trx('consent_requests').where({ id: d.id }).update({ status: 'cancelled', failed_step: null });
+  await trx('journal').insert({
+    action: 'remote_consent_cancelled', aidant_id: aidantId, structure_id: structureId, consent_request_id: d.id,
+    demarche: [...d.demarches].sort().join(','), duree: DUREES_MANDAT[d.duree_keyword].jours, is_remote_mandat: true, remote_consent_method: 'SMS',
+    idempotency_key: cleConsentement(d.id, 'annulation'),
+  }).onConflict('idempotency_key').ignore();
+  return 'annulee';
 }

@@ -12,6 +12,8 @@ import { csrfFrom, HttpClient } from '../../scripts/fixtures/web.ts';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { suivreFranceConnect } from '../helpers/franceconnect.ts';
 import { FAKE_TWILIO_AUTH_TOKEN } from '../../db/platform/twilio.ts';
+import { CONSENTEMENT_STATUT } from '../../workflows/search-attributes.ts';
+import { idWorkflowConsentement } from '../../db/domain/consentement.ts';
 
 const PUBLIC = 'http://app.test';
 const WEBHOOK = '/sms/reponse';
@@ -296,5 +298,48 @@ describe('refus', () => {
     expect(quatrieme.status).toBe(429);
     expect(await quatrieme.text()).toContain('Ce numéro a déjà reçu 3 demandes d’accord en 24 heures');
     expect(await s.t.db('consent_requests').where({ phone: mobile.e164 })).toHaveLength(3);
+  });
+});
+
+describe('annuler une demande (issue 18)', () => {
+  test('the waiting page gives the deadline and « Annuler la demande »; cancelled, the workflow stops and a late « Oui » is ignored and journaled', async () => {
+    const { id, mobile } = await demander();
+    const page = await (await aidant.get(`/mandats/consentements/${id}`)).text();
+    const { answer_deadline: echeance } = await s.t.db('consent_requests').where({ id }).first('answer_deadline');
+    const attendu = echeance.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).replace(':', ' h ');
+    expect(page).toContain(`L’usager a jusqu’au <strong>${attendu}</strong> pour répondre.`);
+    expect(page).toContain(`<form method="post" action="/mandats/consentements/${id}/annuler"`);
+    expect(page).toContain('Annuler la demande</button>');
+
+    // Another structure's aidant, or no CSRF token: refused, nothing changes.
+    expect((await autre.postForm(`/mandats/consentements/${id}/annuler`, {}, csrfFrom(await (await autre.get('/usagers')).text()))).status).toBe(404);
+    expect((await aidant.postForm(`/mandats/consentements/${id}/annuler`, {}, 'jeton-faux')).status).toBe(403);
+    expect(await s.t.db('consent_requests').where({ id }).first('status')).toEqual({ status: 'awaiting' });
+
+    const annule = await aidant.postForm(`/mandats/consentements/${id}/annuler`, {}, csrfFrom(page));
+    expect([annule.status, annule.headers.get('location')]).toEqual([303, `/mandats/consentements/${id}`]);
+    expect(await s.t.db('consent_requests').where({ id }).first('status')).toEqual({ status: 'cancelled' });
+    expect(await s.t.db('journal').where({ consent_request_id: id, action: 'remote_consent_cancelled' }).first('aidant_id', 'structure_id'))
+      .toEqual({ aidant_id: aidantId, structure_id: structureA });
+    const handle = s.env.client.workflow.getHandle(idWorkflowConsentement(id));
+    await jusqua(async () => (await handle.describe()).typedSearchAttributes.get(CONSENTEMENT_STATUT) === 'annulee', 'ConsentementStatut annulee');
+    expect((await etat(aidant, id)).body).toEqual({ statut: 'annulee' });
+    const apres = await (await aidant.get(`/mandats/consentements/${id}`)).text();
+    expect(apres).toContain('Demande annulée');
+    expect(apres).not.toContain('Annuler la demande</button>');
+
+    // The usager's « Oui » comes late: ignored, journaled, no receipt, no mandat possible.
+    expect((await s.sms!.reply({ from: mobile.e164, body: 'Oui' })).status).toBe(200);
+    await jusqua(async () => (await journal(id)).includes('remote_sms_answer_ignored'), 'la réponse ignorée au journal');
+    expect(await journal(id)).toEqual(['remote_sms_recap_sent', 'remote_sms_consent_sent', 'remote_consent_cancelled', 'remote_sms_answer_ignored']);
+    expect(await s.t.db('journal').where({ consent_request_id: id, action: 'remote_sms_answer_ignored' }).first('additional_information'))
+      .toEqual({ additional_information: 'Réponse ignorée (demande annulée par l’aidant)' });
+    expect(await s.t.db('consent_requests').where({ id }).first('status')).toEqual({ status: 'cancelled' });
+    expect(s.sms!.messages().filter((m) => m.to === mobile.e164)).toHaveLength(2);
+    expect((await aidant.get(`/mandats/consentements/${id}/franceconnect`)).headers.get('location')).toBe(`/mandats/consentements/${id}`);
+
+    // A second cancellation changes nothing.
+    expect((await aidant.postForm(`/mandats/consentements/${id}/annuler`, {}, csrfFrom(apres))).status).toBe(303);
+    expect(await s.t.db('journal').where({ consent_request_id: id, action: 'remote_consent_cancelled' })).toHaveLength(1);
   });
 });

@@ -31,14 +31,21 @@ const boutonsNouvelleDemande = html`<ul class="fr-btns-group fr-btns-group--inli
   <li><a class="fr-btn fr-btn--secondary" href="/usagers">Retour à mes usagers</a></li>
 </ul>`;
 
+/** While no answer came, the aidant may withdraw the request (issue 18). */
+const boutonAnnuler = (d: EtatDemande, csrf: string) => html`<form method="post" action="${cheminDemande(d.id)}/annuler" class="fr-mt-2w">
+  ${csrfField(csrf)}
+  <button class="fr-btn fr-btn--tertiary fr-icon-close-line fr-btn--icon-left" type="submit">Annuler la demande</button>
+</form>`;
+
 function etat(d: EtatDemande, csrf: string): SafeHtml {
   switch (d.statut) {
     case 'envoi':
       return html`${alerte('info', 'Envoi des SMS en cours', 'Le récapitulatif puis la demande d’accord partent vers le mobile de l’usager.')}
-<p><a class="fr-link" href="${cheminDemande(d.id)}">Actualiser</a></p>`;
+<p><a class="fr-link" href="${cheminDemande(d.id)}">Actualiser</a></p>${boutonAnnuler(d, csrf)}`;
     case 'attente':
-      return html`${alerte('info', 'En attente de la réponse de l’usager', html`Les SMS sont partis${d.envoyeeLe ? ` le ${dateHeure(d.envoyeeLe)}` : ''}. L’usager donne son accord en répondant « ${REPONSE_CONSENTEMENT} »${d.echeance ? `, jusqu’au ${dateHeure(d.echeance)}` : ''}. Cette page se met à jour toute seule.`)}
-<p><a class="fr-link" href="${cheminDemande(d.id)}">Actualiser</a></p>`;
+      return html`${alerte('info', 'En attente de la réponse de l’usager', html`Les SMS sont partis${d.envoyeeLe ? ` le ${dateHeure(d.envoyeeLe)}` : ''}. L’usager donne son accord en répondant « ${REPONSE_CONSENTEMENT} ». Cette page se met à jour toute seule.`)}
+${d.echeance ? html`<p class="fr-text--lg" id="echeance">L’usager a jusqu’au <strong>${dateHeure(d.echeance)}</strong> pour répondre.</p>` : ''}
+<p><a class="fr-link" href="${cheminDemande(d.id)}">Actualiser</a></p>${boutonAnnuler(d, csrf)}`;
     case 'echec':
       return html`${alerte('error', 'Le SMS n’a pas pu être envoyé', html`${d.etapeEnEchec === 'recapitulatif' ? 'Le récapitulatif' : 'La demande d’accord'} n’est pas parti vers le ${mobileLisible(d.telephone)}. Vérifiez le numéro avec l’usager, puis réessayez. Si le problème continue, écrivez au support : <a href="mailto:${ADRESSE_SUPPORT}">${ADRESSE_SUPPORT}</a>.`)}
 <form method="post" action="${cheminDemande(d.id)}/relancer">
@@ -47,7 +54,7 @@ function etat(d: EtatDemande, csrf: string): SafeHtml {
     <li><button class="fr-btn" type="submit">Réessayer l’envoi</button></li>
     <li><a class="fr-btn fr-btn--secondary" href="/mandats/nouveau">Recommencer avec un autre numéro</a></li>
   </ul>
-</form>`;
+</form>${boutonAnnuler(d, csrf)}`;
     case 'consentement':
       return html`${alerte('success', 'L’usager a donné son accord', html`Il a répondu « ${REPONSE_CONSENTEMENT} »${d.reponduLe ? ` le ${dateHeure(d.reponduLe)}` : ''}. Continuez : l’usager s’identifie avec FranceConnect, puis vous confirmez le mandat.`)}
 <ul class="fr-btns-group fr-btns-group--inline-md"><li><a class="fr-btn" href="${cheminSuite(d.id)}">Continuer : l’usager se connecte avec FranceConnect</a></li></ul>`;
@@ -55,6 +62,8 @@ function etat(d: EtatDemande, csrf: string): SafeHtml {
       return html`${alerte('warning', 'L’usager n’a pas donné son accord', `Sa réponse n’était pas « ${REPONSE_CONSENTEMENT} » : le mandat ne peut pas être créé.`)}${boutonsNouvelleDemande}`;
     case 'expiree':
       return html`${alerte('warning', 'La demande a expiré', d.etapeEnEchec || !d.envoyeeLe ? 'Les SMS n’ont pas pu être envoyés à temps : le mandat ne peut pas être créé.' : 'L’usager n’a pas répondu à temps : le mandat ne peut pas être créé.')}${boutonsNouvelleDemande}`;
+    case 'annulee':
+      return html`${alerte('info', 'Demande annulée', 'Vous avez annulé cette demande : le mandat ne sera pas créé, et une réponse de l’usager arrivée après l’annulation est ignorée.')}${boutonsNouvelleDemande}`;
     case 'mandat-cree':
       return html`${alerte('success', 'Le mandat a été créé', 'L’usager a donné son accord par SMS et le mandat a été créé.')}
 <ul class="fr-btns-group fr-btns-group--inline-md"><li><a class="fr-btn" href="/usagers/${d.mandat!.usagerId}#mandat-${d.mandat!.id}">Voir le mandat</a></li></ul>`;

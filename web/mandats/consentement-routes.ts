@@ -7,7 +7,7 @@ import { csrfToken } from '../../api/csrf.ts';
 import { flash, requireRecentTotp } from '../../api/auth/session.ts';
 import { requireAidantMandats, structureCourante } from '../../api/mandats/acces.ts';
 import { aleaFranceConnect, brouillonApresConsentement } from '../../api/mandats/brouillon.ts';
-import { etatDemande, relancerDemande, type EtatDemande } from '../../api/consentement/demandes.ts';
+import { annulerDemande, etatDemande, relancerDemande, type EtatDemande } from '../../api/consentement/demandes.ts';
 import { logger } from '../../db/platform/logger.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import { render } from '../ui/render.ts';
@@ -73,6 +73,14 @@ export function consentementRouter(deps: WebDeps): Router {
     const issue = await relancerDemande(deps.db, await deps.temporal(), structureCourante(req), req.params.id);
     if (issue === 'introuvable') return introuvable(req, res);
     if (issue === 'relancee') flash(req, 'info', 'Nouvel essai d’envoi du SMS en cours.');
+    res.redirect(303, cheminDemande(String(req.params.id)));
+  });
+
+  // « Annuler la demande » (issue 18): only the structure's request, only before an answer; CSRF as every form.
+  router.post('/mandats/consentements/:id/annuler', ...garde, async (req, res) => {
+    const issue = await annulerDemande(deps.db, deps.temporal, structureCourante(req), req.aidant!.id, req.params.id);
+    if (issue === 'introuvable') return introuvable(req, res);
+    flash(req, 'info', issue === 'annulee' ? 'La demande est annulée : l’usager ne peut plus donner son accord.' : 'Cette demande n’attendait plus de réponse : rien n’a été annulé.');
     res.redirect(303, cheminDemande(String(req.params.id)));
   });
 

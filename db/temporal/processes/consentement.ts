@@ -5,7 +5,7 @@ import { DELAI_REPONSE_CONSENTEMENT_MS, idWorkflowConsentement } from '../../dom
 import { DUREE_CONSERVATION_MANDAT_MS } from '../../domain/mandat.ts';
 import { CONSENTEMENT_STATUT, STRUCTURE_ID } from '../../../workflows/search-attributes.ts';
 import { TASK_QUEUE } from '../../../workflows/task-queue.ts';
-import { relancerEnvoi, reponseSms, type consentement } from '../../../workflows/consentement.ts';
+import { annulerDemande, relancerEnvoi, reponseSms, type consentement } from '../../../workflows/consentement.ts';
 
 export interface OptionsConsentement {
   /** Default 24 hours (db/domain/consentement.ts). */
@@ -52,6 +52,17 @@ export async function signalerReponseSms(client: Client, demandeId: string, smsI
 export async function signalerRelance(client: Client, demandeId: string): Promise<boolean> {
   try {
     await client.workflow.getHandle(idWorkflowConsentement(demandeId)).signal(relancerEnvoi);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** The aidant cancelled the request (already recorded): its workflow stops sending and waiting. */
+export async function signalerAnnulation(client: Client, demandeId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(idWorkflowConsentement(demandeId)).signal(annulerDemande);
     return true;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;

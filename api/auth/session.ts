@@ -6,6 +6,7 @@ import { aidantParId, structuresGerees, versionSession } from '../../db/queries/
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import { DELAI_REAUTHENTIFICATION_MS, DUREE_PREMIERE_CONNEXION_MS, DUREE_SESSION_MS } from '../../db/domain/authentification.ts';
 import type { Db } from '../../db/connection.ts';
+import { garderSaisie } from './saisie-en-attente.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -118,7 +119,10 @@ export const requireReferent = (db: Db) => (req: Request, res: Response, next: N
 export function requireRecentTotp(req: Request, res: Response, next: NextFunction): void {
   const last = req.session.lastActivityCheckAt ?? 0;
   if (Date.now() - last > DELAI_REAUTHENTIFICATION_MS) {
-    res.redirect(303, `/verification?suivant=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : sameSitePath(req))}`);
+    // A form sent meanwhile waits for the page the aidant comes back to (api/auth/saisie-en-attente.ts).
+    if (req.method === 'POST') garderSaisie(req);
+    const retour = req.method === 'GET' || req.formulaireEstSaPage ? req.originalUrl : sameSitePath(req);
+    res.redirect(303, `/verification?suivant=${encodeURIComponent(retour)}`);
     return;
   }
   req.session.lastActivityCheckAt = Date.now();

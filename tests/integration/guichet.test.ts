@@ -147,4 +147,43 @@ describe('au guichet', () => {
     expect((await referent.postForm(`${page}/reactivation`, {}, csrfFrom(actions))).status).toBe(303);
     expect(await (await referent.get(page)).text()).not.toContain('Raison : ');
   });
+
+  test('6. past the 15 minutes, the creation form and the recap come back after the code with everything kept', async () => {
+    const perime = () => s.t.db('sessions').whereRaw(`sess->>'aidantId' = ?`, [String(aidantId)])
+      .update({ sess: s.t.db.raw(`jsonb_set(sess, '{lastActivityCheckAt}', to_jsonb(0))`) });
+    const verifier = async (suivant: string) => {
+      const page = await (await aidant.get(`/verification?suivant=${encodeURIComponent(suivant)}`)).text();
+      const res = await aidant.postForm(`/verification?suivant=${encodeURIComponent(suivant)}`, { code: await codeFrais() }, csrfFrom(page));
+      expect([res.status, res.headers.get('location')]).toEqual([303, suivant]);
+    };
+
+    // The creation form: sent past the 15 minutes, it comes back filled after the code.
+    const form = await (await aidant.get('/mandats/nouveau')).text();
+    await perime();
+    const envoi = await aidant.postForm('/mandats/nouveau', { demarches: ['papiers', 'justice'], duree: 'SEMESTER', telephone: '06 12 34 56 78', modalite: 'presence' }, csrfFrom(form));
+    expect([envoi.status, envoi.headers.get('location')]).toEqual([303, `/verification?suivant=${encodeURIComponent('/mandats/nouveau')}`]);
+    await verifier('/mandats/nouveau');
+    const repris = await (await aidant.get('/mandats/nouveau')).text();
+    const cochees = [...repris.matchAll(/id="((?:demarche|duree|modalite)-[a-zA-Z]+)" name="[a-z]+" value="[^"]+" checked/g)].map((m) => m[1]);
+    expect(cochees.sort()).toEqual(['demarche-justice', 'demarche-papiers', 'duree-SEMESTER', 'modalite-presence']);
+    expect(repris).toContain('value="06 12 34 56 78"');
+    // Once: a later visit starts afresh.
+    expect(await (await aidant.get('/mandats/nouveau')).text()).not.toContain('value="06 12 34 56 78"');
+
+    // The recap past the 15 minutes: its own code is the fresh check, one code is enough.
+    let recap = await jusquAuRecapitulatif({ demarches: ['papiers'], duree: 'LONG', modalite: 'presence' }, 'test');
+    await perime();
+    const cree = await aidant.postForm('/mandats/nouveau/recapitulatif', { consentement: 'oui', code: await codeFrais() }, csrfFrom(recap));
+    expect([cree.status, cree.headers.get('location')]).toEqual([303, expect.stringMatching(/^\/usagers\/\d+#mandat-\d+$/)]);
+
+    // Past the 15 minutes with a code to correct: the code first, then the recap with its box still ticked.
+    recap = await jusquAuRecapitulatif({ demarches: ['papiers'], duree: 'LONG', modalite: 'presence' }, 'test');
+    await perime();
+    const faux = await aidant.postForm('/mandats/nouveau/recapitulatif', { consentement: 'oui', code: '000000' }, csrfFrom(recap));
+    expect([faux.status, faux.headers.get('location')]).toEqual([303, `/verification?suivant=${encodeURIComponent('/mandats/nouveau/recapitulatif')}`]);
+    await verifier('/mandats/nouveau/recapitulatif');
+    const retour = await (await aidant.get('/mandats/nouveau/recapitulatif')).text();
+    expect(retour).toContain('id="consentement" name="consentement" value="oui" checked');
+    expect(retour).toContain('Paris 7e Arrondissement');
+  });
 });

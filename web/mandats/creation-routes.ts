@@ -12,6 +12,7 @@ import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
 import { FranceConnectError } from '../../api/franceconnect/index.ts';
 import { DEMANDES_PAR_NUMERO_PAR_JOUR } from '../../db/domain/consentement.ts';
 import { logger } from '../../db/platform/logger.ts';
+import { reprendreSaisie, revenirAuFormulaire } from '../../api/auth/saisie-en-attente.ts';
 import { render } from '../ui/render.ts';
 import type { WebDeps } from '../ui/deps.ts';
 import { nomUsager, nouveauMandatPage, PARENTS_USAGERS } from './pages.ts';
@@ -31,21 +32,31 @@ async function renouvellementDemande(deps: WebDeps, req: Request) {
 
 async function formulaire(deps: WebDeps, req: Request, res: Response, status: number, extra: OptionsFormulaire = {}): Promise<void> {
   const demarches = await demarchesAutorisees(deps.db, structureCourante(req));
+  // Back from a re-authentication asked when this form was sent: what the aidant had chosen and typed.
+  const saisie = status === 200 ? reprendreSaisie(req, extra.renouvellement ? `/mandats/nouveau?usager=${extra.renouvellement.usagerId}` : '/mandats/nouveau') : null;
+  if (saisie) extra = { ...extra, ...champsSaisis(saisie) };
   res.status(status).send(render(req, {
     title: extra.renouvellement ? 'Renouveler un mandat' : 'Créer un mandat', breadcrumb: { parents: PARENTS_USAGERS },
     content: nouveauMandatPage({ csrf: csrfToken(req), demarches, ...extra }),
   }));
 }
 
+/** What the aidant chose and typed in the form (a sent form, or one kept across a re-authentication). */
+function champsSaisis(body: Record<string, unknown> | undefined): OptionsFormulaire {
+  return {
+    choisies: [body?.demarches ?? []].flat().map(String),
+    duree: typeof body?.duree === 'string' ? body.duree : undefined,
+    telephone: typeof body?.telephone === 'string' ? body.telephone : undefined,
+    modalite: typeof body?.modalite === 'string' ? body.modalite : undefined,
+    certification: body?.certification === 'oui',
+  };
+}
+
 /** The form again, with what the aidant typed and what to correct. */
 function formulaireACorriger(req: Request, usager: { id: number; given_name: string; family_name: string } | null, erreurs: Record<string, string>): OptionsFormulaire {
   return {
     erreurs,
-    choisies: [req.body?.demarches ?? []].flat().map(String),
-    duree: typeof req.body?.duree === 'string' ? req.body.duree : undefined,
-    telephone: typeof req.body?.telephone === 'string' ? req.body.telephone : undefined,
-    modalite: typeof req.body?.modalite === 'string' ? req.body.modalite : undefined,
-    certification: req.body?.certification === 'oui',
+    ...champsSaisis(req.body),
     ...(usager ? { renouvellement: { usagerId: usager.id, nom: nomUsager(usager) } } : {}),
   };
 }
@@ -86,7 +97,7 @@ export function creationRouter(deps: WebDeps): Router {
     await formulaire(deps, req, res, 200, { renouvellement: { usagerId: r.usager.id, nom: nomUsager(r.usager) }, choisies: r.demarches, duree: r.duree });
   });
 
-  router.post('/mandats/nouveau', ...garde, async (req, res) => {
+  router.post('/mandats/nouveau', revenirAuFormulaire, ...garde, async (req, res) => {
     const aidant = req.aidant!;
     const structureId = structureCourante(req);
     const r = await renouvellementDemande(deps, req);

@@ -177,6 +177,8 @@ export function recapitulatifPage(opts: {
   /** A remote mandat: the usager said "Oui" by SMS. */
   distance?: boolean;
   erreurs?: FieldErrors;
+  /** The consent box as the aidant left it (a wrong code, or back from a re-authentication). */
+  consentement?: boolean;
 }): SafeHtml {
   const e = opts.erreurs ?? {};
   const i = opts.identite;
@@ -202,7 +204,7 @@ ${opts.distance ? html`<h2 class="fr-h4">Mandat à distance</h2>
 <form method="post" action="/mandats/nouveau/recapitulatif" novalidate class="fr-mt-4w">
   ${csrfField(opts.csrf)}
   <div class="fr-checkbox-group fr-mb-3w${e.consentement ? ' fr-checkbox-group--error' : ''}" id="champ-consentement">
-    <input type="checkbox" id="consentement" name="consentement" value="oui"${e.consentement ? html` aria-describedby="consentement-erreur"` : ''}>
+    <input type="checkbox" id="consentement" name="consentement" value="oui"${opts.consentement ? html` checked` : ''}${e.consentement ? html` aria-describedby="consentement-erreur"` : ''}>
     <label class="fr-label" for="consentement">J’atteste avoir informé l’usager de l’objet du mandat, des données collectées et de ses droits, et avoir recueilli son consentement.</label>
     ${e.consentement ? html`<p class="fr-error-text" id="consentement-erreur">${e.consentement}</p>` : ''}
   </div>

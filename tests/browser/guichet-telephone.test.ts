@@ -1,6 +1,6 @@
 // At 390 px in Chromium, what the aidant hits with the usager at the desk (issue 18, « What the aidant hits »):
-// labelled print buttons, « Renouveler » from a mandat, the recap read with the usager, the référente's team as
-// cards, a deactivated aidant's reason. Every page: axe, and no console or page error (checkPage).
+// labelled print buttons, « Renouveler » from a mandat, the recap read with the usager, the remote waiting page's
+// deadline and « Annuler la demande », the référente's team as cards, a deactivated aidant's reason. Every page: axe, and no console or page error (checkPage).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createAccount, createStructure, loginBrowser, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { atPhoneWidth, checkPage, launchBrowser, type TestBrowser } from '../helpers/browser.ts';
@@ -12,7 +12,7 @@ let secret: string;
 let structureId: number;
 
 beforeAll(async () => {
-  s = await startServiceStack(null, { franceConnect: true });
+  s = await startServiceStack(null, { franceConnect: true, sms: true });
   structureId = await createStructure(s.t.db, { name: 'Maison France Services de Tulle' });
   secret = (await createAccount(s.t.db, { email: 'chloe.faure@tulle.fr', first_name: 'Chloé', last_name: 'Faure', structureId })).totpSecret;
   browser = await launchBrowser();
@@ -93,5 +93,30 @@ describe('au guichet, sur un téléphone (390 px)', () => {
     await page.getByText('Compte désactivé le').waitFor();
     await checkPage(browser);
     expect(await page.locator('#desactivation').innerText()).toMatch(/^Compte désactivé le \d{1,2}(er)? \S+ \d{4} par Nadia Roux\.\s+Raison : Absence de longue durée$/);
+  });
+
+  test('the remote waiting page gives the deadline and cancels the request', async () => {
+    const page = browser.page;
+    await page.context().clearCookies();
+    await loginBrowser(page, s.app.url, s.mail.catcher, 'chloe.faure@tulle.fr', secret);
+    await page.goto(`${s.app.url}/mandats/nouveau`);
+    await page.locator('label[for=demarche-social]').click();
+    await page.locator('label[for=duree-MONTH]').click();
+    await page.locator('label[for=modalite-distance]').click();
+    await page.getByLabel(/^Mobile de l’usager/).fill('06 70 00 00 18');
+    await page.locator('label[for=certification]').click();
+    await page.getByRole('button', { name: 'Continuer', exact: true }).click();
+    await page.getByText('En attente de la réponse de l’usager').waitFor();
+    await checkPage(browser);
+    expect(await page.locator('#echeance').innerText()).toMatch(/^L’usager a jusqu’au \d{1,2} \S+ (à )?\d{2} h \d{2} pour répondre\.$/);
+    const annuler = page.getByRole('button', { name: 'Annuler la demande' });
+    const boite = (await annuler.boundingBox())!;
+    expect(boite.x + boite.width).toBeLessThanOrEqual(390);
+    await annuler.click();
+    await page.getByRole('heading', { name: 'Demande annulée' }).waitFor();
+    await checkPage(browser);
+    const id = new URL(page.url()).pathname.split('/').pop();
+    expect(await s.t.db('consent_requests').where({ id }).first('status')).toEqual({ status: 'cancelled' });
+    await expect(page.getByRole('link', { name: 'Faire une nouvelle demande' }).isVisible()).resolves.toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { createConsentementActivities } from '../../activities/consentement.ts';
 import { createMandatActivities } from '../../activities/mandat.ts';
-import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
+import { annulerDemande, creerDemandeConsentement } from '../../api/consentement/demandes.ts';
 import { recevoirSms } from '../../api/consentement/reponses.ts';
 import { signalerRelance } from '../../db/temporal/processes/consentement.ts';
 import { creerMandat } from '../../api/mandats/creation.ts';
@@ -180,6 +180,35 @@ describe('consentement à distance (saut de temps)', () => {
       expect(fin.issue).toBe('purge');
       entre(fin.aMs - attente.answer_deadline.getTime(), CONSERVATION, CONSERVATION + MARGE);
       await maybeSaveHistory(d.handle, 'consentement', 'v1-expiration');
+      expect(await demandeEnBase(d.id)).toBeUndefined();
+    });
+  });
+
+  test('cancelled by the aidant while awaiting (issue 18): the wait ends at once, a late « Oui » is ignored and journaled, purged after the retention', async () => {
+    await avecWorker(async (taskQueue) => {
+      const d = await demander(taskQueue);
+      await jusqua(() => statutEnBase(d.id, 'awaiting'), 'l’attente');
+      await jusqua(async () => (await d.handle.describe()).typedSearchAttributes.get(CONSENTEMENT_STATUT) === 'attente', 'ConsentementStatut attente');
+      expect(await annulerDemande(t.db, async () => env.client, seed.structureId, seed.aidantIds[0], d.id)).toBe('annulee');
+      // Without waiting for the 24 hours: the signal ends the wait.
+      await jusqua(async () => (await d.handle.describe()).typedSearchAttributes.get(CONSENTEMENT_STATUT) === 'annulee', 'ConsentementStatut annulee');
+      const annuleeLe = Date.now();
+
+      expect(await repondre(d.telephone, 'Oui')).toBe('transmise');
+      await jusqua(async () => (await journalDe(d.id)).length === 4, 'la réponse ignorée');
+      const journal = await journalDe(d.id);
+      expect(journal.map((j) => j.action)).toEqual(['remote_sms_recap_sent', 'remote_sms_consent_sent', 'remote_consent_cancelled', 'remote_sms_answer_ignored']);
+      expect(journal[3].additional_information).toBe('Réponse ignorée (demande annulée par l’aidant)');
+      expect((await demandeEnBase(d.id)).status).toBe('cancelled');
+      expect(smsA(d.telephone)).toHaveLength(2);
+      // Another cancellation, or one for another structure, changes nothing.
+      expect(await annulerDemande(t.db, async () => env.client, seed.structureId, seed.aidantIds[0], d.id)).toBe('sans-objet');
+      expect(await annulerDemande(t.db, async () => env.client, seed.structureId + 999, seed.aidantIds[0], d.id)).toBe('introuvable');
+
+      const fin = await d.handle.result();
+      expect(fin.issue).toBe('purge');
+      expect(fin.aMs - annuleeLe).toBeGreaterThanOrEqual(CONSERVATION - MARGE);
+      await maybeSaveHistory(d.handle, 'consentement', 'v2-annulation');
       expect(await demandeEnBase(d.id)).toBeUndefined();
     });
   });

@@ -16,10 +16,6 @@ export const cheminDemande = (id: string) => `/mandats/consentements/${id}`;
 export const cheminEtat = (id: string) => `${cheminDemande(id)}/etat`;
 export const cheminSuite = (id: string) => `${cheminDemande(id)}/franceconnect`;
 
-/** +33612345678 → 06 12 34 56 78 (French mobiles); other numbers as stored. */
-/** Kept for the pages that imported it: one formatting of phone numbers, db/domain/contact.ts. */
-export const mobileLisible = telephoneLisible;
-
 const dateHeure = (d: Date) =>
   d.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).replace(':', ' h ');
 
@@ -47,7 +43,7 @@ function etat(d: EtatDemande, csrf: string): SafeHtml {
 ${d.echeance ? html`<p class="fr-text--lg" id="echeance">L’usager a jusqu’au <strong>${dateHeure(d.echeance)}</strong> pour répondre.</p>` : ''}
 <p><a class="fr-link" href="${cheminDemande(d.id)}">Actualiser</a></p>${boutonAnnuler(d, csrf)}`;
     case 'echec':
-      return html`${alerte('error', 'Le SMS n’a pas pu être envoyé', html`${d.etapeEnEchec === 'recapitulatif' ? 'Le récapitulatif' : 'La demande d’accord'} n’est pas parti vers le ${mobileLisible(d.telephone)}. Vérifiez le numéro avec l’usager, puis réessayez. Si le problème continue, écrivez au support : <a href="mailto:${ADRESSE_SUPPORT}">${ADRESSE_SUPPORT}</a>.`)}
+      return html`${alerte('error', 'Le SMS n’a pas pu être envoyé', html`${d.etapeEnEchec === 'recapitulatif' ? 'Le récapitulatif' : 'La demande d’accord'} n’est pas parti vers le ${telephoneLisible(d.telephone)}. Vérifiez le numéro avec l’usager, puis réessayez. Si le problème continue, écrivez au support : <a href="mailto:${ADRESSE_SUPPORT}">${ADRESSE_SUPPORT}</a>.`)}
 <form method="post" action="${cheminDemande(d.id)}/relancer">
   ${csrfField(csrf)}
   <ul class="fr-btns-group fr-btns-group--inline-md">
@@ -77,7 +73,7 @@ export function attenteConsentementPage(opts: { demande: EtatDemande; csrf: stri
 <div id="etat-consentement" data-statut="${d.statut}" data-etat="${cheminEtat(d.id)}" aria-live="polite">${etat(d, opts.csrf)}</div>
 <h2 class="fr-h4">Ce que l’usager a reçu</h2>
 <dl>
-  <dt class="fr-text--bold">Mobile</dt><dd>${mobileLisible(d.telephone)}</dd>
+  <dt class="fr-text--bold">Mobile</dt><dd>${telephoneLisible(d.telephone)}</dd>
   <dt class="fr-text--bold">Durée</dt><dd>${DUREES_MANDAT[d.duree].libelle}</dd>
   <dt class="fr-text--bold">Démarches</dt><dd><ul>${d.demarches.map((x) => html`<li>${DEMARCHES[x].titre}</li>`)}</ul></dd>
 </dl>

@@ -10,4 +10,6 @@ export interface ActivityDeps {
   /** Absolute base URL of the site, for links in emails. */
   publicUrl?: string;
   now?: () => Date;
+  /** Where the journal's daily anchors are written (DATA_DIR; activities/journal.ts). */
+  dataDir?: string;
 }

@@ -8,6 +8,7 @@ import { createHabilitationActivities } from './habilitation.ts';
 import { createInactiviteActivities } from './inactivite.ts';
 import { createMandatActivities } from './mandat.ts';
 import { createConsentementActivities } from './consentement.ts';
+import { createJournalActivities } from './journal.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInactiviteActivities(deps),
     ...createMandatActivities(deps),
     ...createConsentementActivities(deps),
+    ...createJournalActivities(deps),
   };
 }
 

@@ -235,6 +235,7 @@ const appEnv = {
   SESSION_SECRET: env.SESSION_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
   SECRETS_KEYS: env.SECRETS_KEYS!,
   PORT: String(webPort),
+  DATA_DIR: DATA,
 };
 const urls: LocalUrls = {
   web: `http://127.0.0.1:${webPort}`,

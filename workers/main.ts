@@ -13,6 +13,7 @@ import { demarrerVeillesManquantes } from '../db/temporal/processes/inactivite.t
 import { checkStartup } from '../db/platform/startup-checks.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
 import { demarrerViesMandatManquantes } from '../db/temporal/processes/mandat.ts';
+import { demarrerAncreJournal } from '../db/temporal/processes/journal.ts';
 
 const log = logger.child({ process: 'worker' });
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -31,7 +32,7 @@ try {
 }
 const sms = createTwilioSms(twilioConfigFromEnv());
 const publicUrl = process.env.PUBLIC_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
-const worker = await createWorker({ connection, namespace: settings.namespace, deps: { db, mailer, sms, publicUrl } });
+const worker = await createWorker({ connection, namespace: settings.namespace, deps: { db, mailer, sms, publicUrl, dataDir: process.env.DATA_DIR } });
 log.info({ address: settings.address, namespace: settings.namespace, taskQueue: worker.options.taskQueue }, 'worker démarré');
 const running = worker.run();
 // Emails and SMS written by the web process (and anyone else) leave from here.
@@ -48,6 +49,9 @@ if (process.env.RECONCILE_WATCHES !== 'false') {
     demarrerViesMandatManquantes(db, temporal)
       .then((bilan) => log.info(bilan, 'workflows des mandats vérifiés'))
       .catch((err) => log.error({ err }, 'vérification des workflows des mandats impossible')),
+    // The journal's daily anchor (workflows/ancre-journal.ts): one for the cluster, a running one is kept.
+    demarrerAncreJournal(temporal)
+      .catch((err) => log.error({ err }, 'démarrage de l’ancre quotidienne du journal impossible')),
   ]).finally(() => void client.close());
 }
 await running;

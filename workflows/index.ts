@@ -7,3 +7,4 @@ export { formationAidant } from './formation-aidant.ts';
 export { mandat, mandatRevoque } from './mandat.ts';
 export { conservationMandat } from './conservation-mandat.ts';
 export { consentement, reponseSms, relancerEnvoi } from './consentement.ts';
+export { ancreJournal } from './ancre-journal.ts';

@@ -26,4 +26,8 @@ export class JournalEntry extends BaseModel {
   idempotency_key!: string | null;
   oidc_client_id!: string | null;
   created_at!: Date;
+  /** The hash chain (db/domain/chaine-journal.ts), given by the insert trigger. */
+  chaine_rang!: number;
+  hash_precedent!: string;
+  hash!: string;
 }

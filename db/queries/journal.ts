@@ -1,6 +1,16 @@
-// Writing to the append-only journal. An idempotency key makes a retried writer add the entry only once.
+// Writing to the append-only journal, and checking its hash chain. An idempotency key makes a retried writer add the entry only once.
 import type { Db } from '../connection.ts';
 import type { ActionJournal } from '../domain/statuts.ts';
+import {
+  COLONNES_CHAINE_JOURNAL,
+  HASH_INITIAL,
+  hashLigne,
+  sqlValeurTexte,
+  texteCanonique,
+  type AncreJournal,
+  type RuptureChaine,
+  type VerdictChaine,
+} from '../domain/chaine-journal.ts';
 
 export interface EntreeJournal {
   action: ActionJournal;
@@ -43,4 +53,84 @@ export async function derniereDesactivation(db: Db, structureIds: number[], aida
   if (row.action === 'inactivity_deactivation') return { le: row.created_at, raison: row.additional_information ?? null, par: null, inactivite: true };
   const raison = /, raison=(.*)$/s.exec(row.additional_information ?? '')?.[1] ?? null;
   return { le: row.created_at, raison, par: row.par ?? null, inactivite: false };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The hash chain (db/domain/chaine-journal.ts): its head, and the verification of the whole chain, read in
+// batches of `taille` rows by rank (keyset on the unique index journal_chaine_rang), so that memory stays flat
+// whatever the journal's size. The hashes are recomputed here, in Node, from the raw values: nothing in the
+// database (not even its function journal_texte_canonique) is trusted to vouch for a row.
+
+export interface TeteChaine {
+  id: number;
+  rang: number;
+  hash: string;
+}
+
+export async function teteChaine(db: Db): Promise<TeteChaine | null> {
+  const row = await db('journal').orderBy('chaine_rang', 'desc').first<{ id: number; chaine_rang: number; hash: string } | undefined>('id', 'chaine_rang', 'hash');
+  return row ? { id: row.id, rang: row.chaine_rang, hash: row.hash } : null;
+}
+
+const SELECTION_CHAINE = [
+  'j.id as id',
+  'j.chaine_rang as rang',
+  'j.hash_precedent as hash_precedent',
+  'j.hash as hash',
+  ...COLONNES_CHAINE_JOURNAL.map((c, i) => `${sqlValeurTexte(c, 'j')} as c${i}`),
+].join(', ');
+
+interface LigneLue {
+  id: number;
+  rang: number;
+  hash_precedent: string;
+  hash: string;
+  [colonne: `c${number}`]: string | null;
+}
+
+export interface OptionsVerification {
+  /** An archived anchor: the row at its rank must carry its hash. */
+  ancre?: AncreJournal | null;
+  taille?: number;
+  /** After each batch (progress of the command). */
+  apresLot?: (lignesLues: number) => void;
+}
+
+export async function verifierChaine(db: Db, opts: OptionsVerification = {}): Promise<VerdictChaine> {
+  const debut = performance.now();
+  const taille = opts.taille ?? 5000;
+  const ancre = opts.ancre ?? null;
+  let precedent = { rang: 0, hash: HASH_INITIAL, id: 0 };
+  let lignes = 0;
+  const verdict = (rupture: RuptureChaine | null): VerdictChaine => ({
+    ok: rupture === null,
+    lignes,
+    tete: rupture || precedent.rang === 0 ? null : { id: precedent.id, rang: precedent.rang, hash: precedent.hash },
+    rupture,
+    ancre,
+    dureeMs: performance.now() - debut,
+  });
+  const valeurs: Record<string, string | null> = {};
+  for (;;) {
+    const { rows } = await db.raw<{ rows: LigneLue[] }>(
+      `select ${SELECTION_CHAINE} from journal j where j.chaine_rang > ? order by j.chaine_rang limit ?`,
+      [precedent.rang, taille],
+    );
+    for (const l of rows) {
+      COLONNES_CHAINE_JOURNAL.forEach((c, i) => (valeurs[c.nom] = l[`c${i}`]));
+      const rupture = (raison: RuptureChaine['raison']) => verdict({ raison, id: l.id, rang: l.rang });
+      if (l.rang !== precedent.rang + 1) return rupture('rang');
+      if (l.hash_precedent !== precedent.hash) return rupture('lien');
+      if (hashLigne(l.hash_precedent, texteCanonique(valeurs)) !== l.hash) return rupture('contenu');
+      if (ancre && l.rang === ancre.lignes && l.hash !== ancre.hash) return rupture('ancre');
+      precedent = { rang: l.rang, hash: l.hash, id: l.id };
+      lignes++;
+    }
+    opts.apresLot?.(lignes);
+    if (rows.length < taille) break;
+  }
+  if (ancre && precedent.rang < ancre.lignes) return verdict({ raison: 'ancre_absente', id: null, rang: null });
+  // An empty anchor (0 rows) is the initial hash.
+  if (ancre && ancre.lignes === 0 && ancre.hash !== HASH_INITIAL) return verdict({ raison: 'ancre', id: null, rang: null });
+  return verdict(null);
 }

@@ -1,0 +1,186 @@
+// The journal's hash chain (issue 20): each row carries `hash` = SHA-256 of the previous row's hash and of its
+// own content, so that a row altered, deleted or moved in the database breaks the chain at that row, and the
+// daily anchor (head hash, row count, date) archived outside the database catches a rewrite of the whole chain.
+//
+// Canonical form of a row (what is hashed), defined here once and reproduced by the PostgreSQL function that
+// the BEFORE INSERT trigger calls (db/migrations/chaine-journal.ts) — the verifier recomputes it in Node from
+// the raw column values, so a function replaced in the database cannot vouch for an altered row:
+//   - the columns of COLONNES_CHAINE_JOURNAL, in that order; a column whose value is NULL is left out (so a
+//     nullable column added later to the list leaves the hashes of older rows unchanged);
+//   - each present column as `<name>=<length in UTF-8 bytes>:<value>\n`, where the value is written as text:
+//     integers in decimal, booleans `true`/`false`, uuids in lower case, texts as stored, and the timestamp in
+//     UTC with microseconds, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (independent of the session's time zone);
+//   - hash = hex(SHA-256(UTF-8(hash_precedent + "\n" + canonical form))), where hash_precedent is the previous
+//     row's hash, 64 zeros for the first row. Rows are chained in the order of `chaine_rang` (1, 2, 3…).
+// `id` and `chaine_rang` are hashed too: moving a row (swapping ids or ranks) changes what was hashed.
+import { createHash } from 'node:crypto';
+
+export type TypeColonneChaine = 'entier' | 'texte' | 'booleen' | 'uuid' | 'horodatage';
+
+export interface ColonneChaine {
+  nom: string;
+  type: TypeColonneChaine;
+}
+
+/**
+ * Every column of `journal` except `hash` and `hash_precedent` (tests/integration/journal-chaine.test.ts
+ * checks it against the table). A migration that adds a journal column appends it here and to the list it
+ * passes to installerChaineJournal (db/migrations/chaine-journal.ts), nullable so older rows keep their hash.
+ */
+export const COLONNES_CHAINE_JOURNAL: readonly ColonneChaine[] = [
+  { nom: 'id', type: 'entier' },
+  { nom: 'chaine_rang', type: 'entier' },
+  { nom: 'action', type: 'texte' },
+  { nom: 'aidant_id', type: 'entier' },
+  { nom: 'structure_id', type: 'entier' },
+  { nom: 'usager_id', type: 'entier' },
+  { nom: 'mandat_id', type: 'entier' },
+  { nom: 'demarche', type: 'texte' },
+  { nom: 'duree', type: 'entier' },
+  { nom: 'access_token', type: 'texte' },
+  { nom: 'autorisation_id', type: 'entier' },
+  { nom: 'attestation_hash', type: 'texte' },
+  { nom: 'additional_information', type: 'texte' },
+  { nom: 'is_remote_mandat', type: 'booleen' },
+  { nom: 'user_phone', type: 'texte' },
+  { nom: 'consent_request_id', type: 'uuid' },
+  { nom: 'remote_consent_method', type: 'texte' },
+  { nom: 'idempotency_key', type: 'texte' },
+  { nom: 'created_at', type: 'horodatage' },
+  { nom: 'oidc_client_id', type: 'texte' },
+  { nom: 'consent_sms_id', type: 'entier' },
+];
+
+/** The previous hash of the first row. */
+export const HASH_INITIAL = '0'.repeat(64);
+
+/** One transaction-level advisory lock serialises the chain's writers (ASCII of "journal"). */
+export const VERROU_CHAINE_JOURNAL = 0x6a6f75726e616cn;
+
+/** SQL giving a column's value as the text the canonical form uses (NULL stays NULL). */
+export function sqlValeurTexte(colonne: ColonneChaine, ligne: string): string {
+  const ref = `${ligne}.${colonne.nom}`;
+  switch (colonne.type) {
+    case 'texte':
+      return ref;
+    case 'entier':
+    case 'uuid':
+      return `${ref}::text`;
+    case 'booleen':
+      return `case when ${ref} then 'true' when not ${ref} then 'false' end`;
+    case 'horodatage':
+      return `to_char(${ref} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  }
+}
+
+/** SQL of the canonical form of the row `ligne` (NEW in the trigger). */
+export function sqlTexteCanonique(colonnes: readonly ColonneChaine[], ligne: string): string {
+  return colonnes
+    .map((c) => {
+      const v = sqlValeurTexte(c, ligne);
+      // A NULL value makes the whole piece NULL, and coalesce leaves the column out.
+      // Bytes of its UTF-8 form, whatever the database's encoding.
+      return `coalesce('${c.nom}=' || octet_length(convert_to(${v}, 'UTF8'))::text || ':' || ${v} || E'\\n', '')`;
+    })
+    .join(' || ');
+}
+
+/** The canonical form from the values as text (null when NULL), in COLONNES_CHAINE_JOURNAL's order. */
+export function texteCanonique(valeurs: Record<string, string | null>, colonnes: readonly ColonneChaine[] = COLONNES_CHAINE_JOURNAL): string {
+  let texte = '';
+  for (const c of colonnes) {
+    const v = valeurs[c.nom];
+    if (v === null || v === undefined) continue;
+    texte += `${c.nom}=${Buffer.byteLength(v, 'utf8')}:${v}\n`;
+  }
+  return texte;
+}
+
+export function hashLigne(hashPrecedent: string, canonique: string): string {
+  return createHash('sha256').update(`${hashPrecedent}\n${canonique}`, 'utf8').digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The daily anchor: what an administrator archives outside the database (a file under DATA_DIR and a log line).
+
+export interface AncreJournal {
+  /** The day it was written for (YYYY-MM-DD, UTC). */
+  date: string;
+  /** Rows in the chain at that moment (= the head's chaine_rang). */
+  lignes: number;
+  /** The head's hash (64 zeros for an empty journal). */
+  hash: string;
+  ecriteA: string;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Reads an anchor file's text; an explicit French message when it is not one. */
+export function lireAncre(texte: string): AncreJournal {
+  let v: unknown;
+  try {
+    v = JSON.parse(texte);
+  } catch {
+    throw new Error('le fichier d’ancre n’est pas du JSON');
+  }
+  const a = v as Partial<AncreJournal>;
+  if (!a || typeof a !== 'object' || typeof a.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(a.date)
+    || !Number.isSafeInteger(a.lignes) || (a.lignes as number) < 0 || typeof a.hash !== 'string' || !HEX64.test(a.hash)) {
+    throw new Error('le fichier d’ancre doit contenir date (AAAA-MM-JJ), lignes (entier ≥ 0) et hash (64 caractères hexadécimaux)');
+  }
+  return { date: a.date, lignes: a.lignes as number, hash: a.hash, ecriteA: typeof a.ecriteA === 'string' ? a.ecriteA : '' };
+}
+
+export function nomFichierAncre(date: string): string {
+  return `ancre-journal-${date}.json`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The verification's verdict, shared by the command, the staff page and the tests.
+
+export type RaisonRupture =
+  /** The row's content no longer gives its hash (altered in place). */
+  | 'contenu'
+  /** The row does not follow the previous one (a row deleted or moved before it, or the chain forked). */
+  | 'lien'
+  /** Ranks do not follow each other (a row deleted before it). */
+  | 'rang'
+  /** The row at the anchor's rank does not carry the anchor's hash (the chain was rewritten). */
+  | 'ancre'
+  /** The journal has fewer rows than the anchor counted (rows deleted at the end). */
+  | 'ancre_absente';
+
+export interface RuptureChaine {
+  raison: RaisonRupture;
+  /** The first broken row (null when rows are missing at the end, reason `ancre_absente`). */
+  id: number | null;
+  rang: number | null;
+}
+
+export interface VerdictChaine {
+  ok: boolean;
+  /** Rows read (all of them when ok). */
+  lignes: number;
+  /** The head (last row) when ok. */
+  tete: { id: number; rang: number; hash: string } | null;
+  rupture: RuptureChaine | null;
+  /** The anchor checked, when one was given. */
+  ancre: AncreJournal | null;
+  dureeMs: number;
+}
+
+export function messageRupture(r: RuptureChaine): string {
+  const ligne = `la ligne n° ${r.id} (rang ${r.rang})`;
+  switch (r.raison) {
+    case 'contenu':
+      return `${ligne} a été modifiée : son contenu ne correspond plus à son empreinte`;
+    case 'lien':
+      return `${ligne} ne suit plus la ligne précédente : une ligne a été supprimée, déplacée ou réécrite avant elle`;
+    case 'rang':
+      return `${ligne} ne suit pas le rang précédent : une ligne a été supprimée avant elle`;
+    case 'ancre':
+      return `${ligne} ne porte pas l’empreinte de l’ancre archivée : la chaîne a été réécrite`;
+    case 'ancre_absente':
+      return 'le journal compte moins de lignes que l’ancre archivée : des lignes ont été supprimées';
+  }
+}

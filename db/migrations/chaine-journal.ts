@@ -1,0 +1,32 @@
+// The journal's hash chain in PostgreSQL (canonical form: db/domain/chaine-journal.ts). Installed by migration
+// 011; a later migration that adds a journal column calls installerChaineJournal again with its own list (the
+// function is replaced, the trigger kept).
+import type { Knex } from 'knex';
+import { HASH_INITIAL, VERROU_CHAINE_JOURNAL, sqlTexteCanonique, type ColonneChaine } from '../domain/chaine-journal.ts';
+
+/**
+ * `journal_texte_canonique(journal)`, and the BEFORE INSERT trigger `journal_chaine` that, under a
+ * transaction-level advisory lock, reads the head (highest chaine_rang) and gives the new row the next rank,
+ * the head's hash as hash_precedent, and its own hash. Whatever the writer put in these three columns is
+ * overwritten. The lock is held until the writer's transaction ends, so the next writer reads this row as
+ * the head; under REPEATABLE READ (a snapshot older than the lock) the unique index on chaine_rang refuses a
+ * second row at the same rank rather than let the chain fork.
+ */
+export async function installerChaineJournal(knex: Knex, colonnes: readonly ColonneChaine[]): Promise<void> {
+  await knex.raw(`
+    create or replace function journal_texte_canonique(j journal) returns text language sql stable as $$
+      select ${sqlTexteCanonique(colonnes, 'j')}
+    $$;
+    create or replace function journal_chainer() returns trigger language plpgsql as $$
+    declare
+      tete record;
+    begin
+      perform pg_advisory_xact_lock(${VERROU_CHAINE_JOURNAL});
+      select chaine_rang, hash into tete from journal order by chaine_rang desc limit 1;
+      new.chaine_rang := coalesce(tete.chaine_rang, 0) + 1;
+      new.hash_precedent := coalesce(tete.hash, '${HASH_INITIAL}');
+      new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || journal_texte_canonique(new), 'UTF8')), 'hex');
+      return new;
+    end $$;
+  `);
+}

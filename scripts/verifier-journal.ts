@@ -1,0 +1,56 @@
+// `npm run verifier-journal [-- --ancre <fichier>]`: checks the journal's whole hash chain (db/domain/
+// chaine-journal.ts), read in batches, and names the first broken row; with an archived anchor (a file written
+// daily by the worker under DATA_DIR/ancres-journal/), also that the chain still holds that head at that rank,
+// which a rewrite of the whole chain cannot keep. Exit 0 when intact, 1 when broken, 2 on a usage error.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { withDatabase } from './local-db.ts';
+import { verifierChaine } from '../db/queries/journal.ts';
+import { lireAncre, messageRupture, type AncreJournal } from '../db/domain/chaine-journal.ts';
+
+const nombre = (n: number) => n.toLocaleString('fr-FR');
+let options;
+try {
+  options = parseArgs({ options: { ancre: { type: 'string' }, lot: { type: 'string' } } }).values;
+} catch (err) {
+  console.error(`${(err as Error).message}\nUsage : npm run verifier-journal [-- --ancre ancre-journal-AAAA-MM-JJ.json]`);
+  process.exit(2);
+}
+let ancre: AncreJournal | null = null;
+if (options.ancre) {
+  try {
+    ancre = lireAncre(readFileSync(options.ancre, 'utf8'));
+  } catch (err) {
+    console.error(`ERREUR : ancre ${options.ancre} illisible : ${(err as Error).message}`);
+    process.exit(2);
+  }
+}
+const taille = options.lot ? Number(options.lot) : undefined;
+if (taille !== undefined && !(Number.isInteger(taille) && taille > 0 && taille <= 100_000)) {
+  console.error('ERREUR : --lot attend un nombre de lignes entre 1 et 100 000.');
+  process.exit(2);
+}
+
+await withDatabase(async (db) => {
+  console.log('Vérification de la chaîne du journal…');
+  let dernierAffichage = performance.now();
+  const v = await verifierChaine(db, {
+    ancre,
+    taille,
+    apresLot: (n) => {
+      if (performance.now() - dernierAffichage < 2000) return;
+      dernierAffichage = performance.now();
+      console.log(`  ${nombre(n)} lignes vérifiées…`);
+    },
+  });
+  const duree = `${(v.dureeMs / 1000).toFixed(1)} s`;
+  if (v.ok) {
+    console.log(v.tete
+      ? `✔ Chaîne intacte : ${nombre(v.lignes)} lignes, tête n° ${v.tete.id} (rang ${v.tete.rang}), empreinte ${v.tete.hash} (${duree}).`
+      : `✔ Journal vide (${duree}).`);
+    if (ancre) console.log(`✔ L’ancre du ${ancre.date} (${nombre(ancre.lignes)} lignes, ${ancre.hash}) est dans la chaîne.`);
+  } else {
+    console.log(`✘ Chaîne rompue : ${messageRupture(v.rupture!)}. ${nombre(v.lignes)} lignes intactes avant elle (${duree}).`);
+    process.exitCode = 1;
+  }
+});

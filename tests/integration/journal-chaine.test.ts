@@ -1,0 +1,245 @@
+// The journal's hash chain (issue 20): given by PostgreSQL at insert, intact under concurrent writers, broken
+// at the right row when the owner role alters, deletes or reorders rows, and a rewrite of the whole chain
+// caught by an anchor archived before it. The daily anchor is written once per day.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmptyDb, createTestDb, type TestDb } from '../helpers/db.ts';
+import { journaliser, teteChaine, verifierChaine } from '../../db/queries/journal.ts';
+import { migrateLatest, migrateUpTo } from '../../db/migrations/run.ts';
+import { COLONNES_CHAINE_JOURNAL, HASH_INITIAL, hashLigne, lireAncre, texteCanonique, type AncreJournal } from '../../db/domain/chaine-journal.ts';
+import { createJournalActivities } from '../../activities/journal.ts';
+import type { Db } from '../../db/connection.ts';
+
+const bases: TestDb[] = [];
+async function base(): Promise<TestDb> {
+  const t = await createTestDb();
+  bases.push(t);
+  return t;
+}
+afterAll(async () => {
+  for (const t of bases) await t.drop();
+});
+
+/** `n` rows of varied content (accents, NULLs, booleans, uuid), as the application writes them. */
+async function ecrire(db: Db, n: number, prefixe = 'ligne'): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await journaliser(db, {
+      action: i % 3 ? 'connect_aidant' : 'use_autorisation',
+      demarche: i % 3 ? null : 'argent',
+      additional_information: `${prefixe} ${i} — « été » 🚀`,
+      usager_id: i % 2 ? i : null,
+    });
+  }
+}
+
+/** The owner role, with the append-only trigger lifted for one statement (what an intruder with the owner's rights can do). */
+async function commeProprietaire(t: TestDb, sql: string, params: unknown[] = []): Promise<void> {
+  await t.owner().transaction(async (trx) => {
+    await trx.raw('alter table journal disable trigger journal_no_update_delete');
+    await trx.raw(sql, params as never[]);
+    await trx.raw('alter table journal enable trigger journal_no_update_delete');
+  });
+}
+
+const ids = async (db: Db) => (await db('journal').orderBy('chaine_rang').select('id', 'chaine_rang')) as { id: number; chaine_rang: number }[];
+
+describe('the chain given by PostgreSQL', () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await base();
+  });
+
+  test('hashes every column of the journal but the chain’s own', async () => {
+    const colonnes = (await t.db('information_schema.columns').where({ table_schema: 'public', table_name: 'journal' }).pluck('column_name')) as string[];
+    expect(colonnes.filter((c) => c !== 'hash' && c !== 'hash_precedent').sort()).toEqual(COLONNES_CHAINE_JOURNAL.map((c) => c.nom).sort());
+  });
+
+  test('each insert gets the next rank, the head’s hash and its own hash, whatever the writer put there', async () => {
+    await t.db('journal').insert({ action: 'connect_aidant', chaine_rang: 999, hash_precedent: 'f'.repeat(64), hash: 'forgé', additional_information: 'première' });
+    // Several rows in one statement, and an idempotent write that is ignored the second time.
+    await t.db('journal').insert([{ action: 'connect_aidant' }, { action: 'activity_check_aidant', is_remote_mandat: true, consent_request_id: '6f1c3c1e-9a4b-4b7e-8d0e-2a9b8f3c1d2e' }]);
+    await journaliser(t.db, { action: 'expire_mandat', mandat_id: 7, idempotency_key: 'cle-1' });
+    await journaliser(t.db, { action: 'expire_mandat', mandat_id: 7, idempotency_key: 'cle-1' });
+    const rows = await t.db('journal').orderBy('chaine_rang');
+    expect(rows.map((r) => r.chaine_rang)).toEqual([1, 2, 3, 4]);
+    expect(rows[0].hash_precedent).toBe(HASH_INITIAL);
+    for (let i = 1; i < rows.length; i++) expect(rows[i].hash_precedent).toBe(rows[i - 1].hash);
+    // The hash is the canonical form of db/domain/chaine-journal.ts, recomputed here by hand for the first row.
+    const r = rows[0];
+    const canonique = `id=${String(r.id).length}:${r.id}\nchaine_rang=1:1\naction=14:connect_aidant\nadditional_information=9:première\nis_remote_mandat=5:false\n`
+      + `created_at=27:${r.created_at.toISOString().slice(0, 23)}${(await t.db.raw(`select to_char(created_at at time zone 'UTC', 'US') as us from journal where id = ?`, [r.id])).rows[0].us.slice(3)}Z\n`;
+    expect((await t.db.raw('select journal_texte_canonique(j) as c from journal j where id = ?', [r.id])).rows[0].c).toBe(canonique);
+    expect(r.hash).toBe(hashLigne(HASH_INITIAL, canonique));
+    expect(texteCanonique({ id: String(r.id), chaine_rang: '1', action: 'connect_aidant', additional_information: 'première', is_remote_mandat: 'false', created_at: canonique.split('created_at=27:')[1].slice(0, -1) })).toBe(canonique);
+    const v = await verifierChaine(t.db);
+    expect(v).toMatchObject({ ok: true, lignes: 4, rupture: null, tete: { rang: 4, hash: rows[3].hash, id: rows[3].id } });
+  });
+
+  test('the application role still cannot rewrite the journal nor its chain', async () => {
+    const denied = /permission denied/;
+    await expect(t.db('journal').update({ hash: 'x' })).rejects.toThrow(denied);
+    await expect(t.db('journal').where({ chaine_rang: 1 }).delete()).rejects.toThrow(denied);
+    await expect(t.db.raw('alter table journal disable trigger journal_chaine')).rejects.toThrow(/must be owner/);
+    await expect(t.db.raw('create or replace function journal_chainer() returns trigger language plpgsql as $$ begin return new; end $$')).rejects.toThrow(/must be owner|permission denied/);
+  });
+});
+
+describe('8 concurrent writers', () => {
+  test('leave one intact chain, every row in it once', async () => {
+    const t = await base();
+    const ecrivains = 8;
+    const parEcrivain = 60;
+    await Promise.all(Array.from({ length: ecrivains }, async (_, w) => {
+      for (let i = 0; i < parEcrivain; i += 3) {
+        // Transactions of one to three rows, as the use cases write them (a row, then other work, then a row).
+        await t.db.transaction(async (trx) => {
+          await journaliser(trx, { action: 'create_autorisation', aidant_id: null, additional_information: `écrivain ${w} ligne ${i}` });
+          await trx.raw('select pg_sleep(0.001)');
+          await journaliser(trx, { action: 'create_autorisation', additional_information: `écrivain ${w} ligne ${i + 1}` });
+          await journaliser(trx, { action: 'create_autorisation', additional_information: `écrivain ${w} ligne ${i + 2}` });
+        });
+      }
+    }));
+    const total = ecrivains * parEcrivain;
+    const v = await verifierChaine(t.db, { taille: 37 });
+    expect(v).toMatchObject({ ok: true, lignes: total, rupture: null });
+    const rangs = (await ids(t.db)).map((r) => r.chaine_rang);
+    expect(rangs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(Number((await t.db('journal').countDistinct({ n: 'hash_precedent' }))[0].n)).toBe(total);
+  });
+});
+
+describe('tampering as the owner role', () => {
+  test('a row altered in place is named', async () => {
+    const t = await base();
+    await ecrire(t.db, 30);
+    const cible = (await ids(t.db))[11];
+    await commeProprietaire(t, `update journal set additional_information = 'réécrit' where id = ?`, [cible.id]);
+    const v = await verifierChaine(t.db, { taille: 7 });
+    expect(v).toMatchObject({ ok: false, lignes: 11, rupture: { raison: 'contenu', id: cible.id, rang: 12 } });
+  });
+
+  test('a date altered by a microsecond is named', async () => {
+    const t = await base();
+    await ecrire(t.db, 10);
+    const cible = (await ids(t.db))[4];
+    await commeProprietaire(t, `update journal set created_at = created_at + interval '1 microsecond' where id = ?`, [cible.id]);
+    expect((await verifierChaine(t.db)).rupture).toEqual({ raison: 'contenu', id: cible.id, rang: 5 });
+  });
+
+  test('a deleted row: the row after it is named', async () => {
+    const t = await base();
+    await ecrire(t.db, 30);
+    const lignes = await ids(t.db);
+    await commeProprietaire(t, 'delete from journal where id = ?', [lignes[19].id]);
+    const v = await verifierChaine(t.db, { taille: 10 });
+    expect(v).toMatchObject({ ok: false, lignes: 19, rupture: { raison: 'rang', id: lignes[20].id, rang: 21 } });
+  });
+
+  test('a deleted row whose followers were renumbered: the first renumbered row is named', async () => {
+    const t = await base();
+    await ecrire(t.db, 20);
+    const lignes = await ids(t.db);
+    await commeProprietaire(t, 'delete from journal where id = ?', [lignes[5].id]);
+    await commeProprietaire(t, 'update journal set chaine_rang = chaine_rang - 1 where chaine_rang > 6');
+    expect((await verifierChaine(t.db)).rupture).toEqual({ raison: 'lien', id: lignes[6].id, rang: 6 });
+  });
+
+  test('a reordered pair: the first of the pair is named', async () => {
+    const t = await base();
+    await ecrire(t.db, 30);
+    const lignes = await ids(t.db);
+    const [a, b] = [lignes[14], lignes[15]];
+    await commeProprietaire(t, `update journal set chaine_rang = case id when ? then ?::bigint else ?::bigint end where id in (?, ?)`, [a.id, -1, -2, a.id, b.id].map(Number));
+    await commeProprietaire(t, `update journal set chaine_rang = case id when ? then ?::bigint else ?::bigint end where id in (?, ?)`, [a.id, 16, 15, a.id, b.id]);
+    const v = await verifierChaine(t.db, { taille: 4 });
+    expect(v).toMatchObject({ ok: false, lignes: 14, rupture: { raison: 'lien', id: b.id, rang: 15 } });
+  });
+
+  test('a rewrite of the whole chain passes alone but not against an anchor archived before it; rows deleted at the end too', async () => {
+    const t = await base();
+    await ecrire(t.db, 25);
+    const tete = (await teteChaine(t.db))!;
+    const ancre: AncreJournal = { date: '2026-12-01', lignes: tete.rang, hash: tete.hash, ecriteA: '' };
+    await ecrire(t.db, 5, 'après');
+    expect(await verifierChaine(t.db, { ancre })).toMatchObject({ ok: true, lignes: 30 });
+
+    const cible = (await ids(t.db))[2];
+    // The intruder alters row 3 and recomputes every hash from it with the database's own function.
+    await commeProprietaire(t, `
+      update journal set additional_information = 'réécrit' where id = ${cible.id};
+      do $$ declare j journal; precedent text;
+      begin
+        select hash into precedent from journal where chaine_rang = 2;
+        for j in select * from journal where chaine_rang >= 3 order by chaine_rang loop
+          update journal set hash_precedent = precedent,
+            hash = encode(sha256(convert_to(precedent || E'\\n' || journal_texte_canonique(j), 'UTF8')), 'hex') where id = j.id
+            returning hash into precedent;
+        end loop;
+      end $$`);
+    expect(await verifierChaine(t.db)).toMatchObject({ ok: true, lignes: 30 });
+    const v = await verifierChaine(t.db, { ancre });
+    expect(v).toMatchObject({ ok: false, lignes: 24, rupture: { raison: 'ancre', rang: 25 } });
+
+    // Rows deleted at the end leave an intact but shorter chain: only the anchor tells.
+    const t2 = await base();
+    await ecrire(t2.db, 10);
+    const ancre2: AncreJournal = { date: '2026-12-02', lignes: 10, hash: (await teteChaine(t2.db))!.hash, ecriteA: '' };
+    await commeProprietaire(t2, 'delete from journal where chaine_rang > 8');
+    expect(await verifierChaine(t2.db)).toMatchObject({ ok: true, lignes: 8 });
+    expect(await verifierChaine(t2.db, { ancre: ancre2 })).toMatchObject({ ok: false, lignes: 8, rupture: { raison: 'ancre_absente', id: null } });
+  });
+});
+
+describe('migration 011', () => {
+  test('chains the rows written before it, in id order, and the next insert follows them', async () => {
+    const e = await createEmptyDb();
+    try {
+      const owner = e.owner();
+      await migrateUpTo(owner, '010_consentement');
+      await owner('journal').insert([{ action: 'connect_aidant', additional_information: 'avant 1' }, { action: 'expire_mandat', mandat_id: 4 }, { action: 'connect_aidant', additional_information: 'avant 3' }]);
+      await migrateLatest(owner);
+      await e.db('journal').insert({ action: 'connect_aidant', additional_information: 'après' });
+      const rows = await e.db('journal').orderBy('id');
+      expect(rows.map((r) => [r.chaine_rang, r.additional_information])).toEqual([[1, 'avant 1'], [2, ''], [3, 'avant 3'], [4, 'après']]);
+      expect(await verifierChaine(e.db)).toMatchObject({ ok: true, lignes: 4 });
+      // The owner's append-only trigger is back.
+      await expect(owner('journal').where({ id: rows[0].id }).update({ additional_information: 'x' })).rejects.toThrow(/append-only: UPDATE/);
+    } finally {
+      await e.drop();
+    }
+  });
+});
+
+describe('the daily anchor', () => {
+  test('is written once a day as a file (a retry or a later run that day keeps the first), and verifies against the chain', async () => {
+    const t = await base();
+    const dataDir = mkdtempSync(join(tmpdir(), 'ancre-'));
+    try {
+      const { ecrireAncreJournal } = createJournalActivities({ db: t.db, mailer: { send: async () => { throw new Error('aucun courriel'); } }, dataDir, now: () => new Date('2026-12-06T00:05:00Z') });
+      const vide = await ecrireAncreJournal('2026-12-05');
+      expect(vide.ancre).toMatchObject({ date: '2026-12-05', lignes: 0, hash: HASH_INITIAL });
+      await ecrire(t.db, 12);
+      const premiere = await ecrireAncreJournal('2026-12-06');
+      expect(premiere).toMatchObject({ nouvelle: true, ancre: { date: '2026-12-06', lignes: 12, ecriteA: '2026-12-06T00:05:00.000Z' } });
+      await ecrire(t.db, 3);
+      const encore = await ecrireAncreJournal('2026-12-06');
+      expect(encore).toEqual({ ...premiere, nouvelle: false });
+      const fichiers = readdirSync(join(dataDir, 'ancres-journal')).sort();
+      expect(fichiers).toEqual(['ancre-journal-2026-12-05.json', 'ancre-journal-2026-12-06.json']);
+      const ancre = lireAncre(readFileSync(join(dataDir, 'ancres-journal', 'ancre-journal-2026-12-06.json'), 'utf8'));
+      expect(ancre.hash).toBe((await t.db('journal').where({ chaine_rang: 12 }).first()).hash);
+      expect(await verifierChaine(t.db, { ancre })).toMatchObject({ ok: true, lignes: 15 });
+      await expect(ecrireAncreJournal('../../etc')).rejects.toThrow(/date d’ancre invalide/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('an anchor file that is not one is refused with a message', () => {
+    expect(() => lireAncre('pas du json')).toThrow(/pas du JSON/);
+    expect(() => lireAncre(JSON.stringify({ date: '2026-12-06', lignes: -1, hash: 'a'.repeat(64) }))).toThrow(/lignes/);
+  });
+});

@@ -11,6 +11,7 @@ import { loggedOutPage, logoutPage } from './auth/pages.ts';
 import { loginRouter } from './auth/login-routes.ts';
 import { firstConnectionRouter } from './auth/first-connection-routes.ts';
 import { staffRouter } from './staff/routes.ts';
+import { journalStaffRouter } from './staff/journal.ts';
 import { espaceAidantRouter } from './espace-aidant/routes.ts';
 import { espaceReferentRouter } from './espace-referent/routes.ts';
 import { habilitationRouter } from './habilitation/router.ts';
@@ -19,6 +20,7 @@ import { preuveRouter } from './mandats/preuve-routes.ts';
 import { consentementRouter } from './mandats/consentement-routes.ts';
 import { demarchesStructuresRouter } from './structures/demarches.ts';
 import { interactionRouter } from './oidc/routes.ts';
+import { statistiquesRouter } from './statistiques/routes.ts';
 
 export function webRouter(deps: WebDeps): Router {
   const router = Router();
@@ -27,6 +29,7 @@ export function webRouter(deps: WebDeps): Router {
   router.use(loginRouter(deps));
   router.use(firstConnectionRouter(deps));
   router.use(staffRouter(deps));
+  router.use(journalStaffRouter(deps));
   router.use(espaceAidantRouter(deps));
   router.use(espaceReferentRouter(deps));
   router.use(habilitationRouter(deps));
@@ -34,6 +37,7 @@ export function webRouter(deps: WebDeps): Router {
   router.use(preuveRouter(deps));
   router.use(consentementRouter(deps));
   router.use(demarchesStructuresRouter(deps));
+  router.use(statistiquesRouter(deps));
   if (deps.oidc) router.use(interactionRouter(deps, deps.oidc));
   router.get('/', (req, res) => {
     res.send(render(req, { title: 'Accueil', content: homeContent }));

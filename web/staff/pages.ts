@@ -16,6 +16,7 @@ const DETAILS_ESPACES: Record<string, (stats: StatistiquesEquipe) => string> = {
   '/staff/habilitations': () => 'Instruire les demandes, suivre les formations',
   '/staff/habilitations/liste-attente': () => 'Accepter ou refuser les aidants ajoutés par les référents',
   '/staff/structures': (stats) => `${nombre(stats.structures, 'structure active', 'structures actives')}, ${nombre(stats.aidantsActifs, 'compte actif', 'comptes actifs')}`,
+  '/staff/journal': () => 'Vérifier la chaîne d’empreintes du journal',
   '/staff/cartes': (stats) => `${nombre(stats.cartes, 'carte', 'cartes')}, dont ${stats.cartesLibres} non ${accord(stats.cartesLibres, 'associée', 'associées')}`,
 };
 

@@ -86,6 +86,7 @@ const footer = html`<footer class="fr-footer" role="contentinfo" id="footer">
         <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/accessibilite">Accessibilité : non conforme</a></li>
         <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/mentions-legales">Mentions légales</a></li>
         <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/cgu">Conditions générales d'utilisation</a></li>
+        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/stats">Statistiques</a></li>
       </ul>
       <div class="fr-footer__bottom-copy">
         <p>Sauf mention contraire, tous les contenus de ce site sont sous <a href="https://github.com/etalab/licence-ouverte/blob/master/LO.md">licence etalab-2.0</a></p>

@@ -30,6 +30,7 @@ export const ENTREES_NAVIGATION: NavRule[] = [
   { label: "Liste d'attente", href: '/staff/habilitations/liste-attente', pour: (u) => u?.isStaff === true },
   { label: 'Structures', href: '/staff/structures', pour: (u) => u?.isStaff === true },
   { label: 'Cartes TOTP', href: '/staff/cartes', pour: (u) => u?.isStaff === true },
+  { label: 'Intégrité du journal', href: '/staff/journal', pour: (u) => u?.isStaff === true },
 ];
 
 export function navigation(user: PageUser | null): NavEntry[] {

@@ -12,9 +12,9 @@ const moisLong = (m: string) => `${MOIS_LONGS[Number(m.slice(5, 7)) - 1]} ${m.sl
 /** Bars of the autorisations used per month; heights scaled on the highest month. */
 export function graphiqueMois(mois: string[], valeurs: number[]): SafeHtml {
   const largeur = 720;
-  const hauteur = 300;
-  const haut = 30;
-  const bas = 50;
+  const hauteur = 330;
+  const haut = 36;
+  const bas = 64;
   const pas = largeur / mois.length;
   const barre = pas * 0.6;
   const max = Math.max(1, ...valeurs);
@@ -33,9 +33,9 @@ export function graphiqueMois(mois: string[], valeurs: number[]): SafeHtml {
     const annee = i === 0 || m.endsWith('-01');
     return html`<g>
     <rect x="${x.toFixed(1)}" y="${y}" width="${barre.toFixed(1)}" height="${h}" fill="#000091"></rect>
-    <text x="${(x + barre / 2).toFixed(1)}" y="${y - 8}" text-anchor="middle" font-size="16" fill="#161616">${n(valeurs[i])}</text>
-    <text x="${(x + barre / 2).toFixed(1)}" y="${hauteur - bas + 22}" text-anchor="middle" font-size="15" fill="#3a3a3a">${MOIS_COURTS[Number(m.slice(5, 7)) - 1]}</text>
-    ${annee ? html`<text x="${(x + barre / 2).toFixed(1)}" y="${hauteur - bas + 42}" text-anchor="middle" font-size="15" fill="#3a3a3a">${m.slice(0, 4)}</text>` : ''}
+    <text x="${(x + barre / 2).toFixed(1)}" y="${y - 10}" text-anchor="middle" font-size="24" fill="#161616">${n(valeurs[i])}</text>
+    <text x="${(x + barre / 2).toFixed(1)}" y="${hauteur - bas + 28}" text-anchor="middle" font-size="21" fill="#3a3a3a">${MOIS_COURTS[Number(m.slice(5, 7)) - 1]}</text>
+    ${annee ? html`<text x="${(x + barre / 2).toFixed(1)}" y="${hauteur - bas + 54}" text-anchor="middle" font-size="21" fill="#3a3a3a">${m.slice(0, 4)}</text>` : ''}
   </g>`;
   })}
 </svg>`;
@@ -60,7 +60,7 @@ export function statistiquesPage(s: StatistiquesPubliques): SafeHtml {
 </ul>
 <h2 class="fr-mt-4w">Autorisations utilisées par mois</h2>
 <p>Une autorisation est utilisée quand un aidant réalise une démarche en ligne pour un usager, au nom du mandat.</p>
-<figure class="fr-mb-4w">${graphiqueMois(s.mois, s.totalParMois)}</figure>
+<div class="fr-grid-row fr-mb-4w"><figure class="fr-col-12 fr-col-lg-9 fr-m-0">${graphiqueMois(s.mois, s.totalParMois)}</figure></div>
 <div class="fr-table"><table tabindex="0">
   <caption>Autorisations utilisées par démarche et par mois</caption>
   <thead><tr><th scope="col">Démarche</th>${s.mois.map((m) => html`<th scope="col"><abbr title="${moisLong(m)}">${MOIS_COURTS[Number(m.slice(5, 7)) - 1]} ${m.slice(2, 4)}</abbr></th>`)}<th scope="col">Total</th></tr></thead>

@@ -12,6 +12,10 @@
 //    verification page's p50/p95.
 // 5. FranceConnect identity provider (BENCH_FLUX, default 400; 0 skips it): full flows (authorize → usager
 //    and démarche chosen → token → userinfo) beside a bare oidc-provider (scripts/bench-fournisseur-identite.ts).
+// 6. Journal's hash chain (BENCH_JOURNAL_INSERTIONS, default 8,000 per mode; BENCH_JOURNAL_LIGNES, default
+//    1,000,000): inserts per second with and without the chain (goal: the chain costs less than 20 %), and the
+//    time to verify the whole chain (goal: under 60 s).
+// BENCH=<part>[,<part>…] runs only those parts: veilles, mandats, creations, preuves, fournisseur, journal.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -30,6 +34,7 @@ import { devServerEnv, testWorker, uniqueTaskQueue } from './fixtures/temporal.t
 import { benchCreationMandats } from './bench/creation-mandats.ts';
 import { benchPreuve } from './bench/preuve.ts';
 import { benchFournisseurIdentite } from './bench-fournisseur-identite.ts';
+import { benchJournal } from './bench/journal.ts';
 
 const N = Number(process.env.BENCH_AIDANTS ?? 1000);
 const EN_PARALLELE = 50;
@@ -272,6 +277,32 @@ async function benchPreuves(db: Db): Promise<boolean> {
   return r.verification.echecs === 0;
 }
 
+/** Part 6: the journal's hash chain. */
+async function benchChaineJournal(db: Db, ownerUrl: string): Promise<boolean> {
+  const insertions = Number(process.env.BENCH_JOURNAL_INSERTIONS ?? 8000);
+  const lignes = Number(process.env.BENCH_JOURNAL_LIGNES ?? 1_000_000);
+  if (!(insertions > 0)) return true;
+  const ecrivains = Number(process.env.BENCH_JOURNAL_ECRIVAINS ?? 8);
+  say(`chaîne du journal : ${nombre(insertions)} insertions par mode (${ecrivains} écrivains), puis vérification de ${nombre(lignes)} lignes`);
+  const owner = createDb(ownerUrl, { min: 0, max: 1 });
+  try {
+    const r = await benchJournal({ db, owner, insertions, ecrivains, lignes });
+    const cout = 1 - r.insertion.avecChaine / r.insertion.sansChaine;
+    const coutSeul = 1 - r.insertion.seulAvec / r.insertion.seulSans;
+    const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+    const okCout = cout < 0.2;
+    const okVerif = r.verification.ok && r.verification.dureeMs < 60_000;
+    console.log(`\nChaîne du journal — une ligne par transaction, PostgreSQL local`);
+    console.log(`  ${`insertions/s, ${r.insertion.ecrivains} écrivains`.padEnd(36)} : ${r.insertion.sansChaine.toFixed(0)} sans la chaîne, ${r.insertion.avecChaine.toFixed(0)} avec — coût ${pct(cout)} (objectif : moins de 20 %) ${okCout ? '✔' : '✘'}`);
+    console.log(`  ${'insertions/s, un écrivain'.padEnd(36)} : ${r.insertion.seulSans.toFixed(0)} sans la chaîne, ${r.insertion.seulAvec.toFixed(0)} avec — coût ${pct(coutSeul)}`);
+    console.log(`  ${`vérification de ${nombre(r.verification.lignes)} lignes`.padEnd(36)} : ${secondes(r.verification.dureeMs)} (objectif : moins de 60 s) ${okVerif ? '✔' : '✘'}`);
+    console.log(`  ${'vérifié'.padEnd(36)} : chaîne ${r.verification.ok ? 'intacte' : 'rompue ✘'} sur ${nombre(r.verification.lignesVerifiees)} lignes ; lignes comptées ${r.comptesJustes ? 'justes' : 'fausses ✘'}\n`);
+    return okCout && okVerif && r.comptesJustes;
+  } finally {
+    await owner.destroy();
+  }
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'ac-bench-pg-'));
 process.env.PG_FSYNC = 'off'; // throw-away data
 say(`PostgreSQL jetable dans ${dataDir}`);
@@ -284,21 +315,24 @@ process.env.SECRETS_KEYS ??= generateSecretsKey('bench');
   await owner.destroy();
 }
 const db = createDb(pg.appUrl, { min: 0, max: 20 });
+const PARTIES = process.env.BENCH?.split(',').map((p) => p.trim()).filter(Boolean);
+const partie = (nom: string) => !PARTIES || PARTIES.includes(nom);
 try {
-  const veilles = N > 0 ? await benchVeilles(db) : true;
-  const mandats = await benchMandats(db, pg.appUrl);
-  const creations = await benchCreations(db);
-  const preuves = await benchPreuves(db);
+  const veilles = N > 0 && partie('veilles') ? await benchVeilles(db) : true;
+  const mandats = partie('mandats') ? await benchMandats(db, pg.appUrl) : true;
+  const creations = partie('creations') ? await benchCreations(db) : true;
+  const preuves = partie('preuves') ? await benchPreuves(db) : true;
   let fournisseur = true;
   const flux = Number(process.env.BENCH_FLUX ?? 400);
-  if (flux > 0) {
+  if (flux > 0 && partie('fournisseur')) {
     const fi = await benchFournisseurIdentite(db, { flux, parallele: Number(process.env.BENCH_PARALLELE ?? 4) });
     console.log('\nFournisseur d’identité FranceConnect — flux complets (authorize → usager et démarche choisis → token → userinfo), aidant déjà connecté');
     for (const [label, valeur] of fi.lignes) console.log(`  ${label.padEnd(44)} : ${valeur}`);
     console.log('');
     fournisseur = fi.ok;
   }
-  process.exitCode = veilles && mandats && creations && preuves && fournisseur ? 0 : 1;
+  const journal = partie('journal') ? await benchChaineJournal(db, pg.ownerUrl) : true;
+  process.exitCode = veilles && mandats && creations && preuves && fournisseur && journal ? 0 : 1;
 } finally {
   await db.destroy();
   await pg.stop();

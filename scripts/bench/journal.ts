@@ -1,0 +1,77 @@
+// Bench of the journal's hash chain (db/domain/chaine-journal.ts):
+// - inserts per second into `journal` (the chain's trigger: advisory lock, head read, SHA-256) against the same
+//   inserts into a copy of the table without the trigger (same columns, indexes and constraints), by
+//   `ecrivains` concurrent writers, one row per transaction as the application writes most of them, and by one
+//   writer alone;
+// - the time to verify a chain of `lignes` rows (rows added by the trigger itself, in batches), the verifier
+//   reading in batches and recomputing every hash in Node.
+// Afterwards it checks what it counted: every row written, the verdict intact over exactly the rows there are.
+// A report, not a test: timings depend on the machine.
+import type { Db } from '../../db/connection.ts';
+import { verifierChaine } from '../../db/queries/journal.ts';
+
+export interface ResultatBenchJournal {
+  insertion: { ecrivains: number; avecChaine: number; sansChaine: number; seulAvec: number; seulSans: number };
+  verification: { lignes: number; dureeMs: number; ok: boolean; lignesVerifiees: number };
+  /** Rows counted in the tables after each phase equal the rows written. */
+  comptesJustes: boolean;
+}
+
+async function parEcrivains(n: number, ecrivains: number, ecrire: (i: number) => Promise<void>): Promise<number> {
+  let suivant = 0;
+  const debut = performance.now();
+  await Promise.all(Array.from({ length: ecrivains }, async () => {
+    while (suivant < n) await ecrire(suivant++);
+  }));
+  return (n * 1000) / (performance.now() - debut);
+}
+
+const compte = async (db: Db, table: string) => Number((await db(table).count({ n: '*' }))[0].n);
+
+export async function benchJournal(opts: { db: Db; owner: Db; insertions: number; ecrivains: number; lignes: number }): Promise<ResultatBenchJournal> {
+  const { db, owner, insertions, ecrivains, lignes } = opts;
+  // The same table without the chain's trigger (LIKE copies no trigger); its chain columns may stay empty.
+  await owner.raw('create table journal_sans_chaine (like journal including all)');
+  await owner.raw('alter table journal_sans_chaine alter column chaine_rang drop not null, alter column hash_precedent drop not null, alter column hash drop not null');
+  const ligne = (i: number) => ({ action: 'use_autorisation', aidant_id: null, demarche: 'argent', usager_id: i, additional_information: `banc ${i}` });
+  const avant = await compte(db, 'journal');
+  // Warm-up of both paths (plans, pool). Then rounds alternating the two (and which goes first), so that a
+  // machine busy with something else weighs on both alike; rates over the sums of the rounds' times.
+  await parEcrivains(200, ecrivains, (i) => db('journal').insert(ligne(i)));
+  await parEcrivains(200, ecrivains, (i) => db('journal_sans_chaine').insert(ligne(i)));
+  const TOURS = 8;
+  const mesurer = async (n: number, nbEcrivains: number) => {
+    const parTour = Math.max(1, Math.floor(n / TOURS));
+    let [avec, sans] = [0, 0];
+    for (let tour = 0; tour < TOURS; tour++) {
+      const chaine = async () => (avec += (parTour * 1000) / (await parEcrivains(parTour, nbEcrivains, (i) => db('journal').insert(ligne(i)))));
+      const brut = async () => (sans += (parTour * 1000) / (await parEcrivains(parTour, nbEcrivains, (i) => db('journal_sans_chaine').insert(ligne(i)))));
+      if (tour % 2) await chaine().then(brut);
+      else await brut().then(chaine);
+    }
+    return { avec: (parTour * TOURS * 1000) / avec, sans: (parTour * TOURS * 1000) / sans, ecrites: parTour * TOURS };
+  };
+  const plusieurs = await mesurer(insertions, ecrivains);
+  const seul = await mesurer(Math.floor(insertions / 2), 1);
+  let comptesJustes = (await compte(db, 'journal')) === avant + 200 + plusieurs.ecrites + seul.ecrites
+    && (await compte(db, 'journal_sans_chaine')) === 200 + plusieurs.ecrites + seul.ecrites;
+  const [avecChaine, sansChaine, seulAvec, seulSans] = [plusieurs.avec, plusieurs.sans, seul.avec, seul.sans];
+  await owner.raw('drop table journal_sans_chaine');
+
+  // Up to `lignes` rows in the chain: set-based inserts of 50,000 rows, each chained by the trigger.
+  const deja = await compte(db, 'journal');
+  for (let n = deja; n < lignes; n += 50_000) {
+    await db.raw(`insert into journal (action, aidant_id, structure_id, usager_id, mandat_id, demarche, autorisation_id, additional_information, created_at)
+      select 'use_autorisation', null, null, g, g, (array['argent','social','papiers','famille'])[1 + g % 4], g, 'ligne ' || g || ' — « été »',
+        now() - make_interval(secs => g)
+      from generate_series(1, ?) g`, [Math.min(50_000, lignes - n)]);
+  }
+  const total = await compte(db, 'journal');
+  comptesJustes &&= total === Math.max(deja, lignes);
+  const v = await verifierChaine(db, { taille: 10_000 });
+  return {
+    insertion: { ecrivains, avecChaine, sansChaine, seulAvec, seulSans },
+    verification: { lignes: total, dureeMs: v.dureeMs, ok: v.ok, lignesVerifiees: v.lignes },
+    comptesJustes: comptesJustes && v.lignes === total,
+  };
+}

@@ -13,13 +13,15 @@ let t: TestDb;
 let app: RunningApp;
 let browser: TestBrowser;
 let mail: Awaited<ReturnType<typeof startTestMail>>;
+let aidantSecret: string;
 beforeAll(async () => {
   t = await createTestDb();
   mail = await startTestMail();
   app = await startApp({ db: t.db, temporal: async () => { throw new Error('Temporal absent de ce test'); }, mailer: mail.mailer, publicUrl: 'http://app.test' });
   browser = await launchBrowser();
   const s = await createStructure(t.db, { name: 'France Services Axe' });
-  const { aidant } = await createAccount(t.db, { email: 'aidant.axe@fs-axe.fr', structureId: s });
+  const { aidant, totpSecret } = await createAccount(t.db, { email: 'aidant.axe@fs-axe.fr', structureId: s });
+  aidantSecret = totpSecret;
   for (const demarches of [['argent', 'social'], ['papiers']] as const) {
     const m = await creerMandatDeTest(t.db, { structureId: s, aidantId: aidant.id, demarches: [...demarches], duree: 'LONG' });
     await t.db('journal').insert({ action: 'use_autorisation', aidant_id: aidant.id, structure_id: s, usager_id: m.usagerId, mandat_id: m.mandatId, demarche: demarches[0] });
@@ -64,6 +66,14 @@ describe('/staff/journal', () => {
     const p = browser.page;
     await p.goto(`${app.url}/staff/journal`);
     expect(new URL(p.url()).pathname).toBe('/connexion');
+
+    // An aidant is refused the page and the check.
+    await loginBrowser(p, app.url, mail.catcher, 'aidant.axe@fs-axe.fr', aidantSecret);
+    expect((await p.goto(`${app.url}/staff/journal`))?.status()).toBe(403);
+    const csrf = await p.evaluate(() => document.querySelector<HTMLInputElement>('input[name="_csrf"]')?.value ?? '');
+    const refus = await p.request.post(`${app.url}/staff/journal`, { form: { _csrf: csrf } });
+    expect(refus.status()).toBe(403);
+    await p.context().clearCookies();
 
     const { totpSecret } = await createAccount(t.db, { email: 'journal.staff@anct.gouv.fr', is_staff: true });
     await loginBrowser(p, app.url, mail.catcher, 'journal.staff@anct.gouv.fr', totpSecret);

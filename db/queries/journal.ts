@@ -72,20 +72,14 @@ export async function teteChaine(db: Db): Promise<TeteChaine | null> {
   return row ? { id: row.id, rang: row.chaine_rang, hash: row.hash } : null;
 }
 
-const SELECTION_CHAINE = [
-  'j.id as id',
-  'j.chaine_rang as rang',
-  'j.hash_precedent as hash_precedent',
-  'j.hash as hash',
-  ...COLONNES_CHAINE_JOURNAL.map((c, i) => `${sqlValeurTexte(c, 'j')} as c${i}`),
-].join(', ');
+/** Selected columns: id, rank, previous hash, hash, then the hashed columns as text (COLONNES_CHAINE_JOURNAL). */
+const SELECTION_CHAINE = ['j.id', 'j.chaine_rang', 'j.hash_precedent', 'j.hash', ...COLONNES_CHAINE_JOURNAL.map((c) => sqlValeurTexte(c, 'j'))].join(', ');
+const PREMIERE_VALEUR = 4;
 
-interface LigneLue {
-  id: number;
-  rang: number;
-  hash_precedent: string;
-  hash: string;
-  [colonne: `c${number}`]: string | null;
+type LigneLue = [number, number, string, string, ...(string | null)[]];
+
+interface ConnexionPg {
+  query(q: { text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: LigneLue[] }>;
 }
 
 export interface OptionsVerification {
@@ -96,6 +90,13 @@ export interface OptionsVerification {
   apresLot?: (lignesLues: number) => void;
 }
 
+/**
+ * The chain as of one snapshot (a read-only REPEATABLE READ transaction: rows appended meanwhile are left for the
+ * next check), read through a cursor in rank order. Only the index's order is allowed to the planner: with
+ * statistics lagging behind a journal that grew fast, it could otherwise sort the whole table, formatting every
+ * row first. Rows come as arrays; the next batch is asked for before the current one is hashed, so PostgreSQL
+ * reads while Node hashes.
+ */
 export async function verifierChaine(db: Db, opts: OptionsVerification = {}): Promise<VerdictChaine> {
   const debut = performance.now();
   const taille = opts.taille ?? 5000;
@@ -110,24 +111,37 @@ export async function verifierChaine(db: Db, opts: OptionsVerification = {}): Pr
     ancre,
     dureeMs: performance.now() - debut,
   });
-  const valeurs: Record<string, string | null> = {};
-  for (;;) {
-    const { rows } = await db.raw<{ rows: LigneLue[] }>(
-      `select ${SELECTION_CHAINE} from journal j where j.chaine_rang > ? order by j.chaine_rang limit ?`,
-      [precedent.rang, taille],
-    );
-    for (const l of rows) {
-      COLONNES_CHAINE_JOURNAL.forEach((c, i) => (valeurs[c.nom] = l[`c${i}`]));
-      const rupture = (raison: RuptureChaine['raison']) => verdict({ raison, id: l.id, rang: l.rang });
-      if (l.rang !== precedent.rang + 1) return rupture('rang');
-      if (l.hash_precedent !== precedent.hash) return rupture('lien');
-      if (hashLigne(l.hash_precedent, texteCanonique(valeurs)) !== l.hash) return rupture('contenu');
-      if (ancre && l.rang === ancre.lignes && l.hash !== ancre.hash) return rupture('ancre');
-      precedent = { rang: l.rang, hash: l.hash, id: l.id };
-      lignes++;
+  const connexion = (await db.client.acquireConnection()) as ConnexionPg;
+  const sql = (text: string) => connexion.query({ text, values: [], rowMode: 'array' });
+  let suivant: Promise<{ rows: LigneLue[] }> | null = null;
+  try {
+    await sql('begin isolation level repeatable read read only');
+    await sql('set local enable_seqscan = off; set local enable_bitmapscan = off; set local enable_sort = off');
+    await sql(`declare chaine no scroll cursor for select ${SELECTION_CHAINE} from journal j order by j.chaine_rang`);
+    const lot = () => sql(`fetch forward ${Number(taille)} from chaine`);
+    suivant = lot();
+    const valeurs: Record<string, string | null> = {};
+    while (suivant) {
+      const { rows }: { rows: LigneLue[] } = await suivant;
+      suivant = rows.length === taille ? lot() : null;
+      for (const l of rows) {
+        const [id, rang, hashPrecedent, hash] = l;
+        for (let i = 0; i < COLONNES_CHAINE_JOURNAL.length; i++) valeurs[COLONNES_CHAINE_JOURNAL[i].nom] = l[PREMIERE_VALEUR + i] as string | null;
+        const rupture = (raison: RuptureChaine['raison']) => verdict({ raison, id, rang });
+        if (rang !== precedent.rang + 1) return rupture('rang');
+        if (hashPrecedent !== precedent.hash) return rupture('lien');
+        if (hashLigne(hashPrecedent, texteCanonique(valeurs)) !== hash) return rupture('contenu');
+        if (ancre && rang === ancre.lignes && hash !== ancre.hash) return rupture('ancre');
+        precedent = { rang, hash, id };
+        lignes++;
+      }
+      opts.apresLot?.(lignes);
     }
-    opts.apresLot?.(lignes);
-    if (rows.length < taille) break;
+  } finally {
+    // A batch asked for ahead is left unread when the chain breaks: the connection goes back once it is done.
+    await suivant?.catch(() => undefined);
+    await sql('rollback').catch(() => undefined);
+    await db.client.releaseConnection(connexion);
   }
   if (ancre && precedent.rang < ancre.lignes) return verdict({ raison: 'ancre_absente', id: null, rang: null });
   // An empty anchor (0 rows) is the initial hash.

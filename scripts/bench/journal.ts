@@ -2,7 +2,8 @@
 // - inserts per second into `journal` (the chain's trigger: advisory lock, head read, SHA-256) against the same
 //   inserts into a copy of the table without the trigger (same columns, indexes and constraints), by
 //   `ecrivains` concurrent writers, one row per transaction as the application writes most of them, and by one
-//   writer alone;
+//   writer alone; in 10 rounds alternating the two tables, the cost taken within each round and its median
+//   reported (the machine may be busy with something else during a round, not during the whole bench);
 // - the time to verify a chain of `lignes` rows (rows added by the trigger itself, in batches), the verifier
 //   reading in batches and recomputing every hash in Node.
 // Afterwards it checks what it counted: every row written, the verdict intact over exactly the rows there are.
@@ -11,7 +12,8 @@ import type { Db } from '../../db/connection.ts';
 import { verifierChaine } from '../../db/queries/journal.ts';
 
 export interface ResultatBenchJournal {
-  insertion: { ecrivains: number; avecChaine: number; sansChaine: number; seulAvec: number; seulSans: number };
+  /** Rates and costs: medians over rounds alternating the two tables (the cost is measured within each round). */
+  insertion: { ecrivains: number; avecChaine: number; sansChaine: number; cout: number; seulAvec: number; seulSans: number; coutSeul: number };
   verification: { lignes: number; dureeMs: number; ok: boolean; lignesVerifiees: number };
   /** Rows counted in the tables after each phase equal the rows written. */
   comptesJustes: boolean;
@@ -39,23 +41,24 @@ export async function benchJournal(opts: { db: Db; owner: Db; insertions: number
   // machine busy with something else weighs on both alike; rates over the sums of the rounds' times.
   await parEcrivains(200, ecrivains, (i) => db('journal').insert(ligne(i)));
   await parEcrivains(200, ecrivains, (i) => db('journal_sans_chaine').insert(ligne(i)));
-  const TOURS = 8;
+  const TOURS = 10;
+  const mediane = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const mesurer = async (n: number, nbEcrivains: number) => {
     const parTour = Math.max(1, Math.floor(n / TOURS));
-    let [avec, sans] = [0, 0];
+    const [avec, sans, couts]: number[][] = [[], [], []];
     for (let tour = 0; tour < TOURS; tour++) {
-      const chaine = async () => (avec += (parTour * 1000) / (await parEcrivains(parTour, nbEcrivains, (i) => db('journal').insert(ligne(i)))));
-      const brut = async () => (sans += (parTour * 1000) / (await parEcrivains(parTour, nbEcrivains, (i) => db('journal_sans_chaine').insert(ligne(i)))));
+      const chaine = async () => avec.push(await parEcrivains(parTour, nbEcrivains, (i) => db('journal').insert(ligne(i))));
+      const brut = async () => sans.push(await parEcrivains(parTour, nbEcrivains, (i) => db('journal_sans_chaine').insert(ligne(i))));
       if (tour % 2) await chaine().then(brut);
       else await brut().then(chaine);
+      couts.push(1 - avec[tour] / sans[tour]);
     }
-    return { avec: (parTour * TOURS * 1000) / avec, sans: (parTour * TOURS * 1000) / sans, ecrites: parTour * TOURS };
+    return { avec: mediane(avec), sans: mediane(sans), cout: mediane(couts), ecrites: parTour * TOURS };
   };
   const plusieurs = await mesurer(insertions, ecrivains);
   const seul = await mesurer(Math.floor(insertions / 2), 1);
   let comptesJustes = (await compte(db, 'journal')) === avant + 200 + plusieurs.ecrites + seul.ecrites
     && (await compte(db, 'journal_sans_chaine')) === 200 + plusieurs.ecrites + seul.ecrites;
-  const [avecChaine, sansChaine, seulAvec, seulSans] = [plusieurs.avec, plusieurs.sans, seul.avec, seul.sans];
   await owner.raw('drop table journal_sans_chaine');
 
   // Up to `lignes` rows in the chain: set-based inserts of 50,000 rows, each chained by the trigger.
@@ -70,7 +73,7 @@ export async function benchJournal(opts: { db: Db; owner: Db; insertions: number
   comptesJustes &&= total === Math.max(deja, lignes);
   const v = await verifierChaine(db, { taille: 10_000 });
   return {
-    insertion: { ecrivains, avecChaine, sansChaine, seulAvec, seulSans },
+    insertion: { ecrivains, avecChaine: plusieurs.avec, sansChaine: plusieurs.sans, cout: plusieurs.cout, seulAvec: seul.avec, seulSans: seul.sans, coutSeul: seul.cout },
     verification: { lignes: total, dureeMs: v.dureeMs, ok: v.ok, lignesVerifiees: v.lignes },
     comptesJustes: comptesJustes && v.lignes === total,
   };

@@ -12,6 +12,7 @@ import { demarrerAncreJournal } from '../../db/temporal/processes/journal.ts';
 import { lireAncre } from '../../db/domain/chaine-journal.ts';
 import { verifierChaine } from '../../db/queries/journal.ts';
 import { JOUR_MS } from '../../db/domain/durees.ts';
+import { maybeSaveHistory } from '../helpers/histories.ts';
 
 let env: TestWorkflowEnvironment;
 let t: TestDb;
@@ -61,6 +62,8 @@ describe('ancreJournal', () => {
       const description = await handle.describe();
       expect(description.status.name).toBe('RUNNING');
       expect(description.runId).not.toBe(handle.firstExecutionRunId);
+      // The first run, ended by continue-as-new: the replay corpus (tests/workflows/replay.test.ts).
+      await maybeSaveHistory(env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId), 'ancreJournal', 'v1-deux-ancres');
       await handle.terminate('fin du test');
     });
   });

@@ -31,7 +31,7 @@ export interface ChiffresPublics {
   aidantsActifs: number;
   /** `create_attestation` rows of the journal (every mandat ever created, purged ones included). */
   mandatsCrees: number;
-  /** Mandats not expired with at least one unrevoked autorisation (domain.md §4). */
+  /** Mandats not expired with at least one unrevoked autorisation (db/domain/README.md#statuts). */
   mandatsActifs: number;
   /** Distinct usagers a mandat was created for (journal). */
   usagersAides: number;

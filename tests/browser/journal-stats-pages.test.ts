@@ -78,7 +78,7 @@ describe('/staff/journal', () => {
     const { totpSecret } = await createAccount(t.db, { email: 'journal.staff@anct.gouv.fr', is_staff: true });
     await loginBrowser(p, app.url, mail.catcher, 'journal.staff@anct.gouv.fr', totpSecret);
     await p.goto(`${app.url}/staff`);
-    await p.getByRole('link', { name: 'Intégrité du journal' }).click();
+    await p.locator('.fr-tile').getByRole('link', { name: 'Intégrité du journal' }).click();
     await expect(p.locator('h1').textContent()).resolves.toBe('Intégrité du journal');
     const lignes = Number((await t.db('journal').count({ n: '*' }))[0].n);
     await expect(p.getByText(`Le journal compte ${lignes} lignes`).isVisible()).resolves.toBe(true);

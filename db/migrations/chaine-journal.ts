@@ -17,7 +17,12 @@ export async function installerChaineJournal(knex: Knex, colonnes: readonly Colo
     create or replace function journal_texte_canonique(j journal) returns text language sql stable as $$
       select ${sqlTexteCanonique(colonnes, 'j')}
     $$;
-    create or replace function journal_chainer() returns trigger language plpgsql as $$
+    create or replace function journal_chainer() returns trigger language plpgsql
+      -- The head is read through the index, whatever the statistics say: PL/pgSQL keeps the plan made at a
+      -- session's first insert, and a plan made while the journal was small (or not analyzed yet) would scan the
+      -- whole table at every insert once it has grown.
+      set enable_seqscan = off set enable_bitmapscan = off set enable_sort = off
+      as $$
     declare
       tete record;
     begin

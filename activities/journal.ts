@@ -1,14 +1,14 @@
 // The journal's daily anchor (db/domain/chaine-journal.ts): the head of the hash chain (rank = row count,
-// hash) and the date, written as a file under DATA_DIR/ancres-journal/ and as a log line, for an
+// hash), once the whole chain is verified, and the date, written as a file under DATA_DIR/ancres-journal/ and as a log line, for an
 // administrator to archive outside the database; `npm run verifier-journal -- --ancre <file>` then detects a
 // rewrite of the whole chain. Idempotent per day: the file is created once (atomically: written aside, then
 // linked under its name, which fails if it exists), a retry or a second run that day returns the first anchor.
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ActivityDeps } from './deps.ts';
-import { teteChaine } from '../db/queries/journal.ts';
-import { HASH_INITIAL, lireAncre, nomFichierAncre, type AncreJournal } from '../db/domain/chaine-journal.ts';
+import { verifierChaine } from '../db/queries/journal.ts';
+import { HASH_INITIAL, lireAncre, messageRupture, nomFichierAncre, type AncreJournal, type RuptureChaine } from '../db/domain/chaine-journal.ts';
 import { logger } from '../db/platform/logger.ts';
 
 /** DATA_DIR of the worker (the repository's .data when unset, as scripts/start.ts). */
@@ -16,31 +16,49 @@ export function dossierAncres(dataDir = process.env.DATA_DIR ?? new URL('../.dat
   return join(dataDir, 'ancres-journal');
 }
 
+export type IssueAncre =
+  | { ancre: AncreJournal; fichier: string; nouvelle: boolean; rupture?: undefined }
+  /** The chain is broken: no anchor is written (it would vouch for a tampered chain); an error is logged. */
+  | { ancre?: undefined; fichier: string; nouvelle: false; rupture: RuptureChaine };
+
 export function createJournalActivities(deps: ActivityDeps) {
   const log = logger.child({ component: 'ancre-journal' });
   return {
-    /** `date`: the day (YYYY-MM-DD, UTC) of the workflow's clock. Returns the anchor and where it lies. */
-    async ecrireAncreJournal(date: string): Promise<{ ancre: AncreJournal; fichier: string; nouvelle: boolean }> {
+    /**
+     * `date`: the day (YYYY-MM-DD, UTC) of the workflow's clock. The whole chain is verified first (so a broken
+     * chain is reported every day even if nobody opens /staff/journal), and the anchor is its verified head.
+     */
+    async ecrireAncreJournal(date: string): Promise<IssueAncre> {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`date d’ancre invalide : ${date}`);
       const dossier = dossierAncres(deps.dataDir);
       mkdirSync(dossier, { recursive: true, mode: 0o750 });
       const fichier = join(dossier, nomFichierAncre(date));
-      const tete = await teteChaine(deps.db);
-      const ancre: AncreJournal = { date, lignes: tete?.rang ?? 0, hash: tete?.hash ?? HASH_INITIAL, ecriteA: (deps.now?.() ?? new Date()).toISOString() };
+      if (existsSync(fichier)) return dejaEcrite(fichier);
+      const verdict = await verifierChaine(deps.db);
+      if (!verdict.ok) {
+        log.error({ rupture: verdict.rupture, fichier }, `chaîne du journal rompue, pas d’ancre pour le ${date} : ${messageRupture(verdict.rupture!)}`);
+        return { fichier, nouvelle: false, rupture: verdict.rupture! };
+      }
+      const ancre: AncreJournal = { date, lignes: verdict.tete?.rang ?? 0, hash: verdict.tete?.hash ?? HASH_INITIAL, ecriteA: (deps.now?.() ?? new Date()).toISOString() };
       const provisoire = `${fichier}.${randomBytes(6).toString('hex')}.tmp`;
       writeFileSync(provisoire, `${JSON.stringify(ancre, null, 2)}\n`, { mode: 0o640 });
-      let nouvelle = true;
       try {
         linkSync(provisoire, fichier);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        nouvelle = false;
+        // Another attempt wrote it meanwhile: the first one stays.
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') return dejaEcrite(fichier);
+        throw err;
       } finally {
         unlinkSync(provisoire);
       }
-      const ecrite = nouvelle ? ancre : lireAncre(readFileSync(fichier, 'utf8'));
-      log.info({ ancre: ecrite, fichier, nouvelle }, `ancre du journal du ${ecrite.date} : ${ecrite.lignes} lignes, tête ${ecrite.hash}`);
-      return { ancre: ecrite, fichier, nouvelle };
+      log.info({ ancre, fichier, nouvelle: true }, `ancre du journal du ${ancre.date} : ${ancre.lignes} lignes, tête ${ancre.hash}`);
+      return { ancre, fichier, nouvelle: true };
     },
   };
+
+  function dejaEcrite(fichier: string): IssueAncre {
+    const ancre = lireAncre(readFileSync(fichier, 'utf8'));
+    log.info({ ancre, fichier, nouvelle: false }, `ancre du journal du ${ancre.date} déjà écrite : ${ancre.lignes} lignes, tête ${ancre.hash}`);
+    return { ancre, fichier, nouvelle: false };
+  }
 }

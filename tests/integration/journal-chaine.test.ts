@@ -214,7 +214,7 @@ describe('migration 011', () => {
 });
 
 describe('the daily anchor', () => {
-  test('is written once a day as a file (a retry or a later run that day keeps the first), and verifies against the chain', async () => {
+  test('is written once a day as a file (a retry or a later run that day keeps the first), verifies against the chain, and is not written for a broken chain', async () => {
     const t = await base();
     const dataDir = mkdtempSync(join(tmpdir(), 'ancre-'));
     try {
@@ -233,6 +233,14 @@ describe('the daily anchor', () => {
       expect(ancre.hash).toBe((await t.db('journal').where({ chaine_rang: 12 }).first()).hash);
       expect(await verifierChaine(t.db, { ancre })).toMatchObject({ ok: true, lignes: 15 });
       await expect(ecrireAncreJournal('../../etc')).rejects.toThrow(/date d’ancre invalide/);
+
+      // A broken chain gets no anchor (it would vouch for it): the day's check reports the row instead.
+      const cible = (await ids(t.db))[6];
+      await commeProprietaire(t, `update journal set aidant_id = null, additional_information = 'effacé' where id = ?`, [cible.id]);
+      const rompue = await ecrireAncreJournal('2026-12-07');
+      expect(rompue).toMatchObject({ nouvelle: false, rupture: { raison: 'contenu', id: cible.id, rang: 7 } });
+      expect(rompue.ancre).toBeUndefined();
+      expect(readdirSync(join(dataDir, 'ancres-journal'))).not.toContain('ancre-journal-2026-12-07.json');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

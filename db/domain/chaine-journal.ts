@@ -96,6 +96,17 @@ export function texteCanonique(valeurs: Record<string, string | null>, colonnes:
   return texte;
 }
 
+/** The same from a row read as an array, the columns' values from `debut` on (the verifier's hot loop). */
+export function texteCanoniqueTableau(ligne: readonly unknown[], debut: number, colonnes: readonly ColonneChaine[] = COLONNES_CHAINE_JOURNAL): string {
+  let texte = '';
+  for (let i = 0; i < colonnes.length; i++) {
+    const v = ligne[debut + i] as string | null;
+    if (v === null || v === undefined) continue;
+    texte += `${colonnes[i].nom}=${Buffer.byteLength(v, 'utf8')}:${v}\n`;
+  }
+  return texte;
+}
+
 export function hashLigne(hashPrecedent: string, canonique: string): string {
   return createHash('sha256').update(`${hashPrecedent}\n${canonique}`, 'utf8').digest('hex');
 }

@@ -6,7 +6,7 @@ import {
   HASH_INITIAL,
   hashLigne,
   sqlValeurTexte,
-  texteCanonique,
+  texteCanoniqueTableau,
   type AncreJournal,
   type RuptureChaine,
   type VerdictChaine,
@@ -120,17 +120,15 @@ export async function verifierChaine(db: Db, opts: OptionsVerification = {}): Pr
     await sql(`declare chaine no scroll cursor for select ${SELECTION_CHAINE} from journal j order by j.chaine_rang`);
     const lot = () => sql(`fetch forward ${Number(taille)} from chaine`);
     suivant = lot();
-    const valeurs: Record<string, string | null> = {};
     while (suivant) {
       const { rows }: { rows: LigneLue[] } = await suivant;
       suivant = rows.length === taille ? lot() : null;
       for (const l of rows) {
         const [id, rang, hashPrecedent, hash] = l;
-        for (let i = 0; i < COLONNES_CHAINE_JOURNAL.length; i++) valeurs[COLONNES_CHAINE_JOURNAL[i].nom] = l[PREMIERE_VALEUR + i] as string | null;
         const rupture = (raison: RuptureChaine['raison']) => verdict({ raison, id, rang });
         if (rang !== precedent.rang + 1) return rupture('rang');
         if (hashPrecedent !== precedent.hash) return rupture('lien');
-        if (hashLigne(hashPrecedent, texteCanonique(valeurs)) !== hash) return rupture('contenu');
+        if (hashLigne(hashPrecedent, texteCanoniqueTableau(l, PREMIERE_VALEUR)) !== hash) return rupture('contenu');
         if (ancre && rang === ancre.lignes && hash !== ancre.hash) return rupture('ancre');
         precedent = { rang, hash, id };
         lignes++;

@@ -15,8 +15,9 @@ export interface AncreJournalInput {
   parExecution?: number;
 }
 
+// The activity verifies the whole chain first: about a minute per million rows on a busy 2-core machine.
 const { ecrireAncreJournal } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '30 minutes',
   retry: { initialInterval: '30 seconds', maximumInterval: '30 minutes' },
 });
 

@@ -111,6 +111,22 @@ describe('8 concurrent writers', () => {
   });
 });
 
+describe('a writer under REPEATABLE READ', () => {
+  test('whose snapshot predates the head is refused rather than forking the chain', async () => {
+    const t = await base();
+    await ecrire(t.db, 3);
+    const ancien = await t.db.transaction({ isolationLevel: 'repeatable read' });
+    try {
+      await ancien('journal').count({ n: '*' }); // its snapshot is taken here
+      await journaliser(t.db, { action: 'connect_aidant', additional_information: 'entre-temps' });
+      await expect(journaliser(ancien, { action: 'connect_aidant', additional_information: 'en retard' })).rejects.toThrow(/journal_chaine_rang|could not serialize/);
+    } finally {
+      await ancien.rollback().catch(() => undefined);
+    }
+    expect(await verifierChaine(t.db)).toMatchObject({ ok: true, lignes: 4 });
+  });
+});
+
 describe('tampering as the owner role', () => {
   test('a row altered in place is named', async () => {
     const t = await base();

@@ -46,7 +46,7 @@ await withDatabase(async (db) => {
   const duree = `${(v.dureeMs / 1000).toFixed(1)} s`;
   if (v.ok) {
     console.log(v.tete
-      ? `✔ Chaîne intacte : ${nombre(v.lignes)} lignes, tête n° ${v.tete.id} (rang ${v.tete.rang}), empreinte ${v.tete.hash} (${duree}).`
+      ? `✔ Chaîne intacte : ${nombre(v.lignes)} lignes, tête n°\u00a0${v.tete.id} (rang ${v.tete.rang}), empreinte ${v.tete.hash} (${duree}).`
       : `✔ Journal vide (${duree}).`);
     if (ancre) console.log(`✔ L’ancre du ${ancre.date} (${nombre(ancre.lignes)} lignes, ${ancre.hash}) est dans la chaîne.`);
   } else {

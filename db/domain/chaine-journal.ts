@@ -181,7 +181,7 @@ export interface VerdictChaine {
 }
 
 export function messageRupture(r: RuptureChaine): string {
-  const ligne = `la ligne n° ${r.id} (rang ${r.rang})`;
+  const ligne = `la ligne n°\u00a0${r.id} (rang ${r.rang})`;
   switch (r.raison) {
     case 'contenu':
       return `${ligne} a été modifiée : son contenu ne correspond plus à son empreinte`;

@@ -105,7 +105,7 @@ describe('/staff/journal', () => {
       await p.goto(`${app.url}/staff/journal`);
       await p.getByRole('button', { name: 'Vérifier toute la chaîne' }).click();
       await expect(p.locator('.fr-alert--error .fr-alert__title').textContent()).resolves.toBe('Chaîne rompue');
-      await expect(p.locator('.fr-alert--error').textContent()).resolves.toContain(`la ligne n° ${cible.id} (rang ${cible.chaine_rang}) a été modifiée`);
+      await expect(p.locator('.fr-alert--error').textContent()).resolves.toContain(`la ligne n°\u00a0${cible.id} (rang ${cible.chaine_rang}) a été modifiée`);
       await checkPage(browser);
     }
     await atDesktopWidth(p);

@@ -41,7 +41,7 @@ describe('npm run verifier-journal', () => {
     writeFileSync(ancre, JSON.stringify({ date: '2026-12-06', lignes: tete.rang, hash: tete.hash, ecriteA: '2026-12-06T00:05:00Z' }));
 
     const intacte = await commande('--ancre', ancre);
-    expect(intacte.sortie).toContain(`✔ Chaîne intacte : 12 lignes, tête n° ${tete.id} (rang 12), empreinte ${tete.hash}`);
+    expect(intacte.sortie).toContain(`✔ Chaîne intacte : 12 lignes, tête n°\u00a0${tete.id} (rang 12), empreinte ${tete.hash}`);
     expect(intacte.sortie).toContain('✔ L’ancre du 2026-12-06 (12 lignes');
     expect(intacte.code).toBe(0);
 
@@ -75,7 +75,7 @@ describe('npm run verifier-journal', () => {
     });
     const rompue = await commande();
     const id7 = (await t.db('journal').where({ chaine_rang: 7 }).first('id')).id;
-    expect(rompue.sortie).toContain(`✘ Chaîne rompue : la ligne n° ${id7} (rang 7) a été modifiée`);
+    expect(rompue.sortie).toContain(`✘ Chaîne rompue : la ligne n°\u00a0${id7} (rang 7) a été modifiée`);
     expect(rompue.sortie).toContain('6 lignes intactes avant elle');
     expect(rompue.code).toBe(1);
 

@@ -43,6 +43,6 @@ describe('ancre', () => {
   });
 
   test('a broken row is named in words', () => {
-    expect(messageRupture({ raison: 'rang', id: 12, rang: 9 })).toBe('la ligne n° 12 (rang 9) ne suit pas le rang précédent : une ligne a été supprimée avant elle');
+    expect(messageRupture({ raison: 'rang', id: 12, rang: 9 })).toBe('la ligne n°\u00a012 (rang 9) ne suit pas le rang précédent : une ligne a été supprimée avant elle');
   });
 });

@@ -11,6 +11,7 @@ import { createApp } from '../../web/app.ts';
 import type { Db } from '../../db/connection.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import type { BrouillonMandat } from '../../api/mandats/brouillon.ts';
+import { seal } from '../../db/secrets.ts';
 
 const SECRET = 'bench-session-secret-long-enough-0123456789';
 
@@ -36,7 +37,7 @@ export async function benchCreationMandats(opts: { db: Db; client: Client; n: nu
       .returning('id');
     await db('aidant_structures').insert(aidants.map((a) => ({ aidant_id: a.id, structure_id: structureId })));
     const secrets = aidants.map(() => generateSecret());
-    await db('totp_devices').insert(aidants.map((a, k) => ({ aidant_id: a.id, kind: 'app', secret: secrets[k], period: 30, confirmed: true })));
+    await db('totp_devices').insert(aidants.map((a, k) => ({ aidant_id: a.id, kind: 'app', secret: seal('totp_devices.secret', secrets[k]), period: 30, confirmed: true })));
     const sessions = aidants.map((a, k) => {
       const sid = randomBytes(24).toString('base64url');
       const csrf = randomBytes(32).toString('base64url');

@@ -5,14 +5,16 @@
 // Canonical form of a row (what is hashed), defined here once and reproduced by the PostgreSQL function that
 // the BEFORE INSERT trigger calls (db/migrations/chaine-journal.ts) — the verifier recomputes it in Node from
 // the raw column values, so a function replaced in the database cannot vouch for an altered row:
-//   - the columns of COLONNES_CHAINE_JOURNAL, in that order; a column whose value is NULL is left out (so a
+//   - the columns of COLONNES_CHAINE_JOURNAL, in that order (chaine_rang first); a column whose value is NULL is left out (so a
 //     nullable column added later to the list leaves the hashes of older rows unchanged);
 //   - each present column as `<name>=<length in UTF-8 bytes>:<value>\n`, where the value is written as text:
 //     integers in decimal, booleans `true`/`false`, uuids in lower case, texts as stored, and the timestamp in
 //     UTC with microseconds, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (independent of the session's time zone);
 //   - hash = hex(SHA-256(UTF-8(hash_precedent + "\n" + canonical form))), where hash_precedent is the previous
 //     row's hash, 64 zeros for the first row. Rows are chained in the order of `chaine_rang` (1, 2, 3…).
-// `id` and `chaine_rang` are hashed too: moving a row (swapping ids or ranks) changes what was hashed.
+// `chaine_rang` and `id` are hashed too: moving a row (swapping ids or ranks) changes what was hashed. The rank
+// comes first so that the trigger builds the rest of the form before taking the chain's lock (shorter wait for
+// the other writers).
 import { createHash } from 'node:crypto';
 
 export type TypeColonneChaine = 'entier' | 'texte' | 'booleen' | 'uuid' | 'horodatage';
@@ -28,8 +30,8 @@ export interface ColonneChaine {
  * passes to installerChaineJournal (db/migrations/chaine-journal.ts), nullable so older rows keep their hash.
  */
 export const COLONNES_CHAINE_JOURNAL: readonly ColonneChaine[] = [
-  { nom: 'id', type: 'entier' },
   { nom: 'chaine_rang', type: 'entier' },
+  { nom: 'id', type: 'entier' },
   { nom: 'action', type: 'texte' },
   { nom: 'aidant_id', type: 'entier' },
   { nom: 'structure_id', type: 'entier' },
@@ -79,8 +81,8 @@ export function sqlTexteCanonique(colonnes: readonly ColonneChaine[], ligne: str
     .map((c) => {
       const v = sqlValeurTexte(c, ligne);
       // A NULL value makes the whole piece NULL, and coalesce leaves the column out.
-      // Bytes of its UTF-8 form, whatever the database's encoding.
-      return `coalesce('${c.nom}=' || octet_length(convert_to(${v}, 'UTF8'))::text || ':' || ${v} || E'\\n', '')`;
+      // octet_length counts the bytes of the database's encoding: UTF-8 (migration 011 refuses any other).
+      return `coalesce('${c.nom}=' || octet_length(${v})::text || ':' || ${v} || E'\\n', '')`;
     })
     .join(' || ');
 }

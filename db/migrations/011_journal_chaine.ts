@@ -9,8 +9,8 @@ import type { ColonneChaine } from '../domain/chaine-journal.ts';
 
 /** The columns hashed by this migration (COLONNES_CHAINE_JOURNAL when it was written; kept as it was). */
 const COLONNES: readonly ColonneChaine[] = [
-  { nom: 'id', type: 'entier' },
   { nom: 'chaine_rang', type: 'entier' },
+  { nom: 'id', type: 'entier' },
   { nom: 'action', type: 'texte' },
   { nom: 'aidant_id', type: 'entier' },
   { nom: 'structure_id', type: 'entier' },

@@ -13,6 +13,10 @@ import { HASH_INITIAL, VERROU_CHAINE_JOURNAL, sqlTexteCanonique, type ColonneCha
  * second row at the same rank rather than let the chain fork.
  */
 export async function installerChaineJournal(knex: Knex, colonnes: readonly ColonneChaine[]): Promise<void> {
+  if (colonnes[0]?.nom !== 'chaine_rang') throw new Error('la forme canonique du journal commence par chaine_rang');
+  const { rows: [{ encodage }] } = await knex.raw(`select current_setting('server_encoding') as encodage`);
+  // octet_length counts the bytes of the database's encoding; the verifier counts UTF-8 bytes.
+  if (encodage !== 'UTF8') throw new Error(`la base doit être en UTF8 pour la chaîne du journal (elle est en ${encodage})`);
   await knex.raw(`
     create or replace function journal_texte_canonique(j journal) returns text language sql stable as $$
       select ${sqlTexteCanonique(colonnes, 'j')}
@@ -25,14 +29,17 @@ export async function installerChaineJournal(knex: Knex, colonnes: readonly Colo
       as $$
     declare
       tete record;
+      reste text;
     begin
+      -- Everything but the rank is known before the lock: the other writers wait only for the head's lookup
+      -- and one SHA-256. The form is written out here rather than a call to journal_texte_canonique: a SQL
+      -- function called from PL/pgSQL is planned again in every transaction.
+      reste := ${sqlTexteCanonique(colonnes.slice(1), 'new')};
       perform pg_advisory_xact_lock(${VERROU_CHAINE_JOURNAL});
       select chaine_rang, hash into tete from journal order by chaine_rang desc limit 1;
       new.chaine_rang := coalesce(tete.chaine_rang, 0) + 1;
       new.hash_precedent := coalesce(tete.hash, '${HASH_INITIAL}');
-      -- The canonical form written out here rather than a call to journal_texte_canonique: a SQL function called
-      -- from PL/pgSQL is planned again in every transaction (npm run bench: a third of the trigger's cost).
-      new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || ${sqlTexteCanonique(colonnes, 'new')}, 'UTF8')), 'hex');
+      new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || ${sqlTexteCanonique(colonnes.slice(0, 1), 'new')} || reste, 'UTF8')), 'hex');
       return new;
     end $$;
   `);

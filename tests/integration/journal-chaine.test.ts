@@ -68,7 +68,7 @@ describe('the chain given by PostgreSQL', () => {
     for (let i = 1; i < rows.length; i++) expect(rows[i].hash_precedent).toBe(rows[i - 1].hash);
     // The hash is the canonical form of db/domain/chaine-journal.ts, recomputed here by hand for the first row.
     const r = rows[0];
-    const canonique = `id=${String(r.id).length}:${r.id}\nchaine_rang=1:1\naction=14:connect_aidant\nadditional_information=9:première\nis_remote_mandat=5:false\n`
+    const canonique = `chaine_rang=1:1\nid=${String(r.id).length}:${r.id}\naction=14:connect_aidant\nadditional_information=9:première\nis_remote_mandat=5:false\n`
       + `created_at=27:${r.created_at.toISOString().slice(0, 23)}${(await t.db.raw(`select to_char(created_at at time zone 'UTC', 'US') as us from journal where id = ?`, [r.id])).rows[0].us.slice(3)}Z\n`;
     expect((await t.db.raw('select journal_texte_canonique(j) as c from journal j where id = ?', [r.id])).rows[0].c).toBe(canonique);
     expect(r.hash).toBe(hashLigne(HASH_INITIAL, canonique));

@@ -9,7 +9,7 @@ describe('forme canonique', () => {
 
   test('omits NULL columns, counts UTF-8 bytes, follows the list’s order', () => {
     expect(texteCanonique(valeurs)).toBe(
-      'id=2:42\nchaine_rang=1:7\naction=14:connect_aidant\nadditional_information=10:été 🚀\nis_remote_mandat=5:false\ncreated_at=27:2026-12-06T08:15:02.123456Z\n',
+      'chaine_rang=1:7\nid=2:42\naction=14:connect_aidant\nadditional_information=10:été 🚀\nis_remote_mandat=5:false\ncreated_at=27:2026-12-06T08:15:02.123456Z\n',
     );
   });
 

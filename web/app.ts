@@ -10,11 +10,12 @@ import { PgSessionStore } from '../api/session-store.ts';
 import { csrfProtection, CsrfError } from '../api/csrf.ts';
 import { healthRouter } from '../api/health.ts';
 import { multipartForms } from '../api/uploads.ts';
+import { champsValides, entreesValides, type EntreeInvalideError } from '../api/entrees.ts';
 import type { TemporalClientProvider } from '../db/temporal/client.ts';
 import { logger as baseLogger, redactPath, type Logger } from '../db/platform/logger.ts';
 import { webRouter } from './routes.ts';
 import { renderPage } from './ui/render.ts';
-import { twilioConfigFromEnv } from '../db/platform/twilio.ts';
+import { CHEMIN_WEBHOOK_SMS, twilioConfigFromEnv } from '../db/platform/twilio.ts';
 import { smsWebhookRouter } from '../api/consentement/webhook.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from '../api/franceconnect/index.ts';
@@ -101,6 +102,19 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
+  // NUL characters and invalid Unicode refused for every route, the provider's and the webhook's included
+  // (api/entrees.ts); form and JSON bodies are parsed here, once.
+  const refuserEntree = (req: Request, res: Response, err: EntreeInvalideError) => {
+    log.warn({ path: redactPath(req.path), raison: err.raison }, 'entrée refusée : caractère nul ou texte invalide');
+    res.status(400);
+    if (req.path === CHEMIN_WEBHOOK_SMS) return void res.type('text/plain').send('Requête invalide.');
+    if (/^\/(token|userinfo)\/?$/.test(req.path) || req.accepts(['html', 'json']) === 'json') {
+      return void res.json({ error: 'invalid_request', error_description: 'paramètre invalide : caractère nul ou texte qui n’est pas de l’UTF-8 valide' });
+    }
+    res.send(renderPage(req, 400));
+  };
+  app.use(entreesValides({ limite: '200kb', refuser: refuserEntree }));
+
   app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs, token: deps.healthToken, cacheMs: deps.healthCacheMs }));
   // Called by Twilio, authenticated by its signature: mounted before the session and CSRF, which it never uses.
   app.use(smsWebhookRouter({
@@ -136,9 +150,8 @@ export function createApp(deps: AppDeps): express.Express {
     }) as typeof res.redirect;
     next();
   });
-  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
-  app.use(express.json({ limit: '200kb' }));
   app.use(multipartForms);
+  app.use(champsValides({ refuser: refuserEntree }));
   app.use(csrfProtection);
 
   app.use(webRouter({ db: deps.db, temporal: deps.temporal, publicUrl, franceConnect, oidc: deps.oidc }));

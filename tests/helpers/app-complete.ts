@@ -94,7 +94,9 @@ export async function startAppComplete(): Promise<AppComplete> {
     sessions: { anonyme, aidant, referent, staff },
     ids: { structure, usager: usager.id, mandat: mandatId, aidant: a.aidant.id, collegue: c.aidant.id, interaction: uidOf(liste.path) },
     ecritures: async () => Number((await owner('fuzz_ecritures').max({ n: 'id' }).first())?.n ?? 0),
-    tablesEcrites: async (depuis) => owner('fuzz_ecritures').where('id', '>', depuis).whereNotIn('tbl', TABLES_SANS_DOMAINE).distinct().pluck('tbl'),
+    // The outbox relay marks deliveries in the background (UPDATE outbox): not the request's doing.
+    tablesEcrites: async (depuis) =>
+      owner('fuzz_ecritures').where('id', '>', depuis).whereNotIn('tbl', TABLES_SANS_DOMAINE).whereNot((q) => q.where({ tbl: 'outbox', op: 'UPDATE' })).distinct().pluck('tbl'),
     signatureTwilio: (params) => twilio.getExpectedTwilioSignature(FAKE_TWILIO_AUTH_TOKEN, url + CHEMIN_WEBHOOK_SMS, params),
     async stop() {
       await oidc.close();

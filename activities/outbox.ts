@@ -21,7 +21,9 @@ export type SendResult = { status: 'sent'; already: boolean };
 export const MAX_ATTEMPTS = 12;
 /** How long a claimed row is reserved for its sender; a worker that dies frees it after this. */
 export const CLAIM_MS = 2 * 60_000;
-export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
+/** 30 s, 1 min, 2 min… up to 6 h; OUTBOX_RETRY_BASE_MS shortens the first step (the outage drills use 300 ms). */
+export const retryDelayMs = (attempts: number) =>
+  Math.min(Number(process.env.OUTBOX_RETRY_BASE_MS ?? 30_000) * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
 
 /**
  * Sends one row if it is still to send and no one else is sending it: the row is claimed (a short update,

@@ -1,0 +1,121 @@
+// Outage drills on the real stack (issue 19), each kept to a few seconds:
+// - SMTP down: the login links asked for meanwhile wait in the outbox (the aidant sees « lien envoyé »), the
+//   relay retries with its backoff (OUTBOX_RETRY_BASE_MS shortened here: 30 s, 1 min, 2 min… in production)
+//   and, SMTP back, each arrives exactly once.
+// - Twilio answering 500, then 429 with Retry-After: the consent request's SMS is retried by Temporal (its
+//   activity's backoff: 1 s, then 2 s — Retry-After itself is not read, the twilio client does not expose it)
+//   and leaves exactly once; the aidant's page goes on to « en attente » without showing a failure.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { startMailCatcher, type MailCatcher } from '../../scripts/fakes/mail-catcher.ts';
+import { createSmtpMailer } from '../../activities/ports/mailer.ts';
+import { startApp, csrfFrom, HttpClient, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { createAccount, createStructure, loginHttp, totpCode } from '../../scripts/fixtures/comptes.ts';
+import { relaisTcp, type RelaisTcp } from '../helpers/panne.ts';
+import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
+
+async function jusqua<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 30_000): Promise<T> {
+  const fin = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > fin) throw new Error(`délai dépassé : ${quoi}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('SMTP en panne', () => {
+  let t: TestDb;
+  let catcher: MailCatcher;
+  let relais: RelaisTcp;
+  let app: RunningApp;
+  let mailer: ReturnType<typeof createSmtpMailer>;
+  const secrets: Record<string, string> = {};
+  const base = process.env.OUTBOX_RETRY_BASE_MS;
+
+  beforeAll(async () => {
+    process.env.OUTBOX_RETRY_BASE_MS = '300';
+    t = await createTestDb();
+    catcher = await startMailCatcher();
+    relais = await relaisTcp(catcher.smtpPort);
+    mailer = createSmtpMailer({ host: '127.0.0.1', port: relais.port, secure: false, from: 'Aidants Connect <test@aidantsconnect.beta.gouv.fr>' });
+    app = await startApp({ db: t.db, temporal: async () => { throw new Error('pas de Temporal ici'); }, mailer });
+    const structure = await createStructure(t.db, { name: 'France Services de Guingamp' });
+    for (const nom of ['anna', 'bruno', 'chloe']) secrets[nom] = (await createAccount(t.db, { email: `${nom}@guingamp.fr`, structureId: structure })).totpSecret;
+  });
+  afterAll(async () => {
+    if (base === undefined) delete process.env.OUTBOX_RETRY_BASE_MS;
+    else process.env.OUTBOX_RETRY_BASE_MS = base;
+    await app?.close();
+    mailer?.transport.close();
+    await relais?.stop();
+    await catcher?.stop();
+    await t?.drop();
+  });
+
+  test('links asked for during the outage wait in the outbox, then each arrives exactly once', async () => {
+    await relais.couper();
+    for (const nom of Object.keys(secrets)) {
+      const http = new HttpClient(app.url);
+      const form = await (await http.get('/connexion')).text();
+      const res = await http.postForm('/connexion', { email: `${nom}@guingamp.fr`, code: await totpCode(secrets[nom]) }, csrfFrom(form));
+      // The aidant is told the link is on its way: the request never waits for SMTP.
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('lien de connexion');
+    }
+    // The relay tried and failed (twice at least, its backoff being short here); nothing arrived.
+    await jusqua(async () => (await t.db('outbox').where({ channel: 'email', status: 'pending' }).where('attempts', '>=', 2)).length === 3, 'deux tentatives échouées par courriel');
+    const enAttente = await t.db('outbox').where({ channel: 'email' }).select('status', 'attempts', 'last_error');
+    expect(enAttente.every((r) => r.status === 'pending' && r.last_error)).toBe(true);
+    expect(catcher.emails()).toHaveLength(0);
+
+    await relais.retablir();
+    await jusqua(async () => (await t.db('outbox').where({ channel: 'email', status: 'sent' })).length === 3, 'les trois courriels envoyés');
+    await new Promise((r) => setTimeout(r, 1500)); // a double would show by now (the relay sweeps every 500 ms)
+    const recus = catcher.emails();
+    expect(recus.map((m) => m.to[0]).sort()).toEqual(['anna@guingamp.fr', 'bruno@guingamp.fr', 'chloe@guingamp.fr']);
+    expect(new Set(recus.map((m) => m.messageId)).size).toBe(3);
+    // And each link works: the first aidant logs in with the email sent after the outage.
+    const anna = new HttpClient(app.url);
+    await loginHttp(anna, catcher, 'anna@guingamp.fr', secrets.anna);
+    expect((await anna.get('/espace')).status).toBe(303);
+  });
+});
+
+describe('Twilio en panne : 500, puis 429 avec Retry-After', () => {
+  let s: ServiceStack;
+  let aidant: HttpClient;
+
+  beforeAll(async () => {
+    s = await startServiceStack('http://app.test', { franceConnect: true, sms: true });
+    const structure = await createStructure(s.t.db, { name: 'CCAS de Paimpol' });
+    const a = await createAccount(s.t.db, { email: 'yves.le-goff@paimpol.fr', structureId: structure });
+    aidant = new HttpClient(s.app.url);
+    await loginHttp(aidant, s.mail.catcher, 'yves.le-goff@paimpol.fr', a.totpSecret);
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  test('the consent request’s SMS is retried and leaves exactly once; the aidant waits, no failure shown', async () => {
+    s.sms!.failNext(1, { status: 500 });
+    s.sms!.failNext(1, { status: 429, retryAfterS: 1 });
+    const page = await (await aidant.get('/mandats/nouveau')).text();
+    const res = await aidant.postForm('/mandats/nouveau', { demarches: ['famille'], duree: 'SHORT', modalite: 'distance', telephone: '06 80 00 00 42', certification: 'oui' }, csrfFrom(page));
+    expect(res.status).toBe(303);
+    const id = res.headers.get('location')!.split('/').pop()!;
+    const etat = async () => (await (await aidant.request(`/mandats/consentements/${id}/etat`, { headers: { accept: 'application/json' } })).json()) as { statut: string };
+    await jusqua(async () => (await etat()).statut === 'attente', 'la demande en attente de réponse');
+    await new Promise((r) => setTimeout(r, 1000));
+    // The request is two SMS (the mandat, then the question): each left once, the first after two refusals.
+    const envoyes = s.sms!.messages().filter((m) => m.to === '+33680000042');
+    expect(envoyes).toHaveLength(2);
+    expect(envoyes[0].body).toContain('va créer un mandat');
+    expect(envoyes[1].body).toContain('Répondez « Oui »');
+    const rows = await s.t.db('outbox').where({ channel: 'sms', recipient: '+33680000042' }).orderBy('id').select('status', 'attempts');
+    expect(rows).toEqual([{ status: 'sent', attempts: 3 }, { status: 'sent', attempts: 1 }]);
+    const vue = await (await aidant.get(`/mandats/consentements/${id}`)).text();
+    expect(vue).toContain('En attente de la réponse de l’usager');
+    expect(vue).not.toContain('Le SMS n’a pas pu être envoyé');
+  });
+});

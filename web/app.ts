@@ -16,6 +16,7 @@ import { logger as baseLogger, redactPath, type Logger } from '../db/platform/lo
 import { webRouter } from './routes.ts';
 import { renderPage } from './ui/render.ts';
 import { CHEMIN_WEBHOOK_SMS, twilioConfigFromEnv } from '../db/platform/twilio.ts';
+import { baseIndisponible } from '../db/platform/indisponibilite.ts';
 import { smsWebhookRouter } from '../api/consentement/webhook.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from '../api/franceconnect/index.ts';
@@ -164,15 +165,18 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Express 5 routes rejected promises here too.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const indisponible = baseIndisponible(err);
     const status =
-      err instanceof CsrfError ? 403 : typeof (err as { status?: number }).status === 'number' ? (err as { status: number }).status : 500;
+      err instanceof CsrfError ? 403 : indisponible ? 503 : typeof (err as { status?: number }).status === 'number' ? (err as { status: number }).status : 500;
+    // PostgreSQL unreachable: « Service indisponible », retry in a while (db/platform/indisponibilite.ts).
+    if (indisponible) res.set('Retry-After', '30');
     if (status >= 500) log.error({ err, path: redactPath(req.path) }, 'erreur');
     else log.warn({ path: redactPath(req.path), status, reason: (err as Error).message }, 'requête refusée');
     res.status(status);
     if (req.accepts(['html', 'json']) === 'json') {
-      res.json({ error: err instanceof CsrfError ? 'csrf_token_invalid' : status >= 500 ? 'server_error' : 'bad_request' });
+      res.json({ error: err instanceof CsrfError ? 'csrf_token_invalid' : indisponible ? 'service_unavailable' : status >= 500 ? 'server_error' : 'bad_request' });
     } else {
-      res.send(renderPage(req, err instanceof CsrfError ? 419 : status >= 500 ? 500 : [403, 404, 413].includes(status) ? status : 400));
+      res.send(renderPage(req, err instanceof CsrfError ? 419 : indisponible ? 503 : status >= 500 ? 500 : [403, 404, 413].includes(status) ? status : 400));
     }
   });
   return app;

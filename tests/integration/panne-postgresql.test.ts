@@ -1,0 +1,95 @@
+// Drill of issue 19: PostgreSQL stopped (`pg_ctl stop -m fast`, then started again on the same port) while
+// aidants use the site. A cluster of its own (the harness's serves the other files). During the outage: every
+// page answers 503 with the French « Service indisponible » page (Retry-After, no stack trace, no 500), JSON
+// clients a JSON 503, the health check names PostgreSQL; a login asked for then writes nothing. Once the
+// database is back, with nothing restarted: the same session works, the login goes through and its email
+// leaves exactly once.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalPostgres, type LocalPostgres } from '../../db/cluster.ts';
+import { createDb, type Db } from '../../db/connection.ts';
+import { migrateLatest } from '../../db/migrations/run.ts';
+import { startTestMail } from '../../scripts/fixtures/mail.ts';
+import { startApp, csrfFrom, HttpClient, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { createAccount, createStructure, loginHttp, totpCode } from '../../scripts/fixtures/comptes.ts';
+
+let dossier: string;
+let pg: LocalPostgres;
+let db: Db;
+let mail: Awaited<ReturnType<typeof startTestMail>>;
+let app: RunningApp;
+let aidant: HttpClient;
+const secrets: Record<string, string> = {};
+
+beforeAll(async () => {
+  dossier = mkdtempSync(join(tmpdir(), 'ac-panne-pg-'));
+  pg = await startLocalPostgres({ dataDir: dossier, database: 'panne' });
+  const owner = createDb(pg.ownerUrl, { min: 0, max: 1 });
+  await migrateLatest(owner);
+  await owner.destroy();
+  db = createDb(pg.appUrl, { min: 0, max: 5 });
+  mail = await startTestMail();
+  app = await startApp({ db, temporal: async () => { throw new Error('pas de Temporal ici'); }, mailer: mail.mailer });
+  const structure = await createStructure(db, { name: 'France Services de Carhaix' });
+  for (const nom of ['morgane', 'tanguy']) secrets[nom] = (await createAccount(db, { email: `${nom}@carhaix.fr`, structureId: structure })).totpSecret;
+  aidant = new HttpClient(app.url);
+  await loginHttp(aidant, mail.catcher, 'morgane@carhaix.fr', secrets.morgane);
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await mail?.stop();
+  await db?.destroy();
+  await pg?.stop();
+  if (dossier) rmSync(dossier, { recursive: true, force: true });
+});
+
+test('stopped: 503 in French and a health check naming PostgreSQL; back: everything works again, nothing lost or doubled', async () => {
+  const visiteur = new HttpClient(app.url);
+  const formVisiteur = await (await visiteur.get('/connexion')).text();
+  const emailsAvant = mail.catcher.emails().length;
+
+  await pg.stop();
+  try {
+    for (const chemin of ['/usagers', '/espace-aidant', '/mandats/nouveau']) {
+      const res = await aidant.get(chemin);
+      const page = await res.text();
+      expect([chemin, res.status]).toEqual([chemin, 503]);
+      expect(res.headers.get('retry-after')).toBe('30');
+      expect(page).toContain('<h1>Service indisponible</h1>');
+      expect(page).toContain('Réessayez dans quelques minutes');
+      expect(page).not.toMatch(/at .*\.ts:\d+|ECONNREFUSED|Error:/);
+    }
+    const json = await aidant.request('/usagers', { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(503);
+    expect(await json.json()).toEqual({ error: 'service_unavailable' });
+    // A first visit (no session cookie) of a page that needs no database is still served; with a session
+    // (kept in PostgreSQL), every page says « indisponible », the login too.
+    expect((await new HttpClient(app.url).get('/mentions-legales')).status).toBe(200);
+    expect((await visiteur.get('/mentions-legales')).status).toBe(503);
+    const connexion = await visiteur.postForm('/connexion', { email: 'tanguy@carhaix.fr', code: await totpCode(secrets.tanguy) }, csrfFrom(formVisiteur));
+    expect(connexion.status).toBe(503);
+    const sante = await fetch(`${app.url}/health`);
+    expect(sante.status).toBe(503);
+    expect(await sante.json()).toMatchObject({ status: 'degraded', checks: { postgres: { ok: false } } });
+  } finally {
+    // Started again on the same port, as after a restart of the service.
+    pg = await startLocalPostgres({ dataDir: dossier, database: 'panne', preferredPort: pg.port });
+  }
+
+  // Nothing restarted on our side: the pool reconnects, the session kept in PostgreSQL is still there.
+  const retour = await aidant.get('/usagers');
+  expect(retour.status).toBe(200);
+  expect((await fetch(`${app.url}/health`)).status).toBe(200);
+  // The login refused during the outage wrote nothing: no link, no email.
+  expect(Number((await db('magic_links').count({ n: '*' }).first())!.n)).toBe(1); // Morgane's, from before
+  expect(mail.catcher.emails()).toHaveLength(emailsAvant);
+  // Asked again, it goes through, and its email leaves exactly once.
+  const tanguy = new HttpClient(app.url);
+  await loginHttp(tanguy, mail.catcher, 'tanguy@carhaix.fr', secrets.tanguy);
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(mail.catcher.emails().filter((m) => m.to.includes('tanguy@carhaix.fr'))).toHaveLength(1);
+  expect((await db('outbox').where({ status: 'sent' })).length).toBe(mail.catcher.emails().length);
+});

@@ -3,7 +3,8 @@
 // page answers 503 with the French « Service indisponible » page (Retry-After, no stack trace, no 500), JSON
 // clients a JSON 503, the health check names PostgreSQL; a login asked for then writes nothing. Once the
 // database is back, with nothing restarted: the same session works, the login goes through and its email
-// leaves exactly once.
+// leaves exactly once. And a workflow whose activity runs during the outage (a habilitation request's
+// submission): Temporal retries it, it finishes once PostgreSQL is back, written and mailed once.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,10 @@ import { migrateLatest } from '../../db/migrations/run.ts';
 import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { startApp, csrfFrom, HttpClient, type RunningApp } from '../../scripts/fixtures/web.ts';
 import { createAccount, createStructure, loginHttp, totpCode } from '../../scripts/fixtures/comptes.ts';
+import { devServerEnv, testWorker, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
+import { creerDemandeComplete, creerMembreEquipe } from '../helpers/habilitation.ts';
+import { demarrerHabilitation } from '../../db/temporal/processes/habilitation.ts';
+import { idHabilitation } from '../../workflows/habilitation.ts';
 
 let dossier: string;
 let pg: LocalPostgres;
@@ -92,4 +97,49 @@ test('stopped: 503 in French and a health check naming PostgreSQL; back: everyth
   await new Promise((r) => setTimeout(r, 1000));
   expect(mail.catcher.emails().filter((m) => m.to.includes('tanguy@carhaix.fr'))).toHaveLength(1);
   expect((await db('outbox').where({ status: 'sent' })).length).toBe(mail.catcher.emails().length);
+});
+
+test('a workflow’s activity during the outage: retried by Temporal, done once PostgreSQL is back, nothing doubled', async () => {
+  const env = await devServerEnv();
+  const taskQueue = uniqueTaskQueue('panne-pg');
+  const worker = await testWorker(env, { deps: { db, mailer: mail.mailer }, taskQueue });
+  const run = worker.run();
+  try {
+    await creerMembreEquipe(db);
+    const f = await creerDemandeComplete(db, { status: 'NEW' });
+    await pg.stop();
+    try {
+      await demarrerHabilitation(env.client, f.demandeId, f.empreinte, { taskQueue });
+      // The submission's activity fails (no database) and waits for its retry (2 s, then 4 s…).
+      await new Promise((r) => setTimeout(r, 3000));
+    } finally {
+      pg = await startLocalPostgres({ dataDir: dossier, database: 'panne', preferredPort: pg.port });
+    }
+    const fin = Date.now() + 30_000;
+    while ((await db('demandes_habilitation').where({ id: f.demandeId }).first('status')).status !== 'AC_VALIDATION_PROCESSING') {
+      if (Date.now() > fin) throw new Error('la soumission n’a pas repris après le retour de PostgreSQL');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // It was retried: an attempt after the first one did the work (the history records the attempt that
+    // completed, once the activity — transaction, then email — is done).
+    const handle = env.client.workflow.getHandle(idHabilitation(f.demandeId));
+    let tentatives: number[] = [];
+    while (!tentatives.length) {
+      if (Date.now() > fin) throw new Error('l’activité de soumission ne s’est pas terminée');
+      const historique = await handle.fetchHistory();
+      tentatives = (historique.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 0] : []));
+      if (!tentatives.length) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(tentatives[0]).toBeGreaterThanOrEqual(2);
+    // Written once, mailed once.
+    expect(await db('evenements_habilitation').where({ demande_id: f.demandeId, type: 'soumise' })).toHaveLength(1);
+    const cle = `habilitation-${f.demandeId}-soumise-1`;
+    expect(await db('outbox').where({ idempotency_key: cle }).select('status')).toEqual([{ status: 'sent' }]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(mail.catcher.emails().filter((m) => m.messageId?.includes(encodeURIComponent(cle)))).toHaveLength(1);
+  } finally {
+    worker.shutdown();
+    await run;
+    await env.teardown();
+  }
 });

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { messageSid, startAppComplete, TABLES_SANS_DOMAINE, type AppComplete } from '../helpers/app-complete.ts';
 import { creerDemandeComplete } from '../helpers/habilitation.ts';
 import { FC } from '../../scripts/fixtures/fournisseur-identite.ts';
+import { csrfFrom, HttpClient } from '../../scripts/fixtures/web.ts';
 import { CHEMIN_WEBHOOK_SMS } from '../../db/platform/twilio.ts';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -230,8 +231,8 @@ function preparer(c: Cas, routesListe: Route[]): Requete {
     segPoison = !bienForme(seg);
     path = path.replace(/\/?$/, '/') + pourcent(seg, 'utf8');
   }
-  const session = route.session === 'demandeur' ? app.sessions.anonyme : app.sessions[route.session];
-  const headers = new Headers({ cookie: route.session === 'demandeur' ? demandeurCookie : session.cookie() });
+  const session = route.session === 'demandeur' ? demandeur : app.sessions[route.session];
+  const headers = new Headers({ cookie: session.cookie() });
   const csrf: [string, string][] = c.csrf ? [['_csrf', session.csrf]] : [];
   const init: RequestInit & { headers: Headers } = { method: route.method, headers, redirect: 'manual' };
   headers.set('accept', route.forme === 'json' || route.forme === 'token' ? 'application/json' : 'text/html');
@@ -277,14 +278,14 @@ function preparer(c: Cas, routesListe: Route[]): Requete {
   return { url: app.url + path, init, poison: poison || segPoison };
 }
 
-let demandeurCookie = '';
+/** The demandeur's session (its own cookie and CSRF token). */
+let demandeur: { csrf: string; cookie(): string };
 
 beforeAll(async () => {
   app = await startAppComplete();
   // A demandeur of habilitation: an anonymous visitor whose session holds access to a request in progress.
   const d = await creerDemandeComplete(app.t.db, { status: 'NEW' });
   demandeId = d.demandeId;
-  const { HttpClient, csrfFrom } = await import('../../scripts/fixtures/web.ts');
   const http = new HttpClient(app.url);
   await http.get('/connexion');
   const jar = (http as unknown as { cookies: Map<string, string> }).cookies;
@@ -298,9 +299,10 @@ beforeAll(async () => {
   if (!row) throw new Error('session du demandeur introuvable');
   const sess = (typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) as { csrfToken: string };
   await app.t.db('sessions').where({ sid }).update({ sess: JSON.stringify({ ...sess, demandesHabilitation: [demandeId] }) });
-  demandeurCookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  expect(csrfFrom(await (await fetch(`${app.url}/habilitation/demande/${demandeId}/structure`, { headers: { cookie: demandeurCookie } })).text())).toBe(sess.csrfToken);
-  (app.sessions as Record<string, unknown>).demandeur = { csrf: sess.csrfToken, cookie: () => demandeurCookie };
+  const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  demandeur = { csrf: sess.csrfToken, cookie: () => cookie };
+  // The session opens the request's pages (its form carries the same token).
+  expect(csrfFrom(await (await fetch(`${app.url}/habilitation/demande/${demandeId}/structure`, { headers: { cookie } })).text())).toBe(sess.csrfToken);
 });
 
 afterAll(async () => {

@@ -110,6 +110,13 @@ describe('every case of the outside review answers 400 and writes nothing', () =
     expect(ok.text).toContain('Mes usagers');
   });
 
+  test('the static files of the DSFR (served before the entrance): a NUL or bad UTF-8 is a 4xx too', async () => {
+    for (const path of ['/dsfr/%00', '/dsfr/dsfr.min.css%00', '/dsfr/%ED%A0%80.css', '/dsfr/%E9']) {
+      const r = await envoyer(path);
+      expect([path, r.status >= 400 && r.status < 500]).toEqual([path, true]);
+    }
+  });
+
   test('a NUL in a path segment', async () => {
     attendRefus(await envoyer('/usagers/%00', { session: 'aidant' }), 'page');
     attendRefus(await envoyer(`/interaction/${app.ids.interaction}%00`, { session: 'aidant' }), 'page');

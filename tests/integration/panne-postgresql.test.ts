@@ -13,7 +13,8 @@ import { startLocalPostgres, type LocalPostgres } from '../../db/cluster.ts';
 import { createDb, type Db } from '../../db/connection.ts';
 import { migrateLatest } from '../../db/migrations/run.ts';
 import { startTestMail } from '../../scripts/fixtures/mail.ts';
-import { startApp, csrfFrom, HttpClient, type RunningApp } from '../../scripts/fixtures/web.ts';
+import { csrfFrom, HttpClient } from '../../scripts/fixtures/web.ts';
+import { clientFranceConnect, demandeFranceConnect, FC, startOidcApp, type OidcApp } from '../../scripts/fixtures/fournisseur-identite.ts';
 import { createAccount, createStructure, loginHttp, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { devServerEnv, testWorker, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
 import { creerDemandeComplete, creerMembreEquipe } from '../helpers/habilitation.ts';
@@ -24,7 +25,7 @@ let dossier: string;
 let pg: LocalPostgres;
 let db: Db;
 let mail: Awaited<ReturnType<typeof startTestMail>>;
-let app: RunningApp;
+let app: OidcApp;
 let aidant: HttpClient;
 const secrets: Record<string, string> = {};
 
@@ -36,7 +37,8 @@ beforeAll(async () => {
   await owner.destroy();
   db = createDb(pg.appUrl, { min: 0, max: 5 });
   mail = await startTestMail();
-  app = await startApp({ db, temporal: async () => { throw new Error('pas de Temporal ici'); }, mailer: mail.mailer });
+  // With the identity provider mounted: its routes answer the outage like the pages.
+  app = await startOidcApp({ db, mailer: mail.mailer });
   const structure = await createStructure(db, { name: 'France Services de Carhaix' });
   for (const nom of ['morgane', 'tanguy']) secrets[nom] = (await createAccount(db, { email: `${nom}@carhaix.fr`, structureId: structure })).totpSecret;
   aidant = new HttpClient(app.url);
@@ -76,6 +78,21 @@ test('stopped: 503 in French and a health check naming PostgreSQL; back: everyth
     expect((await visiteur.get('/mentions-legales')).status).toBe(503);
     const connexion = await visiteur.postForm('/connexion', { email: 'tanguy@carhaix.fr', code: await totpCode(secrets.tanguy) }, csrfFrom(formVisiteur));
     expect(connexion.status).toBe(503);
+    // The identity provider's routes: the same 503 (its own error page in French, or the OIDC error in JSON).
+    const demande = demandeFranceConnect(await clientFranceConnect(app.url));
+    const authorize = await fetch(demande.url, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    // The authorization itself may need no row (it then sends on to the interaction, whose page says it).
+    expect([303, 503]).toContain(authorize.status);
+    const interaction = authorize.status === 503 ? authorize : await fetch(new URL(authorize.headers.get('location')!, app.url), { headers: { accept: 'text/html', cookie: authorize.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') }, redirect: 'manual' });
+    expect(interaction.status).toBe(503);
+    expect(await interaction.text()).toContain('<h1>Service indisponible</h1>');
+    const token = await fetch(`${app.url}/token/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x'.repeat(43), redirect_uri: FC.callback, client_id: FC.clientId, client_secret: FC.clientSecret }),
+    });
+    expect(token.status).toBe(503);
+    expect(await token.json()).toMatchObject({ error: 'temporarily_unavailable' });
     const sante = await fetch(`${app.url}/health`);
     expect(sante.status).toBe(503);
     expect(await sante.json()).toMatchObject({ status: 'degraded', checks: { postgres: { ok: false } } });

@@ -124,7 +124,8 @@ export function createApp(deps: AppDeps): express.Express {
   }));
 
   // The identity provider's endpoints (/authorize/, /token/, /userinfo/, /logout/, discovery, JWKS): before
-  // the sessions and the body parsers, since the provider parses its own bodies and keeps its own cookies.
+  // the sessions, since the provider keeps its own cookies; after the entrance, whose parsed and checked
+  // bodies it reads (oidc-provider uses `req.body` when the stream is already read).
   // Its interaction pages (/interaction/:uid) are ordinary pages of web/, with sessions and CSRF.
   if (deps.oidc) app.use(deps.oidc.middleware);
 

@@ -1,5 +1,6 @@
 // The identity provider FranceConnect calls, built with oidc-provider and mounted in Express on its own
-// paths only (the provider parses its own bodies: no Express body parser runs before it). Around the
+// paths only (its form bodies arrive parsed by the app's entrance, api/entrees.ts, which the provider reads as
+// `req.body` — it warns once about it). Around the
 // provider: one `use_autorisation` journal row when userinfo answers, logout answered by a redirect
 // (FranceConnect expects no click), and no provider browser session kept after an authorization, so the
 // next authorization always asks the aidant to choose a usager again.

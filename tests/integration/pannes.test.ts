@@ -1,7 +1,8 @@
 // Outage drills on the real stack (issue 19), each kept to a few seconds:
 // - SMTP down: the login links asked for meanwhile wait in the outbox (the aidant sees « lien envoyé »), the
 //   relay retries with its backoff (OUTBOX_RETRY_BASE_MS shortened here: 30 s, 1 min, 2 min… in production)
-//   and, SMTP back, each arrives exactly once.
+//   and, SMTP back, each arrives exactly once. An email a workflow's activity sends during the outage (the
+//   acknowledgement of a habilitation request) is retried by Temporal beside the relay: once too.
 // - Twilio answering 500, then 429 with Retry-After: the consent request's SMS is retried by Temporal (its
 //   activity's backoff: 1 s, then 2 s — Retry-After itself is not read, the twilio client does not expose it)
 //   and leaves exactly once; the aidant's page goes on to « en attente » without showing a failure.
@@ -13,6 +14,9 @@ import { startApp, csrfFrom, HttpClient, type RunningApp } from '../../scripts/f
 import { createAccount, createStructure, loginHttp, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { relaisTcp, type RelaisTcp } from '../helpers/panne.ts';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
+import { devServerEnv, testWorker, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
+import { creerDemandeComplete } from '../helpers/habilitation.ts';
+import { demarrerHabilitation } from '../../db/temporal/processes/habilitation.ts';
 
 async function jusqua<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 30_000): Promise<T> {
   const fin = Date.now() + ms;
@@ -79,6 +83,33 @@ describe('SMTP en panne', () => {
     const anna = new HttpClient(app.url);
     await loginHttp(anna, catcher, 'anna@guingamp.fr', secrets.anna);
     expect((await anna.get('/espace')).status).toBe(303);
+  });
+
+  test('an email sent by a workflow’s activity during the outage: retried, then sent exactly once', async () => {
+    const env = await devServerEnv();
+    const taskQueue = uniqueTaskQueue('panne-smtp');
+    const worker = await testWorker(env, { deps: { db: t.db, mailer }, taskQueue });
+    const run = worker.run();
+    try {
+      const f = await creerDemandeComplete(t.db, { status: 'NEW' });
+      const cle = `habilitation-${f.demandeId}-soumise-1`;
+      await relais.couper();
+      await demarrerHabilitation(env.client, f.demandeId, f.empreinte, { taskQueue });
+      // The submission is recorded (its transaction does not wait for SMTP); its email waits, tried twice.
+      await jusqua(async () => (await t.db('outbox').where({ idempotency_key: cle }).where('attempts', '>=', 2).first()), 'deux tentatives du courriel');
+      expect((await t.db('demandes_habilitation').where({ id: f.demandeId }).first('status')).status).toBe('AC_VALIDATION_PROCESSING');
+      expect(catcher.emails().filter((m) => m.messageId?.includes(encodeURIComponent(cle)))).toHaveLength(0);
+      await relais.retablir();
+      await jusqua(async () => (await t.db('outbox').where({ idempotency_key: cle, status: 'sent' }).first()), 'le courriel envoyé');
+      // The activity's next retry and the relay's sweep both come after: neither sends it again.
+      await new Promise((r) => setTimeout(r, 5000));
+      expect(catcher.emails().filter((m) => m.messageId?.includes(encodeURIComponent(cle)))).toHaveLength(1);
+      expect(await t.db('evenements_habilitation').where({ demande_id: f.demandeId, type: 'soumise' })).toHaveLength(1);
+    } finally {
+      worker.shutdown();
+      await run;
+      await env.teardown();
+    }
   });
 });
 

@@ -7,7 +7,8 @@ import {
   type EmailToSend, type SmsToSend,
 } from '../db/queries/outbox.ts';
 import type { Mailer } from './ports/mailer.ts';
-import type { SmsSender } from './ports/sms.ts';
+import { SmsAttendre, type SmsSender } from './ports/sms.ts';
+import { ApplicationFailure } from '@temporalio/common';
 
 export interface DeliveryPorts {
   mailer?: Mailer;
@@ -61,7 +62,12 @@ export async function deliverRow(db: Db, ports: DeliveryPorts, idempotencyKey: s
     return 'sent';
   } catch (error) {
     const gaveUp = row.attempts >= MAX_ATTEMPTS;
-    await markOutboxAttemptFailed(db, row.id, { error: String((error as Error).message), nextAttemptAt: new Date(Date.now() + retryDelayMs(row.attempts)), gaveUp });
+    // Twilio asked to wait (429/503 with Retry-After): not before that, by the relay or by Temporal.
+    const attente = error instanceof SmsAttendre ? error.retryAfterMs : 0;
+    await markOutboxAttemptFailed(db, row.id, { error: String((error as Error).message), nextAttemptAt: new Date(Date.now() + Math.max(retryDelayMs(row.attempts), attente)), gaveUp });
+    if (opts.ignoreBackoff && attente > 0 && !gaveUp) {
+      throw ApplicationFailure.create({ message: (error as Error).message, type: 'SmsAttendre', nextRetryDelay: attente, cause: error as Error });
+    }
     if (opts.ignoreBackoff) throw error;
     return gaveUp ? 'failed' : 'retry_later';
   }

@@ -3,13 +3,18 @@
 //   relay retries with its backoff (OUTBOX_RETRY_BASE_MS shortened here: 30 s, 1 min, 2 min… in production)
 //   and, SMTP back, each arrives exactly once. An email a workflow's activity sends during the outage (the
 //   acknowledgement of a habilitation request) is retried by Temporal beside the relay: once too.
-// - Twilio answering 500, then 429 with Retry-After: the consent request's SMS is retried by Temporal (its
-//   activity's backoff: 1 s, then 2 s — Retry-After itself is not read, the twilio client does not expose it)
-//   and leaves exactly once; the aidant's page goes on to « en attente » without showing a failure.
+// - Twilio answering 500, then 429 with Retry-After: the consent request's SMS is retried by Temporal (after
+//   the 500, its activity's backoff; after the 429, the delay Retry-After asked for) and leaves exactly once;
+//   the aidant's page goes on to « en attente » without showing a failure.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { startMailCatcher, type MailCatcher } from '../../scripts/fakes/mail-catcher.ts';
 import { createSmtpMailer } from '../../activities/ports/mailer.ts';
+import { createTwilioSms, delaiRetryAfter } from '../../activities/ports/sms.ts';
+import { deliverRow } from '../../activities/outbox.ts';
+import { enqueueSms } from '../../db/queries/outbox.ts';
+import { FAKE_TWILIO_ACCOUNT_SID, FAKE_TWILIO_AUTH_TOKEN } from '../../db/platform/twilio.ts';
+import { ApplicationFailure } from '@temporalio/common';
 import { startApp, csrfFrom, HttpClient, type RunningApp } from '../../scripts/fixtures/web.ts';
 import { createAccount, createStructure, loginHttp, totpCode } from '../../scripts/fixtures/comptes.ts';
 import { relaisTcp, type RelaisTcp } from '../helpers/panne.ts';
@@ -113,6 +118,14 @@ describe('SMTP en panne', () => {
   });
 });
 
+test('Retry-After, in seconds or as a date, capped at an hour', () => {
+  expect(delaiRetryAfter('2')).toBe(2000);
+  expect(delaiRetryAfter(new Date(Date.now() + 10_000).toUTCString())).toBeGreaterThan(8000);
+  expect(delaiRetryAfter('99999')).toBe(3600_000);
+  expect(delaiRetryAfter('bientôt')).toBeNull();
+  expect(delaiRetryAfter(undefined)).toBeNull();
+});
+
 describe('Twilio en panne : 500, puis 429 avec Retry-After', () => {
   let s: ServiceStack;
   let aidant: HttpClient;
@@ -128,9 +141,27 @@ describe('Twilio en panne : 500, puis 429 avec Retry-After', () => {
     await s?.stop();
   });
 
+  test('a 429’s Retry-After is honoured: the delay of Temporal’s next attempt, and the relay’s next try', async () => {
+    const port = createTwilioSms({ accountSid: FAKE_TWILIO_ACCOUNT_SID, authToken: FAKE_TWILIO_AUTH_TOKEN, from: 'AidantsCo', apiBase: s.sms!.baseUrl });
+    // An activity's send (ignoreBackoff): Temporal is told to wait what Twilio asked.
+    await enqueueSms(s.t.db, { idempotencyKey: 'panne-429-activite', to: '+33680000043', body: 'Essai' });
+    s.sms!.failNext(1, { status: 429, retryAfterS: 7 });
+    const refus = await deliverRow(s.t.db, { sms: port }, 'panne-429-activite', { ignoreBackoff: true }).catch((e: unknown) => e);
+    expect(refus).toBeInstanceOf(ApplicationFailure);
+    expect(refus).toMatchObject({ type: 'SmsAttendre', nextRetryDelay: 7000 });
+    // The relay's own try: not before the hour Twilio asked for (its usual backoff is 30 s).
+    await enqueueSms(s.t.db, { idempotencyKey: 'panne-429-relais', to: '+33680000044', body: 'Essai' });
+    s.sms!.failNext(1, { status: 429, retryAfterS: 3600 });
+    expect(await deliverRow(s.t.db, { sms: port }, 'panne-429-relais')).toBe('retry_later');
+    const ligne = await s.t.db('outbox').where({ idempotency_key: 'panne-429-relais' }).first('next_attempt_at', 'last_error');
+    expect(new Date(ligne.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 3500_000);
+    expect(ligne.last_error).toContain('Retry-After');
+    expect(s.sms!.messages().filter((m) => ['+33680000043', '+33680000044'].includes(m.to))).toHaveLength(0);
+  });
+
   test('the consent request’s SMS is retried and leaves exactly once; the aidant waits, no failure shown', async () => {
     s.sms!.failNext(1, { status: 500 });
-    s.sms!.failNext(1, { status: 429, retryAfterS: 1 });
+    s.sms!.failNext(1, { status: 429, retryAfterS: 2 });
     const page = await (await aidant.get('/mandats/nouveau')).text();
     const res = await aidant.postForm('/mandats/nouveau', { demarches: ['famille'], duree: 'SHORT', modalite: 'distance', telephone: '06 80 00 00 42', certification: 'oui' }, csrfFrom(page));
     expect(res.status).toBe(303);

@@ -7,7 +7,8 @@ import {
   type EmailToSend, type SmsToSend,
 } from '../db/queries/outbox.ts';
 import type { Mailer } from './ports/mailer.ts';
-import type { SmsSender } from './ports/sms.ts';
+import { SmsAttendre, type SmsSender } from './ports/sms.ts';
+import { ApplicationFailure } from '@temporalio/common';
 
 export interface DeliveryPorts {
   mailer?: Mailer;
@@ -21,7 +22,9 @@ export type SendResult = { status: 'sent'; already: boolean };
 export const MAX_ATTEMPTS = 12;
 /** How long a claimed row is reserved for its sender; a worker that dies frees it after this. */
 export const CLAIM_MS = 2 * 60_000;
-export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
+/** 30 s, 1 min, 2 min… up to 6 h; OUTBOX_RETRY_BASE_MS shortens the first step (the outage drills use 300 ms). */
+export const retryDelayMs = (attempts: number) =>
+  Math.min(Number(process.env.OUTBOX_RETRY_BASE_MS ?? 30_000) * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
 
 /**
  * Sends one row if it is still to send and no one else is sending it: the row is claimed (a short update,
@@ -59,7 +62,12 @@ export async function deliverRow(db: Db, ports: DeliveryPorts, idempotencyKey: s
     return 'sent';
   } catch (error) {
     const gaveUp = row.attempts >= MAX_ATTEMPTS;
-    await markOutboxAttemptFailed(db, row.id, { error: String((error as Error).message), nextAttemptAt: new Date(Date.now() + retryDelayMs(row.attempts)), gaveUp });
+    // Twilio asked to wait (429/503 with Retry-After): not before that, by the relay or by Temporal.
+    const attente = error instanceof SmsAttendre ? error.retryAfterMs : 0;
+    await markOutboxAttemptFailed(db, row.id, { error: String((error as Error).message), nextAttemptAt: new Date(Date.now() + Math.max(retryDelayMs(row.attempts), attente)), gaveUp });
+    if (opts.ignoreBackoff && attente > 0 && !gaveUp) {
+      throw ApplicationFailure.create({ message: (error as Error).message, type: 'SmsAttendre', nextRetryDelay: attente, cause: error as Error });
+    }
     if (opts.ignoreBackoff) throw error;
     return gaveUp ? 'failed' : 'retry_later';
   }

@@ -10,11 +10,13 @@ import { PgSessionStore } from '../api/session-store.ts';
 import { csrfProtection, CsrfError } from '../api/csrf.ts';
 import { healthRouter } from '../api/health.ts';
 import { multipartForms } from '../api/uploads.ts';
+import { champsValides, entreesValides, type EntreeInvalideError } from '../api/entrees.ts';
 import type { TemporalClientProvider } from '../db/temporal/client.ts';
 import { logger as baseLogger, redactPath, type Logger } from '../db/platform/logger.ts';
 import { webRouter } from './routes.ts';
 import { renderPage } from './ui/render.ts';
-import { twilioConfigFromEnv } from '../db/platform/twilio.ts';
+import { CHEMIN_WEBHOOK_SMS, twilioConfigFromEnv } from '../db/platform/twilio.ts';
+import { baseIndisponible } from '../db/platform/indisponibilite.ts';
 import { smsWebhookRouter } from '../api/consentement/webhook.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from '../api/franceconnect/index.ts';
@@ -101,6 +103,19 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
+  // NUL characters and invalid Unicode refused for every route, the provider's and the webhook's included
+  // (api/entrees.ts); form and JSON bodies are parsed here, once.
+  const refuserEntree = (req: Request, res: Response, err: EntreeInvalideError) => {
+    log.warn({ path: redactPath(req.path), raison: err.raison }, 'entrée refusée : caractère nul ou texte invalide');
+    res.status(400);
+    if (req.path === CHEMIN_WEBHOOK_SMS) return void res.type('text/plain').send('Requête invalide.');
+    if (/^\/(token|userinfo)\/?$/.test(req.path) || req.accepts(['html', 'json']) === 'json') {
+      return void res.json({ error: 'invalid_request', error_description: 'paramètre invalide : caractère nul ou texte qui n’est pas de l’UTF-8 valide' });
+    }
+    res.send(renderPage(req, 400));
+  };
+  app.use(entreesValides({ limite: '200kb', refuser: refuserEntree }));
+
   app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs, token: deps.healthToken, cacheMs: deps.healthCacheMs }));
   // Called by Twilio, authenticated by its signature: mounted before the session and CSRF, which it never uses.
   app.use(smsWebhookRouter({
@@ -109,7 +124,8 @@ export function createApp(deps: AppDeps): express.Express {
   }));
 
   // The identity provider's endpoints (/authorize/, /token/, /userinfo/, /logout/, discovery, JWKS): before
-  // the sessions and the body parsers, since the provider parses its own bodies and keeps its own cookies.
+  // the sessions, since the provider keeps its own cookies; after the entrance, whose parsed and checked
+  // bodies it reads (oidc-provider uses `req.body` when the stream is already read).
   // Its interaction pages (/interaction/:uid) are ordinary pages of web/, with sessions and CSRF.
   if (deps.oidc) app.use(deps.oidc.middleware);
 
@@ -136,9 +152,8 @@ export function createApp(deps: AppDeps): express.Express {
     }) as typeof res.redirect;
     next();
   });
-  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
-  app.use(express.json({ limit: '200kb' }));
   app.use(multipartForms);
+  app.use(champsValides({ refuser: refuserEntree }));
   app.use(csrfProtection);
 
   app.use(webRouter({ db: deps.db, temporal: deps.temporal, publicUrl, franceConnect, oidc: deps.oidc }));
@@ -151,15 +166,18 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Express 5 routes rejected promises here too.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const indisponible = baseIndisponible(err);
     const status =
-      err instanceof CsrfError ? 403 : typeof (err as { status?: number }).status === 'number' ? (err as { status: number }).status : 500;
+      err instanceof CsrfError ? 403 : indisponible ? 503 : typeof (err as { status?: number }).status === 'number' ? (err as { status: number }).status : 500;
+    // PostgreSQL unreachable: « Service indisponible », retry in a while (db/platform/indisponibilite.ts).
+    if (indisponible) res.set('Retry-After', '30');
     if (status >= 500) log.error({ err, path: redactPath(req.path) }, 'erreur');
     else log.warn({ path: redactPath(req.path), status, reason: (err as Error).message }, 'requête refusée');
     res.status(status);
     if (req.accepts(['html', 'json']) === 'json') {
-      res.json({ error: err instanceof CsrfError ? 'csrf_token_invalid' : status >= 500 ? 'server_error' : 'bad_request' });
+      res.json({ error: err instanceof CsrfError ? 'csrf_token_invalid' : indisponible ? 'service_unavailable' : status >= 500 ? 'server_error' : 'bad_request' });
     } else {
-      res.send(renderPage(req, err instanceof CsrfError ? 419 : status >= 500 ? 500 : [403, 404, 413].includes(status) ? status : 400));
+      res.send(renderPage(req, err instanceof CsrfError ? 419 : indisponible ? 503 : status >= 500 ? 500 : [403, 404, 413].includes(status) ? status : 400));
     }
   });
   return app;

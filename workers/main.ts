@@ -54,7 +54,20 @@ if (process.env.RECONCILE_WATCHES !== 'false') {
       .catch((err) => log.error({ err }, 'démarrage de l’ancre quotidienne du journal impossible')),
   ]).finally(() => void client.close());
 }
+// And again every few minutes: the worker survives an outage of Temporal (it reconnects by itself), so the
+// mandats created meanwhile (their start failed after the commit, api/mandats/creation.ts) get their workflow
+// without waiting for a restart of the worker (issue 19's drill, tests/integration/panne-temporal.test.ts).
+const clientReconciliation = lazyTemporalClient(settings);
+const reconciliation = setInterval(() => {
+  void clientReconciliation()
+    .then((temporal) => demarrerViesMandatManquantes(db, temporal))
+    .then((bilan) => bilan.demarrees && log.info(bilan, 'workflows de mandats manquants démarrés'))
+    .catch((err) => log.warn({ err }, 'réconciliation des mandats impossible pour le moment'));
+}, Number(process.env.RECONCILE_INTERVAL_MS ?? 5 * 60_000));
+reconciliation.unref();
 await running;
+clearInterval(reconciliation);
+await clientReconciliation.close();
 await relay.stop();
 log.info('worker arrêté');
 await connection.close();

@@ -6,7 +6,7 @@ import type { Db } from '../../db/connection.ts';
 import { estCodeTotp } from '../../db/domain/authentification.ts';
 import { dureeEnFrancais } from '../../db/domain/francais.ts';
 import { cleTentatives, refundAttempt, reserveAttempt, type Limite } from './rate-limit.ts';
-import { verifyAccountCode } from './totp.ts';
+import { MESSAGE_APPAREIL_ILLISIBLE, verifyAccountCode } from './totp.ts';
 
 /** The limits of a code typed for an account: per account and IP, per IP, and the account's slowing down. */
 export const rateKeys = (email: string, ip: string): Limite[] => [
@@ -17,7 +17,7 @@ export const rateKeys = (email: string, ip: string): Limite[] => [
 
 export type CodeFrais =
   | { ok: true }
-  | { ok: false; raison: 'format' | 'limite' | 'incorrect'; status: 400 | 401 | 429; message: string; retryAfterMs?: number };
+  | { ok: false; raison: 'format' | 'limite' | 'incorrect' | 'illisible'; status: 400 | 401 | 409 | 429; message: string; retryAfterMs?: number };
 
 export const MESSAGE_FORMAT_CODE = 'Saisissez les 6 chiffres du code affiché sur votre carte ou votre application.';
 
@@ -33,6 +33,9 @@ export async function verifierCodeFrais(db: Db, compte: { id: number | null; ema
     return { ok: false, raison: 'limite', status: 429, message: `Trop de tentatives. Réessayez dans ${dureeEnFrancais(attempt.waitMs)}.`, retryAfterMs: attempt.waitMs };
   }
   const check = await verifyAccountCode(db, compte.id, code);
+  // The account's devices cannot be read (a secret stored unsealed, a key gone): a clear refusal, not a 500.
+  // Only a known account gets here, so the login's answer for an unknown email is not changed by it.
+  if (!check.ok && check.reason === 'illisible') return { ok: false, raison: 'illisible', status: 409, message: MESSAGE_APPAREIL_ILLISIBLE };
   if (!check.ok) return { ok: false, raison: 'incorrect', status: 401, message: 'Ce code est incorrect ou a déjà été utilisé. Attendez le code suivant.' };
   await refundAttempt(db, attempt);
   return { ok: true };

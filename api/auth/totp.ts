@@ -6,12 +6,32 @@ import { generateSecret, verify } from 'otplib';
 import type { Db } from '../../db/connection.ts';
 import type { TotpDevice } from '../../db/models/index.ts';
 import { accepterPasDeTemps, appareilsConfirmes, compterEchecAppareil, compterEchecCompte } from '../../db/queries/authentification.ts';
-import { seal, unseal } from '../../db/secrets.ts';
+import { seal, unseal, UnsealError } from '../../db/secrets.ts';
 import { PERIODE_TOTP_APPLICATION_S, TOLERANCE_NORMALE } from '../../db/domain/authentification.ts';
+import { logger } from '../../db/platform/logger.ts';
 
-export type TotpCheck = { ok: true; device: TotpDevice } | { ok: false; reason: 'no_device' | 'invalid' | 'replayed' };
+/** `illisible`: the device's secret cannot be unsealed (stored unsealed, or under a key no longer in SECRETS_KEYS). */
+export type TotpCheck = { ok: true; device: TotpDevice } | { ok: false; reason: 'no_device' | 'invalid' | 'replayed' | 'illisible' };
+
+/** What a logged-in aidant reads when every device of the account is unreadable: not their code's fault. */
+export const MESSAGE_APPAREIL_ILLISIBLE =
+  'Votre carte ou votre application d’authentification ne peut pas être vérifiée pour le moment. Demandez à votre référent de l’associer à nouveau à votre compte, ou contactez le support Aidants Connect.';
 
 type Match = { timeStep: number; delta: number } | null;
+
+/**
+ * matchDevice, with an unreadable secret answered as « illisible » instead of an exception (a 500 before:
+ * issue 19's bench stored its secrets unsealed). Logged as an error, with the device, never the secret.
+ */
+async function essayer(device: Pick<TotpDevice, 'secret' | 'period' | 'drift'> & { id?: number }, code: string, nowMs: number, tolerance = TOLERANCE_NORMALE): Promise<Match | 'illisible'> {
+  try {
+    return await matchDevice(device, code, nowMs, tolerance);
+  } catch (err) {
+    if (!(err instanceof UnsealError)) throw err;
+    logger.error({ deviceId: device.id, raison: err.message }, 'secret TOTP illisible : appareil inutilisable');
+    return 'illisible';
+  }
+}
 
 /** Does the code match this device now (its drift included, within `tolerance` steps)? No side effect. */
 export async function matchDevice(device: Pick<TotpDevice, 'secret' | 'period' | 'drift'>, code: string, nowMs: number, tolerance = TOLERANCE_NORMALE): Promise<Match> {
@@ -34,7 +54,8 @@ async function recordSuccess(db: Db, device: TotpDevice, m: NonNullable<Match>, 
 
 /** Verifies `code` on one device; records the failure or the accepted step. */
 export async function verifyOnDevice(db: Db, device: TotpDevice, code: string, nowMs = Date.now()): Promise<TotpCheck> {
-  const m = await matchDevice(device, code, nowMs);
+  const m = await essayer(device, code, nowMs);
+  if (m === 'illisible') return { ok: false, reason: 'illisible' };
   if (!m) {
     await compterEchecAppareil(db, device.id);
     return { ok: false, reason: 'invalid' };
@@ -48,7 +69,8 @@ export async function verifyOnDevice(db: Db, device: TotpDevice, code: string, n
  * anonymous failures never widen anything.
  */
 export async function resynchronise(db: Db, device: TotpDevice, code: string, tolerance: number, nowMs = Date.now()): Promise<TotpCheck> {
-  const m = await matchDevice(device, code, nowMs, tolerance);
+  const m = await essayer(device, code, nowMs, tolerance);
+  if (m === 'illisible') return { ok: false, reason: 'illisible' };
   if (!m) return { ok: false, reason: 'invalid' };
   return recordSuccess(db, device, m, device.drift + m.delta);
 }
@@ -63,11 +85,15 @@ const decoyDevice = () => (decoy ??= { secret: seal('totp_devices.secret', gener
  */
 export async function verifyAccountCode(db: Db, aidantId: number | null, code: string, nowMs = Date.now()): Promise<TotpCheck> {
   const devices = await appareilsConfirmes(db, aidantId ?? 0);
+  let illisibles = 0;
   for (const device of devices) {
-    const m = await matchDevice(device, code, nowMs);
-    if (m) return recordSuccess(db, device, m);
+    const m = await essayer(device, code, nowMs);
+    if (m === 'illisible') illisibles++;
+    else if (m) return recordSuccess(db, device, m);
   }
   if (!devices.length) await matchDevice(decoyDevice(), code, nowMs);
+  // No device could be read: the code is not wrong, the account's devices are (no failure counted against it).
+  if (devices.length && illisibles === devices.length) return { ok: false, reason: 'illisible' };
   // One statement for all the account's devices (none for an unknown account): the same work either way.
   await compterEchecCompte(db, aidantId ?? 0);
   return { ok: false, reason: devices.length ? 'invalid' : 'no_device' };

@@ -102,6 +102,9 @@ export async function creerMandat(db: Db, b: BrouillonMandat, maintenant = new D
   }
 }
 
+/** How long the recap waits for Temporal to take the mandat's workflow. */
+const DELAI_DEMARRAGE_VIE_MS = 5000;
+
 /**
  * The recap's confirmation: the mandat is created (one transaction), then its life starts and the workflows
  * of the mandats it superseded are told. Those steps come after the commit: a start that fails (Temporal
@@ -112,7 +115,12 @@ export async function creerMandatPuisDemarrerSaVie(deps: { db: Db; temporal: Tem
   const cree = await creerMandat(deps.db, b);
   if (!cree.cree) return cree;
   try {
-    await demarrerVieMandat(deps.db, await deps.temporal(), { mandatId: cree.mandatId, expiresAt: cree.expiresAt, duree: b.duree, structureId: b.structureId });
+    // Bounded: with Temporal down the client would retry the start for about 20 s while the aidant waits
+    // (issue 19's drill, tests/integration/panne-temporal.test.ts); the mandat is committed, the
+    // reconciliation starts its life later.
+    const client = await deps.temporal();
+    await client.withDeadline(Date.now() + DELAI_DEMARRAGE_VIE_MS, () =>
+      demarrerVieMandat(deps.db, client, { mandatId: cree.mandatId, expiresAt: cree.expiresAt, duree: b.duree, structureId: b.structureId }));
   } catch (err) {
     log.error({ err, mandatId: cree.mandatId }, 'workflow du mandat non démarré : la réconciliation du worker le démarrera');
   }

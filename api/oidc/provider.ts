@@ -1,5 +1,6 @@
 // The identity provider FranceConnect calls, built with oidc-provider and mounted in Express on its own
-// paths only (the provider parses its own bodies: no Express body parser runs before it). Around the
+// paths only (its form bodies arrive parsed by the app's entrance, api/entrees.ts, which the provider reads as
+// `req.body` — it warns once about it). Around the
 // provider: one `use_autorisation` journal row when userinfo answers, logout answered by a redirect
 // (FranceConnect expects no click), and no provider browser session kept after an authorization, so the
 // next authorization always asks the aidant to choose a usager again.
@@ -7,6 +8,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../../db/connection.ts';
 import type { Logger } from '../../db/platform/logger.ts';
+import { baseIndisponible } from '../../db/platform/indisponibilite.ts';
 import { revoquerGrant } from '../../db/queries/fournisseur-identite.ts';
 import { choixDeLaRequete, findAccountFor, journaliserUtilisation } from './account.ts';
 import { providerConfiguration, type OidcSettings, type PagesFournisseurIdentite } from './configuration.ts';
@@ -43,6 +45,16 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
 
   provider.use(async (ctx, next) => {
     await next();
+    // PostgreSQL unreachable (flagged by the server_error listener below): 503 and « réessayez », not the
+    // provider's 500 — like the rest of the app (db/platform/indisponibilite.ts).
+    if ((ctx.state as { indisponible?: boolean }).indisponible) {
+      const out = { error: 'temporarily_unavailable', error_description: 'service momentanément indisponible, réessayez dans quelques minutes' };
+      ctx.status = 503;
+      ctx.set('Retry-After', '30');
+      if (ctx.type === 'text/html') ctx.body = deps.pages.erreur(out);
+      else ctx.body = out;
+      return;
+    }
     const oidc = (ctx as KoaContextWithOIDC).oidc as KoaContextWithOIDC['oidc'] | undefined;
     if (!oidc) return;
     const octx = ctx as KoaContextWithOIDC;
@@ -79,6 +91,13 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
         await journaliserUtilisation(db, found, token.jti);
       } catch (err) {
         log.error({ err }, 'journal use_autorisation impossible : userinfo refusé');
+        if (baseIndisponible(err)) {
+          ctx.status = 503;
+          ctx.set('Retry-After', '30');
+          ctx.type = 'json';
+          ctx.body = { error: 'temporarily_unavailable', error_description: 'service momentanément indisponible, réessayez dans quelques minutes' };
+          return;
+        }
         ctx.status = 500;
         ctx.type = 'json';
         ctx.body = { error: 'server_error', error_description: 'oops! something went wrong' };
@@ -93,7 +112,14 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
     if (ctx.oidc.route === 'resume' && session?.new) session.destroyed = true;
   });
 
-  provider.on('server_error', (_ctx, err) => log.error({ err }, 'fournisseur d’identité : erreur interne'));
+  provider.on('server_error', (ctx, err) => {
+    if (baseIndisponible(err)) {
+      (ctx.state as { indisponible?: boolean }).indisponible = true;
+      log.warn({ err: (err as Error).message }, 'fournisseur d’identité : PostgreSQL injoignable (503)');
+      return;
+    }
+    log.error({ err }, 'fournisseur d’identité : erreur interne');
+  });
   const refused = (event: string) => (_ctx: unknown, err: Error & { error?: string; error_description?: string; error_detail?: string }) =>
     log.warn({ event, error: err.error ?? err.message, description: err.error_description, detail: err.error_detail }, 'fournisseur d’identité : requête refusée');
   provider.on('authorization.error', refused('authorization.error'));

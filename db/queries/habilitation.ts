@@ -467,9 +467,18 @@ export async function demandeAidantEtStructure(db: Db, id: number) {
 
 /** A submission (`numero` 1, or more after changes): status, fingerprint, count and first submission time. */
 export async function enregistrerSoumissionEnBase(trx: Knex.Transaction, p: { demandeId: string; numero: number; empreinte?: string }): Promise<void> {
-  const patch: Record<string, unknown> = { status: 'AC_VALIDATION_PROCESSING', updated_at: trx.fn.now() };
-  if (p.empreinte) patch.empreinte_soumise = p.empreinte;
-  await trx('demandes_habilitation').where({ id: p.demandeId }).update(patch);
+  // A late attempt (a retry after a lost worker, or a write overtaken by a staff decision's activity) must
+  // not put back « en instruction » over the decision taken after this submission (issue 19). Submission n
+  // comes after n − 1 decisions (each resubmission answers a request for changes): a decision numbered n or
+  // more was taken after it. The row lock orders this check against the decision's write (its UPDATE waits
+  // for it, or this waits for its commit).
+  await trx('demandes_habilitation').where({ id: p.demandeId }).forUpdate().first('id');
+  const decisionsPrises = await trx('evenements_habilitation').where({ demande_id: p.demandeId }).whereLike('idempotency_key', `habilitation-${p.demandeId}-decision-%`).count({ n: '*' }).first();
+  if (Number(decisionsPrises?.n ?? 0) < p.numero) {
+    const patch: Record<string, unknown> = { status: 'AC_VALIDATION_PROCESSING', updated_at: trx.fn.now() };
+    if (p.empreinte) patch.empreinte_soumise = p.empreinte;
+    await trx('demandes_habilitation').where({ id: p.demandeId }).update(patch);
+  }
   await trx('demandes_habilitation').where({ id: p.demandeId }).where('nombre_soumissions', '<', p.numero).update({ nombre_soumissions: p.numero });
   await trx('demandes_habilitation').where({ id: p.demandeId }).whereNull('submitted_at').update({ submitted_at: trx.fn.now() });
 }

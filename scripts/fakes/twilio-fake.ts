@@ -44,8 +44,12 @@ export interface TwilioFake {
   reply(opts: { from: string; body: string }): Promise<SmsReply>;
   setWebhook(target: WebhookTarget | null): void;
   waitFor(predicate: (sms: SentSms) => boolean, timeoutMs?: number): Promise<SentSms>;
-  /** Makes the next N sends fail with a Twilio error (to test failure paths). */
-  failNext(count: number): void;
+  /**
+   * Makes the next N sends fail with a Twilio error (to test failure paths): 500 by default, or the given
+   * status (429 with `retryAfterS`: Twilio's « Too Many Requests » and its Retry-After header). Calls add up,
+   * in order.
+   */
+  failNext(count: number, o?: { status?: number; retryAfterS?: number }): void;
   stop(): Promise<void>;
 }
 
@@ -92,7 +96,7 @@ export async function startTwilioFake(opts: { port?: number; accountSid: string;
   const messages = waitable<SentSms>('SMS');
   const replies: SmsReply[] = [];
   let webhook = opts.webhook ?? null;
-  let failures = 0;
+  const failures: { status: number; retryAfterS?: number }[] = [];
   const expectedAuth = 'Basic ' + Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64');
 
   /** What Twilio posts for an incoming SMS (the fields an app reads), signed over the webhook URL. */
@@ -138,9 +142,13 @@ export async function startTwilioFake(opts: { port?: number; accountSid: string;
         if (!/^\+[1-9][0-9]{6,14}$/.test(to)) {
           return json(400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 });
         }
-        if (failures > 0) {
-          failures--;
-          return json(500, { code: 20500, message: 'Internal Server Error', status: 500 });
+        const echec = failures.shift();
+        if (echec) {
+          if (echec.status === 429) {
+            res.setHeader('Retry-After', String(echec.retryAfterS ?? 1));
+            return json(429, { code: 20429, message: 'Too Many Requests', status: 429 });
+          }
+          return json(echec.status, { code: 20500, message: 'Internal Server Error', status: echec.status });
         }
         const sms: SentSms = { sid: 'SM' + randomBytes(16).toString('hex'), accountSid: send[1], to, from: form.get('From') ?? '', body: form.get('Body') ?? '', date: new Date().toISOString() };
         messages.push(sms);
@@ -174,8 +182,8 @@ export async function startTwilioFake(opts: { port?: number; accountSid: string;
       webhook = target;
     },
     waitFor: messages.waitFor,
-    failNext(count) {
-      failures = count;
+    failNext(count, o = {}) {
+      for (let i = 0; i < count; i++) failures.push({ status: o.status ?? 500, retryAfterS: o.retryAfterS });
     },
     stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };

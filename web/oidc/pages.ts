@@ -153,7 +153,9 @@ export function demandeExpireeContent(): { title: string; content: SafeHtml } {
 /** Errors the provider shows itself (unknown client, unregistered redirect_uri, expired request…). */
 export function pageErreurFournisseurIdentite(out: { error: string; error_description?: string }): string {
   const expiree = /expired|not found|session/i.test(out.error_description ?? '');
-  const [titre, texte] = expiree
+  const [titre, texte] = out.error === 'temporarily_unavailable'
+    ? ['Service indisponible', 'Le service est momentanément indisponible. Réessayez dans quelques minutes depuis le site du service en ligne.']
+    : expiree
     ? ['Cette demande de connexion a expiré', 'Retournez sur le site du service en ligne et cliquez à nouveau sur FranceConnect.']
     : out.error === 'invalid_client' || /redirect_uri/.test(out.error_description ?? '')
       ? ['Demande de connexion invalide', 'Le service qui vous a envoyé ici n’est pas reconnu par Aidants Connect, ou son adresse de retour n’est pas enregistrée.']

@@ -149,6 +149,8 @@ export function providerConfiguration(settings: OidcSettings, deps: { db: Db; fi
         post_logout_redirect_uris: client.postLogoutRedirectUris,
         response_types: ['code'],
         grant_types: ['authorization_code'],
+        // FranceConnect reads the answer in the query (issue 18, item 9); provider.ts refuses other modes first.
+        response_modes: ['query'],
         token_endpoint_auth_method: 'client_secret_post',
         id_token_signed_response_alg: client.idTokenAlg as never,
         ...(client.userinfoAlg ? { userinfo_signed_response_alg: client.userinfoAlg as never } : {}),
@@ -212,7 +214,8 @@ export function providerConfiguration(settings: OidcSettings, deps: { db: Db; fi
       userinfoSigningAlgValues: ALGS as never,
     },
     pkce: { required: () => false },
-    issueRefreshToken: async () => false,
+    // No issueRefreshToken: overriding it makes oidc-provider register and advertise the refresh_token grant;
+    // by default it issues none to a client without that grant and without offline_access (issue 18, item 9).
     // Codes and tokens do not die with the provider's browser session, which ends right after each authorization.
     expiresWithSession: async () => false,
     ttl: { ...ttl },

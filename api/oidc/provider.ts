@@ -26,7 +26,8 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
   const { db, settings } = deps;
   const log = deps.logger.child({ module: 'oidc' });
   const provider = new Provider(settings.issuer, providerConfiguration(settings, { db, findAccount: findAccountFor(db, log), pages: deps.pages }));
-  // Behind the TLS-terminating load balancer, like Express's `trust proxy`: X-Forwarded-Proto makes cookies Secure.
+  // Behind the TLS-terminating load balancer: X-Forwarded-Proto makes cookies Secure. Koa believes these
+  // headers from anyone, so the middleware below rewrites them to what Express decided under TRUST_PROXY.
   provider.proxy = true;
 
   const sessionCookie = provider.cookieName('session');
@@ -82,6 +83,12 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
       return;
     }
 
+    // Discovery lists every response mode oidc-provider knows; FranceConnect's client uses the query only.
+    if (oidc.route === 'discovery' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') {
+      (ctx.body as Record<string, unknown>).response_modes_supported = ['query'];
+      return;
+    }
+
     // Userinfo served: journal the use of the autorisation before the answer leaves.
     if (oidc.route === 'userinfo' && ctx.status === 200) {
       const found = choixDeLaRequete(octx);
@@ -132,8 +139,24 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
   const staticPaths = new Set(['/authorize/', '/token/', '/userinfo/', '/logout/', '/logout/confirm', '/logout/success', '/jwks/', '/.well-known/openid-configuration']);
   const resume = /^\/authorize\/[A-Za-z0-9_-]+$/;
   const middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-    if (staticPaths.has(req.path) || resume.test(req.path)) return void callback(req, res);
-    next();
+    if (!staticPaths.has(req.path) && !resume.test(req.path)) return next();
+    // Issue 18, item 4: the scheme, host and address the provider sees are Express's, which believes
+    // X-Forwarded-* only from the proxies of TRUST_PROXY (web/app.ts): a client cannot choose the URLs of
+    // the discovery document or of the logout redirect.
+    req.headers['x-forwarded-proto'] = req.protocol;
+    req.headers['x-forwarded-host'] = req.host ?? '';
+    req.headers['x-forwarded-for'] = req.ip ?? '';
+    // Issue 18, item 9: only what FranceConnect uses. oidc-provider accepts client_secret_basic for a
+    // client_secret_post client and answers any response_mode it knows (an error would leave as a form).
+    if (req.path === '/token/' && req.headers.authorization !== undefined) {
+      res.status(401).json({ error: 'invalid_client', error_description: 'client authentication must use client_secret_post' });
+      return;
+    }
+    if (req.path === '/authorize/' && new URL(req.originalUrl, 'http://x').searchParams.getAll('response_mode').some((m) => m !== 'query')) {
+      res.status(400).type('html').send(deps.pages.erreur({ error: 'invalid_request', error_description: 'response_mode: query only' }));
+      return;
+    }
+    callback(req, res);
   };
 
   const redirectOrigins = [...new Set(settings.client.redirectUris.map((u) => new URL(u).origin))];

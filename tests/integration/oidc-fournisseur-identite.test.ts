@@ -563,14 +563,20 @@ describe('logout', () => {
 });
 
 describe('behind TLS', () => {
-  test('X-Forwarded-Proto: https makes the provider’s cookies Secure', async () => {
-    const demande = demandeFranceConnect(fc);
-    const res = await fetch(demande.url, { redirect: 'manual', headers: { 'x-forwarded-proto': 'https' } });
-    expect(res.status).toBe(303);
-    const cookies = res.headers.getSetCookie().filter((c) => c.startsWith('ac_oidc_'));
-    expect(cookies.length).toBeGreaterThan(0);
-    for (const c of cookies) expect(c.toLowerCase()).toContain('; secure');
-    const plain = await fetch(demande.url, { redirect: 'manual' });
-    for (const c of plain.headers.getSetCookie().filter((x) => x.startsWith('ac_oidc_'))) expect(c.toLowerCase()).not.toContain('; secure');
+  test('X-Forwarded-Proto: https from a trusted proxy (TRUST_PROXY) makes the provider’s cookies Secure', async () => {
+    // Only from TRUST_PROXY: an untrusted client's headers are ignored (tests/integration/revue-securite.test.ts).
+    const behind = await startOidcApp({ db: t.db, trustProxy: 'loopback' });
+    try {
+      const demande = demandeFranceConnect(await clientFranceConnect(behind.url));
+      const res = await fetch(demande.url, { redirect: 'manual', headers: { 'x-forwarded-proto': 'https' } });
+      expect(res.status).toBe(303);
+      const cookies = res.headers.getSetCookie().filter((c) => c.startsWith('ac_oidc_'));
+      expect(cookies.length).toBeGreaterThan(0);
+      for (const c of cookies) expect(c.toLowerCase()).toContain('; secure');
+      const plain = await fetch(demande.url, { redirect: 'manual' });
+      for (const c of plain.headers.getSetCookie().filter((x) => x.startsWith('ac_oidc_'))) expect(c.toLowerCase()).not.toContain('; secure');
+    } finally {
+      await behind.close();
+    }
   });
 });

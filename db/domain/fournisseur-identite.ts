@@ -63,9 +63,12 @@ export function repScopePourDemarche(demarche: Demarche, valeursDemandees: reado
   return typeof valeur === 'string' ? valeur : null;
 }
 
-/** An aidant may act for usagers: active, an aidant (not a référent only) and attached to a current structure. */
-export function aidantPeutAgir(aidant: { is_active: boolean; referent_non_aidant: boolean; current_structure_id: number | null }): boolean {
-  return aidant.is_active && !aidant.referent_non_aidant && aidant.current_structure_id !== null;
+/**
+ * An aidant may act for usagers: active, an aidant (not a référent only), allowed to create mandats (the
+ * right /usagers requires, api/mandats/acces.ts — issue 18, item 3) and attached to a current structure.
+ */
+export function aidantPeutAgir(aidant: { is_active: boolean; referent_non_aidant: boolean; can_create_mandats: boolean; current_structure_id: number | null }): boolean {
+  return aidant.is_active && !aidant.referent_non_aidant && aidant.can_create_mandats && aidant.current_structure_id !== null;
 }
 
 export interface RepScopeDemande {

@@ -48,6 +48,7 @@ export function requeteAutorisationsUtilisables(db: Db | Knex.Transaction, filtr
     .where('ad.id', filtre.aidantId as number)
     .where('ad.is_active', true)
     .where('ad.referent_non_aidant', false)
+    .where('ad.can_create_mandats', true)
     .where('s.is_active', true)
     .select('ad.current_structure_id');
   const q = db('autorisations as a')

@@ -58,11 +58,12 @@ describe('rep_scope', () => {
 });
 
 test('who may act for a usager', () => {
-  const aidant = { is_active: true, referent_non_aidant: false, current_structure_id: 3 };
+  const aidant = { is_active: true, referent_non_aidant: false, can_create_mandats: true, current_structure_id: 3 };
   expect(aidantPeutAgir(aidant)).toBe(true);
   expect(aidantPeutAgir({ ...aidant, is_active: false })).toBe(false);
   expect(aidantPeutAgir({ ...aidant, referent_non_aidant: true })).toBe(false);
   expect(aidantPeutAgir({ ...aidant, current_structure_id: null })).toBe(false);
+  expect(aidantPeutAgir({ ...aidant, can_create_mandats: false })).toBe(false);
 });
 
 describe('pivot identity (FranceConnect’s rules)', () => {

@@ -10,8 +10,11 @@ export const logger = pino({
 
 export type Logger = typeof logger;
 
-/** Paths whose last segment is a secret (login link, first connection, habilitation access): masked in logs. */
-const TOKEN_PATHS = /^(\/(?:connexion\/lien|premiere-connexion\/lien|habilitation\/confirmer)\/)[^/?#]+/;
+/**
+ * Paths whose last segment is a secret (login link, first connection, habilitation access, a mandat's
+ * verification code — whoever holds it reads the mandat, issue 18 item 8): masked in logs.
+ */
+const TOKEN_PATHS = /^(\/(?:connexion\/lien|premiere-connexion\/lien|habilitation\/confirmer|verifier)\/)[^/?#]+/;
 
 export function redactPath(path: string): string {
   return path.replace(TOKEN_PATHS, '$1[masqué]');

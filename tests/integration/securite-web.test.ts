@@ -66,6 +66,16 @@ describe('item 4: tokens and emails stay out of the logs', () => {
     const keys = (await t.db('tentatives').pluck('cle')).join(' ');
     expect(keys).not.toMatch(/journaux|mairie|127\.0\.0\.1/);
   });
+
+  test('issue 18, item 8: a mandat’s verification code is masked in the request log, typed or canonical', async () => {
+    const client = new HttpClient(app.url);
+    await client.get('/verifier/K7QM-4XPR-9TBD-2HNW');
+    await client.get('/verifier/k7qm4xpr9tbd2hnw');
+    await client.get('/verifier?code=K7QM4XPR9TBD2HNW');
+    const logs = logLines.join('');
+    expect(logs).toContain('/verifier/[masqué]');
+    for (const secret of ['K7QM', 'k7qm', '4XPR']) expect(logs).not.toContain(secret);
+  });
 });
 
 const ask = (email: string, code: string, ip: string) => requestLogin({ db: t.db, publicUrl: 'http://x' }, { email, code, ip, next: null });

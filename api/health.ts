@@ -1,7 +1,9 @@
 // Health checks. GET /health is cheap and open to anyone (the process answers, PostgreSQL answers): load
 // balancers and `npm start` poll it. GET /health/complet adds Temporal and a real worker round trip (a tiny
-// workflow and its activity): with HEALTH_TOKEN set it needs `Authorization: Bearer <token>`, and its result
-// is kept a few seconds, so callers cannot make the service start workflows at will. 503 names what is down.
+// workflow and its activity): it needs `Authorization: Bearer <HEALTH_TOKEN>`, and without a token it is not
+// served at all (404) unless opened for development (web/main.ts: outside production) — issue 18, item 10.
+// Its result is kept a few seconds, so callers cannot make the service start workflows at will. 503 names
+// what is down.
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Db } from '../db/connection.ts';
@@ -36,6 +38,8 @@ export interface HealthDeps {
   workerTimeoutMs?: number;
   /** Required (Bearer) by the deep check when set. */
   token?: string;
+  /** Without a token, the deep check is served to anyone only when true (development); otherwise 404. */
+  openWithoutToken?: boolean;
   /** How long a deep result is reused (default 5 s). */
   cacheMs?: number;
 }
@@ -70,6 +74,10 @@ export function healthRouter(deps: HealthDeps): Router {
   // One deep check at a time, its result reused for `cacheMs`: a flood of calls starts one workflow.
   let last: { at: number; result: Promise<Awaited<ReturnType<typeof deepCheck>>> } | null = null;
   router.get('/health/complet', async (req, res) => {
+    if (!deps.token && !deps.openWithoutToken) {
+      res.status(404).json({ error: 'introuvable' });
+      return;
+    }
     if (deps.token && !tokenMatches(req, deps.token)) {
       res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'jeton de santé requis' });
       return;

@@ -37,6 +37,8 @@ export interface AppDeps {
   healthWorkerTimeoutMs?: number;
   /** HEALTH_TOKEN: required by GET /health/complet when set. */
   healthToken?: string;
+  /** Without HEALTH_TOKEN, GET /health/complet answers 404 unless this is true (development only). */
+  healthOpen?: boolean;
   healthCacheMs?: number;
   /**
    * TRUST_PROXY: the reverse proxies whose X-Forwarded-For is believed (addresses, subnets, or `loopback`);
@@ -116,7 +118,7 @@ export function createApp(deps: AppDeps): express.Express {
   };
   app.use(entreesValides({ limite: '200kb', refuser: refuserEntree }));
 
-  app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs, token: deps.healthToken, cacheMs: deps.healthCacheMs }));
+  app.use(healthRouter({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, workerTimeoutMs: deps.healthWorkerTimeoutMs, token: deps.healthToken, openWithoutToken: deps.healthOpen, cacheMs: deps.healthCacheMs }));
   // Called by Twilio, authenticated by its signature: mounted before the session and CSRF, which it never uses.
   app.use(smsWebhookRouter({
     db: deps.db, temporal: deps.temporal, publicUrl,

@@ -45,6 +45,8 @@ const app = createApp({
   twilioAuthToken: process.env.TWILIO_AUTH_TOKEN ?? (production ? null : undefined),
   trustProxy: process.env.TRUST_PROXY,
   healthToken: process.env.HEALTH_TOKEN || undefined,
+  // Without HEALTH_TOKEN, the deep check (a workflow per call) is open in development only (issue 18, item 10).
+  healthOpen: !production,
 });
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';

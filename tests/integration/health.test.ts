@@ -18,7 +18,7 @@ const taskQueue = uniqueTaskQueue('health');
 beforeAll(async () => {
   t = await createTestDb();
   env = await devServerEnv();
-  app = await startApp({ db: t.db, temporal: async () => env.client, taskQueue, healthWorkerTimeoutMs: 3000, healthCacheMs: 0 });
+  app = await startApp({ db: t.db, temporal: async () => env.client, taskQueue, healthWorkerTimeoutMs: 3000, healthCacheMs: 0, healthOpen: true });
 });
 afterAll(async () => {
   await app.close();
@@ -50,7 +50,7 @@ describe('GET /health', () => {
 
   test('503 naming PostgreSQL when the database is unreachable', async () => {
     const deadDb = createDb('postgres://postgres@127.0.0.1:1/nothing', { min: 0, max: 1, acquireTimeoutMillis: 1000 });
-    const broken = await startApp({ db: deadDb, temporal: async () => env.client, taskQueue, healthWorkerTimeoutMs: 1000 });
+    const broken = await startApp({ db: deadDb, temporal: async () => env.client, taskQueue, healthWorkerTimeoutMs: 1000, healthOpen: true });
     try {
       for (const path of ['/health', '/health/complet']) {
         const res = await fetch(`${broken.url}${path}`);
@@ -69,6 +69,7 @@ describe('GET /health', () => {
       db: t.db,
       temporal: async () => new Client({ connection: await Connection.connect({ address: '127.0.0.1:1', connectTimeout: '500ms' }) }),
       taskQueue,
+      healthOpen: true,
     });
     try {
       const res = await fetch(`${broken.url}/health/complet`);

@@ -215,6 +215,33 @@ describe('item 11: sessions end with the account or its device', () => {
 });
 
 describe('item 14: /health', () => {
+  test('issue 18, item 10: without HEALTH_TOKEN the deep check is not served (404) unless opened for development; no workflow per anonymous call', async () => {
+    let workflows = 0;
+    const fake = async () => ({
+      workflowService: { getSystemInfo: async () => ({}) },
+      workflow: { execute: async (_t: string, o: { args: [string] }) => { workflows++; return `pong:${o.args[0]}`; } },
+    }) as unknown as Client;
+    const closed = await startApp({ db: t.db, temporal: fake, healthCacheMs: 0 });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${closed.url}/health/complet`);
+        expect(res.status).toBe(404);
+        expect(JSON.stringify(await res.json())).not.toMatch(/postgres|temporal|worker/);
+      }
+      expect((await fetch(`${closed.url}/health`)).status).toBe(200);
+      expect(workflows).toBe(0);
+    } finally {
+      await closed.close();
+    }
+    const dev = await startApp({ db: t.db, temporal: fake, healthCacheMs: 0, healthOpen: true });
+    try {
+      expect((await fetch(`${dev.url}/health/complet`)).status).toBe(200);
+      expect(workflows).toBe(1);
+    } finally {
+      await dev.close();
+    }
+  });
+
   test('anyone gets the cheap check (no workflow); the deep one needs the token and is cached', async () => {
     let workflows = 0;
     const fake = async () => ({

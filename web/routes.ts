@@ -5,7 +5,7 @@ import type { WebDeps } from './ui/deps.ts';
 import { homeContent } from './pages/home.ts';
 import { accessibiliteContent, mentionsLegalesContent } from './pages/legal.ts';
 import { cguContent } from './pages/cgu.ts';
-import { loadUser } from '../api/auth/session.ts';
+import { loadUser, tunnelSeulement } from '../api/auth/session.ts';
 import { csrfToken } from '../api/csrf.ts';
 import { loggedOutPage, logoutPage } from './auth/pages.ts';
 import { loginRouter } from './auth/login-routes.ts';
@@ -25,6 +25,7 @@ import { statistiquesRouter } from './statistiques/routes.ts';
 export function webRouter(deps: WebDeps): Router {
   const router = Router();
   router.use(loadUser(deps.db));
+  router.use(tunnelSeulement);
   router.use(loadRoles(deps.db));
   router.use(loginRouter(deps));
   router.use(firstConnectionRouter(deps));

@@ -74,6 +74,23 @@ export const loadUser = (db: Db) => async (req: Request, _res: Response, next: N
   next();
 };
 
+/** What a first-connection session may reach besides the tunnel: logging out and the public pages. */
+const OUVERT_AU_TUNNEL = /^\/(?:premiere-connexion(?:\/.*)?|deconnexion|cgu|accessibilite|mentions-legales)?$/;
+
+/**
+ * Issue 18, item 5: a first-connection session (before its app is set up) opens the app set-up and nothing
+ * else — not the CGU acceptance, not the consent state JSON, nor any page that reads `req.aidant` without
+ * requireLogin. Mounted once, right after loadUser (web/routes.ts), so no route can forget it.
+ */
+export function tunnelSeulement(req: Request, res: Response, next: NextFunction): void {
+  if (!req.tunnelOnly || OUVERT_AU_TUNNEL.test(req.path)) return next();
+  if (req.accepts(['html', 'json']) === 'json') {
+    res.status(403).json({ error: 'premiere_connexion', error_description: 'Terminez d’abord l’installation de votre application.' });
+    return;
+  }
+  res.redirect(303, '/premiere-connexion/application');
+}
+
 export function requireLogin(req: Request, res: Response, next: NextFunction): void {
   if (!req.aidant) {
     res.redirect(303, `/connexion?suivant=${encodeURIComponent(req.originalUrl)}`);

@@ -147,6 +147,45 @@ describe('first connection of a référent', () => {
     expect((await t.db('premieres_connexions').whereNull('used_at').orderBy('id', 'desc').first()).attempts).toBe(5);
   });
 
+  test('issue 18, item 5: a first-connection session opens the app set-up and nothing else (not the CGU, not the consent state)', async () => {
+    const { aidant } = await createAccount(t.db, { email: 'tunnel.ferme@ccas.fr', structureId, referent: true, phone: '+33611002299', withDevice: false, cgu: false });
+    // A remote consent request of the structure, whose state the poll would give away.
+    const demandeId = '6f1c4c3e-8a7b-4d2e-9f10-1a2b3c4d5e6f';
+    const [autre] = await t.db('aidants').insert({ email: 'collegue.tunnel@ccas.fr', first_name: 'Léa', last_name: 'Collègue', current_structure_id: structureId }).returning('id');
+    await t.db('consent_requests').insert({ id: demandeId, aidant_id: autre.id, structure_id: structureId, phone: '+33698765432', demarches: ['famille'], duree_keyword: 'SHORT', status: 'consented' });
+    const client = new HttpClient(app.url);
+    await ask(client, 'tunnel.ferme@ccas.fr', '06 11 00 22 99');
+    const code = (await sms.fake.waitFor((m) => m.to === '+33611002299')).body.match(/\b(\d{6})\b/)![1];
+    const email = await mail.catcher.waitFor((m) => m.to.includes('tunnel.ferme@ccas.fr') && m.subject.includes('première connexion'));
+    const path = new URL(email.text.match(/https?:\/\/\S+\/premiere-connexion\/lien\/\S+/)![0]).pathname;
+    const ok = await client.postForm(path, { code }, csrfFrom(await (await client.get(path)).text()));
+    expect(ok.headers.get('location')).toBe('/premiere-connexion/application');
+    const csrf = csrfFrom(await (await client.get('/premiere-connexion/application')).text());
+
+    // The CGU acceptance: neither the page nor the form.
+    const cgu = await client.get('/cgu/accepter');
+    expect(cgu.status).toBe(303);
+    expect(cgu.headers.get('location')).toBe('/premiere-connexion/application');
+    const accepted = await client.postForm('/cgu/accepter', { accepter: 'oui' }, csrf);
+    expect(accepted.headers.get('location')).toBe('/premiere-connexion/application');
+    expect((await t.db('aidants').where({ id: aidant.id }).first()).cgu_version).toBeNull();
+    // The consent state JSON: nothing about the structure's request.
+    await t.db('aidants').where({ id: aidant.id }).update({ cgu_version: (await import('../../db/domain/cgu.ts')).VERSION_CGU });
+    const etat = await client.request(`/mandats/consentements/${demandeId}/etat`, { headers: { accept: 'application/json' } });
+    expect(etat.status).toBe(403);
+    expect(JSON.stringify(await etat.json())).not.toContain('consent');
+    const etatBrut = await client.request(`/mandats/consentements/${demandeId}/etat`);
+    expect(etatBrut.status).toBe(303);
+    // The other pages a session could reach.
+    for (const page of ['/espace', '/verification', '/espace-aidant', '/usagers', '/espace-referent']) {
+      const res = await client.get(page);
+      expect([page, res.status, res.headers.get('location')]).toEqual([page, 303, '/premiere-connexion/application']);
+    }
+    // Still open: the tunnel itself, the public pages and logging out.
+    expect((await client.get('/premiere-connexion/application')).status).toBe(200);
+    expect((await client.get('/cgu')).status).toBe(200);
+  });
+
   test('the app set-up tunnel is only open right after a first connection', async () => {
     const { aidant, totpSecret } = await createAccount(t.db, { email: 'sans.tunnel@ccas.fr', structureId });
     const { loginHttp } = await import('../../scripts/fixtures/comptes.ts');

@@ -70,6 +70,14 @@ function sameString(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * The `state` of a return is the one the draft expects: only then may the return consume it (issue 18,
+ * item 7) — a stray or attacker-induced GET with another state must not void the genuine return.
+ */
+export function stateCorrespond(recu: unknown, attendu: string): boolean {
+  return typeof recu === 'string' && recu.length > 0 && attendu.length > 0 && sameString(recu, attendu);
+}
+
 export function createFranceConnectClient(config: FranceConnectConfig): FranceConnectClient {
   // Discovery once, lazily (the app starts even when FranceConnect is down); retried after a failure.
   // openid-client keeps FranceConnect's JWKS cached on this configuration and refreshes it on unknown keys.

@@ -180,7 +180,12 @@ describe('refus, sans rien écrire', () => {
       const refus = await aidant.get(falsifie);
       expect(refus.status).toBe(400);
       expect(await refus.text()).toContain('n&#39;est plus valable');
-      // The tampered attempt used the draft's state up: the genuine answer is refused too.
+      // Issue 18, item 7: a return with another state (a stray link, a GET an attacker induces) consumes
+      // nothing — the genuine return that follows still identifies the usager, once.
+      const sansState = await aidant.get(retour.replace(/[?&]state=[0-9a-f]+/, ''));
+      expect(sansState.status).toBe(400);
+      const vrai = await aidant.get(retour);
+      expect(vrai.status).toBe(303);
       const rejoue = await aidant.get(retour);
       expect([rejoue.status, rejoue.headers.get('location')]).toEqual([400, null]);
 

@@ -9,7 +9,7 @@ import { aleaFranceConnect, brouillonEnCours, nouveauBrouillon, validerChoixMand
 import { demarchesAutorisees } from '../../api/mandats/consultation.ts';
 import { commencerRenouvellement, mandatRenouvelable, renouvellementDuMandat } from '../../api/mandats/renouvellement.ts';
 import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
-import { FranceConnectError } from '../../api/franceconnect/index.ts';
+import { FranceConnectError, MESSAGES_FRANCECONNECT, stateCorrespond } from '../../api/franceconnect/index.ts';
 import { DEMANDES_PAR_NUMERO_PAR_JOUR } from '../../db/domain/consentement.ts';
 import { logger } from '../../db/platform/logger.ts';
 import { reprendreSaisie, revenirAuFormulaire } from '../../api/auth/saisie-en-attente.ts';
@@ -128,7 +128,12 @@ export function creationRouter(deps: WebDeps): Router {
     if (!b.franceConnect || b.usager || b.mandatId) {
       return impossible(req, res, 400, 'Ce retour de FranceConnect a déjà été traité ou ne correspond à aucune connexion en cours.');
     }
-    // A state is used once, whatever the outcome.
+    // Another state (a stray or forged link) is refused without touching the draft: the genuine return
+    // that follows still works (issue 18, item 7). The expected state is used once, whatever the outcome.
+    if (!stateCorrespond(req.query.state, b.franceConnect.state)) {
+      log.warn('retour FranceConnect avec un autre state : ignoré, la connexion en cours reste valable');
+      return impossible(req, res, 400, MESSAGES_FRANCECONNECT.state_invalide);
+    }
     const attendu = b.franceConnect;
     delete b.franceConnect;
     let identification: Awaited<ReturnType<WebDeps['franceConnect']['callback']>>;

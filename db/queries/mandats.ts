@@ -85,8 +85,10 @@ export async function usagerDeLaStructure(db: Db, structureId: number, usagerId:
       db.raw(`aidants.first_name || ' ' || aidants.last_name as aidant`),
     );
   if (!mandats.length) return null;
-  const usager = await db('usagers').where({ id: usagerId }).first('id', 'given_name', 'family_name', 'preferred_username', 'birthdate', 'birthplace', 'birthcountry', 'email', 'phone');
+  const usager = await db('usagers').where({ id: usagerId }).first('id', 'given_name', 'family_name', 'preferred_username', 'birthdate', 'birthplace', 'birthcountry', 'email');
   if (!usager) return null;
+  // The mobile this structure entered, never another structure's (issue 18, item 6; migration 016).
+  usager.phone = await telephoneDeLaStructure(db, usagerId, structureId);
   const autorisations: { id: number; mandat_id: number; demarche: Demarche; revoked_at: Date | null }[] = await db('autorisations')
     .whereIn('mandat_id', mandats.map((m) => m.id))
     .orderBy('id')
@@ -165,11 +167,13 @@ export async function trouverMandatAImprimer(db: Db, structureId: number, mandat
     .join('usagers', 'usagers.id', 'mandats.usager_id')
     .join('structures', 'structures.id', 'mandats.structure_id')
     .leftJoin('aidants', 'aidants.id', 'mandats.aidant_id')
+    // The mobile the mandat's structure entered (issue 18, item 6).
+    .leftJoin('usager_contacts', (j) => j.on('usager_contacts.usager_id', 'mandats.usager_id').andOn('usager_contacts.structure_id', 'mandats.structure_id'))
     .where({ 'mandats.id': mandatId, 'mandats.structure_id': structureId })
     .first(
       'mandats.id', 'mandats.created_at', 'mandats.expires_at', 'mandats.ended_at', 'mandats.status', 'mandats.duree_keyword', 'mandats.template_version',
       'usagers.id as usager_id', 'usagers.given_name', 'usagers.family_name', 'usagers.preferred_username', 'usagers.birthdate',
-      'usagers.birthplace', 'usagers.birthcountry', 'usagers.email', 'usagers.phone',
+      'usagers.birthplace', 'usagers.birthcountry', 'usagers.email', 'usager_contacts.phone',
       'structures.name as structure_name', 'structures.address', 'structures.postal_code', 'structures.city',
       db.raw(`aidants.first_name || ' ' || aidants.last_name as aidant`),
     );
@@ -207,43 +211,60 @@ export interface UsagerAEnregistrer {
   telephone: string | null;
 }
 
+/** The mobile a structure entered for a usager (usager_contacts, migration 016); null when it entered none. */
+export async function telephoneDeLaStructure(db: Executor, usagerId: number, structureId: number): Promise<string | null> {
+  const row = await db('usager_contacts').where({ usager_id: usagerId, structure_id: structureId }).first<{ phone: string } | undefined>('phone');
+  return row?.phone ?? null;
+}
+
+/**
+ * The mobile typed in the creation form is the creating structure's (issue 18, item 6): stored for it alone;
+ * a change of that structure's number is journaled (the detail itself never is).
+ */
+async function enregistrerTelephone(trx: Knex.Transaction, usagerId: number, telephone: string | null, contexte: Contexte, journaliser = true): Promise<void> {
+  if (!telephone) return;
+  const avant = await telephoneDeLaStructure(trx, usagerId, contexte.structure_id);
+  if (avant === telephone) return;
+  await trx('usager_contacts')
+    .insert({ usager_id: usagerId, structure_id: contexte.structure_id, phone: telephone })
+    .onConflict(['usager_id', 'structure_id'])
+    .merge({ phone: telephone, updated_at: trx.fn.now() });
+  if (journaliser) await trx('journal').insert({ action: 'update_phone_usager', ...contexte, usager_id: usagerId });
+}
+
 /**
  * Creates or updates the usager FranceConnect identified (or locks the known one of a renewal); journals what
  * changed. Null when the renewal's usager no longer exists.
  */
 export async function enregistrerUsager(trx: Knex.Transaction, u: UsagerAEnregistrer, contexte: Contexte): Promise<number | null> {
   if (!u.usager) {
-    const connu = await trx('usagers').where({ id: u.renouvellementUsagerId ?? -1 }).forUpdate().first<{ id: number; phone: string | null } | undefined>('id', 'phone');
+    const connu = await trx('usagers').where({ id: u.renouvellementUsagerId ?? -1 }).forUpdate().first<{ id: number } | undefined>('id');
     if (!connu) return null;
-    if (u.telephone && u.telephone !== connu.phone) {
-      await trx('usagers').where({ id: connu.id }).update({ phone: u.telephone, updated_at: trx.fn.now() });
-      await trx('journal').insert({ action: 'update_phone_usager', ...contexte, usager_id: connu.id });
-    }
+    await enregistrerTelephone(trx, connu.id, u.telephone, contexte);
     return connu.id;
   }
   const { sub } = u.usager;
   const identite = Object.fromEntries(IDENTITE.map((k) => [k, u.usager!.identite[k] ?? null]));
-  const existant = await trx('usagers').where({ sub }).forUpdate().first<{ id: number; email: string | null; phone: string | null } | undefined>('id', 'email', 'phone');
+  const existant = await trx('usagers').where({ sub }).forUpdate().first<{ id: number; email: string | null } | undefined>('id', 'email');
   let usagerId: number;
   if (!existant) {
     const [row] = await trx('usagers')
-      .insert({ sub, ...identite, phone: u.telephone })
+      .insert({ sub, ...identite })
       // A concurrent first login of the same person: the other transaction's row wins, this one updates it.
       .onConflict('sub')
       .merge({ ...identite, updated_at: trx.fn.now() })
       .returning('id');
     usagerId = row.id;
+    await enregistrerTelephone(trx, usagerId, u.telephone, contexte, false);
   } else {
     usagerId = existant.id;
     // The pivot identity is stored exactly as FranceConnect sends it, the latest one included.
-    await trx('usagers').where({ id: usagerId }).update({ ...identite, ...(u.telephone ? { phone: u.telephone } : {}), updated_at: trx.fn.now() });
+    await trx('usagers').where({ id: usagerId }).update({ ...identite, updated_at: trx.fn.now() });
     // The journal records that a detail changed, never the detail itself (it holds no personal data).
     if ((existant.email ?? null) !== (identite.email ?? null)) {
       await trx('journal').insert({ action: 'update_email_usager', ...contexte, usager_id: usagerId });
     }
-    if (u.telephone && u.telephone !== existant.phone) {
-      await trx('journal').insert({ action: 'update_phone_usager', ...contexte, usager_id: usagerId });
-    }
+    await enregistrerTelephone(trx, usagerId, u.telephone, contexte);
   }
   await trx('journal').insert({ action: 'franceconnect_usager', ...contexte, usager_id: usagerId });
   return usagerId;
@@ -439,6 +460,10 @@ export async function supprimerMandat(trx: Knex.Transaction, mandatId: number): 
 
 /** Deletes the usager when no mandat refers to them any more; true when deleted. */
 export async function supprimerUsagerSansMandat(trx: Knex.Transaction, usagerId: number): Promise<boolean> {
+  // A structure left without any mandat with the usager keeps none of their contact details either.
+  await trx('usager_contacts').where({ usager_id: usagerId })
+    .whereNotExists((q) => q.select(trx.raw('1')).from('mandats').where('mandats.usager_id', usagerId).whereRaw('mandats.structure_id = usager_contacts.structure_id'))
+    .delete();
   const autreMandat = await trx('mandats').where({ usager_id: usagerId }).first('id');
   if (!autreMandat) await trx('usagers').where({ id: usagerId }).delete();
   return !autreMandat;

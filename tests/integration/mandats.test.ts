@@ -9,6 +9,7 @@ import { csrfFrom, HttpClient } from '../../scripts/fixtures/web.ts';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { suivreFranceConnect } from '../helpers/franceconnect.ts';
 import { createActivities } from '../../activities/index.ts';
+import { textePdf } from '../helpers/pdf.ts';
 
 let s: ServiceStack;
 let structureA: number;
@@ -16,6 +17,8 @@ let structureB: number;
 let aidant: HttpClient;
 let aidantSecret: string;
 let aidantId: number;
+let autreSecret: string;
+let autreId: number;
 /**
  * Each recap consumes the current time step of the aidant's app; the test forgets the last step used so it
  * need not wait 30 seconds between two creations (the replay guard itself is tested with the login).
@@ -39,6 +42,8 @@ beforeAll(async () => {
   aidant = new HttpClient(s.app.url);
   await loginHttp(aidant, s.mail.catcher, 'nora.petit@lille.fr', a.totpSecret);
   const b = await createAccount(s.t.db, { email: 'yann.le-goff@brest.fr', first_name: 'Yann', last_name: 'Le Goff', structureId: structureB });
+  autreSecret = b.totpSecret;
+  autreId = b.aidant.id;
   autre = new HttpClient(s.app.url);
   await loginHttp(autre, s.mail.catcher, 'yann.le-goff@brest.fr', b.totpSecret);
   const r = await createAccount(s.t.db, { email: 'ines.garnier@lille.fr', first_name: 'Inès', last_name: 'Garnier', structureId: structureA, referent: true, can_create_mandats: false });
@@ -84,7 +89,9 @@ describe('création d’un mandat en présence de l’usager', () => {
   test('form → FranceConnect → recap with TOTP: usager, mandat, autorisations, journal and workflow', async () => {
     premier = await creer('test', ['papiers', 'argent']);
     const usager = await s.t.db('usagers').where({ id: premier.usagerId }).first();
-    expect(usager).toMatchObject({ given_name: 'Angela Claire Louise', family_name: 'DUBOIS', birthdate: '1962-08-24', birthplace: '75107', birthcountry: '99100', phone: '+33611223344' });
+    expect(usager).toMatchObject({ given_name: 'Angela Claire Louise', family_name: 'DUBOIS', birthdate: '1962-08-24', birthplace: '75107', birthcountry: '99100' });
+    // The mobile is the creating structure's (issue 18, item 6).
+    expect(await s.t.db('usager_contacts').where({ usager_id: premier.usagerId }).select('structure_id', 'phone')).toEqual([{ structure_id: structureA, phone: '+33611223344' }]);
     expect(usager.sub).toMatch(/^[0-9a-f]{64}$/);
     const mandat = await s.t.db('mandats').where({ id: premier.mandatId }).first();
     expect(mandat).toMatchObject({ structure_id: structureA, status: 'active', duree_keyword: 'LONG', ended_at: null });
@@ -309,5 +316,35 @@ describe('démarches autorisées de la structure', () => {
     expect((await autre.get('/espace-referent/demarches')).status).toBe(403);
     expect((await autre.get(`/staff/structures/${structureA}`)).status).toBe(403);
     expect(await snapshotCounts(s.t.db)).toEqual(avant);
+  });
+});
+
+describe('issue 18: contact details', () => {
+  test('issue 18, item 6: the mobile structure B enters is B’s: not on structure A’s page nor in A’s PDF; the identity stays shared', async () => {
+    const deA = await creer('plusieurs_prénoms_3', ['famille']);
+    const retour = await commencer(autre, { demarches: 'famille', duree: 'SHORT', telephone: '07 98 76 54 32' }, 'plusieurs_prénoms_3');
+    expect((await autre.get(retour)).status).toBe(303);
+    await s.t.db('totp_devices').where({ aidant_id: autreId }).update({ last_time_step: null });
+    const { res } = await recapitulatif(autre, { consentement: 'oui', code: await generate({ secret: autreSecret, period: 30 }) });
+    expect(res.status).toBe(303);
+    const [, usagerB, mandatB] = res.headers.get('location')!.match(/^\/usagers\/(\d+)#mandat-(\d+)$/)!.map(Number);
+    // The same person (FranceConnect's identity is shared), two structures' own numbers.
+    expect(usagerB).toBe(deA.usagerId);
+    expect(await s.t.db('usager_contacts').where({ usager_id: usagerB }).orderBy('structure_id').select('structure_id', 'phone'))
+      .toEqual([{ structure_id: structureA, phone: '+33611223344' }, { structure_id: structureB, phone: '+33798765432' }].sort((x, y) => x.structure_id - y.structure_id));
+    const pageA = await (await aidant.get(`/usagers/${deA.usagerId}`)).text();
+    expect(pageA).toContain('DUBIGNOT');
+    expect(pageA).not.toMatch(/98 ?76 ?54 ?32|798765432/);
+    expect(pageA).toMatch(/11 ?22 ?33 ?44|611223344/);
+    const pdfA = await aidant.get(`/mandats/${deA.mandatId}/mandat.pdf`);
+    expect(pdfA.status).toBe(200);
+    const texteA = (await textePdf(Buffer.from(await pdfA.arrayBuffer()))).join(' ');
+    expect(texteA).toContain('DUBIGNOT');
+    expect(texteA).not.toMatch(/98 ?76 ?54 ?32|798765432/);
+    const pageB = await (await autre.get(`/usagers/${usagerB}`)).text();
+    expect(pageB).toMatch(/98 ?76 ?54 ?32|798765432/);
+    expect(pageB).not.toMatch(/11 ?22 ?33 ?44|611223344/);
+    const texteB = (await textePdf(Buffer.from(await (await autre.get(`/mandats/${mandatB}/mandat.pdf`)).arrayBuffer()))).join(' ');
+    expect(texteB).not.toMatch(/11 ?22 ?33 ?44|611223344/);
   });
 });

@@ -67,8 +67,9 @@ describe('le mandat imprimé', () => {
   let octets: Buffer;
 
   beforeAll(async () => {
-    const usagerId = await usagerPreuve(db, { ...ANGELA, preferred_username: 'MARTIN' }, '+33611223344');
+    const usagerId = await usagerPreuve(db, { ...ANGELA, preferred_username: 'MARTIN' });
     mandat = await mandatPreuve(db, { structureId: lille, aidantId: nora, usagerId, demarches: ['papiers', 'argent', 'social'], duree: 'LONG' });
+    await db('usager_contacts').insert({ usager_id: usagerId, structure_id: lille, phone: '+33611223344' });
     octets = await pdf(aidant, `/mandats/${mandat.mandatId}/mandat.pdf`);
     texte = await textePdf(octets);
   });

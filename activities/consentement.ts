@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from './deps.ts';
 import { sendSmsOnce } from './outbox.ts';
 import {
-  cleConsentement, estConsentement, texteSmsAccuse, texteSmsDemande, texteSmsRecapitulatif,
+  cleConsentement, lireReponse, texteSmsAccuse, texteSmsDemande, texteSmsRecapitulatif,
   type EtapeSms, type StatutDemandeConsentement,
 } from '../db/domain/consentement.ts';
 import { DUREES_MANDAT } from '../db/domain/mandat.ts';
@@ -98,7 +98,7 @@ export function createConsentementActivities(deps: ActivityDeps) {
       if (p.etape === 'recapitulatif') {
         texte = texteSmsRecapitulatif({ structure: await nomDeLaStructure(db, demande.structure_id), duree: demande.duree_keyword, demarches: demande.demarches });
       } else if (p.etape === 'demande') {
-        texte = texteSmsDemande();
+        texte = texteSmsDemande(demande.reply_code);
       } else {
         if (demande.status !== 'consented' && demande.status !== 'refused') return { issue: 'sans-objet' };
         texte = texteSmsAccuse(demande.status === 'consented');
@@ -132,8 +132,9 @@ export function createConsentementActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Reads an answer the webhook stored: the first one while awaited decides (consent when it is "Oui" by
-     * the rule of db/domain/consentement.ts, refusal otherwise); any other is journaled as ignored. Once per
+     * Reads an answer the webhook stored: the first one while awaited that names the request's code decides
+     * (consent when it is "Oui <code>" by lireReponse of db/domain/consentement.ts, refusal otherwise); any
+     * other is journaled as ignored, and the usager may still answer. Once per
      * SMS (journal key per received SMS): a retry returns what the first attempt decided.
      */
     async traiterReponseSms(p: ParametresReponse): Promise<IssueReponse> {
@@ -148,8 +149,10 @@ export function createConsentementActivities(deps: ActivityDeps) {
         if (deja) {
           return { issue: deja === 'remote_sms_consent_received' ? 'consentement' : deja === 'remote_sms_denial_received' ? 'refus' : 'ignoree' };
         }
-        if (p.attendue && d.status === 'awaiting') {
-          const consenti = estConsentement(sms.body);
+        // Issue 18, item 1: an answer that does not name this request's code decides nothing for it.
+        const lecture = lireReponse(sms.body, d.reply_code);
+        if (p.attendue && d.status === 'awaiting' && lecture !== 'sans-code') {
+          const consenti = lecture === 'consentement';
           await enregistrerReponse(trx, d.id, consenti, new Date(p.maintenantMs));
           await journaliserSms(trx, {
             action: consenti ? 'remote_sms_consent_received' : 'remote_sms_denial_received', ...champsJournal(d, sms.id), idempotency_key: cle,
@@ -158,7 +161,9 @@ export function createConsentementActivities(deps: ActivityDeps) {
         }
         await journaliserSms(trx, {
           action: 'remote_sms_answer_ignored', ...champsJournal(d, sms.id), idempotency_key: cle,
-          additional_information: `Réponse ignorée (${LIBELLES_STATUT[d.status]})`,
+          additional_information: lecture === 'sans-code' && d.status === 'awaiting'
+            ? 'Réponse ignorée (sans le code de la demande)'
+            : `Réponse ignorée (${LIBELLES_STATUT[d.status]})`,
         });
         return { issue: 'ignoree' };
       });

@@ -1,16 +1,18 @@
 // Consent requests as the aidant's pages see them (db/domain/README.md#consentement-par-sms): creating one (its workflow sends the SMS),
 // reading its state, retrying a failed SMS. Every read is scoped to the caller's structure: a request of
 // another structure is simply not found.
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection.ts';
 import {
-  DEMANDES_PAR_NUMERO_PAR_JOUR, estIdDemande, FENETRE_DEMANDES_PAR_NUMERO_MS, type EtapeSms, type StatutDemandeConsentement,
+  CHIFFRES_CODE_REPONSE, DEMANDES_PAR_AIDANT_PAR_HEURE, DEMANDES_PAR_NUMERO_PAR_JOUR, DEMANDES_PAR_STRUCTURE_PAR_JOUR, estIdDemande,
+  FENETRE_DEMANDES_PAR_AIDANT_MS, FENETRE_DEMANDES_PAR_NUMERO_MS, FENETRE_DEMANDES_PAR_STRUCTURE_MS, type EtapeSms, type StatutDemandeConsentement,
 } from '../../db/domain/consentement.ts';
 import type { Demarche } from '../../db/domain/demarches.ts';
 import type { DureeMandat } from '../../db/domain/mandat.ts';
 import {
-  annulerDemandeDeLaStructure, insererDemande, mandatDeLaDemande, nombreDemandesAuNumero, supprimerDemandeNonEnvoyee, trouverDemande, verrouillerNumero,
+  annulerDemandeDeLaStructure, codesOuvertsDuNumero, insererDemande, mandatDeLaDemande, nombreDemandesAuNumero, nombreDemandesDeLAidant, nombreDemandesDeLaStructure,
+  supprimerDemandeNonEnvoyee, trouverDemande, verrouillerEmetteurs, verrouillerNumero,
 } from '../../db/queries/consentement.ts';
 import { demarrerConsentement, signalerAnnulation, signalerRelance, type OptionsConsentement } from '../../db/temporal/processes/consentement.ts';
 import { logger } from '../../db/platform/logger.ts';
@@ -23,7 +25,17 @@ export interface NouvelleDemande {
   duree: DureeMandat;
 }
 
-export type CreationDemande = { ok: true; demandeId: string } | { ok: false; raison: 'trop-de-demandes' };
+/** Which limit refused the request (issue 18, item 2): the number (for this structure), the aidant, the structure. */
+export type RaisonRefusDemande = 'trop-de-demandes' | 'trop-de-demandes-aidant' | 'trop-de-demandes-structure';
+export type CreationDemande = { ok: true; demandeId: string } | { ok: false; raison: RaisonRefusDemande };
+
+/** A reply code none of the number's open requests uses (issue 18, item 1). */
+function codeLibre(pris: string[]): string {
+  for (;;) {
+    const code = String(randomInt(10 ** CHIFFRES_CODE_REPONSE)).padStart(CHIFFRES_CODE_REPONSE, '0');
+    if (!pris.includes(code)) return code;
+  }
+}
 
 /**
  * Writes the request, then starts its workflow (which reads it). When Temporal refuses the start, the request
@@ -31,15 +43,19 @@ export type CreationDemande = { ok: true; demandeId: string } | { ok: false; rai
  */
 export async function creerDemandeConsentement(db: Db, client: Client, n: NouvelleDemande, opts: OptionsConsentement = {}): Promise<CreationDemande> {
   const demandeId = randomUUID();
-  const acceptee = await db.transaction(async (trx) => {
-    // Serialises requests to the same number, so the daily limit holds under concurrent submits.
+  const refus = await db.transaction(async (trx): Promise<RaisonRefusDemande | null> => {
+    // Serialises requests of the structure, of the aidant and to the number (in this order), so the limits
+    // hold under concurrent submits and two open requests of a number never share a reply code.
+    await verrouillerEmetteurs(trx, n.structureId, n.aidantId);
     await verrouillerNumero(trx, n.telephone);
-    const depuis = new Date(Date.now() - FENETRE_DEMANDES_PAR_NUMERO_MS);
-    if (await nombreDemandesAuNumero(trx, n.telephone, depuis) >= DEMANDES_PAR_NUMERO_PAR_JOUR) return false;
-    await insererDemande(trx, { id: demandeId, ...n });
-    return true;
+    const depuis = (ms: number) => new Date(Date.now() - ms);
+    if (await nombreDemandesDeLAidant(trx, n.aidantId, depuis(FENETRE_DEMANDES_PAR_AIDANT_MS)) >= DEMANDES_PAR_AIDANT_PAR_HEURE) return 'trop-de-demandes-aidant';
+    if (await nombreDemandesDeLaStructure(trx, n.structureId, depuis(FENETRE_DEMANDES_PAR_STRUCTURE_MS)) >= DEMANDES_PAR_STRUCTURE_PAR_JOUR) return 'trop-de-demandes-structure';
+    if (await nombreDemandesAuNumero(trx, n.telephone, n.structureId, depuis(FENETRE_DEMANDES_PAR_NUMERO_MS)) >= DEMANDES_PAR_NUMERO_PAR_JOUR) return 'trop-de-demandes';
+    await insererDemande(trx, { id: demandeId, ...n, codeReponse: codeLibre(await codesOuvertsDuNumero(trx, n.telephone)) });
+    return null;
   });
-  if (!acceptee) return { ok: false, raison: 'trop-de-demandes' };
+  if (refus) return { ok: false, raison: refus };
   try {
     await demarrerConsentement(client, { demandeId, structureId: n.structureId }, opts);
   } catch (err) {

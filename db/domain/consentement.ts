@@ -30,9 +30,46 @@ export type StatutDemandeConsentement = (typeof STATUTS_DEMANDE_CONSENTEMENT)[nu
 /** How long the usager has to answer once the consent request SMS left. */
 export const DELAI_REPONSE_CONSENTEMENT_MS = JOUR_MS;
 
-/** At most this many consent requests to one number in 24 hours (the SMS must not become harassment). */
+/**
+ * At most this many consent requests from one structure to one number in 24 hours (the SMS must not become
+ * harassment). Counted per structure: one structure's requests never block another's (issue 18, item 2).
+ */
 export const DEMANDES_PAR_NUMERO_PAR_JOUR = 3;
 export const FENETRE_DEMANDES_PAR_NUMERO_MS = JOUR_MS;
+
+/** At most this many consent requests (two SMS each) per aidant in an hour, and per structure in 24 hours (issue 18, item 2). */
+export const DEMANDES_PAR_AIDANT_PAR_HEURE = 10;
+export const FENETRE_DEMANDES_PAR_AIDANT_MS = JOUR_MS / 24;
+export const DEMANDES_PAR_STRUCTURE_PAR_JOUR = 50;
+export const FENETRE_DEMANDES_PAR_STRUCTURE_MS = JOUR_MS;
+
+/**
+ * The reply code of a request (issue 18, item 1): 4 digits sent in the consent SMS (« Répondez « Oui 4821 » »),
+ * distinct among the number's open requests, so the answer names its request whatever other structure
+ * wrote to the same number.
+ */
+export const CHIFFRES_CODE_REPONSE = 4;
+
+/** The code of an answer: the first group of exactly 4 digits, or null. */
+export function codeDeLaReponse(reponse: string): string | null {
+  return /(?<![0-9])[0-9]{4}(?![0-9])/.exec(reponse)?.[0] ?? null;
+}
+
+export type LectureReponse = 'consentement' | 'refus' | 'sans-code';
+
+/**
+ * What an answer means for a request whose code is `code`: without that code it says nothing about the request
+ * (`sans-code`: journaled as ignored, the usager may still answer); with it, consent when the rest is « Oui »
+ * by estConsentement, refusal otherwise. A request made before codes existed (`code` null) keeps the former
+ * rule: « Oui » is consent, anything else a refusal.
+ */
+export function lireReponse(reponse: string, code: string | null): LectureReponse {
+  if (code === null) return estConsentement(reponse) ? 'consentement' : 'refus';
+  if (codeDeLaReponse(reponse) !== code) return 'sans-code';
+  // The code and the separators around it (« Oui, 4821 », « 4821 - oui ») go; the rest is read like « Oui ».
+  const reste = reponse.replace(new RegExp(`[\\s,;:-]*(?<![0-9])${code}(?![0-9])[\\s,;:-]*`), ' ');
+  return estConsentement(reste) ? 'consentement' : 'refus';
+}
 
 /** The SMS a request sends, in order; the receipt answers the usager's answer. */
 export const ETAPES_SMS = ['recapitulatif', 'demande', 'accuse'] as const;
@@ -72,9 +109,13 @@ export function texteSmsRecapitulatif(p: { structure: string; duree: DureeMandat
   return `${ENTETE}\n\n${p.structure} va créer un mandat ${dureeEnClair(p.duree)} en votre nom ${pour}`;
 }
 
-/** Consent request SMS (item 2). */
-export function texteSmsDemande(): string {
-  return `${ENTETE}\n\nDonnez-vous votre accord pour la création de ce mandat ? Répondez « ${REPONSE_CONSENTEMENT} » pour l’accepter. Toute autre réponse vaut refus.`;
+/** Consent request SMS (item 2), with the request's reply code (null: a request from before codes). */
+export function texteSmsDemande(code: string | null = null): string {
+  if (code === null) {
+    return `${ENTETE}\n\nDonnez-vous votre accord pour la création de ce mandat ? Répondez « ${REPONSE_CONSENTEMENT} » pour l’accepter. Toute autre réponse vaut refus.`;
+  }
+  return `${ENTETE}\n\nDonnez-vous votre accord pour la création de ce mandat ? Répondez « ${REPONSE_CONSENTEMENT} ${code} » pour l’accepter. `
+    + `Toute autre réponse avec ce code vaut refus.`;
 }
 
 /** Receipt of the answer (item 3). */

@@ -19,17 +19,43 @@ export async function verrouillerNumero(trx: Knex.Transaction, telephone: string
   await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`consentement:${telephone}`]);
 }
 
-export async function nombreDemandesAuNumero(trx: Knex.Transaction, telephone: string, depuis: Date): Promise<number> {
-  const { nombre } = (await trx('consent_requests').where({ phone: telephone }).where('created_at', '>', depuis).count({ nombre: '*' }).first())!;
+/**
+ * Serialises the requests of one structure and of one aidant (issue 18, item 2), so their limits hold under
+ * concurrent submits. Always taken before the number's lock, in this order: no two transactions wait on each other.
+ */
+export async function verrouillerEmetteurs(trx: Knex.Transaction, structureId: number, aidantId: number): Promise<void> {
+  await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`consentement-structure:${structureId}`]);
+  await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`consentement-aidant:${aidantId}`]);
+}
+
+/** Requests of one structure to the number since `depuis`: another structure's never count (issue 18, item 2). */
+export async function nombreDemandesAuNumero(trx: Knex.Transaction, telephone: string, structureId: number, depuis: Date): Promise<number> {
+  const { nombre } = (await trx('consent_requests').where({ phone: telephone, structure_id: structureId }).where('created_at', '>', depuis).count({ nombre: '*' }).first())!;
   return Number(nombre);
+}
+
+export async function nombreDemandesDeLAidant(trx: Knex.Transaction, aidantId: number, depuis: Date): Promise<number> {
+  const { nombre } = (await trx('consent_requests').where({ aidant_id: aidantId }).where('created_at', '>', depuis).count({ nombre: '*' }).first())!;
+  return Number(nombre);
+}
+
+export async function nombreDemandesDeLaStructure(trx: Knex.Transaction, structureId: number, depuis: Date): Promise<number> {
+  const { nombre } = (await trx('consent_requests').where({ structure_id: structureId }).where('created_at', '>', depuis).count({ nombre: '*' }).first())!;
+  return Number(nombre);
+}
+
+/** Reply codes of the number's requests still open (an answer may still come): a new request takes another one. */
+export async function codesOuvertsDuNumero(trx: Knex.Transaction, telephone: string): Promise<string[]> {
+  return trx('consent_requests').where({ phone: telephone }).whereIn('status', ['sending', 'failed', 'awaiting']).whereNotNull('reply_code').pluck('reply_code');
 }
 
 export async function insererDemande(
   trx: Knex.Transaction,
-  d: { id: string; aidantId: number; structureId: number; telephone: string; demarches: Demarche[]; duree: DureeMandat },
+  d: { id: string; aidantId: number; structureId: number; telephone: string; demarches: Demarche[]; duree: DureeMandat; codeReponse: string },
 ): Promise<void> {
   await trx('consent_requests').insert({
     id: d.id, aidant_id: d.aidantId, structure_id: d.structureId, phone: d.telephone, demarches: d.demarches, duree_keyword: d.duree,
+    reply_code: d.codeReponse,
   });
 }
 
@@ -65,13 +91,15 @@ export async function enregistrerMessageSid(trx: Knex.Transaction, messageSid: s
   return Boolean(nouveau);
 }
 
-/** The number's latest request whose consent SMS left (the last question the usager was asked). */
-export async function derniereDemandeDuNumero(trx: Knex.Transaction, telephone: string): Promise<{ id: string } | undefined> {
-  return trx('consent_requests')
-    .where({ phone: telephone })
-    .whereNotNull('consent_sent_at')
-    .orderBy('consent_sent_at', 'desc')
-    .first<{ id: string } | undefined>('id');
+/**
+ * The request an answer goes to (issue 18, item 1): the number's request whose reply code the answer names;
+ * else the number's latest request whose consent SMS left, which journals an answer without its code as
+ * ignored (or, for a request from before codes, reads it by the former rule).
+ */
+export async function demandeDeLaReponse(trx: Knex.Transaction, telephone: string, code: string | null): Promise<{ id: string } | undefined> {
+  const envoyees = () => trx('consent_requests').where({ phone: telephone }).whereNotNull('consent_sent_at').orderBy('consent_sent_at', 'desc');
+  const nommee = code ? await envoyees().where({ reply_code: code }).first<{ id: string } | undefined>('id') : undefined;
+  return nommee ?? envoyees().first<{ id: string } | undefined>('id');
 }
 
 export async function enregistrerSmsRecu(trx: Knex.Transaction, s: { demandeId: string; texte: string; messageSid: string }): Promise<number> {
@@ -95,12 +123,14 @@ export interface LigneDemande {
   demarches: Demarche[];
   duree_keyword: DureeMandat;
   status: StatutDemandeConsentement;
+  /** Null for a request from before reply codes (migration 016). */
+  reply_code: string | null;
 }
 
 /** The request under its row lock. */
 export async function verrouillerDemande(trx: Executor, demandeId: string): Promise<LigneDemande | undefined> {
   return trx('consent_requests').where({ id: demandeId }).forUpdate()
-    .first('id', 'aidant_id', 'structure_id', 'phone', 'demarches', 'duree_keyword', 'status');
+    .first('id', 'aidant_id', 'structure_id', 'phone', 'demarches', 'duree_keyword', 'status', 'reply_code');
 }
 
 /** A retry after a failure: the page shows the sending again. */

@@ -68,10 +68,12 @@ function page(messages: SentSms[], replies: SmsReply[], webhook: WebhookTarget |
     .map((r) => `<tr><td>${date(r.date)}</td><td>${escapeHtml(r.from)}</td><td>${escapeHtml(r.body)}</td><td>${escapeHtml(STATUTS_REPONSE[r.status] ?? `code ${r.status}`)}</td></tr>`)
     .join('');
   const dernier = messages.at(-1)?.to ?? '';
+  // The answer names the request's code (issue 18, item 1): prefilled from the latest consent SMS to that number.
+  const code = messages.filter((m) => m.to === dernier).map((m) => /Répondez « Oui ([0-9]{4}) »/.exec(m.body)?.[1]).filter(Boolean).at(-1);
   const form = webhook
     ? `<form method="post" action="/repondre">
 <p><label for="from">Numéro de l’usager (expéditeur de la réponse)</label><br><input id="from" name="from" type="tel" value="${escapeHtml(dernier)}" required></p>
-<p><label for="body">Réponse</label><br><input id="body" name="body" value="Oui"></p>
+<p><label for="body">Réponse</label><br><input id="body" name="body" value="${code ? `Oui ${code}` : 'Oui'}"></p>
 <p><button type="submit">Envoyer la réponse au site</button></p></form>`
     : '<p>Aucun webhook configuré : les réponses sont désactivées.</p>';
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SMS — Aidants Connect (développement)</title><link rel="icon" href="data:,">

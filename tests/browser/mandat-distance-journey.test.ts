@@ -58,15 +58,17 @@ describe('parcours du mandat à distance', () => {
       await accessible(page);
       const demandeId = new URL(page.url()).pathname.split('/').pop();
 
-      // The usager answers: the Twilio fake's page sends « Oui » to the app's webhook, signed like Twilio.
+      // The usager answers: the Twilio fake's page sends « Oui <code> » to the app's webhook, signed like Twilio.
       const telephone = await page.context().newPage();
       await telephone.goto(s.sms!.baseUrl);
       await telephone.getByLabel('Numéro de l’usager (expéditeur de la réponse)').fill(e164);
-      await telephone.getByLabel('Réponse', { exact: true }).fill('Oui');
+      // The fake prefills the answer with the request's code (issue 18, item 1).
+      const { reply_code: code } = await s.t.db('consent_requests').where({ id: demandeId }).first('reply_code');
+      expect(await telephone.getByLabel('Réponse', { exact: true }).inputValue()).toBe(`Oui ${code}`);
       const reponses = s.sms!.replies().length;
       await telephone.getByRole('button', { name: 'Envoyer la réponse au site' }).click();
       await telephone.getByRole('heading', { name: `Réponses envoyées (${reponses + 1})` }).waitFor();
-      expect(s.sms!.replies().at(-1)).toMatchObject({ from: e164, body: 'Oui', status: 200 });
+      expect(s.sms!.replies().at(-1)).toMatchObject({ from: e164, body: `Oui ${code}`, status: 200 });
       await telephone.close();
 
       // The waiting page moves on by itself to the FranceConnect sandbox.

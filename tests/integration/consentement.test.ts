@@ -4,7 +4,7 @@
 // number, two answers, the consent rule on real answers, a failed SMS retried, and every route refused to an
 // anonymous visitor and to an aidant of another structure.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import twilio from 'twilio';
 import { generate } from 'otplib';
 import { createAccount, createStructure, loginHttp } from '../../scripts/fixtures/comptes.ts';
@@ -20,6 +20,7 @@ const WEBHOOK = '/sms/reponse';
 
 let s: ServiceStack;
 let structureA: number;
+let structureB: number;
 let aidant: HttpClient;
 let aidantSecret: string;
 let aidantId: number;
@@ -30,7 +31,7 @@ let numero = 0;
 beforeAll(async () => {
   s = await startServiceStack(PUBLIC, { franceConnect: true, sms: true });
   structureA = await createStructure(s.t.db, { name: 'France Services de Lille' });
-  const structureB = await createStructure(s.t.db, { name: 'CCAS de Brest' });
+  structureB = await createStructure(s.t.db, { name: 'CCAS de Brest' });
   const a = await createAccount(s.t.db, { email: 'nora.petit@lille.fr', first_name: 'Nora', last_name: 'Petit', structureId: structureA });
   aidantSecret = a.totpSecret;
   aidantId = a.aidant.id;
@@ -45,6 +46,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await s?.stop();
+});
+// One aidant makes most of this file's requests: each test starts in a new hour for the per-aidant limit
+// (issue 18, item 2, tested on its own below); the per-number and per-structure 24-hour windows still hold.
+beforeEach(async () => {
+  await s.t.db('consent_requests').update({ created_at: s.t.db.raw(`created_at - interval '61 minutes'`) });
 });
 
 async function codeFrais(): Promise<string> {
@@ -73,16 +79,19 @@ async function formulaire(client: HttpClient, champs: Record<string, string | st
   return client.postForm('/mandats/nouveau', champs, csrfFrom(page));
 }
 
-/** Asks for a remote consent; returns the request id once the consent request SMS left. */
-async function demander(mobile = nouveauMobile(), demarches = ['social', 'logement']) {
-  const res = await formulaire(aidant, { demarches, duree: 'MONTH', modalite: 'distance', telephone: mobile.saisi, certification: 'oui' });
+/** Asks for a remote consent; returns the request id and its reply code once the consent request SMS left. */
+async function demander(mobile = nouveauMobile(), demarches = ['social', 'logement'], client = aidant) {
+  const res = await formulaire(client, { demarches, duree: 'MONTH', modalite: 'distance', telephone: mobile.saisi, certification: 'oui' });
   expect(res.status).toBe(303);
   const m = res.headers.get('location')!.match(/^\/mandats\/consentements\/([0-9a-f-]{36})$/);
   expect(m).not.toBeNull();
   const id = m![1];
-  await s.sms!.waitFor((x) => x.to === mobile.e164 && x.body.includes('Répondez « Oui »'));
-  await jusqua(async () => (await etat(aidant, id)).body.statut === 'attente', 'l’attente');
-  return { id, mobile };
+  const { reply_code: code } = await s.t.db('consent_requests').where({ id }).first('reply_code');
+  expect(code).toMatch(/^[0-9]{4}$/);
+  // Issue 18, item 1: the consent SMS names the request's code.
+  await s.sms!.waitFor((x) => x.to === mobile.e164 && x.body.includes(`Répondez « Oui ${code} »`));
+  await jusqua(async () => (await etat(client, id)).body.statut === 'attente', 'l’attente');
+  return { id, mobile, code: code as string };
 }
 
 async function etat(client: HttpClient, id: string) {
@@ -111,11 +120,11 @@ const recus = (id: string) => s.t.db('consent_sms').where({ consent_request_id: 
 const journal = (id: string) => s.t.db('journal').where({ consent_request_id: id }).orderBy('id').pluck('action');
 
 describe('mandat à distance, de bout en bout', () => {
-  test('form → SMS → " OUI " through the fake → waiting page moves on → FranceConnect → recap → remote mandat', async () => {
+  test('form → SMS → " OUI <code> " through the fake → waiting page moves on → FranceConnect → recap → remote mandat', async () => {
     const form = await (await aidant.get('/mandats/nouveau')).text();
     expect(form).toContain('Où est l’usager ?');
     expect(form).toContain('id="modalite-distance"');
-    const { id, mobile } = await demander(nouveauMobile(), ['social', 'logement']);
+    const { id, mobile, code } = await demander(nouveauMobile(), ['social', 'logement']);
     const [recap] = s.sms!.messages().filter((m) => m.to === mobile.e164);
     expect(recap.body).toContain('France Services de Lille va créer un mandat d’un mois en votre nom pour les démarches suivantes :\n- Social - Santé\n- Logement');
 
@@ -128,7 +137,7 @@ describe('mandat à distance, de bout en bout', () => {
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(await script.text()).toContain("zone.getAttribute('data-etat')");
 
-    const reponse = await s.sms!.reply({ from: mobile.e164, body: ' OUI ' });
+    const reponse = await s.sms!.reply({ from: mobile.e164, body: ` OUI ${code} ` });
     expect(reponse.status).toBe(200);
     await attendreStatut(id, 'consentement');
     expect((await etat(aidant, id)).body).toEqual({ statut: 'consentement', suite: `/mandats/consentements/${id}/franceconnect` });
@@ -147,7 +156,8 @@ describe('mandat à distance, de bout en bout', () => {
 
     const mandat = await s.t.db('mandats').where({ id: mandatId }).first();
     expect(mandat).toMatchObject({ is_remote: true, remote_consent_method: 'SMS', consent_request_id: id, structure_id: structureA, duree_keyword: 'MONTH' });
-    expect((await s.t.db('usagers').where({ id: usagerId }).first()).phone).toBe(mobile.e164);
+    // The mobile is the structure's (issue 18, item 6).
+    expect(await s.t.db('usager_contacts').where({ usager_id: usagerId, structure_id: structureA }).first('phone')).toEqual({ phone: mobile.e164 });
     const [attestation] = await s.t.db('journal').where({ mandat_id: mandatId, action: 'create_attestation' });
     expect(attestation).toMatchObject({ is_remote_mandat: true, remote_consent_method: 'SMS', consent_request_id: id, user_phone: null });
     expect(await journal(id)).toEqual(['remote_sms_recap_sent', 'remote_sms_consent_sent', 'remote_sms_consent_received', 'create_attestation']);
@@ -162,8 +172,8 @@ describe('mandat à distance, de bout en bout', () => {
 
 describe('le webhook Twilio', () => {
   test('missing, wrong or replayed signatures are refused (403); a valid one is answered with empty TwiML', async () => {
-    const { id, mobile } = await demander();
-    const params = parametresTwilio(mobile.e164, 'Non');
+    const { id, mobile, code } = await demander();
+    const params = parametresTwilio(mobile.e164, `Non ${code}`);
     expect((await appelTwilio(params, { signature: null })).status).toBe(403);
     expect((await appelTwilio(params, { signature: twilio.getExpectedTwilioSignature('un-autre-jeton', PUBLIC + WEBHOOK, params) })).status).toBe(403);
     // Signed over another address than the public one, or for other parameters.
@@ -187,10 +197,10 @@ describe('le webhook Twilio', () => {
   });
 
   test('two answers: the first decides, the second is ignored and journaled', async () => {
-    const { id, mobile } = await demander();
-    expect((await s.sms!.reply({ from: mobile.e164, body: 'Non merci' })).status).toBe(200);
+    const { id, mobile, code } = await demander();
+    expect((await s.sms!.reply({ from: mobile.e164, body: `Non merci ${code}` })).status).toBe(200);
     await attendreStatut(id, 'refus');
-    expect((await s.sms!.reply({ from: mobile.e164, body: 'Oui' })).status).toBe(200);
+    expect((await s.sms!.reply({ from: mobile.e164, body: `Oui ${code}` })).status).toBe(200);
     await jusqua(async () => (await journal(id)).length === 4, 'la seconde réponse au journal');
     expect(await journal(id)).toEqual(['remote_sms_recap_sent', 'remote_sms_consent_sent', 'remote_sms_denial_received', 'remote_sms_answer_ignored']);
     expect((await etat(aidant, id)).body.statut).toBe('refus');
@@ -209,12 +219,12 @@ describe('le webhook Twilio', () => {
     expect((await appelTwilio(params)).status).toBe(403);
   });
 
-  test.each([['oui.', 'consentement'], ['Oui !', 'refus'], ['Oui .', 'consentement'], ['oui..', 'refus']])('« %s » → %s', async (texte, attendu) => {
-    const { id, mobile } = await demander();
-    expect((await s.sms!.reply({ from: mobile.e164, body: texte })).status).toBe(200);
+  test.each([['oui.', 'consentement'], ['Oui !', 'refus'], ['Oui .', 'consentement'], ['oui..', 'refus']])('« %s <code> » → %s', async (texte, attendu) => {
+    const { id, mobile, code } = await demander();
+    expect((await s.sms!.reply({ from: mobile.e164, body: `${texte} ${code}` })).status).toBe(200);
     await attendreStatut(id, attendu);
     const [recu] = await recus(id);
-    expect(recu.body).toBe(texte);
+    expect(recu.body).toBe(`${texte} ${code}`);
   });
 });
 
@@ -296,7 +306,7 @@ describe('refus', () => {
     }
     const quatrieme = await formulaire(aidant, { demarches: ['social'], duree: 'MONTH', modalite: 'distance', telephone: mobile.saisi, certification: 'oui' });
     expect(quatrieme.status).toBe(429);
-    expect(await quatrieme.text()).toContain('Ce numéro a déjà reçu 3 demandes d’accord en 24 heures');
+    expect(await quatrieme.text()).toContain('Votre structure a déjà envoyé 3 demandes d’accord à ce numéro en 24 heures');
     expect(await s.t.db('consent_requests').where({ phone: mobile.e164 })).toHaveLength(3);
   });
 });
@@ -341,5 +351,73 @@ describe('annuler une demande (issue 18)', () => {
     // A second cancellation changes nothing.
     expect((await aidant.postForm(`/mandats/consentements/${id}/annuler`, {}, csrfFrom(apres))).status).toBe(303);
     expect(await s.t.db('journal').where({ consent_request_id: id, action: 'remote_consent_cancelled' })).toHaveLength(1);
+  });
+});
+
+describe('issue 18: a reply tied to its request, limits per aidant and per structure', () => {
+  test('item 1: a second structure’s request to the same number does not capture the « Oui » meant for the first', async () => {
+    const mobile = nouveauMobile();
+    const premiere = await demander(mobile, ['social'], aidant);
+    // Structure B writes to the same number afterwards: its request is the number's latest.
+    const seconde = await demander(mobile, ['famille'], autre);
+    expect(seconde.code).not.toBe(premiere.code);
+    // A bare « Oui » names no request: it decides nothing, and both still wait.
+    expect((await s.sms!.reply({ from: mobile.e164, body: 'Oui' })).status).toBe(200);
+    await jusqua(async () => (await journal(seconde.id)).includes('remote_sms_answer_ignored'), 'la réponse sans code au journal');
+    expect((await etat(aidant, premiere.id)).body.statut).toBe('attente');
+    expect((await etat(autre, seconde.id)).body.statut).toBe('attente');
+    // The usager answers the first structure's SMS: its request gets the consent, the second does not.
+    expect((await s.sms!.reply({ from: mobile.e164, body: `Oui ${premiere.code}` })).status).toBe(200);
+    await attendreStatut(premiere.id, 'consentement');
+    expect(await recus(premiere.id)).toHaveLength(1);
+    expect((await etat(autre, seconde.id)).body.statut).toBe('attente');
+    expect(await journal(seconde.id)).not.toContain('remote_sms_consent_received');
+    expect(await s.t.db('consent_requests').where({ id: seconde.id }).first('status')).toEqual({ status: 'awaiting' });
+  });
+
+  test('item 2: the per-number limit counts one structure’s requests only: A’s three do not block B', async () => {
+    const mobile = nouveauMobile();
+    for (let i = 0; i < 3; i++) {
+      expect((await formulaire(aidant, { demarches: ['social'], duree: 'MONTH', modalite: 'distance', telephone: mobile.saisi, certification: 'oui' })).status).toBe(303);
+    }
+    expect((await formulaire(aidant, { demarches: ['social'], duree: 'MONTH', modalite: 'distance', telephone: mobile.saisi, certification: 'oui' })).status).toBe(429);
+    const deB = await formulaire(autre, { demarches: ['famille'], duree: 'MONTH', modalite: 'distance', telephone: mobile.saisi, certification: 'oui' });
+    expect(deB.status).toBe(303);
+    expect(await s.t.db('consent_requests').where({ phone: mobile.e164 }).orderBy('structure_id').pluck('structure_id')).toEqual([structureA, structureA, structureA, structureB]);
+  });
+
+  test('item 2: one aidant sends at most 10 requests an hour, whatever the numbers; the 11th sends no SMS', async () => {
+    const { totpSecret } = await createAccount(s.t.db, { email: 'rapide@lille.fr', first_name: 'Rapide', last_name: 'Test', structureId: structureA });
+    const rapide = new HttpClient(s.app.url);
+    await loginHttp(rapide, s.mail.catcher, 'rapide@lille.fr', totpSecret);
+    const numeros = Array.from({ length: 11 }, () => nouveauMobile());
+    const statuts: number[] = [];
+    for (const m of numeros) {
+      statuts.push((await formulaire(rapide, { demarches: ['social'], duree: 'MONTH', modalite: 'distance', telephone: m.saisi, certification: 'oui' })).status);
+    }
+    expect(statuts).toEqual([...Array(10).fill(303), 429]);
+    const refus = await formulaire(rapide, { demarches: ['social'], duree: 'MONTH', modalite: 'distance', telephone: nouveauMobile().saisi, certification: 'oui' });
+    expect(await refus.text()).toContain('Vous avez déjà envoyé 10 demandes d’accord en une heure');
+    const dernier = numeros[10].e164;
+    expect(await s.t.db('consent_requests').where({ phone: dernier })).toHaveLength(0);
+    await jusqua(async () => s.sms!.messages().filter((m) => m.to === numeros[9].e164).length === 2, 'les SMS de la dixième demande');
+    expect(s.sms!.messages().filter((m) => m.to === dernier)).toHaveLength(0);
+  });
+
+  test('item 2: a structure sends at most 50 requests in 24 hours', async () => {
+    const petite = await createStructure(s.t.db, { name: 'Petite structure' });
+    const { aidant: a, totpSecret } = await createAccount(s.t.db, { email: 'seule@petite.fr', first_name: 'Seule', last_name: 'Test', structureId: petite });
+    const client = new HttpClient(s.app.url);
+    await loginHttp(client, s.mail.catcher, 'seule@petite.fr', totpSecret);
+    // 50 earlier requests of the structure today (by several aidants, some hours ago).
+    await s.t.db('consent_requests').insert(Array.from({ length: 50 }, (_v, i) => ({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, aidant_id: a.id, structure_id: petite, phone: `+3368100${String(i).padStart(4, '0')}`,
+      demarches: ['social'], duree_keyword: 'MONTH', status: 'expired', created_at: new Date(Date.now() - 5 * 3600 * 1000),
+    })));
+    const mobile = nouveauMobile();
+    const res = await formulaire(client, { demarches: ['social'], duree: 'MONTH', modalite: 'distance', telephone: mobile.saisi, certification: 'oui' });
+    expect(res.status).toBe(429);
+    expect(await res.text()).toContain('Votre structure a déjà envoyé 50 demandes d’accord en 24 heures');
+    expect(await s.t.db('consent_requests').where({ phone: mobile.e164 })).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 // The consent rule of remote mandats (db/domain/README.md#consentement-par-sms) and the texts the usager receives.
 import { describe, expect, test } from '@jest/globals';
 import {
-  cleConsentement, estConsentement, estIdDemande, prefixeCleConsentement, texteSmsAccuse, texteSmsDemande, texteSmsRecapitulatif,
+  cleConsentement, codeDeLaReponse, estConsentement, estIdDemande, lireReponse, prefixeCleConsentement, texteSmsAccuse, texteSmsDemande, texteSmsRecapitulatif,
 } from '../../db/domain/consentement.ts';
 import { validerChoixMandat } from '../../api/mandats/brouillon.ts';
 import { TOUTES_LES_DEMARCHES } from '../../db/domain/demarches.ts';
@@ -24,7 +24,8 @@ describe('les SMS', () => {
     expect(texteSmsRecapitulatif({ structure: 'S', duree: 'MONTH', demarches: ['papiers'] })).toContain('d’un mois');
     expect(texteSmsRecapitulatif({ structure: 'S', duree: 'SEMESTER', demarches: ['papiers'] })).toContain('de six mois');
   });
-  test('the consent request asks for « Oui »; the receipts say what was recorded', () => {
+  test('the consent request asks for « Oui <code> » (« Oui » for a request from before codes); the receipts say what was recorded', () => {
+    expect(texteSmsDemande('4821')).toContain('Répondez « Oui 4821 » pour l’accepter.');
     expect(texteSmsDemande()).toContain('Répondez « Oui »');
     expect(texteSmsAccuse(true)).toContain('votre accord');
     expect(texteSmsAccuse(false)).toContain('votre refus');
@@ -59,5 +60,23 @@ describe('le choix « à distance » du formulaire', () => {
     expect(validerChoixMandat({ ...base, modalite: 'ailleurs' }, TOUTES_LES_DEMARCHES)).toMatchObject({ ok: false, erreurs: { modalite: expect.any(String) } });
     expect(validerChoixMandat({ ...base, modalite: 'distance', telephone: '0612345678', certification: 'oui' }, TOUTES_LES_DEMARCHES, { distancePossible: false }))
       .toMatchObject({ ok: false, erreurs: { modalite: 'Le renouvellement d’un mandat se fait en présence de l’usager.' } });
+  });
+});
+
+describe('issue 18, item 1: an answer names its request by the code', () => {
+  test.each(['Oui 4821', 'oui4821', '4821 oui', 'Oui, 4821', 'Oui 4821.', ' OUI  4821 ', '4821 - Oui'])('« %s » is consent for the request 4821', (reponse) => {
+    expect(lireReponse(reponse, '4821')).toBe('consentement');
+  });
+  test.each(['Non 4821', 'Oui ! 4821', 'Oui 4821 merci', '4821'])('« %s » is a refusal of the request 4821', (reponse) => {
+    expect(lireReponse(reponse, '4821')).toBe('refus');
+  });
+  test.each(['Oui', 'Oui 1234', 'oui 14821', 'Non'])('« %s » says nothing about the request 4821', (reponse) => {
+    expect(lireReponse(reponse, '4821')).toBe('sans-code');
+  });
+  test('a request from before codes keeps the former rule; the code read is the first group of four digits', () => {
+    expect(lireReponse('Oui', null)).toBe('consentement');
+    expect(lireReponse('Oui 4821', null)).toBe('refus');
+    expect(codeDeLaReponse('Oui 0042 et 4821')).toBe('0042');
+    expect(codeDeLaReponse('Oui 12345')).toBeNull();
   });
 });

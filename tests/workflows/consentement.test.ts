@@ -102,6 +102,8 @@ const demandeEnBase = (id: string) => t.db('consent_requests').where({ id }).fir
 const statutEnBase = async (id: string, statut: string) => (await demandeEnBase(id))?.status === statut;
 const journalDe = (id: string) => t.db('journal').where({ consent_request_id: id }).orderBy('id');
 const smsA = (telephone: string) => fake.messages().filter((m) => m.to === telephone);
+/** The request's reply code, which the usager's answer names (issue 18, item 1). */
+const codeDe = async (id: string): Promise<string> => (await demandeEnBase(id)).reply_code;
 const repondre = (telephone: string, body: string) => recevoirSms(t.db, env.client, { messageSid: `SM${randomBytes(16).toString('hex')}`, from: telephone, body });
 
 describe('consentement à distance (saut de temps)', () => {
@@ -112,10 +114,10 @@ describe('consentement à distance (saut de temps)', () => {
       expect(attente.answer_deadline.getTime() - attente.consent_sent_at.getTime()).toBe(DELAI);
       const [recap, question] = smsA(d.telephone);
       expect(recap.body).toContain('France Services de Saint-Denis va créer un mandat de six mois en votre nom pour les démarches suivantes');
-      expect(question.body).toContain('Répondez « Oui »');
+      expect(question.body).toContain(`Répondez « Oui ${await codeDe(d.id)} »`);
       await jusqua(async () => (await d.handle.describe()).typedSearchAttributes.get(CONSENTEMENT_STATUT) === 'attente', 'ConsentementStatut attente');
 
-      expect(await repondre(d.telephone, 'oui.')).toBe('transmise');
+      expect(await repondre(d.telephone, `oui. ${await codeDe(d.id)}`)).toBe('transmise');
       await jusqua(() => statutEnBase(d.id, 'consented'), 'le consentement');
       const accuse = await fake.waitFor((m) => m.to === d.telephone && m.body.includes('Nous avons bien enregistré'));
       expect(accuse.body).toContain('Nous avons bien enregistré votre accord');
@@ -131,7 +133,7 @@ describe('consentement à distance (saut de temps)', () => {
       expect(journal.map((j) => j.action)).toEqual(['remote_sms_recap_sent', 'remote_sms_consent_sent', 'remote_sms_consent_received', 'remote_sms_answer_ignored']);
       const textes = await t.db('consent_sms').where({ consent_request_id: d.id }).orderBy('id');
       expect(textes.map((x) => [x.direction, x.step, x.body])).toEqual([
-        ['out', 'recapitulatif', recap.body], ['out', 'demande', question.body], ['in', null, 'oui.'], ['out', 'accuse', accuse.body], ['in', null, 'Non'],
+        ['out', 'recapitulatif', recap.body], ['out', 'demande', question.body], ['in', null, `oui. ${await codeDe(d.id)}`], ['out', 'accuse', accuse.body], ['in', null, 'Non'],
       ]);
       for (const j of journal) {
         expect(j).toMatchObject({
@@ -213,11 +215,11 @@ describe('consentement à distance (saut de temps)', () => {
     });
   });
 
-  test('"Oui !" is a refusal: refused, refusal receipt, no mandat possible', async () => {
+  test('"Oui ! <code>" is a refusal: refused, refusal receipt, no mandat possible', async () => {
     await avecWorker(async (taskQueue) => {
       const d = await demander(taskQueue);
       await jusqua(() => statutEnBase(d.id, 'awaiting'), 'l’attente');
-      await repondre(d.telephone, 'Oui !');
+      await repondre(d.telephone, `Oui ! ${await codeDe(d.id)}`);
       await jusqua(() => statutEnBase(d.id, 'refused'), 'le refus');
       const accuse = await fake.waitFor((m) => m.to === d.telephone && m.body.includes('votre refus'));
       expect(accuse.body).toContain('le mandat ne sera pas créé');
@@ -251,7 +253,7 @@ describe('consentement à distance (saut de temps)', () => {
     await avecWorker(async (taskQueue) => {
       const d = await demander(taskQueue);
       await jusqua(() => statutEnBase(d.id, 'awaiting'), 'l’attente');
-      await repondre(d.telephone, ' OUI ');
+      await repondre(d.telephone, ` OUI ${await codeDe(d.id)} `);
       await jusqua(() => statutEnBase(d.id, 'consented'), 'le consentement');
 
       const brouillon = brouillonDistance(d.id, d.telephone);
@@ -263,7 +265,8 @@ describe('consentement à distance (saut de temps)', () => {
       expect(mandat).toMatchObject({ is_remote: true, remote_consent_method: 'SMS', consent_request_id: d.id, creation_key: d.id });
       const [attestation] = await t.db('journal').where({ mandat_id: cree.mandatId, action: 'create_attestation' });
       expect(attestation).toMatchObject({ is_remote_mandat: true, remote_consent_method: 'SMS', consent_request_id: d.id, user_phone: null });
-      expect((await t.db('usagers').where({ id: cree.usagerId }).first()).phone).toBe(d.telephone);
+      // The mobile is the structure's (issue 18, item 6).
+      expect((await t.db('usager_contacts').where({ usager_id: cree.usagerId }).first()).phone).toBe(d.telephone);
 
       expect(await d.handle.result()).toMatchObject({ issue: 'conservee' });
       expect(await demandeEnBase(d.id)).toBeDefined();

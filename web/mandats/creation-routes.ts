@@ -10,7 +10,7 @@ import { demarchesAutorisees } from '../../api/mandats/consultation.ts';
 import { commencerRenouvellement, mandatRenouvelable, renouvellementDuMandat } from '../../api/mandats/renouvellement.ts';
 import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
 import { FranceConnectError, MESSAGES_FRANCECONNECT, stateCorrespond } from '../../api/franceconnect/index.ts';
-import { DEMANDES_PAR_NUMERO_PAR_JOUR } from '../../db/domain/consentement.ts';
+import { DEMANDES_PAR_AIDANT_PAR_HEURE, DEMANDES_PAR_NUMERO_PAR_JOUR, DEMANDES_PAR_STRUCTURE_PAR_JOUR } from '../../db/domain/consentement.ts';
 import { logger } from '../../db/platform/logger.ts';
 import { reprendreSaisie, revenirAuFormulaire } from '../../api/auth/saisie-en-attente.ts';
 import { render } from '../ui/render.ts';
@@ -73,8 +73,13 @@ async function demanderConsentement(deps: WebDeps, req: Request, res: Response, 
     return impossible(req, res, 503, 'L’envoi des SMS est indisponible pour le moment : rien n’a été envoyé. Réessayez dans quelques minutes.');
   }
   if (!demande.ok) {
-    const erreurs = { telephone: `Ce numéro a déjà reçu ${DEMANDES_PAR_NUMERO_PAR_JOUR} demandes d’accord en 24 heures : attendez avant d’en envoyer une autre.` };
-    return formulaire(deps, req, res, 429, formulaireACorriger(req, null, erreurs));
+    // Issue 18, item 2: the limit that refused, in words (the number's counts this structure's requests only).
+    const messages = {
+      'trop-de-demandes': `Votre structure a déjà envoyé ${DEMANDES_PAR_NUMERO_PAR_JOUR} demandes d’accord à ce numéro en 24 heures : attendez avant d’en envoyer une autre.`,
+      'trop-de-demandes-aidant': `Vous avez déjà envoyé ${DEMANDES_PAR_AIDANT_PAR_HEURE} demandes d’accord en une heure : attendez avant d’en envoyer une autre.`,
+      'trop-de-demandes-structure': `Votre structure a déjà envoyé ${DEMANDES_PAR_STRUCTURE_PAR_JOUR} demandes d’accord en 24 heures : attendez avant d’en envoyer une autre.`,
+    } as const;
+    return formulaire(deps, req, res, 429, formulaireACorriger(req, null, { telephone: messages[demande.raison] }));
   }
   res.redirect(303, `/mandats/consentements/${demande.demandeId}`);
 }

@@ -31,6 +31,8 @@ export type CreationDemande = { ok: true; demandeId: string } | { ok: false; rai
 
 /** A reply code none of the number's open requests uses (issue 18, item 1). */
 function codeLibre(pris: string[]): string {
+  // The limits keep a number's open requests far below the 10,000 codes; this only guards against a loop.
+  if (new Set(pris).size >= 10 ** CHIFFRES_CODE_REPONSE) throw new Error('plus aucun code de réponse libre pour ce numéro');
   for (;;) {
     const code = String(randomInt(10 ** CHIFFRES_CODE_REPONSE)).padStart(CHIFFRES_CODE_REPONSE, '0');
     if (!pris.includes(code)) return code;

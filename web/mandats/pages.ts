@@ -149,7 +149,7 @@ ${errorSummary(e)}
     </div></div>
     <div class="fr-fieldset__element"><div class="fr-radio-group">
       <input type="radio" id="modalite-distance" name="modalite" value="distance"${distance ? html` checked` : ''}>
-      <label class="fr-label" for="modalite-distance">À distance : mandat à distance, accord par SMS<span class="fr-hint-text">Il reçoit le récapitulatif par SMS et donne son accord en répondant « Oui » ; vous continuez ensuite avec FranceConnect.</span></label>
+      <label class="fr-label" for="modalite-distance">À distance : mandat à distance, accord par SMS<span class="fr-hint-text">Il reçoit le récapitulatif par SMS et donne son accord en répondant « Oui » suivi du code du SMS ; vous continuez ensuite avec FranceConnect.</span></label>
     </div></div>
     ${e.modalite ? html`<div class="fr-messages-group" id="modalite-erreur" aria-live="assertive"><p class="fr-message fr-message--error">${e.modalite}</p></div>` : ''}
   </fieldset>
@@ -200,7 +200,7 @@ ${errorSummary(e)}
 <h2 class="fr-h4">Durée</h2>
 <p>Le mandat vaut ${phraseDuree(opts.duree, opts.expiration)}.</p>
 ${opts.distance ? html`<h2 class="fr-h4">Mandat à distance</h2>
-<p>L’usager a reçu ce récapitulatif par SMS et a donné son accord en répondant « Oui ». Remettez-lui ensuite le mandat signé (CGU, article 7.3).</p>` : ''}
+<p>L’usager a reçu ce récapitulatif par SMS et a donné son accord en répondant « Oui » avec le code de la demande. Remettez-lui ensuite le mandat signé (CGU, article 7.3).</p>` : ''}
 <form method="post" action="/mandats/nouveau/recapitulatif" novalidate class="fr-mt-4w">
   ${csrfField(opts.csrf)}
   <div class="fr-checkbox-group fr-mb-3w${e.consentement ? ' fr-checkbox-group--error' : ''}" id="champ-consentement">

@@ -173,7 +173,7 @@ describe('Twilio en panne : 500, puis 429 avec Retry-After', () => {
     const envoyes = s.sms!.messages().filter((m) => m.to === '+33680000042');
     expect(envoyes).toHaveLength(2);
     expect(envoyes[0].body).toContain('va créer un mandat');
-    expect(envoyes[1].body).toContain('Répondez « Oui »');
+    expect(envoyes[1].body).toMatch(/Répondez « Oui [0-9]{4} »/); // the request's reply code (issue 18, item 1)
     const rows = await s.t.db('outbox').where({ channel: 'sms', recipient: '+33680000042' }).orderBy('id').select('status', 'attempts');
     expect(rows).toEqual([{ status: 'sent', attempts: 3 }, { status: 'sent', attempts: 1 }]);
     const vue = await (await aidant.get(`/mandats/consentements/${id}`)).text();

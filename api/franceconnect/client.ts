@@ -32,6 +32,8 @@ export interface FranceConnectClient {
    */
   callback(currentUrl: URL, expected: { state: string; nonce: string }): Promise<ResultatFranceConnect>;
   logoutUrl(p: { idToken: string; state: string }): Promise<string>;
+  /** The same client with the espace usager's URIs (issue 21); null when the configuration has none. */
+  readonly espaceUsager: FranceConnectClient | null;
 }
 
 /** openid-client failures that say FranceConnect (or the network) is not answering properly. */
@@ -78,11 +80,11 @@ export function stateCorrespond(recu: unknown, attendu: string): boolean {
   return typeof recu === 'string' && recu.length > 0 && attendu.length > 0 && sameString(recu, attendu);
 }
 
-export function createFranceConnectClient(config: FranceConnectConfig): FranceConnectClient {
+export function createFranceConnectClient(config: FranceConnectConfig, decouverte?: () => Promise<oidc.Configuration>): FranceConnectClient {
   // Discovery once, lazily (the app starts even when FranceConnect is down); retried after a failure.
   // openid-client keeps FranceConnect's JWKS cached on this configuration and refreshes it on unknown keys.
   let configuration: Promise<oidc.Configuration> | null = null;
-  const discover = (): Promise<oidc.Configuration> => {
+  const decouvrir = (): Promise<oidc.Configuration> => {
     configuration ??= oidc
       .discovery(
         new URL(config.issuer),
@@ -105,9 +107,14 @@ export function createFranceConnectClient(config: FranceConnectConfig): FranceCo
       });
     return configuration;
   };
+  const discover = decouverte ?? decouvrir;
 
   return {
     origin: new URL(config.issuer).origin,
+    // Shares the discovery and FranceConnect's cached keys.
+    espaceUsager: config.espaceUsager
+      ? createFranceConnectClient({ ...config, ...config.espaceUsager, espaceUsager: undefined }, discover)
+      : null,
 
     async authorizationUrl({ state, nonce }) {
       const c = await discover();

@@ -8,6 +8,11 @@ export interface FranceConnectConfig {
   clientSecret: string;
   redirectUri: string;
   postLogoutRedirectUri: string;
+  /**
+   * The espace usager's own URIs (issue 21), registered with FranceConnect beside the mandat creation's: the
+   * same client (FranceConnect's `sub` is per client, and the usager is found by it), another callback.
+   */
+  espaceUsager?: { redirectUri: string; postLogoutRedirectUri: string };
 }
 
 export const FC_FAKE_PORT_DEFAUT = 1100;
@@ -15,12 +20,24 @@ export const FC_FAKE_PORT_DEFAUT = 1100;
 export const FC_CLIENT_ID_DEV = 'aidants-connect-local';
 export const FC_CLIENT_SECRET_DEV = 'secret-de-developpement-du-bac-a-sable-franceconnect';
 
-/** Our two URIs registered with FranceConnect: the callback and the page the usager comes back to after logout. */
-export function franceConnectUris(publicUrl: string): Pick<FranceConnectConfig, 'redirectUri' | 'postLogoutRedirectUri'> {
+/**
+ * Our URIs registered with FranceConnect: the callback and the page the usager comes back to after logout, at
+ * mandat creation and in the espace usager.
+ */
+export function franceConnectUris(publicUrl: string): Pick<FranceConnectConfig, 'redirectUri' | 'postLogoutRedirectUri' | 'espaceUsager'> {
   const base = publicUrl.replace(/\/+$/, '');
   return {
     redirectUri: `${base}/mandats/nouveau/franceconnect`,
     postLogoutRedirectUri: `${base}/mandats/nouveau/recapitulatif`,
+    espaceUsager: { redirectUri: `${base}/espace-usager/franceconnect`, postLogoutRedirectUri: `${base}/espace-usager/deconnecte` },
+  };
+}
+
+/** Every callback and post-logout URI to register with FranceConnect (or its sandbox) for this configuration. */
+export function urisAEnregistrer(c: Pick<FranceConnectConfig, 'redirectUri' | 'postLogoutRedirectUri' | 'espaceUsager'>): { redirectUris: string[]; postLogoutRedirectUris: string[] } {
+  return {
+    redirectUris: [c.redirectUri, ...(c.espaceUsager ? [c.espaceUsager.redirectUri] : [])],
+    postLogoutRedirectUris: [c.postLogoutRedirectUri, ...(c.espaceUsager ? [c.espaceUsager.postLogoutRedirectUri] : [])],
   };
 }
 

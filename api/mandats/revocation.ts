@@ -5,7 +5,7 @@
 import type { Db } from '../../db/connection.ts';
 import { logger } from '../../db/platform/logger.ts';
 import {
-  autorisationsDuMandat, revoquerAutorisations, terminerMandats, verrouillerMandatDeLaStructure,
+  autorisationsDuMandat, revoquerAutorisations, terminerMandats, verrouillerMandatDeLaStructure, type ContexteRevocation,
 } from '../../db/queries/mandats.ts';
 import type { TemporalClientProvider } from '../../db/temporal/client.ts';
 import { signalerRevocationMandat } from '../../db/temporal/processes/mandat.ts';
@@ -22,7 +22,7 @@ export type Revocation =
  */
 export async function revoquer(
   db: Db,
-  demande: { aidantId: number; structureId: number; mandatId: number; autorisationId?: number },
+  demande: { aidantId: number | null; structureId: number; mandatId: number; autorisationId?: number; origine?: string },
   maintenant = new Date(),
 ): Promise<Revocation> {
   return db.transaction(async (trx) => {
@@ -32,7 +32,8 @@ export async function revoquer(
     if (demande.autorisationId !== undefined && !toutes.length) return { ok: false, raison: 'introuvable' } as const;
     const actives = toutes.filter((a) => a.revoked_at === null);
     if (mandat.status !== 'active' || !actives.length) return { ok: false, raison: 'deja-revoque' } as const;
-    const contexte = { aidant_id: demande.aidantId, structure_id: demande.structureId };
+    // The usager revoking online (api/espace-usager/revocation.ts): no aidant, and the journal says so.
+    const contexte: ContexteRevocation = { aidant_id: demande.aidantId, structure_id: demande.structureId, ...(demande.origine ? { additional_information: demande.origine } : {}) };
     await revoquerAutorisations(trx, actives, contexte, maintenant);
     const clos = await terminerMandats(trx, [mandat.id], {
       statut: 'revoked',

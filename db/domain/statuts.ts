@@ -61,6 +61,12 @@ export const ACTIONS_JOURNAL = [
   'remote_sms_answer_ignored',
   // Issue 18: the aidant cancelled a remote consent request before the usager's answer.
   'remote_consent_cancelled',
+  // Issue 21, the espace usager: the usager logged in with FranceConnect, reported an entry they do not
+  // recognise, a référent or staff member followed the report up, the usager downloaded their data.
+  'connect_usager',
+  'signalement_usager',
+  'signalement_suivi',
+  'export_donnees_usager',
 ] as const;
 
 export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];

@@ -11,6 +11,7 @@ import * as m008 from './008_oidc.ts';
 import * as m009 from './009_preuve_mandat.ts';
 import * as m010 from './010_consentement.ts';
 import * as m011 from './011_journal_chaine.ts';
+import * as m013 from './013_espace_usager.ts';
 import * as m016 from './016_revue_securite.ts';
 import * as m017 from './017_annulation_consentement.ts';
 
@@ -25,6 +26,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '009_preuve_mandat': m009,
   '010_consentement': m010,
   '011_journal_chaine': m011,
+  '013_espace_usager': m013,
   '016_revue_securite': m016,
   '017_annulation_consentement': m017,
 };

@@ -351,11 +351,14 @@ export async function autorisationsDuMandat(trx: Knex.Transaction, mandatId: num
   return cibles.select('id', 'mandat_id', 'revoked_at');
 }
 
+/** Who revokes: an aidant of the structure, or the usager online (aidant_id null, `additional_information` says so). */
+export type ContexteRevocation = { aidant_id: number | null; structure_id: number; additional_information?: string };
+
 /** Sets revoked_at on these autorisations and journals `cancel_autorisation` for each. */
 export async function revoquerAutorisations(
   trx: Knex.Transaction,
   autorisations: { id: number; mandat_id: number }[],
-  contexte: Contexte,
+  contexte: ContexteRevocation,
   maintenant: Date,
 ): Promise<void> {
   if (!autorisations.length) return;

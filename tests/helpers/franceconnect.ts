@@ -2,7 +2,7 @@
 // driven over plain HTTP (cookies kept, redirects followed by hand) the way a browser would.
 import { randomBytes } from 'node:crypto';
 import { startFranceConnectFake, type ClientFranceConnectFake, type FranceConnectFake, type FranceConnectFakeOptions } from '../../scripts/fakes/franceconnect-fake.ts';
-import { franceConnectUris, type FranceConnectConfig } from '../../api/franceconnect/config.ts';
+import { franceConnectUris, urisAEnregistrer, type FranceConnectConfig } from '../../api/franceconnect/config.ts';
 
 export { IDENTITES_TEST_FRANCECONNECT, type IdentiteTestFranceConnect } from '../../scripts/fakes/franceconnect-fake.ts';
 
@@ -21,7 +21,7 @@ export async function startTestFranceConnect(
 ): Promise<TestFranceConnect> {
   const { clientId = 'aidants-connect-test', clientSecret = randomBytes(32).toString('base64url'), ...fakeOptions } = options;
   const uris = franceConnectUris(appBaseUrl);
-  const client: ClientFranceConnectFake = { clientId, clientSecret, redirectUris: [uris.redirectUri], postLogoutRedirectUris: [uris.postLogoutRedirectUri] };
+  const client: ClientFranceConnectFake = { clientId, clientSecret, ...urisAEnregistrer(uris) };
   const fake = await startFranceConnectFake({ ...fakeOptions, clients: [client] });
   return { fake, client, config: { issuer: fake.issuer, clientId, clientSecret, ...uris }, stop: () => fake.stop() };
 }

@@ -9,6 +9,10 @@ describe('FranceConnect configuration', () => {
       clientSecret: expect.stringMatching(/^.{32,}$/),
       redirectUri: 'https://aidantsconnect.beta.gouv.fr/mandats/nouveau/franceconnect',
       postLogoutRedirectUri: 'https://aidantsconnect.beta.gouv.fr/mandats/nouveau/recapitulatif',
+      espaceUsager: {
+        redirectUri: 'https://aidantsconnect.beta.gouv.fr/espace-usager/franceconnect',
+        postLogoutRedirectUri: 'https://aidantsconnect.beta.gouv.fr/espace-usager/deconnecte',
+      },
     });
     expect(franceConnectConfigFromEnv('http://127.0.0.1:3000', { FC_FAKE_PORT: '1234' }).issuer).toBe('http://127.0.0.1:1234');
   });

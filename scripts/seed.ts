@@ -47,5 +47,6 @@ await withDatabase(async (db) => {
     referent: { email: DEMO.referent.email, phone: '06 12 34 56 78' }, aidants: DEMO.aidants.map((a) => a.email), applications, mandats: r.mandatIds.length,
   }, localUrls(process.env, runtime));
   for (const line of report) console.log(line);
+  console.log(`  espace usager : ${localUrls(process.env, runtime).web}/espace-usager, « S’identifier avec FranceConnect » puis, dans le bac à sable, Pierre MERCIER (nom d’usage DUBOIS) : ${r.usagerDemo.mandatIds.length} mandats et une douzaine d’actions faites en son nom.`);
   await demarrerVeilles(db);
 });

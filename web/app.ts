@@ -19,6 +19,7 @@ import { CHEMIN_WEBHOOK_SMS, twilioConfigFromEnv } from '../db/platform/twilio.t
 import { baseIndisponible } from '../db/platform/indisponibilite.ts';
 import { smsWebhookRouter } from '../api/consentement/webhook.ts';
 import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
+import { CHEMIN_ESPACE_USAGER, DUREE_SESSION_USAGER_MS, estCheminEspaceUsager } from '../db/domain/espace-usager.ts';
 import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from '../api/franceconnect/index.ts';
 import type { OidcInstance } from '../api/oidc/provider.ts';
 
@@ -131,18 +132,28 @@ export function createApp(deps: AppDeps): express.Express {
   // Its interaction pages (/interaction/:uid) are ordinary pages of web/, with sessions and CSRF.
   if (deps.oidc) app.use(deps.oidc.middleware);
 
-  app.use(
-    session({
-      store: new PgSessionStore(deps.db),
-      secret: deps.sessionSecret,
-      // Over HTTPS, the __Host- prefix: the browser keeps the cookie only if Secure, on Path=/ and with no Domain.
-      name: deps.secureCookies ? '__Host-ac_session' : 'ac_session',
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies ?? false, maxAge: DUREE_SESSION_MS },
-    }),
-  );
+  const sessionAidant = session({
+    store: new PgSessionStore(deps.db),
+    secret: deps.sessionSecret,
+    // Over HTTPS, the __Host- prefix: the browser keeps the cookie only if Secure, on Path=/ and with no Domain.
+    name: deps.secureCookies ? '__Host-ac_session' : 'ac_session',
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies ?? false, maxAge: DUREE_SESSION_MS },
+  });
+  // The espace usager's own session (issue 21): another cookie, sent only under /espace-usager, 30 minutes at
+  // most. A usager's session never reaches an aidant page, and /espace-usager never reads an aidant's.
+  const sessionUsager = session({
+    store: new PgSessionStore(deps.db),
+    secret: deps.sessionSecret,
+    name: deps.secureCookies ? '__Secure-ac_usager' : 'ac_usager',
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies ?? false, maxAge: DUREE_SESSION_USAGER_MS, path: CHEMIN_ESPACE_USAGER },
+  });
+  app.use((req, res, next) => (estCheminEspaceUsager(req.path) ? sessionUsager : sessionAidant)(req, res, next));
   // express-session sends the headers before its save completes, so a client following a redirect at once
   // could arrive before the session (a login, a flash message) is stored: save first, then redirect.
   app.use((req, res, next) => {

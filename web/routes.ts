@@ -21,6 +21,8 @@ import { consentementRouter } from './mandats/consentement-routes.ts';
 import { demarchesStructuresRouter } from './structures/demarches.ts';
 import { interactionRouter } from './oidc/routes.ts';
 import { statistiquesRouter } from './statistiques/routes.ts';
+import { espaceUsagerRouter } from './espace-usager/routes.ts';
+import { suiviSignalementsRouter } from './espace-usager/suivi-routes.ts';
 
 export function webRouter(deps: WebDeps): Router {
   const router = Router();
@@ -40,6 +42,8 @@ export function webRouter(deps: WebDeps): Router {
   router.use(demarchesStructuresRouter(deps));
   router.use(statistiquesRouter(deps));
   if (deps.oidc) router.use(interactionRouter(deps, deps.oidc));
+  router.use(espaceUsagerRouter(deps));
+  router.use(suiviSignalementsRouter(deps));
   router.get('/', (req, res) => {
     res.send(render(req, { title: 'Accueil', content: homeContent }));
   });

@@ -2,6 +2,7 @@
 // SIRET), so running it twice changes nothing.
 import type { Db } from '../connection.ts';
 import { seedMandats } from './mandats.ts';
+import { seedUsagerDemo } from './espace-usager.ts';
 
 export const DEMO = {
   staff: { email: 'equipe@aidantsconnect.beta.gouv.fr', first_name: 'Camille', last_name: 'Bernard', profession: 'Chargée de déploiement ANCT' },
@@ -21,6 +22,8 @@ export interface SeedResult {
   referentId: number;
   aidantIds: number[];
   mandatIds: number[];
+  /** The demo usager of the espace usager (a sandbox identity) and their two mandats. */
+  usagerDemo: { usagerId: number; mandatIds: number[] };
 }
 
 export async function seedDemo(db: Db): Promise<SeedResult> {
@@ -44,6 +47,7 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
     }
     await trx('referent_structures').insert({ aidant_id: referentId, structure_id: structureId }).onConflict(['aidant_id', 'structure_id']).ignore();
     const mandatIds = await seedMandats(trx, structureId, aidantIds[0]);
-    return { staffId, structureId, referentId, aidantIds, mandatIds };
+    const usagerDemo = await seedUsagerDemo(trx, structureId, aidantIds);
+    return { staffId, structureId, referentId, aidantIds, mandatIds: [...mandatIds, ...usagerDemo.mandatIds], usagerDemo };
   });
 }

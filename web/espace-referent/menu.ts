@@ -4,7 +4,7 @@
 import { html, type SafeHtml } from '../ui/html.ts';
 import type { Crumb } from '../ui/breadcrumb.ts';
 
-export type RubriqueReferent = 'equipe' | 'ajouter' | 'attente' | 'cartes' | 'demarches';
+export type RubriqueReferent = 'equipe' | 'ajouter' | 'attente' | 'cartes' | 'demarches' | 'signalements';
 
 export const RUBRIQUES_REFERENT: { cle: RubriqueReferent; label: string; href: string }[] = [
   { cle: 'equipe', label: 'Mon équipe', href: '/espace-referent' },
@@ -12,6 +12,7 @@ export const RUBRIQUES_REFERENT: { cle: RubriqueReferent; label: string; href: s
   { cle: 'attente', label: "Liste d'attente", href: '/espace-referent/habilitation' },
   { cle: 'cartes', label: 'Cartes', href: '/espace-referent/cartes' },
   { cle: 'demarches', label: 'Démarches autorisées', href: '/espace-referent/demarches' },
+  { cle: 'signalements', label: 'Signalements des usagers', href: '/espace-referent/signalements' },
 ];
 
 /** The fil d'Ariane parent of every page of the space. */

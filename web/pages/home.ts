@@ -31,9 +31,10 @@ export const homeContent = html`
   <div class="fr-col-12 fr-col-md-4">
     <div class="fr-card">
       <div class="fr-card__body"><div class="fr-card__content">
-        <h2 class="fr-card__title">Vous êtes accompagné</h2>
-        <p class="fr-card__desc">Vous pouvez révoquer un mandat à tout moment en le demandant à la structure qui vous accompagne.</p>
-      </div></div>
+        <h2 class="fr-card__title">Vous êtes accompagné par un aidant ?</h2>
+        <p class="fr-card__desc">Connectez-vous avec FranceConnect pour voir vos mandats et tout ce qui a été fait en votre nom, révoquer un mandat ou signaler une action que vous ne reconnaissez pas.</p>
+      </div>
+      <div class="fr-card__footer"><a class="fr-btn fr-btn--secondary" href="/espace-usager">Accéder à mon espace usager</a></div></div>
     </div>
   </div>
 </div>`;

@@ -19,14 +19,16 @@ export interface PageOptions {
   breadcrumb?: BreadcrumbOptions | false;
   /** Messages shown at the top of the page after a redirect. */
   notices?: { type: 'success' | 'error' | 'info' | 'warning'; text: string }[];
+  /** The header's tool links instead of the account's (the espace usager has its own: web/espace-usager/). */
+  outils?: SafeHtml;
 }
 
-function header(user: PageUser | null | undefined, csrfToken: string | undefined, path: string): SafeHtml {
+function header(user: PageUser | null | undefined, csrfToken: string | undefined, path: string, outils?: SafeHtml): SafeHtml {
   // DSFR copies these tool links into the phone menu (.fr-header__menu-links) below the lg breakpoint.
-  const tools = user
+  const tools = outils ?? (user
     ? html`<li><a class="fr-btn fr-icon-account-circle-line" href="/espace">${user.fullName}<span class="fr-sr-only"> — mon espace</span></a></li>
         <li><form method="post" action="/deconnexion"><input type="hidden" name="_csrf" value="${csrfToken ?? ''}"><button type="submit" class="fr-btn fr-icon-logout-box-r-line">Se déconnecter</button></form></li>`
-    : html`<li><a class="fr-btn fr-icon-lock-line" href="/connexion">Se connecter</a></li>`;
+    : html`<li><a class="fr-btn fr-icon-lock-line" href="/connexion">Se connecter</a></li>`);
   const entries = navigation(user ?? null);
   const current = entreeCourante(entries, path);
   return html`<header role="banner" class="fr-header">
@@ -87,6 +89,7 @@ const footer = html`<footer class="fr-footer" role="contentinfo" id="footer">
         <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/mentions-legales">Mentions légales</a></li>
         <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/cgu">Conditions générales d'utilisation</a></li>
         <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/stats">Statistiques</a></li>
+        <li class="fr-footer__bottom-item"><a class="fr-footer__bottom-link" href="/espace-usager">Vous êtes accompagné par un aidant ?</a></li>
       </ul>
       <div class="fr-footer__bottom-copy">
         <p>Sauf mention contraire, tous les contenus de ce site sont sous <a href="https://github.com/etalab/licence-ouverte/blob/master/LO.md">licence etalab-2.0</a></p>
@@ -124,7 +127,7 @@ export function page(opts: PageOptions): string {
       </ul>
     </nav>
   </div>
-  ${header(opts.user, opts.csrfToken, opts.path ?? '')}
+  ${header(opts.user, opts.csrfToken, opts.path ?? '', opts.outils)}
   <main role="main" id="contenu" tabindex="-1">
     <div class="fr-container fr-mb-6w${breadcrumb ? '' : ' fr-mt-6w'}">
       ${breadcrumb}

@@ -502,3 +502,21 @@ describe('sessions séparées', () => {
     expect(await texte(u, '/espace-usager')).toContain('S’identifier avec');
   });
 });
+
+describe('données de démonstration', () => {
+  test('after the seed, the demo usager logs in on the sandbox and sees their two mandats and the acts done in their name', async () => {
+    const { seedDemo } = await import('../../db/seed/index.ts');
+    const r = await seedDemo(s.t.db);
+    expect(r.usagerDemo.mandatIds).toHaveLength(2);
+    expect(await seedDemo(s.t.db)).toEqual(r);
+    const c = new HttpClient(s.app.url);
+    await connecter(c, IDENTIFIANT_BAC_A_SABLE_DEMO);
+    const mandats = await texte(c, '/espace-usager');
+    for (const id of r.usagerDemo.mandatIds) expect(mandats).toContain(`Mandat n° ${id} avec France Services de Saint-Denis`);
+    expect(mandats).toContain('Mandats actifs');
+    expect(mandats).toContain('Mandats expirés');
+    const actes = await texte(c, '/espace-usager/actes');
+    expect([...actes.matchAll(/Démarche réalisée en votre nom/g)]).toHaveLength(12);
+    expect(actes).toContain('Service : impots.gouv.fr');
+  });
+});

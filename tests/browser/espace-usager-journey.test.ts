@@ -117,3 +117,73 @@ describe('parcours de l’espace usager', () => {
     });
   }
 });
+
+describe('autres pages de l’espace usager, et leur suivi', () => {
+  for (const largeur of [1280, 390] as const) {
+    test(`report form, my data, no-mandat and cancelled logins, follow-up by référent and staff (${largeur} px)`, async () => {
+      const u = await usagerAvecMandat(largeur === 1280 ? 'carac_speciaux' : 'naissance_Espagne');
+      const page = browser.page;
+      await page.context().clearCookies();
+      await page.setViewportSize({ width: largeur, height: 900 });
+
+      // A person with no mandat: a kind page after FranceConnect's logout.
+      await page.goto(`${s.app.url}/espace-usager`);
+      await page.getByRole('button', { name: /S’identifier avec\s+FranceConnect/ }).click();
+      await page.getByRole('button', { name: 'Continuer en tant que Jean TARGE' }).click();
+      await page.getByRole('heading', { name: 'Aucun mandat à votre nom' }).waitFor();
+      browser.errors.splice(0);
+      await checkPage(browser);
+
+      // A login cancelled at FranceConnect.
+      await page.getByRole('link', { name: 'Se connecter avec un autre compte' }).click();
+      await page.getByRole('button', { name: /S’identifier avec\s+FranceConnect/ }).click();
+      await page.getByRole('button', { name: /Annuler/ }).first().click();
+      await page.getByRole('heading', { name: 'Connexion impossible' }).waitFor();
+      browser.errors.splice(0);
+      await checkPage(browser);
+
+      await page.getByRole('link', { name: 'Recommencer la connexion' }).click();
+      await page.getByRole('button', { name: /S’identifier avec\s+FranceConnect/ }).click();
+      await page.getByRole('button', { name: `Continuer en tant que ${u.nom}` }).click();
+      await page.getByRole('heading', { name: 'Mes mandats', level: 1 }).waitFor();
+      browser.errors.splice(0);
+
+      await page.goto(`${s.app.url}/espace-usager/actes`);
+      await page.getByRole('link', { name: /Je ne reconnais pas cette action/ }).first().click();
+      await page.getByRole('heading', { name: 'Je ne reconnais pas cette action' }).waitFor();
+      await checkPage(browser);
+      await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+      await page.getByText('Le formulaire contient une erreur').waitFor();
+      await checkPage(browser);
+      await page.locator('label[for=motif-pas_demande]').click();
+      await page.getByLabel(/Précisez si vous le souhaitez/).fill(`Je n’ai pas fait cette déclaration (${largeur}).`);
+      await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+      await page.getByText('Votre signalement est envoyé').waitFor();
+      await checkPage(browser);
+
+      await page.goto(`${s.app.url}/espace-usager/mes-donnees`);
+      await page.getByRole('heading', { name: 'Mes données', level: 1 }).waitFor();
+      await checkPage(browser);
+
+      // The référent and the staff follow it up.
+      const referent = await createAccount(s.t.db, { email: `ref-${largeur}@roubaix.fr`, first_name: 'Inès', last_name: 'Garnier', structureId, referent: true, can_create_mandats: false });
+      const equipe = await createAccount(s.t.db, { email: `equipe-${largeur}@anct.gouv.fr`, first_name: 'Camille', last_name: 'Bernard', is_staff: true });
+      for (const [email, secretCompte, chemin] of [[`ref-${largeur}@roubaix.fr`, referent.totpSecret, '/espace-referent/signalements'], [`equipe-${largeur}@anct.gouv.fr`, equipe.totpSecret, '/staff/signalements']] as const) {
+        const p = await browser.newPerson();
+        await p.setViewportSize({ width: largeur, height: 900 });
+        await loginBrowser(p, s.app.url, s.mail.catcher, email, secretCompte);
+        await p.goto(`${s.app.url}${chemin}`);
+        await p.getByRole('heading', { name: 'Signalements des usagers' }).waitFor();
+        expect(await p.locator('main').textContent()).toContain(`Je n’ai pas fait cette déclaration (${largeur}).`);
+        await checkPage(browser, p);
+        const carte = p.locator('.fr-card').filter({ hasText: `Je n’ai pas fait cette déclaration (${largeur}).` });
+        await carte.getByLabel('État du signalement').selectOption(chemin.startsWith('/staff') ? 'clos' : 'en_cours');
+        await carte.getByLabel(/Commentaire/).fill('Vérifié avec l’aidant.');
+        await carte.getByRole('button', { name: /Enregistrer le suivi/ }).click();
+        await p.getByText(/Le suivi du signalement n° \d+ est enregistré/).waitFor();
+        await checkPage(browser, p);
+        await p.context().close();
+      }
+    });
+  }
+});

@@ -17,6 +17,7 @@ const DETAILS_ESPACES: Record<string, (stats: StatistiquesEquipe) => string> = {
   '/staff/habilitations/liste-attente': () => 'Accepter ou refuser les aidants ajoutés par les référents',
   '/staff/structures': (stats) => `${nombre(stats.structures, 'structure active', 'structures actives')}, ${nombre(stats.aidantsActifs, 'compte actif', 'comptes actifs')}`,
   '/staff/journal': () => 'Vérifier la chaîne d’empreintes du journal',
+  '/staff/signalements': () => 'Suivre les actions que des usagers ne reconnaissent pas dans leur espace',
   '/staff/cartes': (stats) => `${nombre(stats.cartes, 'carte', 'cartes')}, dont ${stats.cartesLibres} non ${accord(stats.cartesLibres, 'associée', 'associées')}`,
 };
 

@@ -8,7 +8,7 @@
 // then remove the old keys (README, « Sécurité »).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-export type SecretPurpose = 'totp_devices.secret' | 'totp_cards.seed' | 'outbox.secrets' | 'session.enrolment';
+export type SecretPurpose = 'totp_devices.secret' | 'totp_cards.seed' | 'outbox.secrets' | 'session.enrolment' | 'session.franceconnect';
 
 interface Keyring {
   currentId: string;

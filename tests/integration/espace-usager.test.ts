@@ -438,6 +438,29 @@ describe('« Je ne reconnais pas cette action »', () => {
   });
 });
 
+describe('pagination', () => {
+  test('20 acts per page, newest first; a page past the end shows the last one', async () => {
+    const c = new HttpClient(s.app.url);
+    await connecter(c, 'plusieurs_prénoms_3');
+    const total = Number((await s.t.db('journal').where({ usager_id: jean.id }).whereIn('action', ['use_autorisation', 'create_attestation', 'init_renew_mandat', 'cancel_autorisation', 'cancel_mandat']).count({ n: '*' }).first())!.n);
+    expect(total).toBeGreaterThan(0);
+    const ajout = 41 - total;
+    await s.t.db('journal').insert(Array.from({ length: ajout }, (_, i) => ({
+      action: 'use_autorisation', aidant_id: aidantA, structure_id: structureA, usager_id: jean.id, mandat_id: jean.mandat, demarche: 'famille',
+      created_at: new Date(Date.now() - (i + 1) * 60_000),
+    })));
+    const ids = async (n: string) => [...(await texte(c, `/espace-usager/actes?page=${n}`)).matchAll(/id="acte-(\d+)"/g)].map((m) => Number(m[1]));
+    const [p1, p2, p3] = [await ids('1'), await ids('2'), await ids('3')];
+    expect([p1.length, p2.length, p3.length]).toEqual([20, 20, 1]);
+    expect(new Set([...p1, ...p2, ...p3]).size).toBe(41);
+    expect(await ids('99')).toEqual(p3);
+    expect(await ids('abc')).toEqual(p1);
+    const page2 = await texte(c, '/espace-usager/actes?page=2');
+    expect(page2).toContain('page 2 sur 3');
+    expect(page2).toContain('href="/espace-usager/actes?page=3"');
+  });
+});
+
 describe('mes données (RGPD)', () => {
   test('the JSON holds exactly the usager’s data, compared with the database; no-store; journaled', async () => {
     const c = new HttpClient(s.app.url);
@@ -483,8 +506,17 @@ describe('sessions séparées', () => {
     await connecter(u, 'test');
     expect(await texte(u, '/espace-usager')).toContain('Mes mandats');
     await s.t.db.raw(`update sessions set sess = jsonb_set(sess, '{usager,loginAt}', to_jsonb(?::bigint)) where sess->'usager' is not null`, [Date.now() - 31 * 60 * 1000]);
-    expect(await texte(u, '/espace-usager')).toContain('S’identifier avec');
+    const page = await texte(u, '/espace-usager');
+    expect(page).toContain('S’identifier avec');
     expect((await u.get('/espace-usager/actes')).headers.get('location')).toBe('/espace-usager');
+    // The FranceConnect ID token kept for the logout is sealed at rest.
+    const sessions: { sess: Record<string, any> }[] = await s.t.db('sessions').whereRaw(`sess->'usager' is not null`).select('sess');
+    expect(sessions.length).toBeGreaterThan(0);
+    for (const row of sessions) expect(JSON.stringify(row.sess)).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    // « Se déconnecter » after the end still ends FranceConnect's session.
+    const res = await u.postForm('/espace-usager/deconnexion', {}, csrfFrom(page));
+    const apres = await suivreDeconnexionFranceConnect(res.headers.get('location')!);
+    expect(await texte(u, apres.pathname + apres.search)).toContain('Votre session a expiré');
   });
 
   test('« Se déconnecter » ends the usager session and the FranceConnect session', async () => {

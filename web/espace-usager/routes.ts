@@ -6,7 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { flash } from '../../api/auth/session.ts';
 import { idDeRoute } from '../../api/mandats/acces.ts';
-import { chargerUsager, ouvrirSessionUsager, requireUsager } from '../../api/espace-usager/session.ts';
+import { chargerUsager, idTokenDeLaSession, ouvrirSessionUsager, requireUsager } from '../../api/espace-usager/session.ts';
 import { aleaDeconnexion, commencerConnexionUsager, terminerConnexionUsager, urlDeconnexionFranceConnect, MESSAGES_CONNEXION_USAGER } from '../../api/espace-usager/connexion.ts';
 import { csvActes, documentDuMandat, mesActes, mesMandats, monActe } from '../../api/espace-usager/consultation.ts';
 import { cibleRevocation, revoquerEnLigne } from '../../api/espace-usager/revocation.ts';
@@ -92,7 +92,7 @@ export function espaceUsagerRouter(deps: WebDeps): Router {
   });
 
   router.post('/espace-usager/deconnexion', async (req, res) => {
-    const idToken = req.session.usager?.idToken;
+    const idToken = idTokenDeLaSession(req);
     const expiree = !req.usager && Boolean(idToken);
     const state = aleaDeconnexion();
     req.session.regenerate(async () => {

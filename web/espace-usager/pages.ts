@@ -124,6 +124,7 @@ function horaires(h: Record<string, [string, string][]>): string | null {
   return jours.map((j) => `${JOURS[Number(j)] ?? j} ${h[j].map(([a, b]) => `${a.replace(':', ' h ')}–${b.replace(':', ' h ')}`).join(', ')}`).join(' ; ');
 }
 
+/** A DSFR card is `height: 100%`: inside the side menu's column it is wrapped in a plain block (auto height). */
 function carteMandat(m: MandatAffiche): SafeHtml {
   const actif = m.status === 'active';
   const fin = actif ? `Valable jusqu’au ${dateLongue(m.expires_at)}`
@@ -144,13 +145,13 @@ function carteMandat(m: MandatAffiche): SafeHtml {
         ? html` — <a class="fr-link fr-link--sm" href="/espace-usager/mandats/${m.id}/revoquer?autorisation=${a.id}">Révoquer cette démarche<span class="fr-sr-only"> (${DEMARCHES[a.demarche].titre})</span></a>` : ''}
     </li>`)}</ul>
     ${m.code ? html`<p>Code de vérification du mandat : <span class="fr-text--bold">${formaterCode(m.code)}</span> (vérifiable par quiconque sur <a href="/verifier">la page de vérification</a>).</p>` : ''}
-  </div>
-  <div class="fr-card__footer"><ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
+  </div></div>
+  <div class="fr-card__footer"><ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-btns-group--icon-left">
     <li><a class="fr-btn fr-btn--tertiary fr-icon-download-line fr-btn--icon-left" href="/espace-usager/mandats/${m.id}/mandat.pdf">Télécharger le mandat (PDF)<span class="fr-sr-only"> n° ${m.id}</span></a></li>
     ${m.aUneRevocation ? html`<li><a class="fr-btn fr-btn--tertiary fr-icon-file-pdf-line fr-btn--icon-left" href="/espace-usager/mandats/${m.id}/attestation-revocation.pdf">Attestation de révocation (PDF)<span class="fr-sr-only"> du mandat n° ${m.id}</span></a></li>` : ''}
     ${actif ? html`<li><a class="fr-btn fr-btn--secondary" href="/espace-usager/mandats/${m.id}/revoquer">Révoquer le mandat<span class="fr-sr-only"> n° ${m.id}</span></a></li>` : ''}
   </ul></div>
-</div></div></div>`;
+</div></div>`;
 }
 
 export function mandatsPage(usager: UsagerConnecte, mandats: MandatAffiche[]): SafeHtml {
@@ -160,7 +161,7 @@ export function mandatsPage(usager: UsagerConnecte, mandats: MandatAffiche[]): S
   return menu('mandats', html`<h1>Mes mandats</h1>
 <p>Bonjour ${nomUsager(usager)}. Voici les mandats que vous avez confiés à des structures d’accompagnement (${nombre(mandats.length, 'mandat', 'mandats')}). Vous pouvez révoquer un mandat, ou une seule de ses démarches, à tout moment : la structure en est prévenue.</p>
 ${groupes.length ? '' : html`<p>Aucun mandat.</p>`}
-${groupes.map(([g, liste]) => html`<h2>${LIBELLES_GROUPE_MANDAT[g]}</h2>${liste.map(carteMandat)}`)}`);
+${groupes.map(([g, liste]) => html`<h2>${LIBELLES_GROUPE_MANDAT[g]}</h2><div>${liste.map(carteMandat)}</div>`)}`);
 }
 
 export function revocationPage(csrf: string, c: CibleRevocation): SafeHtml {
@@ -226,7 +227,7 @@ function pagination(p: PageActes): SafeHtml {
 export function actesPage(p: PageActes): SafeHtml {
   return menu('actes', html`<h1>Ce qui a été fait en mon nom</h1>
 <p>Chaque démarche réalisée pour vous par un aidant, chaque mandat signé, renouvelé ou révoqué, du plus récent au plus ancien. Ce journal ne peut être ni modifié ni effacé. Si vous ne reconnaissez pas une action, signalez-la : la structure et l’équipe Aidants Connect seront prévenues.</p>
-<ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
+<ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-btns-group--icon-left">
   <li><a class="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left" href="/espace-usager/actes.csv">Télécharger la liste (CSV)</a></li>
 </ul>
 ${p.total ? html`<div class="fr-table"><table tabindex="0">

@@ -46,6 +46,6 @@ export function signalementsPage(opts: { liste: SignalementSuivi[]; csrf: string
   const ouverts = opts.liste.filter((s) => s.etat !== 'clos').length;
   return html`<h1>Signalements des usagers</h1>
 <p>Les actions que des usagers ne reconnaissent pas dans leur espace usager${opts.pourEquipe ? ', dans toutes les structures' : ', pour vos structures'}. Vérifiez ce qui s’est passé avec l’aidant concerné, puis indiquez le suivi. ${nombre(ouverts, 'signalement ouvert', 'signalements ouverts')}.</p>
-${opts.liste.length ? opts.liste.map((s) => carte(s, opts.csrf, opts.action, opts.erreur?.id === s.id ? opts.erreur.message : undefined))
+${opts.liste.length ? html`<div>${opts.liste.map((s) => carte(s, opts.csrf, opts.action, opts.erreur?.id === s.id ? opts.erreur.message : undefined))}</div>`
   : html`<div class="fr-callout fr-mt-3w"><p class="fr-callout__text">Aucun signalement pour le moment.</p></div>`}`;
 }

@@ -11,11 +11,7 @@ import { initiales, ORIGINE_USAGER } from '../../db/domain/espace-usager.ts';
 import { courrielRecuRevocation, courrielRevocationStructure } from '../../db/courriels/espace-usager.ts';
 import { enqueueEmail } from '../../db/queries/outbox.ts';
 import { equipeDeLaStructure, mandatsDeLUsager, structureDuMandatDeLUsager, usagerParId } from '../../db/queries/espace-usager.ts';
-import { signalerRevocationMandat } from '../../db/temporal/processes/mandat.ts';
-import { logger } from '../../db/platform/logger.ts';
-import { revoquer } from '../mandats/revocation.ts';
-
-const log = logger.child({ component: 'espace-usager' });
+import { revoquer, signalerFinsMandats } from '../mandats/revocation.ts';
 
 export interface CibleRevocation {
   mandatId: number;
@@ -69,13 +65,7 @@ export async function revoquerEnLigne(
     }
     return { ok: true, mandatClos: r.mandatClos };
   });
-  if (resultat.ok && resultat.mandatClos) {
-    try {
-      await signalerRevocationMandat(await temporal(), demande.mandatId);
-    } catch (err) {
-      // PostgreSQL is the truth: the workflow reads the revocation when it wakes up.
-      log.error({ err, mandatId: demande.mandatId }, 'révocation non transmise au workflow du mandat : il la lira en base à son réveil');
-    }
-  }
+  // PostgreSQL is the truth: a workflow not told reads the revocation when it wakes up.
+  if (resultat.ok && resultat.mandatClos) await signalerFinsMandats(temporal, [demande.mandatId]);
   return resultat;
 }

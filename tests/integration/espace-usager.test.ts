@@ -349,6 +349,11 @@ describe('révocation en ligne', () => {
     const liste = await texte(c, '/espace-usager');
     expect(liste).toContain('Mandats révoqués');
     expect(liste).toContain('seront supprimées le');
+    // The acts say who revoked: the usager, not the structure.
+    const actes = await texte(c, '/espace-usager/actes');
+    expect(actes).toMatch(/Mandat révoqué<br><span class="fr-text--sm">par vous<\/span>/);
+    expect(actes).toMatch(/Mandat signé<br><span class="fr-text--sm">par la structure<\/span>/);
+    expect(await (await c.get('/espace-usager/actes.csv')).text()).toMatch(/"Mandat révoqué";"CCAS de Brest";"";"";"";"Vous"/);
   });
 });
 

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connection.ts';
 import {
-  FENETRE_SIGNALEMENTS_MS, initiales, LIBELLES_ACTES_USAGER, MOTIFS_SIGNALEMENT, SIGNALEMENTS_PAR_HEURE, validerSignalement, validerSuivi,
+  FENETRE_SIGNALEMENTS_MS, initiales, LIBELLES_ACTES_STRUCTURE, MOTIFS_SIGNALEMENT, SIGNALEMENTS_PAR_HEURE, validerSignalement, validerSuivi,
 } from '../../db/domain/espace-usager.ts';
 import { courrielSignalement } from '../../db/courriels/espace-usager.ts';
 import { enqueueEmail } from '../../db/queries/outbox.ts';
@@ -65,7 +65,7 @@ export async function notifierSignalement(db: Db | Knex.Transaction, signalement
   for (const d of destinataires) {
     const c = courrielSignalement({
       prenom: d.first_name, initiales: initiales(usager), structure: s.structure ?? 'structure inconnue',
-      action: LIBELLES_ACTES_USAGER[s.action as keyof typeof LIBELLES_ACTES_USAGER] ?? s.action, acteLeMs: new Date(s.acte_le).getTime(),
+      action: LIBELLES_ACTES_STRUCTURE[s.action as keyof typeof LIBELLES_ACTES_STRUCTURE] ?? s.action, acteLeMs: new Date(s.acte_le).getTime(),
       motif: MOTIFS_SIGNALEMENT[s.motif as keyof typeof MOTIFS_SIGNALEMENT], lien: d.lien,
     });
     await enqueueEmail(db, { idempotencyKey: `signalement-usager-${s.id}-aidant-${d.id}`, to: d.email, subject: c.subject, text: c.text });

@@ -112,3 +112,12 @@ export const LIBELLES_ACTES_USAGER = {
   cancel_autorisation: 'Démarche révoquée',
   cancel_mandat: 'Mandat révoqué',
 } as const;
+
+/** The same actions as the structure and the staff read them (reports' follow-up and emails). */
+export const LIBELLES_ACTES_STRUCTURE: Record<keyof typeof LIBELLES_ACTES_USAGER, string> = {
+  use_autorisation: 'Démarche réalisée au nom de l’usager',
+  create_attestation: 'Mandat signé',
+  init_renew_mandat: 'Renouvellement du mandat',
+  cancel_autorisation: 'Démarche révoquée',
+  cancel_mandat: 'Mandat révoqué',
+};

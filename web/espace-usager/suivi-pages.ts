@@ -4,7 +4,7 @@
 import { html, type SafeHtml } from '../ui/html.ts';
 import { csrfField } from '../ui/forms.ts';
 import { DEMARCHES, estDemarche } from '../../db/domain/demarches.ts';
-import { ETATS_SIGNALEMENT, LIBELLES_ACTES_USAGER, LIBELLES_ETAT_SIGNALEMENT, LONGUEUR_MAX_PRECISION, MOTIFS_SIGNALEMENT, prenomInitiale, type EtatSignalement } from '../../db/domain/espace-usager.ts';
+import { ETATS_SIGNALEMENT, LIBELLES_ACTES_STRUCTURE, LIBELLES_ETAT_SIGNALEMENT, LONGUEUR_MAX_PRECISION, MOTIFS_SIGNALEMENT, type EtatSignalement } from '../../db/domain/espace-usager.ts';
 import { nombre } from '../../db/domain/francais.ts';
 import { dateHeureCourte } from '../../api/espace-usager/consultation.ts';
 import type { SignalementSuivi } from '../../db/queries/espace-usager.ts';
@@ -20,7 +20,7 @@ function carte(s: SignalementSuivi, csrf: string, action: string, erreur?: strin
   <div class="fr-card__desc">
     <p class="fr-badge ${BADGE[s.etat]}">${LIBELLES_ETAT_SIGNALEMENT[s.etat]}</p>
     <p class="fr-mt-1w">Reçu le ${dateHeureCourte(s.created_at)}${s.structure ? ` — ${s.structure}` : ''}.</p>
-    <p><strong>Action signalée :</strong> ${s.action ? LIBELLES_ACTES_USAGER[s.action as keyof typeof LIBELLES_ACTES_USAGER] ?? s.action : 'entrée inconnue'}${s.acte_le ? `, le ${dateHeureCourte(s.acte_le)}` : ''}${demarches ? ` — ${demarches}` : ''}${s.aidant_prenom ? ` (aidant : ${prenomInitiale(s.aidant_prenom, s.aidant_nom)})` : ''} — entrée du journal n° ${s.journal_id}.</p>
+    <p><strong>Action signalée :</strong> ${s.action ? LIBELLES_ACTES_STRUCTURE[s.action as keyof typeof LIBELLES_ACTES_STRUCTURE] ?? s.action : 'entrée inconnue'}${s.acte_le ? `, le ${dateHeureCourte(s.acte_le)}` : ''}${demarches ? ` — ${demarches}` : ''}${s.aidant_prenom ? ` (aidant : ${s.aidant_prenom} ${s.aidant_nom ?? ""})` : ''} — entrée du journal n° ${s.journal_id}.</p>
     <p><strong>Motif :</strong> ${MOTIFS_SIGNALEMENT[s.motif]}${s.precision ? html`<br>« ${s.precision} »` : ''}</p>
     ${s.suivi_at ? html`<p class="fr-text--sm">Dernier suivi le ${dateHeureCourte(s.suivi_at)}${s.suivi_par ? ` par ${s.suivi_par}` : ''}.</p>` : ''}
     <form method="post" action="${action}/${s.id}" novalidate>

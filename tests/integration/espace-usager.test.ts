@@ -145,11 +145,14 @@ describe('connexion avec FranceConnect', () => {
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('Cette réponse de FranceConnect n’est plus valable');
     expect(await texte(c, '/espace-usager')).toContain('S’identifier avec');
-    // A login started, but another state comes back.
-    await commencer(c);
+    // A login started, but another state comes back: refused, and the genuine return still works.
+    const url = await commencer(c);
     const autre = await c.get('/espace-usager/franceconnect?code=abc&state=' + '0'.repeat(64));
     expect(autre.status).toBe(400);
     expect(await texte(c, '/espace-usager')).not.toContain('Mes mandats');
+    const retour = await suivreFranceConnect(url, 'test');
+    expect((await c.get(retour.pathname + retour.search)).status).toBe(303);
+    expect(await texte(c, '/espace-usager')).toContain('Mes mandats');
   });
 
   test('a replayed state is refused and closes the session it would reopen', async () => {

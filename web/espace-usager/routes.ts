@@ -13,6 +13,7 @@ import { cibleRevocation, revoquerEnLigne } from '../../api/espace-usager/revoca
 import { MESSAGE_LIMITE_SIGNALEMENTS, signaler } from '../../api/espace-usager/signalements.ts';
 import { exporterDonnees } from '../../api/espace-usager/export.ts';
 import { aUneRevocation } from '../../api/mandats/preuve.ts';
+import { stateCorrespond } from '../../api/franceconnect/index.ts';
 import { urlVerification } from '../../db/domain/preuve-mandat.ts';
 import { logger } from '../../db/platform/logger.ts';
 import { render } from '../ui/render.ts';
@@ -67,9 +68,12 @@ export function espaceUsagerRouter(deps: WebDeps): Router {
   // FranceConnect sends the usager back here with a code (or an error).
   router.get('/espace-usager/franceconnect', async (req, res, next) => {
     if (!franceConnect) return impossible(req, res, 503, MESSAGES_CONNEXION_USAGER.indisponible);
-    // A state is used once, whatever the outcome; a session already open is closed by a new login.
-    const attendu = req.session.connexionUsager;
-    delete req.session.connexionUsager;
+    // A state is used once, whatever the outcome — but only a return carrying this browser's state consumes
+    // it (as at mandat creation, api/franceconnect/client.ts stateCorrespond): a stray GET with another state
+    // must not void the genuine return.
+    const enCours = req.session.connexionUsager;
+    const attendu = enCours && stateCorrespond(req.query.state, enCours.state) ? enCours : undefined;
+    if (attendu) delete req.session.connexionUsager;
     const issue = await terminerConnexionUsager(deps.db, franceConnect, attendu, new URL(req.originalUrl, 'http://retour.invalid'));
     if (!issue.ok && issue.raison === 'erreur') {
       delete req.session.usager;

@@ -22,6 +22,7 @@ import { DUREE_SESSION_MS } from '../db/domain/authentification.ts';
 import { CHEMIN_ESPACE_USAGER, DUREE_SESSION_USAGER_MS, estCheminEspaceUsager } from '../db/domain/espace-usager.ts';
 import { createFranceConnectClient, franceConnectConfigFromEnv, type FranceConnectClient } from '../api/franceconnect/index.ts';
 import type { OidcInstance } from '../api/oidc/provider.ts';
+import { ressourcesTraductionRouter } from './mandats/traduction-ressources.ts';
 
 export interface AppDeps {
   db: Db;
@@ -100,6 +101,8 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use('/dsfr', express.static(dsfrDist, { maxAge: '7d', immutable: true, index: false }));
+  // Fonts and print style of a mandat's translation (issue 22): public, cacheable, before the sessions.
+  app.use(ressourcesTraductionRouter());
   // Every other response is personal or may become so (sessions, secrets on enrolment pages): never stored.
   app.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');

@@ -17,6 +17,7 @@ import { espaceReferentRouter } from './espace-referent/routes.ts';
 import { habilitationRouter } from './habilitation/router.ts';
 import { mandatsRouter } from './mandats/routes.ts';
 import { preuveRouter } from './mandats/preuve-routes.ts';
+import { langueRouter } from './mandats/langue-routes.ts';
 import { consentementRouter } from './mandats/consentement-routes.ts';
 import { demarchesStructuresRouter } from './structures/demarches.ts';
 import { interactionRouter } from './oidc/routes.ts';
@@ -38,6 +39,7 @@ export function webRouter(deps: WebDeps): Router {
   router.use(habilitationRouter(deps));
   router.use(mandatsRouter(deps));
   router.use(preuveRouter(deps));
+  router.use(langueRouter(deps));
   router.use(consentementRouter(deps));
   router.use(demarchesStructuresRouter(deps));
   router.use(statistiquesRouter(deps));

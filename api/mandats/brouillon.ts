@@ -8,6 +8,7 @@ import { estDemarche, type Demarche } from '../../db/domain/demarches.ts';
 import { DELAI_CREATION_MANDAT_MS, estDureeMandat, type DureeMandat } from '../../db/domain/mandat.ts';
 import { mobileE164 } from '../../db/domain/contact.ts';
 import type { IdentitePivot } from '../../db/domain/usager.ts';
+import { validerLangue } from './langue.ts';
 
 export interface BrouillonMandat {
   id: string;
@@ -17,6 +18,8 @@ export interface BrouillonMandat {
   duree: DureeMandat;
   /** E.164, entered by the aidant (optional). */
   telephone: string | null;
+  /** The usager's language: its translation is printed after the French text (issue 22). */
+  langue?: string | null;
   creeLeMs: number;
   /** FranceConnect round trip of this draft. */
   franceConnect?: { state: string; nonce: string };
@@ -36,7 +39,7 @@ declare module 'express-session' {
   }
 }
 
-export type ChoixMandat = { demarches: Demarche[]; duree: DureeMandat; telephone: string | null };
+export type ChoixMandat = { demarches: Demarche[]; duree: DureeMandat; telephone: string | null; langue: string | null };
 
 /**
  * The first form: démarches among the structure's allowed ones (at least one), a duration, an optional
@@ -67,8 +70,10 @@ export function validerChoixMandat(
     if (!saisi) erreurs.telephone = 'Saisissez le mobile de l’usager : il y recevra les SMS de consentement.';
     if (body?.certification !== 'oui') erreurs.certification = 'Cochez la case pour certifier que ce numéro est bien celui de l’usager.';
   }
+  const langue = validerLangue(body?.langue);
+  if (!langue.ok) erreurs.langue = langue.erreur;
   if (Object.keys(erreurs).length) return { ok: false, erreurs };
-  return { ok: true, choix: { demarches, duree: duree as DureeMandat, telephone }, distance };
+  return { ok: true, choix: { demarches, duree: duree as DureeMandat, telephone, langue: langue.ok ? langue.langue : null }, distance };
 }
 
 export function nouveauBrouillon(req: Request, aidantId: number, structureId: number, choix: ChoixMandat, now = Date.now()): BrouillonMandat {

@@ -83,7 +83,7 @@ export async function creerMandat(db: Db, b: BrouillonMandat, maintenant = new D
       const expiresAt = dateExpirationMandat(maintenant, b.duree);
       const mandat = await insererMandat(trx, {
         structureId: b.structureId, usagerId, aidantId: b.aidantId, creeLe: maintenant, expireLe: expiresAt, duree: b.duree,
-        cleCreation: b.id, consentRequestId,
+        cleCreation: b.id, consentRequestId, langue: b.langue ?? null,
       }, b.demarches);
       // The same draft submitted twice at once: the other submit created it; undo this one entirely.
       if (!mandat) throw new DejaCree();

@@ -12,6 +12,7 @@ import * as m009 from './009_preuve_mandat.ts';
 import * as m010 from './010_consentement.ts';
 import * as m011 from './011_journal_chaine.ts';
 import * as m013 from './013_espace_usager.ts';
+import * as m015 from './015_langue_mandat.ts';
 import * as m016 from './016_revue_securite.ts';
 import * as m017 from './017_annulation_consentement.ts';
 
@@ -27,6 +28,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '010_consentement': m010,
   '011_journal_chaine': m011,
   '013_espace_usager': m013,
+  '015_langue_mandat': m015,
   '016_revue_securite': m016,
   '017_annulation_consentement': m017,
 };

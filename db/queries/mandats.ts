@@ -58,6 +58,9 @@ export interface MandatDetail {
   status: StatutMandat;
   duree_keyword: DureeMandat;
   aidant: string | null;
+  /** Issue 22: the template version and the usager's language (its translation is printed after the French). */
+  template_version: string | null;
+  langue: string | null;
   autorisations: { id: number; demarche: Demarche; revoked_at: Date | null }[];
 }
 
@@ -82,6 +85,7 @@ export async function usagerDeLaStructure(db: Db, structureId: number, usagerId:
     .orderBy('mandats.created_at', 'desc')
     .select(
       'mandats.id', 'mandats.created_at', 'mandats.expires_at', 'mandats.ended_at', 'mandats.status', 'mandats.duree_keyword', 'mandats.usager_id',
+      'mandats.template_version', 'mandats.langue',
       db.raw(`aidants.first_name || ' ' || aidants.last_name as aidant`),
     );
   if (!mandats.length) return null;
@@ -291,6 +295,8 @@ export interface NouveauMandat {
   cleCreation: string;
   /** A remote mandat: the consent request it comes from. */
   consentRequestId?: string;
+  /** Issue 22: the usager's language (its translation is printed after the French text). */
+  langue?: string | null;
 }
 
 /** Writes the mandat and one autorisation per démarche; null when the creation key already exists. */
@@ -304,6 +310,7 @@ export async function insererMandat(trx: Knex.Transaction, m: NouveauMandat, dem
       expires_at: m.expireLe,
       duree_keyword: m.duree,
       creation_key: m.cleCreation,
+      langue: m.langue ?? null,
       ...(m.consentRequestId ? { is_remote: true, remote_consent_method: 'SMS', consent_request_id: m.consentRequestId } : {}),
     })
     .onConflict('creation_key')

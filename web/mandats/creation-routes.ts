@@ -49,6 +49,7 @@ function champsSaisis(body: Record<string, unknown> | undefined): OptionsFormula
     telephone: typeof body?.telephone === 'string' ? body.telephone : undefined,
     modalite: typeof body?.modalite === 'string' ? body.modalite : undefined,
     certification: body?.certification === 'oui',
+    langue: typeof body?.langue === 'string' ? body.langue : undefined,
   };
 }
 

@@ -16,6 +16,7 @@ import type { IdentitePivot } from '../../db/domain/usager.ts';
 import type { MandatDetail, UsagerDetail, UsagerListe } from '../../api/mandats/consultation.ts';
 // Printed proof (issue 10): the PDF links of each mandat card.
 import { boutonsPreuve } from './preuve-liens.ts';
+import { champLangue } from './langue-pages.ts';
 
 /** Parents of the fil d'Ariane of every page below the list of usagers. */
 export const PARENTS_USAGERS: Crumb[] = [{ label: 'Mes usagers', href: '/usagers' }];
@@ -108,6 +109,8 @@ export function nouveauMandatPage(opts: {
   telephone?: string;
   modalite?: string;
   certification?: boolean;
+  /** Issue 22: the usager's language (optional). */
+  langue?: string;
   erreurs?: FieldErrors;
   renouvellement?: { usagerId: number; nom: string };
 }): SafeHtml {
@@ -139,6 +142,7 @@ ${errorSummary(e)}
     </div></div>`)}
     ${e.duree ? html`<div class="fr-messages-group" id="duree-erreur" aria-live="assertive"><p class="fr-message fr-message--error">${e.duree}</p></div>` : ''}
   </fieldset>
+  ${champLangue({ valeur: opts.langue, erreur: e.langue })}
   ${opts.renouvellement
     ? inputGroup({ name: 'telephone', label: 'Mobile de l’usager (facultatif)', hint: 'Pour le contacter au sujet du mandat, par exemple 06 12 34 56 78', value: opts.telephone, error: e.telephone, type: 'tel', autocomplete: 'off', inputmode: 'tel' })
     : html`<fieldset class="fr-fieldset${e.modalite ? ' fr-fieldset--error' : ''}" id="champ-modalite" aria-labelledby="modalite-legende${e.modalite ? ' modalite-erreur' : ''}">

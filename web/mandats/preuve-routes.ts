@@ -6,6 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import { requireRecentTotp } from '../../api/auth/session.ts';
 import { idDeRoute, requireAidantMandats, structureCourante } from '../../api/mandats/acces.ts';
 import { aUneRevocation, documentMandat } from '../../api/mandats/preuve.ts';
+import { traductionDuMandat } from '../../api/mandats/langue.ts';
 import { verifierMandat } from '../../api/mandats/verification.ts';
 import { attestationSaltFromEnv, formaterCode, normaliserCode, urlVerification } from '../../db/domain/preuve-mandat.ts';
 import { render, renderPage } from '../ui/render.ts';
@@ -39,7 +40,10 @@ export function preuveRouter(deps: WebDeps): Router {
     const id = idDeRoute(req.params.id);
     const d = id ? await documentMandat(deps.db, structureCourante(req), id) : null;
     if (!d) return introuvable(req, res);
-    envoyerPdf(req, res, await pdfMandat(d, url(d.code)), `mandat-${d.id}.pdf`);
+    // Issue 22: a language without a translation of the mandat's template prints the French mandat only.
+    const t = await traductionDuMandat(deps.db, structureCourante(req), d.id);
+    const annexe = t ? { nomFrancais: t.nomFrancais, url: `${deps.publicUrl.replace(/\/+$/, '')}/mandats/${d.id}/traduction` } : null;
+    envoyerPdf(req, res, await pdfMandat(d, url(d.code), annexe), `mandat-${d.id}.pdf`);
   });
 
   router.get('/mandats/:id/attestation-revocation.pdf', ...garde, async (req, res) => {

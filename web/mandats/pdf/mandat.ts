@@ -16,7 +16,13 @@ export function nomComplet(u: { given_name: string; family_name: string }): stri
   return `${u.given_name} ${u.family_name}`;
 }
 
-function exemplaire(doc: Doc, d: DocumentMandat, libelle: string): void {
+/** Issue 22: the usager's language, whose translation is printed from its own page (web/mandats/langue-pages.ts). */
+export interface AnnexeTraduction {
+  nomFrancais: string;
+  url: string;
+}
+
+function exemplaire(doc: Doc, d: DocumentMandat, libelle: string, annexe: AnnexeTraduction | null): void {
   const m = d.modele;
   enTete(doc, libelle);
   texte(doc, m.titre, { gras: true, taille: 16 });
@@ -55,17 +61,22 @@ function exemplaire(doc: Doc, d: DocumentMandat, libelle: string): void {
   doc.moveDown(0.8);
   texte(doc, remplir(m.faitA, { lieu: d.structure.city || d.structure.name, date: dateLongue(d.creeLe) }));
   blocsSignature(doc, { titre: m.signatureUsager, nom: nomComplet(d.usager) }, { titre: m.signatureAidant, nom: `${aidant}, ${d.structure.name}` });
+  if (annexe) {
+    // Not part of the template (nor of its hash): it only points to the translation printed with the mandat.
+    titreSection(doc, `Traduction en ${annexe.nomFrancais}`);
+    texte(doc, `Une traduction de ce mandat en ${annexe.nomFrancais} est remise à l’usager avec ce document, pour information : elle ne le remplace pas et seul le présent texte en français fait foi. Elle s’imprime depuis la page de l’usager (« Imprimer la traduction ») ou à l’adresse ${annexe.url}.`, { align: 'justify' });
+  }
 }
 
 /** The mandat as a PDF (two copies), its footer pointing to `urlVerification` when the mandat has a code. */
-export async function pdfMandat(d: DocumentMandat, urlVerification: string | null): Promise<Buffer> {
+export async function pdfMandat(d: DocumentMandat, urlVerification: string | null, annexe: AnnexeTraduction | null = null): Promise<Buffer> {
   const { doc, octets } = nouveauPdf({ titre: `Mandat n° ${d.id}`, sujet: d.modele.titre });
   const pages: { libelle: string; premiere: number; derniere: number }[] = [];
   for (const [i, copie] of COPIES.entries()) {
     if (i > 0) doc.addPage();
     doc.x = MARGE;
     const premiere = pageCourante(doc);
-    exemplaire(doc, d, copie.libelle);
+    exemplaire(doc, d, copie.libelle, annexe);
     pages.push({ libelle: copie.libelle, premiere, derniere: pageCourante(doc) });
   }
   piedsDePage(doc, pages, { code: d.code, urlVerification, reference: `Mandat n° ${d.id} · modèle ${d.modele.version}` });

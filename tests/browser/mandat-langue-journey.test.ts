@@ -132,6 +132,21 @@ describe('mandat dans la langue de l’usager', () => {
       await page.getByRole('link', { name: 'Retour à la page de l’usager' }).click();
       await page.getByRole('heading', { name: 'Mandats actifs' }).waitFor();
       await checkPage(browser);
+
+      // From the usager's page, the language changes (Spanish, then Portuguese): the next print follows.
+      const autre = langue === 'ar' ? traductionModele(MODELE_EN_VIGUEUR.version, 'es')! : traductionModele(MODELE_EN_VIGUEUR.version, 'pt')!;
+      await page.getByRole('link', { name: /Changer la langue de l’usager/ }).first().click();
+      await page.getByRole('heading', { name: 'Langue de l’usager' }).waitFor();
+      await checkPage(browser);
+      await page.locator(`label[for=langue-${autre.langue}]`).click();
+      await page.getByRole('button', { name: 'Enregistrer la langue' }).click();
+      await page.getByText(`sa traduction en ${autre.nomFrancais} s’imprime`).waitFor();
+      await checkPage(browser);
+      expect((await s.t.db('mandats').where({ id: mandat.id }).first('langue')).langue).toBe(autre.langue);
+      await page.getByRole('link', { name: new RegExp(`Imprimer la traduction \\(${autre.nomFrancais}\\)`) }).first().click();
+      await page.getByRole('heading', { name: `Traduction du mandat n° ${mandat.id} en ${autre.nomFrancais}` }).waitFor();
+      expect(normaliser(await page.locator('article.traduction-mandat').innerText())).toContain(normaliser(autre.sections[0].paragraphes[0]));
+      await checkPage(browser);
     });
   }
 });

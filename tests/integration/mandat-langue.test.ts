@@ -79,7 +79,7 @@ function morceaux(tr: TraductionModele): string[] {
 }
 
 describe('la traduction imprimable', () => {
-  test.each(['ar', 'en', 'es', 'pt'])('%s: every paragraph of the translation, after a French header saying the French text prevails', async (langue) => {
+  test.each(['ar', 'en', 'es', 'pt', 'ru'])('%s: every paragraph of the translation, after a French header saying the French text prevails', async (langue) => {
     const id = await mandat(langue);
     const tr = traductionModele(MODELE_EN_VIGUEUR.version, langue)!;
     const res = await aidant.get(`/mandats/${id}/traduction`);
@@ -136,7 +136,7 @@ describe('choisir la langue', () => {
     const id = await mandat(null);
     const page = await (await aidant.get(`/mandats/${id}/langue`)).text();
     expect(page).toContain('<h1>Langue de l’usager</h1>');
-    for (const l of ['ar', 'en', 'es', 'pt']) expect(page).toContain(`id="langue-${l}" name="langue" value="${l}"`);
+    for (const l of ['ar', 'en', 'es', 'pt', 'ru']) expect(page).toContain(`id="langue-${l}" name="langue" value="${l}"`);
     expect(page).toContain('<span lang="ar" dir="rtl">العربية</span>');
     expect(page).toMatch(/id="langue-aucune" name="langue" value="" checked/);
 

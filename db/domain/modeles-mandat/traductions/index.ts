@@ -8,6 +8,7 @@ import { TRADUCTION as AR_2026_11 } from './2026-11.ar.ts';
 import { TRADUCTION as EN_2026_11 } from './2026-11.en.ts';
 import { TRADUCTION as ES_2026_11 } from './2026-11.es.ts';
 import { TRADUCTION as PT_2026_11 } from './2026-11.pt.ts';
+import { TRADUCTION as RU_2026_11 } from './2026-11.ru.ts';
 
 export type { TraductionModele } from '../traduction.ts';
 
@@ -21,7 +22,7 @@ function figer<T>(valeur: T): T {
 
 /** `2026-11.ar` → its translation. */
 export const TRADUCTIONS: Readonly<Record<string, TraductionModele>> = figer(
-  Object.fromEntries([AR_2026_11, EN_2026_11, ES_2026_11, PT_2026_11].map((t) => [`${t.version}.${t.langue}`, t])),
+  Object.fromEntries([AR_2026_11, EN_2026_11, ES_2026_11, PT_2026_11, RU_2026_11].map((t) => [`${t.version}.${t.langue}`, t])),
 );
 
 /** The translation of this template version into this language; null for anything else (never throws). */

@@ -106,7 +106,11 @@ describe('mandat dans la langue de l’usager', () => {
       }
       // The script's own font, served by the app (no outside request: the CSP allows only 'self').
       const famille = langue === 'ar' ? 'Noto Naskh Arabic' : 'Noto Sans';
-      const chargee = await page.evaluate((f) => [...document.fonts].some((x) => x.family.replace(/"/g, '') === f && x.status === 'loaded'), famille);
+      const chargee = await page.evaluate((f) => {
+        let trouvee = false;
+        document.fonts.forEach((x) => { if (x.family.replace(/"/g, '') === f && x.status === 'loaded') trouvee = true; });
+        return trouvee;
+      }, famille);
       expect(chargee).toBe(true);
       // Usable on a phone: nothing wider than the screen.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(largeur);

@@ -137,7 +137,7 @@ describe('choisir la langue', () => {
     const page = await (await aidant.get(`/mandats/${id}/langue`)).text();
     expect(page).toContain('<h1>Langue de l’usager</h1>');
     for (const l of ['ar', 'en', 'es', 'pt', 'ru']) expect(page).toContain(`id="langue-${l}" name="langue" value="${l}"`);
-    expect(page).toContain('<span lang="ar" dir="rtl">العربية</span>');
+    expect(page).toContain('<span>arabe (<bdi lang="ar" dir="rtl">العربية</bdi>)</span>');
     expect(page).toMatch(/id="langue-aucune" name="langue" value="" checked/);
 
     let res = await poster(aidant, `/mandats/${id}/langue`, `/mandats/${id}/langue`, { langue: 'ar' });

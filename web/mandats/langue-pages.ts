@@ -13,9 +13,12 @@ import { csrfField, errorSummary } from '../ui/forms.ts';
 import { escapeHtml, html, raw, type SafeHtml } from '../ui/html.ts';
 import { FEUILLES_TRADUCTION, SCRIPT_TRADUCTION } from './traduction-ressources.ts';
 
-/** « arabe (العربية) », the native name marked with its language and direction. */
+/**
+ * « arabe (العربية) », the native name marked with its language and direction; one element, since a DSFR
+ * radio label lays its children out as flex items (each would go to its own line).
+ */
 function nomLangue(l: Pick<LangueProposee, 'langue' | 'nom' | 'nomFrancais' | 'direction'>): SafeHtml {
-  return html`${l.nomFrancais} (<span lang="${l.langue}" dir="${l.direction}">${l.nom}</span>)`;
+  return html`<span>${l.nomFrancais} (<bdi lang="${l.langue}" dir="${l.direction}">${l.nom}</bdi>)</span>`;
 }
 
 /** The optional language of the creation form (the languages with a translation of the template in force). */
@@ -109,7 +112,7 @@ export function traductionPage(opts: { document: DocumentMandat; traduction: Tra
   <h1>${titreFr}</h1>
   <p>Imprimez cette page et remettez-la à l’usager avec les deux exemplaires du mandat en français (PDF), qui seuls font foi.
   La traduction ci-dessous est donnée pour information.</p>
-  <ul class="fr-btns-group fr-btns-group--inline-md fr-mb-4w">
+  <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mb-4w">
     <li><button class="fr-btn fr-icon-printer-line fr-btn--icon-left" type="button" id="imprimer-traduction">Imprimer la traduction</button></li>
     <li><a class="fr-btn fr-btn--secondary fr-icon-file-pdf-line fr-btn--icon-left" href="/mandats/${d.id}/mandat.pdf">Mandat en français (PDF)</a></li>
     <li><a class="fr-btn fr-btn--tertiary" href="/usagers/${d.usager.id}#mandat-${d.id}">Retour à la page de l’usager</a></li>

@@ -38,9 +38,11 @@ const STYLE = `.traduction-mandat { font-family: 'Noto Sans', sans-serif; line-h
 @media print {
   .fr-header, .fr-footer, .fr-breadcrumb, .fr-skiplinks, .traduction-ecran { display: none !important; }
   .fr-container { max-width: none; padding: 0; margin: 0; }
-  .traduction-mandat { border: 0; padding: 0; font-size: 11pt; color: #000; }
-  .traduction-mandat h2 { font-size: 15pt; }
-  .traduction-mandat h3 { font-size: 12pt; break-after: avoid; }
+  .traduction-mandat { border: 0; padding: 0; color: #000; }
+  .traduction-mandat p, .traduction-mandat li { font-size: 11pt; line-height: 1.5; margin-bottom: 0.5em; }
+  .traduction-mandat .fr-text--sm { font-size: 9pt; }
+  .traduction-mandat h2 { font-size: 16pt; margin: 0.6em 0 0.3em; }
+  .traduction-mandat h3 { font-size: 13pt; margin: 0.8em 0 0.3em; break-after: avoid; }
   .traduction-mandat p, .traduction-mandat li { orphans: 3; widows: 3; }
   .traduction-mandat .traduction-signatures { break-inside: avoid; }
 }

@@ -5,7 +5,7 @@
 import type { Db } from '../../db/connection.ts';
 import { MODELE_EN_VIGUEUR } from '../../db/domain/modeles-mandat/index.ts';
 import { languesProposees, traductionModele, type LangueProposee, type TraductionModele } from '../../db/domain/modeles-mandat/traductions/index.ts';
-import { changerLangueMandat, langueDuMandat } from '../../db/queries/langue-mandat.ts';
+import { changerLangueMandat, langueDuMandat } from '../../db/queries/mandats.ts';
 import { documentMandat, type DocumentMandat } from './preuve.ts';
 
 export const MESSAGE_LANGUE_INCONNUE = 'Cette langue n’est pas proposée pour ce mandat : choisissez une langue de la liste, ou « Français seulement ».';

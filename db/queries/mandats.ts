@@ -508,3 +508,27 @@ export async function mandatsSansVie(db: Db, apres: number, parLot: number): Pro
 export async function journaliserPurgeMandat(trx: Knex.Transaction, entree: EntreeJournal & { idempotency_key: string }): Promise<void> {
   await trx('journal').insert(entree);
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The mandat's language (issue 22, migration 015): read and chosen, scoped to the structure like every mandat
+// query. Not part of the proof hash (db/queries/preuves.ts).
+
+export interface LangueMandat {
+  id: number;
+  usager_id: number;
+  /** Null for a mandat from before versioned templates (it prints with the template in force). */
+  template_version: string | null;
+  langue: string | null;
+}
+
+export async function langueDuMandat(db: Db, structureId: number, mandatId: number): Promise<LangueMandat | null> {
+  return (await db('mandats')
+    .where({ id: mandatId, structure_id: structureId })
+    .first<LangueMandat | undefined>('id', 'usager_id', 'template_version', 'langue')) ?? null;
+}
+
+/** Sets (or clears, with null) the language; false when the mandat is not the structure's. */
+export async function changerLangueMandat(db: Db, structureId: number, mandatId: number, langue: string | null): Promise<boolean> {
+  const n = await db('mandats').where({ id: mandatId, structure_id: structureId }).update({ langue });
+  return n === 1;
+}

@@ -1,21 +1,21 @@
 // Routes of the mandat in the usager's language (issue 22): the language page of a mandat (choose, change or
 // remove the language) and the printable translation. Scoped to the aidant's current structure like the PDF
-// route (web/mandats/preuve-routes.ts), with the same guard: another structure's mandat is a 404, and so is the
-// translation of a mandat without one (no language, or a code with no translation of its template version).
+// route (web/mandats/preuve-routes.ts), with the mandat pages' guard (web/mandats/reponses.ts): another
+// structure's mandat is a 404, and so is the translation of a mandat without one (no language, or a code with
+// no translation of its template version).
 import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
-import { flash, requireRecentTotp } from '../../api/auth/session.ts';
-import { idDeRoute, requireAidantMandats, structureCourante } from '../../api/mandats/acces.ts';
+import { flash } from '../../api/auth/session.ts';
+import { idDeRoute, structureCourante } from '../../api/mandats/acces.ts';
 import { choisirLangue, choixLangue, documentTraduit } from '../../api/mandats/langue.ts';
-import { render, renderPage } from '../ui/render.ts';
+import { render } from '../ui/render.ts';
 import type { WebDeps } from '../ui/deps.ts';
 import { languePage, titrePageTraduction, traductionPage } from './langue-pages.ts';
 import { nomUsager, PARENTS_USAGERS } from './pages.ts';
+import { garde, introuvable } from './reponses.ts';
 
 export function langueRouter(deps: WebDeps): Router {
   const router = Router();
-  const garde = [requireAidantMandats, requireRecentTotp];
-  const introuvable = (req: Request, res: Response) => res.status(404).send(renderPage(req, 404));
 
   router.get('/mandats/:id/traduction', ...garde, async (req, res) => {
     const id = idDeRoute(req.params.id);

@@ -23,6 +23,8 @@ export interface NouvelleDemande {
   telephone: string;
   demarches: Demarche[];
   duree: DureeMandat;
+  /** Issue 22: the usager's language, given to the mandat created after consent. */
+  langue?: string | null;
 }
 
 /** Which limit refused the request (issue 18, item 2): the number (for this structure), the aidant, the structure. */
@@ -87,6 +89,7 @@ export interface EtatDemande {
   telephone: string;
   demarches: Demarche[];
   duree: DureeMandat;
+  langue: string | null;
   statut: StatutAffiche;
   etapeEnEchec: EtapeSms | null;
   envoyeeLe: Date | null;
@@ -109,6 +112,7 @@ export async function etatDemande(db: Db, structureId: number, demandeId: unknow
     telephone: d.phone,
     demarches: d.demarches,
     duree: d.duree_keyword,
+    langue: d.langue ?? null,
     statut: mandat ? 'mandat-cree' : AFFICHAGE[d.status as StatutDemandeConsentement],
     etapeEnEchec: d.failed_step,
     envoyeeLe: d.consent_sent_at,

@@ -90,11 +90,11 @@ export function nouveauBrouillon(req: Request, aidantId: number, structureId: nu
 export function brouillonApresConsentement(
   req: Request,
   aidantId: number,
-  d: { id: string; structureId: number; demarches: Demarche[]; duree: DureeMandat; telephone: string },
+  d: { id: string; structureId: number; demarches: Demarche[]; duree: DureeMandat; telephone: string; langue?: string | null },
   now = Date.now(),
 ): BrouillonMandat {
   const brouillon: BrouillonMandat = {
-    id: d.id, aidantId, structureId: d.structureId, demarches: d.demarches, duree: d.duree, telephone: d.telephone, creeLeMs: now,
+    id: d.id, aidantId, structureId: d.structureId, demarches: d.demarches, duree: d.duree, telephone: d.telephone, langue: d.langue ?? null, creeLeMs: now,
     consentement: { demandeId: d.id },
   };
   req.session.brouillonMandat = brouillon;

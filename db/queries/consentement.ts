@@ -51,11 +51,11 @@ export async function codesOuvertsDuNumero(trx: Knex.Transaction, telephone: str
 
 export async function insererDemande(
   trx: Knex.Transaction,
-  d: { id: string; aidantId: number; structureId: number; telephone: string; demarches: Demarche[]; duree: DureeMandat; codeReponse: string },
+  d: { id: string; aidantId: number; structureId: number; telephone: string; demarches: Demarche[]; duree: DureeMandat; codeReponse: string; langue?: string | null },
 ): Promise<void> {
   await trx('consent_requests').insert({
     id: d.id, aidant_id: d.aidantId, structure_id: d.structureId, phone: d.telephone, demarches: d.demarches, duree_keyword: d.duree,
-    reply_code: d.codeReponse,
+    reply_code: d.codeReponse, langue: d.langue ?? null,
   });
 }
 

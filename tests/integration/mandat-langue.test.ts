@@ -3,12 +3,17 @@
 // paragraph of the translation, lang and dir, the usager's name isolated), its mention in the PDF, the links on
 // the usager's page, the refusals (another structure: 404), and the French mandat only for a code with no
 // translation (unknown code, older template), never a 500. The fonts it needs are served by the app.
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Db } from '../../db/connection.ts';
 import { MODELE_2026_03 } from '../../db/domain/modeles-mandat/2026-03.ts';
 import { MODELE_EN_VIGUEUR } from '../../db/domain/modeles-mandat/index.ts';
 import { traductionModele, type TraductionModele } from '../../db/domain/modeles-mandat/traductions/index.ts';
 import { MESSAGE_LANGUE_INCONNUE } from '../../api/mandats/langue.ts';
+import { brouillonApresConsentement } from '../../api/mandats/brouillon.ts';
+import { etatDemande } from '../../api/consentement/demandes.ts';
+import { insererDemande } from '../../db/queries/consentement.ts';
 import { escapeHtml } from '../../web/ui/html.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { textePdf } from '../helpers/pdf.ts';
@@ -179,6 +184,19 @@ describe('choisir la langue', () => {
     expect(page).not.toContain('value="xx"');
     expect(await (await aidant.get('/mandats/nouveau')).text()).toContain('<option value="" selected>Français seulement</option>');
     expect(page).toContain('<option value="ar">arabe (العربية)</option>');
+  });
+});
+
+describe('mandat à distance', () => {
+  test('the consent request keeps the language until the mandat is created from it', async () => {
+    const id = randomUUID();
+    await db.transaction((trx) => insererDemande(trx, { id, aidantId: nora, structureId: lille, telephone: '+33611223344', demarches: ['papiers'], duree: 'LONG', langue: 'ar' }));
+    const demande = (await etatDemande(db, lille, id))!;
+    expect(demande.langue).toBe('ar');
+    const req = { session: {} } as unknown as Request;
+    expect(brouillonApresConsentement(req, nora, demande).langue).toBe('ar');
+    await expect(db.transaction((trx) => insererDemande(trx, { id: randomUUID(), aidantId: nora, structureId: lille, telephone: '+33611223344', demarches: ['papiers'], duree: 'LONG', langue: 'x y' })))
+      .rejects.toThrow(/consent_requests_langue_format/);
   });
 });
 

@@ -27,7 +27,7 @@ export function champLangue(opts: { valeur?: string; erreur?: string }): SafeHtm
   const id = 'champ-langue';
   return html`<div class="fr-select-group${opts.erreur ? ' fr-select-group--error' : ''}">
   <label class="fr-label" for="${id}">Langue de l’usager (facultatif)
-    <span class="fr-hint-text" id="${id}-aide">Le mandat est imprimé en français, seul texte qui fait foi ; sa traduction dans cette langue est jointe pour information. À distance, choisissez-la sur la page de l’usager une fois le mandat créé.</span></label>
+    <span class="fr-hint-text" id="${id}-aide">Le mandat est imprimé en français, seul texte qui fait foi ; sa traduction dans cette langue est jointe pour information.</span></label>
   <select class="fr-select${opts.erreur ? ' fr-select--error' : ''}" id="${id}" name="langue" aria-describedby="${id}-aide${opts.erreur ? ` ${id}-erreur` : ''}">
     <option value=""${opts.valeur ? '' : html` selected`}>Français seulement</option>
     ${langues.map((l) => html`<option value="${l.langue}"${l.langue === opts.valeur ? html` selected` : ''}>${l.nomFrancais} (${l.nom})</option>`)}

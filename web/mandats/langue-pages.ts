@@ -121,7 +121,7 @@ export function traductionPage(opts: { document: DocumentMandat; traduction: Tra
 <article class="traduction-mandat" lang="${t.langue}" dir="${t.direction}" aria-labelledby="titre-traduction">
   <div class="traduction-reference" lang="fr" dir="ltr">
     <p class="fr-mb-1w"><strong>Annexe au mandat n° ${d.id}</strong> (modèle ${d.modele.version}${d.code ? `, code de vérification ${formaterCode(d.code)}` : ''}),
-    signé le ${dateLongue(d.creeLe)} avec ${d.structure.name}.</p>
+    conclu le ${dateLongue(d.creeLe)} avec ${d.structure.name}.</p>
     <p><strong>Traduction en ${t.nomFrancais}, pour information : seul le texte français du mandat fait foi.</strong></p>
   </div>
   <p class="traduction-avertissement"><strong>${t.avertissement}</strong></p>

@@ -51,8 +51,11 @@ describe('le choix « à distance » du formulaire', () => {
     });
     expect(validerChoixMandat({ ...base, modalite: 'distance', telephone: '01 23 45 67 89', certification: 'oui' }, TOUTES_LES_DEMARCHES)).toMatchObject({ ok: false, erreurs: { telephone: expect.stringContaining('mobile français') } });
     expect(validerChoixMandat({ ...base, modalite: 'distance', telephone: '06 12 34 56 78', certification: 'oui' }, TOUTES_LES_DEMARCHES)).toEqual({
-      ok: true, distance: true, choix: { demarches: ['social'], duree: 'MONTH', telephone: '+33612345678' },
+      ok: true, distance: true, choix: { demarches: ['social'], duree: 'MONTH', telephone: '+33612345678', langue: null },
     });
+    // Issue 22: the usager's language goes with the consent request to the mandat.
+    expect(validerChoixMandat({ ...base, modalite: 'distance', telephone: '06 12 34 56 78', certification: 'oui', langue: 'ar' }, TOUTES_LES_DEMARCHES))
+      .toMatchObject({ ok: true, choix: { langue: 'ar' } });
   });
   test('in person stays as it was; renewal and unknown choices are refused', () => {
     expect(validerChoixMandat(base, TOUTES_LES_DEMARCHES)).toMatchObject({ ok: true, distance: false });

@@ -66,7 +66,7 @@ describe('mandat dans la langue de l’usager', () => {
       expect(mandat.langue).toBe(langue);
 
       // The French PDF, binding, says a translation comes with it.
-      const pdf = (await textePdf(await telecharger(page, /Imprimer le mandat \(PDF\)/))).join(' ');
+      const pdf = (await textePdf(await telecharger(page, /^Télécharger le mandat/))).join(' ');
       expect(pdf).toContain(MODELE_EN_VIGUEUR.titre);
       expect(pdf).toContain(`Traduction en ${tr.nomFrancais}`);
       expect(pdf).toContain(`/mandats/${mandat.id}/traduction`);

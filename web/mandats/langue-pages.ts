@@ -39,7 +39,7 @@ export function champLangue(opts: { valeur?: string; erreur?: string }): SafeHtm
 /** On a mandat's card (usager's page): print its translation, choose or change the usager's language. */
 export function liensLangue(m: { id: number; template_version?: string | null; langue?: string | null }): SafeHtml {
   const t = traductionModele(m.template_version ?? MODELE_EN_VIGUEUR.version, m.langue);
-  return html`${t ? html`<li><a class="fr-btn fr-btn--tertiary fr-icon-translate-2 fr-btn--icon-left" href="/mandats/${m.id}/traduction">Imprimer la traduction (${t.nomFrancais})<span class="fr-sr-only"> du mandat n° ${m.id}</span></a></li>` : ''}
+  return html`${t ? html`<li><a class="fr-btn fr-btn--secondary fr-icon-translate-2 fr-btn--icon-left" href="/mandats/${m.id}/traduction">Imprimer la traduction (${t.nomFrancais})<span class="fr-sr-only"> du mandat n° ${m.id}</span></a></li>` : ''}
     <li><a class="fr-btn fr-btn--tertiary" href="/mandats/${m.id}/langue">${t ? 'Changer la langue de l’usager' : 'Choisir la langue de l’usager'}<span class="fr-sr-only"> pour le mandat n° ${m.id}</span></a></li>`;
 }
 

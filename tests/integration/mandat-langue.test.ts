@@ -190,12 +190,12 @@ describe('choisir la langue', () => {
 describe('mandat à distance', () => {
   test('the consent request keeps the language until the mandat is created from it', async () => {
     const id = randomUUID();
-    await db.transaction((trx) => insererDemande(trx, { id, aidantId: nora, structureId: lille, telephone: '+33611223344', demarches: ['papiers'], duree: 'LONG', langue: 'ar' }));
+    await db.transaction((trx) => insererDemande(trx, { id, aidantId: nora, structureId: lille, telephone: '+33611223344', demarches: ['papiers'], duree: 'LONG', codeReponse: '4821', langue: 'ar' }));
     const demande = (await etatDemande(db, lille, id))!;
     expect(demande.langue).toBe('ar');
     const req = { session: {} } as unknown as Request;
     expect(brouillonApresConsentement(req, nora, demande).langue).toBe('ar');
-    await expect(db.transaction((trx) => insererDemande(trx, { id: randomUUID(), aidantId: nora, structureId: lille, telephone: '+33611223344', demarches: ['papiers'], duree: 'LONG', langue: 'x y' })))
+    await expect(db.transaction((trx) => insererDemande(trx, { id: randomUUID(), aidantId: nora, structureId: lille, telephone: '+33611223344', demarches: ['papiers'], duree: 'LONG', codeReponse: '4822', langue: 'x y' })))
       .rejects.toThrow(/consent_requests_langue_format/);
   });
 });

@@ -6,6 +6,10 @@ import { HttpError, requireLogin } from '../auth/session.ts';
 export function requireAidantMandats(req: Request, res: Response, next: NextFunction): void {
   requireLogin(req, res, () => {
     const a = req.aidant!;
+    // Removed from its current structure (or the structure closed) with others left: the aidant picks one.
+    if (a.can_create_mandats && !a.current_structure_id && req.structuresAidant?.length) {
+      return res.redirect(303, `/espace-aidant/structure?suivant=${encodeURIComponent(req.originalUrl)}`);
+    }
     if (!a.can_create_mandats || !a.current_structure_id) {
       return next(new HttpError(403, 'compte sans droit de créer des mandats'));
     }

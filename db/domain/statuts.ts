@@ -67,6 +67,11 @@ export const ACTIONS_JOURNAL = [
   'signalement_usager',
   'signalement_suivi',
   'export_donnees_usager',
+  // Issue 22, several structures per aidant: an aidant added to a structure (by a référent of both, or after
+  // the consent of one of its structures' référents), removed from one, designated référent of one.
+  'aidant_attachment',
+  'aidant_removal',
+  'referent_designation',
 ] as const;
 
 export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];

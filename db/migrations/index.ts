@@ -15,6 +15,7 @@ import * as m013 from './013_espace_usager.ts';
 import * as m015 from './015_langue_mandat.ts';
 import * as m016 from './016_revue_securite.ts';
 import * as m017 from './017_annulation_consentement.ts';
+import * as m018 from './018_plusieurs_structures.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_domain_model': m001,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '015_langue_mandat': m015,
   '016_revue_securite': m016,
   '017_annulation_consentement': m017,
+  '018_plusieurs_structures': m018,
 };

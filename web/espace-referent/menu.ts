@@ -4,10 +4,11 @@
 import { html, type SafeHtml } from '../ui/html.ts';
 import type { Crumb } from '../ui/breadcrumb.ts';
 
-export type RubriqueReferent = 'equipe' | 'ajouter' | 'attente' | 'cartes' | 'demarches' | 'signalements';
+export type RubriqueReferent = 'equipe' | 'structures' | 'ajouter' | 'attente' | 'cartes' | 'demarches' | 'signalements';
 
 export const RUBRIQUES_REFERENT: { cle: RubriqueReferent; label: string; href: string }[] = [
   { cle: 'equipe', label: 'Mon équipe', href: '/espace-referent' },
+  { cle: 'structures', label: 'Mes structures', href: '/espace-referent/structures' },
   { cle: 'ajouter', label: 'Ajouter un aidant', href: '/espace-referent/habilitation/ajouter' },
   { cle: 'attente', label: "Liste d'attente", href: '/espace-referent/habilitation' },
   { cle: 'cartes', label: 'Cartes', href: '/espace-referent/cartes' },

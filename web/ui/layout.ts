@@ -26,7 +26,8 @@ export interface PageOptions {
 function header(user: PageUser | null | undefined, csrfToken: string | undefined, path: string, outils?: SafeHtml): SafeHtml {
   // DSFR copies these tool links into the phone menu (.fr-header__menu-links) below the lg breakpoint.
   const tools = outils ?? (user
-    ? html`<li><a class="fr-btn fr-icon-account-circle-line" href="/espace">${user.fullName}<span class="fr-sr-only"> — mon espace</span></a></li>
+    ? html`${user.structure ? html`<li><a class="fr-btn fr-icon-building-line" href="${user.structure.plusieurs ? '/espace-aidant/structure' : '/espace-aidant'}">${user.structure.nom}<span class="fr-sr-only">${user.structure.plusieurs ? ' — changer de structure' : ' — ma structure'}</span></a></li>` : ''}
+        <li><a class="fr-btn fr-icon-account-circle-line" href="/espace">${user.fullName}<span class="fr-sr-only"> — mon espace</span></a></li>
         <li><form method="post" action="/deconnexion"><input type="hidden" name="_csrf" value="${csrfToken ?? ''}"><button type="submit" class="fr-btn fr-icon-logout-box-r-line">Se déconnecter</button></form></li>`
     : html`<li><a class="fr-btn fr-icon-lock-line" href="/connexion">Se connecter</a></li>`);
   const entries = navigation(user ?? null);

@@ -9,6 +9,8 @@ export interface PageUser {
   isReferent?: boolean;
   /** Accompanies usagers (not staff, not a référent who is not an aidant). */
   isAidant?: boolean;
+  /** The structure the account acts for (header), and whether it has others to switch to. */
+  structure?: { nom: string; plusieurs: boolean } | null;
 }
 
 export interface NavEntry {

@@ -24,7 +24,10 @@ export const loadRoles = (db: Db) => async (req: Request, _res: Response, next: 
 function pageUser(req: Request): PageUser | null {
   const a = req.aidant;
   if (!a) return null;
-  return { fullName: a.fullName, isStaff: a.is_staff, isReferent: req.estReferent === true, isAidant: !a.is_staff && !a.referent_non_aidant };
+  const structures = req.structuresAidant ?? [];
+  const courante = structures.find((s) => s.id === a.current_structure_id);
+  const structure = a.is_staff || !structures.length ? null : { nom: courante?.name ?? 'Choisir une structure', plusieurs: structures.length > 1 || !courante };
+  return { fullName: a.fullName, isStaff: a.is_staff, isReferent: req.estReferent === true, isAidant: !a.is_staff && !a.referent_non_aidant, structure };
 }
 
 /** Error pages (404, 403, 419, 500…). */

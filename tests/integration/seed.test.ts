@@ -19,7 +19,11 @@ describe('demo seed', () => {
     expect(second).toEqual(first);
     expect(await snapshotCounts(t.db)).toEqual(counts);
     const referent = await Aidant.query(t.db).findById(first.referentId).withGraphFetched('[referentDe, structures]');
-    expect(referent?.referentDe?.map((s) => s.id)).toEqual([first.structureId]);
+    expect(referent?.referentDe?.map((s) => s.id).sort()).toEqual([first.structureId, first.secondeStructureId].sort());
+    // An aidant in two structures, acting for the first (db/domain/README.md#plusieurs-structures).
+    const karim = await Aidant.query(t.db).findById(first.aidantIds[0]).withGraphFetched('structures');
+    expect(karim?.structures?.map((s) => s.id).sort()).toEqual([first.structureId, first.secondeStructureId].sort());
+    expect(karim?.current_structure_id).toBe(first.structureId);
     expect(await Aidant.query(t.db).where({ current_structure_id: first.structureId })).toHaveLength(3);
     expect((await Aidant.query(t.db).findById(first.staffId))?.is_staff).toBe(true);
   });

@@ -10,6 +10,7 @@ import {
 } from '../../db/queries/appartenances.ts';
 import { structureCommune } from '../../db/queries/referent.ts';
 import { arreterVeilleInactivite } from '../../db/temporal/processes/inactivite.ts';
+import { courrielsStructures } from '../../db/courriels/structures.ts';
 import { emailValide, normaliserEmail } from '../../db/domain/contact.ts';
 import { idStructure } from '../../db/domain/structures-aidant.ts';
 import { logger } from '../../db/platform/logger.ts';
@@ -65,7 +66,9 @@ export type ResultatDemande =
  * request waits for a référent of the aidant's structures. Unknown, deactivated and staff addresses get the
  * same answer as a sent request: the form does not tell who has an account.
  */
-export async function demanderAidantDUneAutreStructure(db: Db, referent: { id: number; structureIds: number[] }, structureId: number, email: unknown): Promise<ResultatDemande> {
+export async function demanderAidantDUneAutreStructure(
+  db: Db, publicUrl: string, referent: { id: number; structureIds: number[] }, structureId: number, email: unknown,
+): Promise<ResultatDemande> {
   if (!emailValide(email)) return { kind: 'erreur', message: 'Saisissez une adresse e-mail valide, par exemple prenom.nom@structure.fr.' };
   const compte = await aidantHabiliteParEmail(db, normaliserEmail(email));
   if (!compte) return { kind: 'envoyee' };
@@ -75,6 +78,7 @@ export async function demanderAidantDUneAutreStructure(db: Db, referent: { id: n
     const r = await ajouterAUneAutreDeMesStructures(db, { acteurId: referent.id, aidantId: compte.id, structureId });
     return r === 'ajoute' ? { kind: 'ajoute' } : { kind: 'deja' };
   }
-  await demanderRattachement(db, { referentId: referent.id, aidantId: compte.id, structureId });
+  const lien = `${publicUrl}/espace-referent/structures`;
+  await demanderRattachement(db, { referentId: referent.id, aidantId: compte.id, structureId }, (c) => courrielsStructures.rattachementDemande({ ...c, lien }));
   return { kind: 'envoyee' };
 }

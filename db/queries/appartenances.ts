@@ -5,6 +5,7 @@
 // api/referent/structures.ts. Each change and its journal row are written in one transaction.
 import type { Knex } from 'knex';
 import type { Db } from '../connection.ts';
+import { enqueueEmail } from './outbox.ts';
 import { refusRetrait, structureCouranteApresRetrait, type RefusRetrait } from '../domain/structures-aidant.ts';
 
 type Conn = Db | Knex.Transaction;
@@ -157,15 +158,43 @@ export async function aidantHabiliteParEmail(db: Db, email: string): Promise<{ i
     .first('a.id');
 }
 
-/** Writes the request once (a pending one for the same aidant and structure is kept); false when the aidant is already a member. */
-export async function demanderRattachement(db: Db, p: { referentId: number; aidantId: number; structureId: number }): Promise<boolean> {
-  if (await db('aidant_structures').where({ aidant_id: p.aidantId, structure_id: p.structureId }).first('aidant_id')) return false;
-  await db.raw(
-    `insert into demandes_rattachement (aidant_id, structure_id, demandee_par) values (?, ?, ?)
-     on conflict (aidant_id, structure_id) where statut = 'en_attente' do nothing`,
-    [p.aidantId, p.structureId, p.referentId],
-  );
-  return true;
+/**
+ * Writes the request once (a pending one for the same aidant and structure is kept) and, in the same
+ * transaction, an email to each active référent of the aidant's active structures (`courriel` writes it);
+ * false when the aidant is already a member.
+ */
+export async function demanderRattachement(
+  db: Db,
+  p: { referentId: number; aidantId: number; structureId: number },
+  courriel: (c: { prenom: string; aidant: string; demandeur: string; structure: string }) => { subject: string; text: string },
+): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    if (await trx('aidant_structures').where({ aidant_id: p.aidantId, structure_id: p.structureId }).first('aidant_id')) return false;
+    const { rows } = await trx.raw(
+      `insert into demandes_rattachement (aidant_id, structure_id, demandee_par) values (?, ?, ?)
+       on conflict (aidant_id, structure_id) where statut = 'en_attente' do nothing returning id`,
+      [p.aidantId, p.structureId, p.referentId],
+    );
+    if (!rows.length) return true;
+    const [aidant, demandeur, structure] = await Promise.all([
+      trx('aidants').where({ id: p.aidantId }).first('first_name', 'last_name'),
+      trx('aidants').where({ id: p.referentId }).first('first_name', 'last_name'),
+      trx('structures').where({ id: p.structureId }).first('name'),
+    ]);
+    const referents: { id: number; email: string; first_name: string }[] = await trx('referent_structures as r')
+      .join('aidants as a', 'a.id', 'r.aidant_id')
+      .join('structures as s', 's.id', 'r.structure_id')
+      .whereIn('r.structure_id', trx('aidant_structures').where({ aidant_id: p.aidantId }).select('structure_id'))
+      .where({ 'a.is_active': true, 's.is_active': true })
+      .whereNot('a.id', p.referentId)
+      .distinct('a.id', 'a.email', 'a.first_name')
+      .orderBy('a.id');
+    for (const r of referents) {
+      const c = courriel({ prenom: r.first_name, aidant: `${aidant.first_name} ${aidant.last_name}`, demandeur: `${demandeur.first_name} ${demandeur.last_name}`, structure: structure.name });
+      await enqueueEmail(trx, { idempotencyKey: `rattachement-${rows[0].id}-referent-${r.id}`, to: r.email, subject: c.subject, text: c.text });
+    }
+    return true;
+  });
 }
 
 export interface RattachementARepondre {

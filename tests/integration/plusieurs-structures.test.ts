@@ -254,9 +254,17 @@ describe('the espace référent of several structures', () => {
     const [d] = await db()('demandes_rattachement');
     expect(d).toMatchObject({ aidant_id: yannId, structure_id: lille, demandee_par: ines.id, statut: 'en_attente' });
 
+    // Paul, référent of Yann's structure, is asked by email, once; its link leads to where he answers.
+    const courriel = await s.mail.catcher.waitFor((m) => m.to.includes('paul.lefebvre@tourcoing.fr') && m.subject === 'Accord demandé : Yann Dumont dans une autre structure');
+    expect(courriel.text).toContain('Inès Garnier, référent de « France Services de Lille », demande que Yann Dumont');
+    const lien = courriel.text.match(/http:\/\/app\.test(\S+)/)![1];
+    expect(lien).toBe('/espace-referent/structures');
+    expect(await db()('outbox').where({ recipient: 'paul.lefebvre@tourcoing.fr' }).whereLike('idempotency_key', 'rattachement-%').count({ n: '*' }).first()).toEqual({ n: 1 });
+    await ines.http.postForm(`${page}/rattachements`, { email: 'yann.dumont@tourcoing.fr' }, await csrfDe(ines.http, page));
+    expect(await db()('demandes_rattachement').count({ n: '*' }).first()).toEqual({ n: 1 });
     // Only a référent of Yann's structure may answer: Inès's attempt is a 404.
     expect((await ines.http.postForm(`/espace-referent/rattachements/${d.id}/accord`, {}, await csrfDe(ines.http, page))).status).toBe(404);
-    const attente = await (await paul.http.get('/espace-referent/structures')).text();
+    const attente = await (await paul.http.get(lien)).text();
     expect(attente).toContain('Yann Dumont (yann.dumont@tourcoing.fr) — demandé par Inès Garnier pour « France Services de Lille »');
     const accord = await paul.http.postForm(`/espace-referent/rattachements/${d.id}/accord`, {}, await csrfDe(paul.http, '/espace-referent/structures'));
     expect(accord.status).toBe(303);

@@ -50,7 +50,7 @@ export function structuresReferentRouter(deps: WebDeps): Router {
 
   router.post('/espace-referent/structures/:sid/rattachements', async (req, res) => {
     const structure = await structureDe(req);
-    const r = await demanderAidantDUneAutreStructure(db, { id: req.aidant!.id, structureIds: req.referentStructureIds! }, structure.id, req.body?.email);
+    const r = await demanderAidantDUneAutreStructure(db, deps.publicUrl, { id: req.aidant!.id, structureIds: req.referentStructureIds! }, structure.id, req.body?.email);
     if (r.kind === 'erreur') return showStructure(req, res, 400, { email: r.message });
     flash(req, r.kind === 'envoyee' ? 'info' : 'success', {
       ajoute: `L’aidant a rejoint ${structure.name}.`,

@@ -141,7 +141,8 @@ ${cardSection}
 <p>${row.has_app ? 'Une application est configurée. En configurer une nouvelle remplace l’ancienne.' : 'Aucune application configurée.'}</p>
 <a class="fr-btn fr-btn--secondary" href="${base}/application">${row.has_app ? 'Remplacer l’application' : 'Configurer une application'}</a>
 <h2 class="fr-mt-4w" id="compte">Compte</h2>
-${compte}`, true);
+${compte}
+<p class="fr-mt-3w"><a class="fr-link" href="/espace-referent/structures/${row.structure_id}/aidants/${row.id}">Rôle et structures : désigner référent, ajouter à une autre structure, retirer de la structure</a></p>`, true);
 }
 
 /** The confirmation asked before a deactivation, with its reason (kept in the journal). */

@@ -13,6 +13,7 @@ import { snapshotCounts } from '../helpers/db.ts';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { suivreFranceConnect } from '../helpers/franceconnect.ts';
 import { creerMandatDeTest } from '../helpers/mandats.ts';
+import { retirerDeLaStructure } from '../../db/queries/appartenances.ts';
 
 const PUBLIC = 'http://app.test';
 let s: ServiceStack;
@@ -129,6 +130,22 @@ describe('the current structure', () => {
     expect((await db()('mandats').where({ id: mandatId }).first()).structure_id).toBe(roubaix);
     await nora.http.postForm('/espace-aidant/structure', { structure_id: String(roubaix) }, await csrfDe(nora.http, '/espace-aidant/structure'));
     expect(await courante(nora.id)).toBe(roubaix);
+  });
+  test('a creation started for one structure cannot end for another after a switch', async () => {
+    const form = await (await nora.http.get('/mandats/nouveau')).text();
+    const debut = await nora.http.postForm('/mandats/nouveau', { demarches: ['papiers'], duree: 'SHORT', telephone: '06 11 22 33 44' }, csrfFrom(form));
+    const retour = await suivreFranceConnect(debut.headers.get('location')!, 'test');
+    expect((await nora.http.get(retour.pathname + retour.search)).status).toBe(303);
+    const recap = await (await nora.http.get('/mandats/nouveau/recapitulatif')).text();
+    expect(recap).toContain('CCAS de Roubaix');
+    await nora.http.postForm('/espace-aidant/structure', { structure_id: String(lille) }, await csrfDe(nora.http, '/espace-aidant/structure'));
+    const avant = await snapshotCounts(db());
+    await db()('totp_devices').where({ aidant_id: nora.id }).update({ last_time_step: null });
+    const fin = await nora.http.postForm('/mandats/nouveau/recapitulatif', { consentement: 'oui', code: await generate({ secret: nora.secret, period: 30 }) }, csrfFrom(recap));
+    expect(fin.status).toBe(400);
+    expect(await fin.text()).toContain('pour une autre structure');
+    expect(await snapshotCounts(db())).toEqual(avant);
+    await nora.http.postForm('/espace-aidant/structure', { structure_id: String(roubaix) }, await csrfDe(nora.http, '/espace-aidant/structure'));
   });
 });
 
@@ -315,5 +332,18 @@ describe('removing an aidant from a structure', () => {
     const apres = await nora.http.get('/usagers');
     expect(apres.status).toBe(303);
     expect(apres.headers.get('location')).toMatch(/^\/connexion/);
+  });
+
+  test('two référents removing each other at once: the structure keeps one of them', async () => {
+    const wattrelos = await createStructure(db(), { name: 'CCAS de Wattrelos' });
+    const a = (await createAccount(db(), { email: 'anne.roux@wattrelos.fr', structureId: wattrelos, referent: true })).aidant.id;
+    const b = (await createAccount(db(), { email: 'bruno.roux@wattrelos.fr', structureId: wattrelos, referent: true })).aidant.id;
+    await db()('aidant_structures').insert([{ aidant_id: a, structure_id: lille }, { aidant_id: b, structure_id: lille }]);
+    const resultats = await Promise.all([
+      retirerDeLaStructure(db(), { acteurId: a, aidantId: b, structureId: wattrelos }),
+      retirerDeLaStructure(db(), { acteurId: b, aidantId: a, structureId: wattrelos }),
+    ]);
+    expect(resultats.map((r) => r?.refus).sort()).toEqual(['dernier-referent', null].sort());
+    expect(await db()('referent_structures').where({ structure_id: wattrelos }).count({ n: '*' }).first()).toEqual({ n: 1 });
   });
 });

@@ -1,7 +1,8 @@
 // Several structures per aidant (db/domain/README.md#plusieurs-structures) in Chromium: on a phone (390 px) an
 // aidant switches structure from the header's menu and their usagers follow; at 1280 px the header shows it,
 // and a référent of two structures goes through « Mes structures » (selector, an aidant's role and
-// structures, the removal confirmation, the refusal to remove the last référent). Every page: axe, no console error.
+// structures, the removal confirmation, the refusal to remove the last référent), then at 390 px too. Every
+// page: axe, no console error.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { createAccount, createStructure, loginBrowser } from '../../scripts/fixtures/comptes.ts';
@@ -90,5 +91,11 @@ describe('several structures per aidant', () => {
     await page.getByText('désignez d’abord un autre référent').first().waitFor();
     await checkPage(browser, page);
     expect(await stack.t.db('referent_structures').where({ aidant_id: referent.id }).pluck('structure_id')).toHaveLength(2);
+    // The same pages on a phone.
+    await atPhoneWidth(page);
+    for (const chemin of ['/espace-referent/structures', `/espace-referent/structures/${roubaix}`, `/espace-referent/structures/${roubaix}/aidants/${aidant.id}`]) {
+      await page.goto(stack.app.url + chemin);
+      await checkPage(browser, page);
+    }
   });
 });

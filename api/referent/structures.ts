@@ -15,6 +15,7 @@ import { emailValide, normaliserEmail } from '../../db/domain/contact.ts';
 import { idStructure } from '../../db/domain/structures-aidant.ts';
 import { logger } from '../../db/platform/logger.ts';
 import { HttpError } from '../auth/session.ts';
+import { cleTentatives, minutesLabel, reserveAttempt } from '../auth/rate-limit.ts';
 
 export {
   ajouterAUneAutreDeMesStructures, appartenancesDansLePerimetre, autresStructuresActives, designerReferent, rattachementsARepondre, repondreRattachement,
@@ -56,6 +57,7 @@ export async function retirerAidantDeLaStructure(
 
 export type ResultatDemande =
   | { kind: 'erreur'; message: string }
+  | { kind: 'limite'; message: string }
   | { kind: 'ajoute' }
   | { kind: 'deja' }
   | { kind: 'envoyee' };
@@ -70,6 +72,9 @@ export async function demanderAidantDUneAutreStructure(
   db: Db, publicUrl: string, referent: { id: number; structureIds: number[] }, structureId: number, email: unknown,
 ): Promise<ResultatDemande> {
   if (!emailValide(email)) return { kind: 'erreur', message: 'Saisissez une adresse e-mail valide, par exemple prenom.nom@structure.fr.' };
+  // Each request may email other structures' référents: a few per hour and référent, counted whatever the address.
+  const essai = await reserveAttempt(db, [{ cle: cleTentatives('rattachement', String(referent.id)), type: 'rattachement' }]);
+  if (essai.waitMs > 0) return { kind: 'limite', message: `Trop de demandes en peu de temps : réessayez dans ${minutesLabel(essai.waitMs)}.` };
   const compte = await aidantHabiliteParEmail(db, normaliserEmail(email));
   if (!compte) return { kind: 'envoyee' };
   const siennes = await structuresActivesDe(db, compte.id);

@@ -25,7 +25,7 @@ export const DELAI_ENTRE_ENVOIS_MS = MINUTE_MS;
  * window, refused until the oldest leaves it. `ralentit`: never refused, only slowed down (an account must not
  * be locked out by someone else's failures from other addresses).
  */
-export type TypeLimite = 'compte-ip' | 'ip' | 'compte' | 'premiere-connexion' | 'carte' | 'destinataire' | 'envoi-ip';
+export type TypeLimite = 'compte-ip' | 'ip' | 'compte' | 'premiere-connexion' | 'carte' | 'destinataire' | 'envoi-ip' | 'rattachement';
 export interface RegleLimite {
   max: number;
   fenetreMs: number;
@@ -46,6 +46,8 @@ export const LIMITES_TENTATIVES: Record<TypeLimite, RegleLimite> = {
   destinataire: { max: 3, fenetreMs: HEURE_MS, effet: 'refuse' },
   /** Such emails asked from one address. */
   'envoi-ip': { max: 10, fenetreMs: HEURE_MS, effet: 'refuse' },
+  /** Requests by one référent for aidants of other structures (each emails those structures' référents). */
+  rattachement: { max: 10, fenetreMs: HEURE_MS, effet: 'refuse' },
 };
 /** The slowing down of an account after many failures: doubles from 250 ms, never more than 3 s. */
 export const RALENTISSEMENT_MAX_MS = 3000;

@@ -297,6 +297,21 @@ describe('the espace référent of several structures', () => {
   });
 });
 
+describe('requests for aidants of other structures are rate limited', () => {
+  test('ten an hour per référent, whatever the address; the eleventh is refused with a message, nothing written', async () => {
+    const page = `/espace-referent/structures/${lille}`;
+    // Three already counted above (an unknown address, Yann twice); the invalid one was not.
+    for (let i = 0; i < 7; i += 1) {
+      expect((await ines.http.postForm(`${page}/rattachements`, { email: `inconnu.${i}@ailleurs.fr` }, await csrfDe(ines.http, page))).status).toBe(303);
+    }
+    const avant = await snapshotCounts(db());
+    const refus = await ines.http.postForm(`${page}/rattachements`, { email: 'yann.dumont@tourcoing.fr' }, await csrfDe(ines.http, page));
+    expect(refus.status).toBe(429);
+    expect(await refus.text()).toContain('Trop de demandes en peu de temps');
+    expect(await snapshotCounts(db())).toEqual(avant);
+  });
+});
+
 describe('removing an aidant from a structure', () => {
   test('the current structure moves, the usagers go at the next request, the mandats stay', async () => {
     expect(await courante(nora.id)).toBe(roubaix);

@@ -52,6 +52,7 @@ export function structuresReferentRouter(deps: WebDeps): Router {
     const structure = await structureDe(req);
     const r = await demanderAidantDUneAutreStructure(db, deps.publicUrl, { id: req.aidant!.id, structureIds: req.referentStructureIds! }, structure.id, req.body?.email);
     if (r.kind === 'erreur') return showStructure(req, res, 400, { email: r.message });
+    if (r.kind === 'limite') return showStructure(req, res, 429, { email: r.message });
     flash(req, r.kind === 'envoyee' ? 'info' : 'success', {
       ajoute: `L’aidant a rejoint ${structure.name}.`,
       deja: `Cet aidant fait déjà partie de ${structure.name}.`,

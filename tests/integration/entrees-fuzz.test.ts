@@ -48,6 +48,8 @@ function routes(): Route[] {
     // Pages with parameters (their query strings are fuzzed).
     ...pages('anonyme', ['/', '/connexion', '/verification', '/verifier', '/verifier/ABC123', '/premiere-connexion', '/habilitation', '/habilitation/confirmer/xyz', `/habilitation/demande/${'0'.repeat(8)}-0000-0000-0000-000000000000/acces`, '/cgu', '/health', '/deconnexion', '/connexion/lien/abc']),
     ...pages('aidant', ['/usagers', `/usagers/${usager}`, '/mandats/nouveau', '/mandats/nouveau/recapitulatif', '/mandats/nouveau/franceconnect', `/mandats/${mandat}/revoquer`, `/mandats/${mandat}/mandat.pdf`, '/espace-aidant', '/espace', `/interaction/${interaction}`, `/interaction/${interaction}/demarche`, '/mandats/consentements/00000000-0000-0000-0000-000000000000/etat']),
+    ...pages('aidant', ['/espace-aidant/structure']),
+    ...pages('referent', ['/espace-referent/structures', `/espace-referent/structures/${structure}`, `/espace-referent/structures/${structure}/aidants/${collegue}`, `/espace-referent/structures/${structure}/aidants/${collegue}/retrait`]),
     ...pages('referent', ['/espace-referent', `/espace-referent/aidants/${collegue}`, `/espace-referent/aidants/${collegue}/desactivation`, '/espace-referent/cartes', '/espace-referent/demarches', '/espace-referent/habilitation']),
     ...pages('staff', ['/staff', '/staff/habilitations', '/staff/habilitations/liste-attente', '/staff/structures', `/staff/structures/${structure}`, '/staff/cartes', `/staff/habilitations/${demandeId}`]),
     ...pages('demandeur', [`/habilitation/demande/${demandeId}`, `/habilitation/demande/${demandeId}/structure`, `/habilitation/demande/${demandeId}/aidants`]),
@@ -75,6 +77,11 @@ function routes(): Route[] {
     r('POST', `/espace-referent/aidants/${collegue}/desactivation`, 'referent', 'form', ['motif', 'raison', 'precision']),
     r('POST', `/espace-referent/demarches/${structure}`, 'referent', 'form', ['demarches']),
     r('POST', '/espace-referent/habilitation/aidants', 'referent', 'form', ['email', 'first_name', 'last_name', 'profession', 'phone']),
+    // Several structures per aidant (removal and designation change the team the other routes need: not fuzzed).
+    r('POST', '/espace-aidant/structure', 'aidant', 'form', ['structure_id', 'suivant']),
+    r('POST', `/espace-referent/structures/${structure}/rattachements`, 'referent', 'form', ['email']),
+    r('POST', `/espace-referent/structures/${structure}/aidants/${collegue}/ajout`, 'referent', 'form', ['structure_id']),
+    r('POST', '/espace-referent/rattachements/1/accord', 'referent', 'form'),
     r('POST', '/staff/cartes', 'staff', 'form', ['serial', 'code', 'csv']),
     r('POST', `/staff/structures/${structure}`, 'staff', 'form', ['demarches', 'name']),
     r('POST', `/staff/habilitations/${demandeId}/decision`, 'staff', 'form', ['decision', 'message', 'motif']),

@@ -29,7 +29,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function until<T>(fn: () => Promise<T | null | undefined>, what: string, ms = 60_000): Promise<T> {
+async function until<T>(fn: () => Promise<T | null | undefined>, what: string, ms = 150_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();

@@ -72,5 +72,5 @@ describe('worker killed during the validation activity', () => {
     const history = await env.client.workflow.getHandle(`habilitation-${f.demandeId}`).fetchHistory();
     const timedOut = history.events!.filter((e) => e.activityTaskTimedOutEventAttributes || e.activityTaskStartedEventAttributes?.attempt === 2);
     expect(timedOut.length).toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000);
 });

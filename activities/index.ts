@@ -9,6 +9,7 @@ import { createInactiviteActivities } from './inactivite.ts';
 import { createMandatActivities } from './mandat.ts';
 import { createConsentementActivities } from './consentement.ts';
 import { createJournalActivities } from './journal.ts';
+import { createAlertesActivities } from './alertes.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMandatActivities(deps),
     ...createConsentementActivities(deps),
     ...createJournalActivities(deps),
+    ...createAlertesActivities(deps),
   };
 }
 

@@ -14,6 +14,7 @@ import { checkStartup } from '../db/platform/startup-checks.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
 import { demarrerViesMandatManquantes } from '../db/temporal/processes/mandat.ts';
 import { demarrerAncreJournal } from '../db/temporal/processes/journal.ts';
+import { assurerPlanificationSurveillance } from '../db/temporal/processes/alertes.ts';
 
 const log = logger.child({ process: 'worker' });
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -65,6 +66,15 @@ const reconciliation = setInterval(() => {
     .catch((err) => log.warn({ err }, 'réconciliation des mandats impossible pour le moment'));
 }, Number(process.env.RECONCILE_INTERVAL_MS ?? 5 * 60_000));
 reconciliation.unref();
+// The suspicious-activity survey runs on a Temporal schedule (README « Alertes »); created once, kept up to date.
+{
+  const client = lazyTemporalClient(settings);
+  void client()
+    .then((temporal) => assurerPlanificationSurveillance(temporal))
+    .then((etat) => log.info({ etat }, 'planification de la surveillance de l’activité vérifiée'))
+    .catch((err) => log.error({ err }, 'planification de la surveillance de l’activité impossible'))
+    .finally(() => void client.close());
+}
 await running;
 clearInterval(reconciliation);
 await clientReconciliation.close();

@@ -8,3 +8,4 @@ export { mandat, mandatRevoque } from './mandat.ts';
 export { conservationMandat } from './conservation-mandat.ts';
 export { consentement, reponseSms, relancerEnvoi } from './consentement.ts';
 export { ancreJournal } from './ancre-journal.ts';
+export { surveillanceActivite } from './surveillance.ts';

@@ -72,6 +72,13 @@ export const ACTIONS_JOURNAL = [
   'aidant_attachment',
   'aidant_removal',
   'referent_designation',
+  // Issue 20: an alert raised on suspicious activity and its closing; a structure suspended and reactivated
+  // by staff; a structure's opening hours changed.
+  'alerte_levee',
+  'alerte_close',
+  'suspension_structure',
+  'reactivation_structure',
+  'horaires_structure',
 ] as const;
 
 export type ActionJournal = (typeof ACTIONS_JOURNAL)[number];

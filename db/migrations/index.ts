@@ -11,6 +11,7 @@ import * as m008 from './008_oidc.ts';
 import * as m009 from './009_preuve_mandat.ts';
 import * as m010 from './010_consentement.ts';
 import * as m011 from './011_journal_chaine.ts';
+import * as m012 from './012_alertes_structures.ts';
 import * as m013 from './013_espace_usager.ts';
 import * as m015 from './015_langue_mandat.ts';
 import * as m016 from './016_revue_securite.ts';
@@ -28,6 +29,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '009_preuve_mandat': m009,
   '010_consentement': m010,
   '011_journal_chaine': m011,
+  '012_alertes_structures': m012,
   '013_espace_usager': m013,
   '015_langue_mandat': m015,
   '016_revue_securite': m016,

@@ -4,7 +4,7 @@ export { healthCheck } from './health.ts';
 export { inactiviteAidant, arreterVeille } from './inactivite.ts';
 export { habilitation } from './habilitation.ts';
 export { formationAidant } from './formation-aidant.ts';
-export { mandat, mandatRevoque } from './mandat.ts';
+export { mandat, mandatRevoque, mandatTransfere } from './mandat.ts';
 export { conservationMandat } from './conservation-mandat.ts';
 export { consentement, reponseSms, relancerEnvoi } from './consentement.ts';
 export { ancreJournal } from './ancre-journal.ts';

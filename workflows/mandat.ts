@@ -40,6 +40,12 @@ export type StatutMandatVisible = 'active' | 'expire' | 'revoque' | 'conservatio
 /** The revocation transaction committed: look at the mandat again. */
 export const mandatRevoque = defineSignal('mandatRevoque');
 
+/**
+ * Staff transferred the mandat to another structure (issue 20, db/queries/structures.ts): the StructureId search
+ * attribute follows. A handler added later: a run never signalled replays exactly as before.
+ */
+export const mandatTransfere = defineSignal<[{ structureId: number }]>('mandatTransfere');
+
 const { rappelerExpirationMandat, terminerMandat } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '10 seconds', maximumInterval: '10 minutes' },
@@ -66,10 +72,16 @@ export async function mandat(entree: EntreeVieMandat): Promise<FinVieMandat> {
       'EntreeInvalide',
     );
   }
-  const { mandatId, structureId, rappelAvantMs, conservationMs } = entree;
+  const { mandatId, rappelAvantMs, conservationMs } = entree;
+  let { structureId } = entree;
   let revocationAnnoncee = false;
   setHandler(mandatRevoque, () => {
     revocationAnnoncee = true;
+  });
+  setHandler(mandatTransfere, (transfert) => {
+    if (!Number.isInteger(transfert?.structureId) || transfert.structureId === structureId) return;
+    structureId = transfert.structureId;
+    if (workflowInfo().typedSearchAttributes.get(STRUCTURE_ID) !== structureId) upsertSearchAttributes([{ key: STRUCTURE_ID, value: structureId }]);
   });
   /** Sleeps until `echeanceMs` (workflow time); true when a revocation was announced first. */
   const annonceeAvant = async (echeanceMs: number) => {
@@ -97,7 +109,7 @@ export async function mandat(entree: EntreeVieMandat): Promise<FinVieMandat> {
     if (fin.issue === 'active') {
       // Not over (a partial revocation): wait for the expiry the database holds.
       expiresAtMs = fin.expiresAtMs;
-      if (workflowInfo().continueAsNewSuggested) return continueAsNew<typeof mandat>({ ...entree, expiresAtMs, rappelPasse });
+      if (workflowInfo().continueAsNewSuggested) return continueAsNew<typeof mandat>({ ...entree, ...(structureId === undefined ? {} : { structureId }), expiresAtMs, rappelPasse });
       continue;
     }
     afficher(fin.issue === 'expired' ? 'expire' : 'revoque', structureId);

@@ -8,6 +8,7 @@ import { enqueueEmail } from '../../db/queries/outbox.ts';
 import { DUREE_LIEN_CONNEXION_MS, estCodeTotp } from '../../db/domain/authentification.ts';
 import { emailValide, normaliserEmail } from '../../db/domain/contact.ts';
 import { aidantParEmail, aidantParId, enregistrerConnexion } from '../../db/queries/authentification.ts';
+import { compteSuspendu } from '../../db/queries/structures.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import { MESSAGE_FORMAT_CODE, verifierCodeFrais } from './code-frais.ts';
 import { utiliserLienConnexion, creerLienConnexion } from './magic-link.ts';
@@ -19,6 +20,8 @@ export type LoginRequestResult =
   | { kind: 'format'; errors: Record<string, string> }
   | { kind: 'invalid' }
   | { kind: 'inactive' }
+  /** The account's structure is suspended by staff (issue 20). */
+  | { kind: 'suspendue' }
   | { kind: 'limited'; waitMs: number };
 
 export interface LoginDeps {
@@ -40,6 +43,7 @@ export async function requestLogin(deps: LoginDeps, input: { email: unknown; cod
   if (!check.ok && check.raison === 'limite') return { kind: 'limited', waitMs: check.retryAfterMs! };
   if (!aidant || !check.ok) return { kind: 'invalid' };
   if (!aidant.is_active) return { kind: 'inactive' };
+  if (await compteSuspendu(deps.db, aidant)) return { kind: 'suspendue' };
 
   await deps.db.transaction(async (trx) => {
     const token = await creerLienConnexion(trx, aidant.id, input.next);
@@ -59,7 +63,7 @@ export async function completeLogin(db: Db, token: string): Promise<{ aidant: Ai
   const link = await utiliserLienConnexion(db, token);
   if (!link) return null;
   const aidant = await aidantParId(db, link.aidantId);
-  if (!aidant || !aidant.is_active) return null;
+  if (!aidant || !aidant.is_active || (await compteSuspendu(db, aidant))) return null;
   await enregistrerConnexion(db, aidant.id);
   await journaliser(db, { action: 'connect_aidant', aidant_id: aidant.id, structure_id: aidant.current_structure_id });
   return { aidant, nextPath: link.nextPath };

@@ -13,6 +13,7 @@ import {
   autorisationsRemplacees, demarchesDeLaStructureActive, enregistrerUsager, insererMandat, journaliserCreationMandat,
   mandatDuConsentement, revoquerAutorisations, terminerMandats, trouverMandatParCleCreation,
 } from '../../db/queries/mandats.ts';
+import { structureSuspendue } from '../../db/queries/structures.ts';
 import type { TemporalClientProvider } from '../../db/temporal/client.ts';
 import { demarrerVieMandat } from '../../db/temporal/processes/mandat.ts';
 import type { BrouillonMandat } from './brouillon.ts';
@@ -22,7 +23,7 @@ import { signalerFinsMandats } from './revocation.ts';
 const log = logger.child({ component: 'mandats' });
 
 export class CreationMandatRefusee extends Error {
-  readonly raison: 'structure-inactive' | 'demarche-retiree' | 'usager-inconnu' | 'consentement-absent';
+  readonly raison: 'structure-inactive' | 'structure-suspendue' | 'demarche-retiree' | 'usager-inconnu' | 'consentement-absent';
   constructor(raison: CreationMandatRefusee['raison'], message: string) {
     super(message);
     this.raison = raison;
@@ -61,6 +62,8 @@ export async function creerMandat(db: Db, b: BrouillonMandat, maintenant = new D
     return await db.transaction(async (trx) => {
       const autorisees = await demarchesDeLaStructureActive(trx, b.structureId);
       if (!autorisees) throw new CreationMandatRefusee('structure-inactive', 'Votre structure n’est plus active : aucun mandat ne peut être créé.');
+      // Issue 20: staff suspended the structure (db/queries/structures.ts).
+      if (await structureSuspendue(trx, b.structureId)) throw new CreationMandatRefusee('structure-suspendue', 'Votre structure est suspendue par l’équipe Aidants Connect : aucun mandat ne peut être créé.');
       const retirees = demarchesRefusees(b.demarches, autorisees);
       if (retirees.length) {
         throw new CreationMandatRefusee('demarche-retiree', 'Une des démarches choisies n’est plus autorisée pour votre structure : recommencez la création du mandat.');

@@ -50,6 +50,8 @@ export function requeteAutorisationsUtilisables(db: Db | Knex.Transaction, filtr
     .where('ad.referent_non_aidant', false)
     .where('ad.can_create_mandats', true)
     .where('s.is_active', true)
+    // Issue 20: nothing is usable while staff suspend the structure.
+    .whereNull('s.suspended_at')
     .select('ad.current_structure_id');
   const q = db('autorisations as a')
     .join('mandats as m', 'm.id', 'a.mandat_id')

@@ -79,6 +79,22 @@ export async function preuveDuMandat(
   return { templateVersion: modele.version, code, attestationHash: hashDesChamps(champs, modele, opts.sel ?? attestationSaltFromEnv()) };
 }
 
+/**
+ * The proof hash the rows give now, and the one last journaled (creation or previous transfer): a transfer
+ * journals the new one, since the structure is part of the hash. Null hash: unknown template.
+ */
+export async function hashesDuMandat(db: Executor, mandatId: number, sel = attestationSaltFromEnv()): Promise<{ actuel: string | null; journalise: string | null }> {
+  const champs = await champsHashes(db, mandatId);
+  const modele = champs ? modeleMandat(champs.template_version) : null;
+  const dernier = await db('journal')
+    .where({ mandat_id: mandatId })
+    .whereIn('action', ['create_attestation', 'transfer_mandat'])
+    .whereNotNull('attestation_hash')
+    .orderBy('id', 'desc')
+    .first('attestation_hash');
+  return { actuel: champs && modele ? hashDesChamps(champs, modele, sel) : null, journalise: dernier?.attestation_hash ?? null };
+}
+
 export interface PreuveLue {
   mandatId: number;
   /** Set by the purge. */

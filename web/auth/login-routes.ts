@@ -40,6 +40,8 @@ export function loginRouter(deps: WebDeps): Router {
         return again(401, { code: GENERIC_REFUSAL });
       case 'inactive':
         return again(403, { email: 'Votre compte est désactivé. Contactez le référent Aidants Connect de votre structure pour le réactiver.' });
+      case 'suspendue':
+        return again(403, { email: 'Votre structure est suspendue par l’équipe Aidants Connect : vous ne pouvez pas vous connecter pour le moment. Votre référent a reçu le motif par courriel.' });
       case 'limited':
         res.set('Retry-After', String(Math.ceil(result.waitMs / 1000)));
         return again(429, { code: `Trop de tentatives. Réessayez dans ${dureeEnFrancais(result.waitMs)}.` });

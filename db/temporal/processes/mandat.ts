@@ -9,7 +9,7 @@ import { DUREE_CONSERVATION_MANDAT_MS, rappelAvantExpiration, type DureeMandat }
 import { marquerViesDemarrees, mandatsSansVie, type MandatSansVie } from '../../queries/mandats.ts';
 import { MANDAT_STATUT, STRUCTURE_ID } from '../../../workflows/search-attributes.ts';
 import { TASK_QUEUE } from '../../../workflows/task-queue.ts';
-import { mandatRevoque, type mandat } from '../../../workflows/mandat.ts';
+import { mandatRevoque, mandatTransfere, type mandat } from '../../../workflows/mandat.ts';
 
 export interface OptionsVieMandat {
   /** Reminder before expiry; default from the duration (db/domain/mandat.ts), null for none. */
@@ -70,6 +70,20 @@ export async function demarrerVieMandat(db: Db, client: Client, m: MandatADemarr
 export async function signalerRevocationMandat(client: Client, mandatId: number): Promise<boolean> {
   try {
     await client.workflow.getHandle(idVieMandat(mandatId)).signal(mandatRevoque);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/**
+ * Tells the mandat's workflow it now belongs to another structure (its StructureId search attribute follows).
+ * False when no run is open (not started yet: the reconciliation starts it with the new structure).
+ */
+export async function signalerTransfertMandat(client: Client, mandatId: number, structureId: number): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(idVieMandat(mandatId)).signal(mandatTransfere, { structureId });
     return true;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;

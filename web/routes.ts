@@ -27,6 +27,9 @@ import { interactionRouter } from './oidc/routes.ts';
 import { statistiquesRouter } from './statistiques/routes.ts';
 import { espaceUsagerRouter } from './espace-usager/routes.ts';
 import { suiviSignalementsRouter } from './espace-usager/suivi-routes.ts';
+import { staffStructuresRouter } from './staff/structures.ts';
+import { alertesRouter } from './alertes/routes.ts';
+import { horairesRouter } from './structures/horaires.ts';
 
 export function webRouter(deps: WebDeps): Router {
   const router = Router();
@@ -49,6 +52,9 @@ export function webRouter(deps: WebDeps): Router {
   router.use(consentementRouter(deps));
   router.use(demarchesStructuresRouter(deps));
   router.use(statistiquesRouter(deps));
+  router.use(staffStructuresRouter(deps));
+  router.use(alertesRouter(deps));
+  router.use(horairesRouter(deps));
   if (deps.oidc) router.use(interactionRouter(deps, deps.oidc));
   router.use(espaceUsagerRouter(deps));
   router.use(suiviSignalementsRouter(deps));

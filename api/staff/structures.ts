@@ -56,6 +56,10 @@ export function reactiver(db: Db, staffId: number, structureId: number): Promise
   return reactiverStructure(db, { structureId, parId: staffId });
 }
 
+export function mandatsDeLaStructure(db: Db, structureId: number): Promise<MandatTransferable[]> {
+  return mandatsTransferables(db, structureId);
+}
+
 export interface ProjetTransfert {
   cible: { id: number; name: string };
   tous: boolean;
@@ -69,9 +73,12 @@ export type ChoixTransfert = { ok: true; projet: ProjetTransfert } | { ok: false
 /** Reads the transfer form (target structure id, "tous" or chosen mandat ids) against the source's mandats. */
 export async function preparerTransfert(db: Db, sourceId: number, form: { cible?: unknown; portee?: unknown; mandats?: unknown }): Promise<ChoixTransfert> {
   const erreurs: Record<string, string> = {};
-  const cibleId = idDeRoute(typeof form.cible === 'string' ? form.cible.trim() : form.cible);
-  const cible = cibleId && cibleId !== sourceId ? await structureCible(db, cibleId) : null;
-  if (!cible) erreurs.cible = 'Indiquez le numéro d’une autre structure habilitée (il figure dans l’adresse de sa page).';
+  // The target: its SIRET (14 digits) or its number (shown on its page).
+  const saisie = typeof form.cible === 'string' ? form.cible.replace(/[\s.]/g, '').replace(/^n°/i, '') : '';
+  const cibleId = /^[0-9]{14}$/.test(saisie) ? null : idDeRoute(saisie);
+  const trouvee = /^[0-9]{14}$/.test(saisie) ? await structureCible(db, { siret: saisie }) : cibleId ? await structureCible(db, { id: cibleId }) : null;
+  const cible = trouvee && trouvee.id !== sourceId ? trouvee : null;
+  if (!cible) erreurs.cible = 'Indiquez le SIRET ou le numéro d’une autre structure habilitée (le numéro figure sur sa page).';
   else if (cible.suspended_at) erreurs.cible = `${cible.name} est suspendue : aucun mandat ne peut lui être transféré.`;
   const disponibles = await mandatsTransferables(db, sourceId);
   const tous = form.portee === 'tous';

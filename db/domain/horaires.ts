@@ -21,8 +21,8 @@ export interface Horaires {
   parDefaut: boolean;
 }
 
-/** At most this many ranges a day (morning and afternoon, and an evening). */
-export const PLAGES_PAR_JOUR = 3;
+/** At most this many ranges a day (morning and afternoon). */
+export const PLAGES_PAR_JOUR = 2;
 
 export const HORAIRES_PAR_DEFAUT: Horaires = {
   jours: { 1: [['08:00', '19:00']], 2: [['08:00', '19:00']], 3: [['08:00', '19:00']], 4: [['08:00', '19:00']], 5: [['08:00', '19:00']], 6: [], 7: [] },
@@ -70,7 +70,7 @@ export function horairesAStocker(h: Pick<Horaires, 'jours' | 'ouvertJoursFeries'
 }
 
 /**
- * The form of the hours (fields `j<jour>_debut<n>` and `j<jour>_fin<n>`, n = 1…3, box `feries`): the hours,
+ * The form of the hours (fields `j<jour>_debut<n>` and `j<jour>_fin<n>`, n = 1…2, box `feries`): the hours,
  * or an error per field. An empty range is skipped; a day with none is closed; at least one range in the week.
  */
 export function validerHoraires(form: Record<string, unknown>): { ok: true; horaires: Pick<Horaires, 'jours' | 'ouvertJoursFeries'> } | { ok: false; erreurs: Record<string, string> } {

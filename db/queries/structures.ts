@@ -123,9 +123,9 @@ export async function nomStructure(db: Conn, id: number): Promise<string | null>
   return (await db('structures').where({ id, is_active: true }).first('name'))?.name ?? null;
 }
 
-/** A structure that could receive mandats (active), with what a transfer checks. */
-export async function structureCible(db: Conn, id: number): Promise<{ id: number; name: string; suspended_at: Date | null; allowed_demarches: Demarche[] } | null> {
-  return (await db('structures').where({ id, is_active: true }).first('id', 'name', 'suspended_at', 'allowed_demarches')) ?? null;
+/** A structure that could receive mandats (active), by id or SIRET, with what a transfer checks. */
+export async function structureCible(db: Conn, ref: { id: number } | { siret: string }): Promise<{ id: number; name: string; suspended_at: Date | null; allowed_demarches: Demarche[] } | null> {
+  return (await db('structures').where({ ...ref, is_active: true }).first('id', 'name', 'suspended_at', 'allowed_demarches')) ?? null;
 }
 
 /** Whether staff suspended the structure (mandat creation checks it in its transaction). */

@@ -4,7 +4,7 @@
 import { html, type SafeHtml } from '../ui/html.ts';
 import type { Crumb } from '../ui/breadcrumb.ts';
 
-export type RubriqueReferent = 'equipe' | 'structures' | 'ajouter' | 'attente' | 'cartes' | 'demarches' | 'signalements';
+export type RubriqueReferent = 'equipe' | 'structures' | 'ajouter' | 'attente' | 'cartes' | 'demarches' | 'signalements' | 'horaires' | 'alertes';
 
 export const RUBRIQUES_REFERENT: { cle: RubriqueReferent; label: string; href: string }[] = [
   { cle: 'equipe', label: 'Mon équipe', href: '/espace-referent' },
@@ -14,6 +14,8 @@ export const RUBRIQUES_REFERENT: { cle: RubriqueReferent; label: string; href: s
   { cle: 'cartes', label: 'Cartes', href: '/espace-referent/cartes' },
   { cle: 'demarches', label: 'Démarches autorisées', href: '/espace-referent/demarches' },
   { cle: 'signalements', label: 'Signalements des usagers', href: '/espace-referent/signalements' },
+  { cle: 'horaires', label: 'Horaires d’ouverture', href: '/espace-referent/horaires' },
+  { cle: 'alertes', label: 'Alertes', href: '/espace-referent/alertes' },
 ];
 
 /** The fil d'Ariane parent of every page of the space. */

@@ -18,6 +18,7 @@ const DETAILS_ESPACES: Record<string, (stats: StatistiquesEquipe) => string> = {
   '/staff/structures': (stats) => `${nombre(stats.structures, 'structure active', 'structures actives')}, ${nombre(stats.aidantsActifs, 'compte actif', 'comptes actifs')}`,
   '/staff/journal': () => 'Vérifier la chaîne d’empreintes du journal',
   '/staff/signalements': () => 'Suivre les actions que des usagers ne reconnaissent pas dans leur espace',
+  '/staff/alertes': () => 'Activités inhabituelles des aidants, à vérifier et clore',
   '/staff/cartes': (stats) => `${nombre(stats.cartes, 'carte', 'cartes')}, dont ${stats.cartesLibres} non ${accord(stats.cartesLibres, 'associée', 'associées')}`,
 };
 

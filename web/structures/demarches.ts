@@ -1,5 +1,5 @@
 // Setting a structure's allowed démarches: référents for their structures (/espace-referent/demarches), staff
-// for any structure (/staff/structures). Another structure's id is a 404 for a référent.
+// for any structure (the form on /staff/structures/:id). Another structure's id is a 404 for a référent.
 import { de } from '../../db/domain/francais.ts';
 import { Router, type Request, type Response } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
@@ -13,7 +13,8 @@ import { render } from '../ui/render.ts';
 import { ESPACE_REFERENT, espaceReferent } from '../espace-referent/menu.ts';
 import type { WebDeps } from '../ui/deps.ts';
 
-function formulaire(s: StructureDemarches, csrf: string, action: string, erreur?: string): SafeHtml {
+/** Also on the staff's structure page (web/staff/structures.ts). */
+export function formulaire(s: StructureDemarches, csrf: string, action: string, erreur?: string): SafeHtml {
   return html`<form method="post" action="${action}" novalidate class="fr-mb-6w">
   ${csrfField(csrf)}
   <fieldset class="fr-fieldset${erreur ? ' fr-fieldset--error' : ''}" id="champ-demarches-${s.id}" aria-labelledby="legende-${s.id}${erreur ? ` erreur-${s.id}` : ''}">
@@ -59,31 +60,7 @@ export function demarchesStructuresRouter(deps: WebDeps): Router {
   };
   router.post('/espace-referent/demarches/:id', ...referent, enregistrer(() => '/espace-referent/demarches', false));
 
-  router.get('/staff/structures', requireStaff, async (req, res) => {
-    const recherche = typeof req.query.recherche === 'string' ? req.query.recherche.slice(0, 100) : '';
-    const structures = await structuresModifiables(deps.db, { id: req.aidant!.id, is_staff: true }, recherche);
-    res.send(render(req, {
-      title: 'Structures',
-      breadcrumb: { parents: [{ label: 'Équipe', href: '/staff' }] },
-      content: html`<h1>Structures habilitées</h1>
-<form method="get" action="/staff/structures" role="search" class="fr-mb-4w"><div class="fr-search-bar">
-  <label class="fr-label" for="recherche-structure">Rechercher une structure (nom ou SIRET)</label>
-  <input class="fr-input" id="recherche-structure" name="recherche" type="search" value="${recherche}">
-  <button class="fr-btn" type="submit" title="Rechercher">Rechercher</button></div></form>
-${structures.length ? html`<ul>${structures.map((s) => html`<li><a href="/staff/structures/${s.id}">${s.name}</a> — ${s.allowed_demarches.length} démarche${s.allowed_demarches.length > 1 ? 's' : ''} autorisée${s.allowed_demarches.length > 1 ? 's' : ''}</li>`)}</ul>`
-  : html`<p>Aucune structure ne correspond.</p>`}`,
-    }));
-  });
-  router.get('/staff/structures/:id', requireStaff, requireRecentTotp, async (req, res) => {
-    const id = idDeRoute(req.params.id);
-    const structure = id ? await structureModifiable(deps.db, { id: req.aidant!.id, is_staff: true }, id) : null;
-    if (!structure) return res.status(404).send(render(req, { title: 'Structure introuvable', content: html`<h1>Structure introuvable</h1>` }));
-    res.send(render(req, {
-      title: structure.name,
-      breadcrumb: { parents: [{ label: 'Équipe', href: '/staff' }, { label: 'Structures', href: '/staff/structures' }] },
-      content: html`<h1>${structure.name}</h1>${formulaire(structure, csrfToken(req), `/staff/structures/${structure.id}`)}`,
-    }));
-  });
+  // The staff's list and structure page are in web/staff/structures.ts; the démarches form posts here.
   router.post('/staff/structures/:id', requireStaff, requireRecentTotp, enregistrer((id) => `/staff/structures/${id}`, true));
   return router;
 }

@@ -31,6 +31,7 @@ export const ENTREES_NAVIGATION: NavRule[] = [
   { label: "Demandes d'habilitation", href: '/staff/habilitations', pour: (u) => u?.isStaff === true },
   { label: "Liste d'attente", href: '/staff/habilitations/liste-attente', pour: (u) => u?.isStaff === true },
   { label: 'Structures', href: '/staff/structures', pour: (u) => u?.isStaff === true },
+  { label: 'Alertes', href: '/staff/alertes', pour: (u) => u?.isStaff === true },
   { label: 'Cartes TOTP', href: '/staff/cartes', pour: (u) => u?.isStaff === true },
   { label: 'Intégrité du journal', href: '/staff/journal', pour: (u) => u?.isStaff === true },
   { label: 'Signalements', href: '/staff/signalements', pour: (u) => u?.isStaff === true },

@@ -121,6 +121,8 @@ describe('surveillance de l’activité', () => {
     await t.db('structures').where({ id: structureA }).update({ opening_hours: JSON.stringify({ 1: jour, 2: jour, 3: jour, 4: jour, 5: jour, 6: jour, 7: jour, feries: true }) });
     const maintenant = Date.now();
     const ids = await journal([6, 5, 4, 3, 2, 1].map((m) => ({ action: 'create_attestation' as const, aidant, usager: usagers[m], at: new Date(maintenant - m * MINUTE_MS) })));
+    // The previous pass stopped an hour ago (the cursor starts when the migration ran).
+    await t.db('surveillance_journal').update({ examine_jusqua: new Date(Date.now() - 60 * MINUTE_MS) });
     const { examinerActivite } = createAlertesActivities({ db: t.db, mailer: mail.mailer, publicUrl: PUBLIC_URL });
     const bilans = await Promise.all([examinerActivite(), examinerActivite()]);
     const encore = await examinerActivite();

@@ -9,7 +9,9 @@ import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { createAccount, createStructure } from '../../scripts/fixtures/comptes.ts';
 import { creerMandatDeTest } from '../helpers/mandats.ts';
 import { demarrerVieMandat, idVieMandat, signalerTransfertMandat } from '../../db/temporal/processes/mandat.ts';
-import { testWorker, timeSkippingEnv, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
+import { devServerEnv, testWorker, timeSkippingEnv, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
+import { assurerPlanificationSurveillance, ID_PLANIFICATION_SURVEILLANCE } from '../../db/temporal/processes/alertes.ts';
+import { INTERVALLE_SURVEILLANCE_MS } from '../../db/domain/alertes.ts';
 import { MANDAT_STATUT, STRUCTURE_ID } from '../../workflows/search-attributes.ts';
 import { JOUR_MS, MINUTE_MS } from '../../db/domain/durees.ts';
 import { maybeSaveHistory } from '../helpers/histories.ts';
@@ -56,6 +58,22 @@ describe('surveillance de l’activité', () => {
       expect(await t.db('alertes').where({ regle: 'rafale_mandats', aidant_id: aidant })).toHaveLength(1);
       await maybeSaveHistory(handle, 'surveillanceActivite', 'v1');
     });
+  });
+});
+
+describe('planification de la surveillance (serveur de dev)', () => {
+  test('created once by the worker, updated on the next start; every 2 minutes, never two passes at once', async () => {
+    const dev = await devServerEnv();
+    try {
+      expect(await assurerPlanificationSurveillance(dev.client)).toBe('creee');
+      expect(await assurerPlanificationSurveillance(dev.client)).toBe('mise-a-jour');
+      const decrite = await dev.client.schedule.getHandle(ID_PLANIFICATION_SURVEILLANCE).describe();
+      expect(decrite.spec.intervals?.map((i) => i.every)).toEqual([INTERVALLE_SURVEILLANCE_MS]);
+      expect(decrite.policies.overlap).toBe('SKIP');
+      expect(decrite.action).toMatchObject({ type: 'startWorkflow', workflowType: 'surveillanceActivite' });
+    } finally {
+      await dev.teardown();
+    }
   });
 });
 

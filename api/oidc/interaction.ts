@@ -12,6 +12,7 @@ import {
   autorisationsUtilisables, usagersAvecAutorisations, type AutorisationUtilisable, type UsagerAvecAutorisations, type UsagerIdentite,
 } from '../../db/queries/autorisations.ts';
 import { enregistrerChoix } from '../../db/queries/fournisseur-identite.ts';
+import { compteSuspendu } from '../../db/queries/structures.ts';
 import type { OidcInstance } from './provider.ts';
 
 export interface DemandeEnCours {
@@ -135,6 +136,14 @@ export async function terminerAvecChoix(
   interaction.result = { login: { accountId: usager.sub, acr: ACR_FRANCECONNECT, remember: false }, consent: { grantId } };
   await interaction.persist();
   return { kind: 'termine', returnTo: interaction.returnTo };
+}
+
+/**
+ * Issue 20: the aidant's structure is suspended by staff. Its sessions end at the suspension and its usable
+ * autorisations are none; the interaction still refuses at once (a session opened in a race).
+ */
+export function aidantSuspendu(db: Db, aidant: Aidant): Promise<boolean> {
+  return compteSuspendu(db, aidant);
 }
 
 /**

@@ -69,6 +69,14 @@ async function connecterMarie(): Promise<HttpClient> {
   await loginHttp(client, mail.catcher, 'marie.le-gall@brest.fr', marie.secret);
   return client;
 }
+/** Logs Marie in while the structure is suspended, by lifting the flag for the login only (a race). */
+async function connecterMarieMalgre(): Promise<HttpClient> {
+  const { suspended_at } = await t.db('structures').where({ id: brest }).first('suspended_at');
+  await t.db('structures').where({ id: brest }).update({ suspended_at: null });
+  const client = await connecterMarie();
+  await t.db('structures').where({ id: brest }).update({ suspended_at });
+  return client;
+}
 const brouillon = () => ({
   id: randomUUID(), aidantId: marie.id, structureId: brest, demarches: ['famille' as const], duree: 'SHORT' as const, telephone: null,
   creeLeMs: Date.now(), renouvellementUsagerId: angela.id,
@@ -122,6 +130,15 @@ describe('structures (équipe)', () => {
     const versLogin = await suivre(fcClient, demande.url, app.url);
     expect(versLogin.location).toContain('/connexion');
     await expect(loginPuisRetour(fcClient, mail.catcher, versLogin.location!, 'marie.le-gall@brest.fr', marie.secret)).rejects.toThrow('login refused: 403');
+
+    // A session opened in a race with the suspension (its version not moved on): the interaction refuses too,
+    // and FranceConnect gets access_denied.
+    const course = await connecterMarieMalgre();
+    const demandeCourse = demandeFranceConnect(fc, { repScope: ['famille'] });
+    const pageCourse = await suivre(course, demandeCourse.url, app.url);
+    expect(pageCourse.status).toBe(403);
+    expect(pageCourse.body).toContain('rattaché à une structure active');
+    expect(pageCourse.body).toContain('Revenir au service en ligne');
 
     // Reactivation: journaled, référent emailed, and everything works again.
     const lever = await staff.postForm(`/staff/structures/${brest}/reactivation`, {}, await csrf(staff, `/staff/structures/${brest}`));

@@ -6,7 +6,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { csrfToken } from '../../api/csrf.ts';
 import { flash, requireLogin, requireRecentTotp } from '../../api/auth/session.ts';
 import {
-  demarchesPourUsager, estMotifRefus, lireDemande, terminerAvecChoix, terminerAvecRefus, usagersProposes, type DemandeEnCours,
+  aidantSuspendu, demarchesPourUsager, estMotifRefus, lireDemande, terminerAvecChoix, terminerAvecRefus, usagersProposes, type DemandeEnCours,
 } from '../../api/oidc/interaction.ts';
 import type { OidcInstance } from '../../api/oidc/provider.ts';
 import { aidantPeutAgir } from '../../db/domain/fournisseur-identite.ts';
@@ -42,8 +42,8 @@ export function interactionRouter(deps: WebDeps, oidc: OidcInstance): Router {
     next();
   };
 
-  const aidantHabilite = (req: Request, res: Response, next: NextFunction) => {
-    if (aidantPeutAgir(req.aidant!)) return next();
+  const aidantHabilite = async (req: Request, res: Response, next: NextFunction) => {
+    if (aidantPeutAgir(req.aidant!) && !(await aidantSuspendu(deps.db, req.aidant!))) return next();
     res.status(403).send(render(req, refusPage({ uid: res.locals.demande!.uid, csrf: csrfToken(req), motif: 'aidant_non_habilite' })));
   };
 

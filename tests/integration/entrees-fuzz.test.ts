@@ -50,8 +50,8 @@ function routes(): Route[] {
     ...pages('aidant', ['/usagers', `/usagers/${usager}`, '/mandats/nouveau', '/mandats/nouveau/recapitulatif', '/mandats/nouveau/franceconnect', `/mandats/${mandat}/revoquer`, `/mandats/${mandat}/mandat.pdf`, '/espace-aidant', '/espace', `/interaction/${interaction}`, `/interaction/${interaction}/demarche`, '/mandats/consentements/00000000-0000-0000-0000-000000000000/etat']),
     ...pages('aidant', ['/espace-aidant/structure']),
     ...pages('referent', ['/espace-referent/structures', `/espace-referent/structures/${structure}`, `/espace-referent/structures/${structure}/aidants/${collegue}`, `/espace-referent/structures/${structure}/aidants/${collegue}/retrait`]),
-    ...pages('referent', ['/espace-referent', `/espace-referent/aidants/${collegue}`, `/espace-referent/aidants/${collegue}/desactivation`, '/espace-referent/cartes', '/espace-referent/demarches', '/espace-referent/habilitation']),
-    ...pages('staff', ['/staff', '/staff/habilitations', '/staff/habilitations/liste-attente', '/staff/structures', `/staff/structures/${structure}`, '/staff/cartes', `/staff/habilitations/${demandeId}`]),
+    ...pages('referent', ['/espace-referent', `/espace-referent/aidants/${collegue}`, `/espace-referent/aidants/${collegue}/desactivation`, '/espace-referent/cartes', '/espace-referent/demarches', '/espace-referent/habilitation', '/espace-referent/horaires', '/espace-referent/alertes', '/espace-referent/alertes/1']),
+    ...pages('staff', ['/staff', '/staff/habilitations', '/staff/habilitations/liste-attente', '/staff/structures', `/staff/structures/${structure}`, '/staff/cartes', `/staff/habilitations/${demandeId}`, '/staff/alertes', '/staff/alertes/1', `/staff/structures/${structure}/suspension`, `/staff/structures/${structure}/transfert`]),
     ...pages('demandeur', [`/habilitation/demande/${demandeId}`, `/habilitation/demande/${demandeId}/structure`, `/habilitation/demande/${demandeId}/aidants`]),
     // Forms.
     r('POST', '/connexion', 'anonyme', 'form', ['email', 'code']),
@@ -84,6 +84,13 @@ function routes(): Route[] {
     r('POST', '/espace-referent/rattachements/1/accord', 'referent', 'form'),
     r('POST', '/staff/cartes', 'staff', 'form', ['serial', 'code', 'csv']),
     r('POST', `/staff/structures/${structure}`, 'staff', 'form', ['demarches', 'name']),
+    // Issue 20 (the suspension and the confirmed transfer change what the other routes see: tested apart,
+    // tests/integration/structures-staff.test.ts).
+    r('POST', `/staff/structures/${structure}/horaires`, 'staff', 'form', ['j1_debut1', 'j1_fin1', 'j2_debut2', 'j2_fin2', 'feries']),
+    r('POST', `/staff/structures/${structure}/transfert`, 'staff', 'form', ['cible', 'portee', 'mandats']),
+    r('POST', '/staff/alertes/1/cloture', 'staff', 'form', ['commentaire']),
+    r('POST', `/espace-referent/horaires/${structure}`, 'referent', 'form', ['j1_debut1', 'j1_fin1', 'j6_debut1', 'j6_fin1', 'feries']),
+    r('POST', '/espace-referent/alertes/1/cloture', 'referent', 'form', ['commentaire']),
     r('POST', `/staff/habilitations/${demandeId}/decision`, 'staff', 'form', ['decision', 'message', 'motif']),
     r('POST', '/staff/habilitations/import-pix', 'staff', 'multipart', ['csv']),
     // JSON (a client asking for JSON, and JSON bodies).

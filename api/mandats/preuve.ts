@@ -7,21 +7,13 @@ import type { Demarche } from '../../db/domain/demarches.ts';
 import type { DureeMandat, StatutMandat } from '../../db/domain/mandat.ts';
 import { MODELE_EN_VIGUEUR, modeleMandat, type ModeleMandat } from '../../db/domain/modeles-mandat/index.ts';
 import { codeVerificationDuMandat } from '../../db/queries/preuves.ts';
-import { autorisationsImprimees, trouverMandatAImprimer } from '../../db/queries/mandats.ts';
+import { autorisationsImprimees, trouverMandatAImprimer, type UsagerDetail } from '../../db/queries/mandats.ts';
 
 // Called by the mandat's creation in its transaction (api/mandats/creation.ts).
 export { preuveDuMandat, type PreuveMandat } from '../../db/queries/preuves.ts';
 
-export interface UsagerImprime {
-  given_name: string;
-  family_name: string;
-  preferred_username: string | null;
-  birthdate: string;
-  birthplace: string | null;
-  birthcountry: string;
-  email: string | null;
-  phone: string | null;
-}
+/** The usager as the printed mandat shows them: their page's identity, without the list of mandats. */
+export type UsagerImprime = Omit<UsagerDetail, 'id' | 'mandats'>;
 
 export interface DocumentMandat {
   id: number;

@@ -5,9 +5,10 @@
 // new template version needs its own translations (tests/unit/traductions-mandat.test.ts checks both).
 import type { Demarche } from '../demarches.ts';
 import type { DureeMandat } from '../mandat.ts';
-import type { SectionModele } from './modele.ts';
+import type { ModeleMandat } from './modele.ts';
 
-export interface TraductionModele {
+/** The template's own parts (same keys, same paragraphs, same `{placeholders}`; `{duree}` is one of `durees`), in the language. */
+export interface TraductionModele extends Pick<ModeleMandat, 'titre' | 'demarches' | 'phraseDuree' | 'objet' | 'sections' | 'faitA' | 'signatureUsager' | 'signatureAidant'> {
   /** The French template's version (`AAAA-MM`) this file translates. */
   version: string;
   /** BCP 47 code stored in `mandats.langue`: `ar`, `en`, `pt-BR`… */
@@ -23,16 +24,6 @@ export interface TraductionModele {
   /** In the language: a translation for information, the French text prevails. */
   avertissement: string;
 
-  // Parallel to ModeleMandat (same keys, same paragraphs, same `{placeholders}`).
-  titre: string;
-  demarches: Record<Demarche, string>;
-  /** `{duree}`: one of `durees`. */
-  phraseDuree: string;
-  objet: string;
-  sections: SectionModele[];
-  faitA: string;
-  signatureUsager: string;
-  signatureAidant: string;
 
   // What the printed mandat writes outside the template (web/mandats/pdf/mandat.ts), in the language.
   /** The démarches' names (db/domain/demarches.ts `titre`). */

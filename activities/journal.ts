@@ -1,5 +1,5 @@
-// The journal's daily anchor (db/domain/chaine-journal.ts): the head of the hash chain (rank = row count,
-// hash), once the whole chain is verified, and the date, written as a file under DATA_DIR/ancres-journal/ and as a log line, for an
+// The journal's daily anchor (db/domain/chaine-journal.ts): the heads of the hash chain's lanes, their root and
+// the row count, once the whole chain is verified, and the date, written as a file under DATA_DIR/ancres-journal/ and as a log line, for an
 // administrator to archive outside the database; `npm run verifier-journal -- --ancre <file>` then detects a
 // rewrite of the whole chain. Idempotent per day: the file is created once (atomically: written aside, then
 // linked under its name, which fails if it exists), a retry or a second run that day returns the first anchor.
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ActivityDeps } from './deps.ts';
 import { verifierChaine } from '../db/queries/journal.ts';
-import { HASH_INITIAL, lireAncre, messageRupture, nomFichierAncre, type AncreJournal, type RuptureChaine } from '../db/domain/chaine-journal.ts';
+import { ancreDeLEtat, lireAncre, messageRupture, nomFichierAncre, type AncreJournal, type RuptureChaine } from '../db/domain/chaine-journal.ts';
 import { logger } from '../db/platform/logger.ts';
 
 /** DATA_DIR of the worker (the repository's .data when unset, as scripts/start.ts). */
@@ -39,7 +39,7 @@ export function createJournalActivities(deps: ActivityDeps) {
         log.error({ rupture: verdict.rupture, fichier }, `chaîne du journal rompue, pas d’ancre pour le ${date} : ${messageRupture(verdict.rupture!)}`);
         return { fichier, nouvelle: false, rupture: verdict.rupture! };
       }
-      const ancre: AncreJournal = { date, lignes: verdict.tete?.rang ?? 0, hash: verdict.tete?.hash ?? HASH_INITIAL, ecriteA: (deps.now?.() ?? new Date()).toISOString() };
+      const ancre = ancreDeLEtat(date, verdict.etat!, (deps.now?.() ?? new Date()).toISOString());
       const provisoire = `${fichier}.${randomBytes(6).toString('hex')}.tmp`;
       writeFileSync(provisoire, `${JSON.stringify(ancre, null, 2)}\n`, { mode: 0o640 });
       try {
@@ -51,14 +51,14 @@ export function createJournalActivities(deps: ActivityDeps) {
       } finally {
         unlinkSync(provisoire);
       }
-      log.info({ ancre, fichier, nouvelle: true }, `ancre du journal du ${ancre.date} : ${ancre.lignes} lignes, tête ${ancre.hash}`);
+      log.info({ ancre, fichier, nouvelle: true }, `ancre du journal du ${ancre.date} : ${ancre.lignes} lignes, racine ${ancre.hash}`);
       return { ancre, fichier, nouvelle: true };
     },
   };
 
   function dejaEcrite(fichier: string): IssueAncre {
     const ancre = lireAncre(readFileSync(fichier, 'utf8'));
-    log.info({ ancre, fichier, nouvelle: false }, `ancre du journal du ${ancre.date} déjà écrite : ${ancre.lignes} lignes, tête ${ancre.hash}`);
+    log.info({ ancre, fichier, nouvelle: false }, `ancre du journal du ${ancre.date} déjà écrite : ${ancre.lignes} lignes, racine ${ancre.hash}`);
     return { ancre, fichier, nouvelle: false };
   }
 }

@@ -1,6 +1,6 @@
 // `npm run verifier-journal [-- --ancre <fichier>]`: checks the journal's whole hash chain (db/domain/
-// chaine-journal.ts), read in batches, and names the first broken row; with an archived anchor (a file written
-// daily by the worker under DATA_DIR/ancres-journal/), also that the chain still holds that head at that rank,
+// chaine-journal.ts), each of its lanes, read in batches, and names the first broken row; with an archived anchor (a
+// file written daily by the worker under DATA_DIR/ancres-journal/), also that each lane still holds its head at that rank,
 // which a rewrite of the whole chain cannot keep. Exit 0 when intact, 1 when broken, 2 on a usage error.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -45,9 +45,13 @@ await withDatabase(async (db) => {
   });
   const duree = `${(v.dureeMs / 1000).toFixed(1)} s`;
   if (v.ok) {
-    console.log(v.tete
-      ? `✔ Chaîne intacte : ${nombre(v.lignes)} lignes, tête n°\u00a0${v.tete.id} (rang ${v.tete.rang}), empreinte ${v.tete.hash} (${duree}).`
-      : `✔ Journal vide (${duree}).`);
+    const { voies, racine } = v.etat!;
+    if (voies.length === 0) console.log(`✔ Journal vide (${duree}).`);
+    else if (voies.length === 1 && voies[0].voie === 0) console.log(`✔ Chaîne intacte : ${nombre(v.lignes)} lignes, tête n°\u00a0${voies[0].id} (rang ${voies[0].rang}), empreinte ${voies[0].hash} (${duree}).`);
+    else {
+      console.log(`✔ Chaîne intacte : ${nombre(v.lignes)} lignes en ${voies.length} voies, racine ${racine} (${duree}).`);
+      for (const t of voies) console.log(`  voie ${t.voie} : ${nombre(t.rang)} lignes, tête n°\u00a0${t.id}, empreinte ${t.hash}`);
+    }
     if (ancre) console.log(`✔ L’ancre du ${ancre.date} (${nombre(ancre.lignes)} lignes, ${ancre.hash}) est dans la chaîne.`);
   } else {
     console.log(`✘ Chaîne rompue : ${messageRupture(v.rupture!)}. ${nombre(v.lignes)} lignes intactes avant elle (${duree}).`);

@@ -1,14 +1,14 @@
-// The staff's check of the journal's hash chain (/staff/journal): the head, and the verification of the whole
+// The staff's check of the journal's hash chain (/staff/journal): its lanes' heads, and the verification of the whole
 // chain (db/queries/journal.ts). A verification reads every row: one runs at a time per process, and a staff
 // member who asks while one runs gets its verdict rather than a second pass.
 import type { Db } from '../../db/connection.ts';
-import { teteChaine, verifierChaine, type TeteChaine } from '../../db/queries/journal.ts';
-import type { VerdictChaine } from '../../db/domain/chaine-journal.ts';
+import { etatChaine, verifierChaine } from '../../db/queries/journal.ts';
+import type { EtatChaine, VerdictChaine } from '../../db/domain/chaine-journal.ts';
 
-export type { TeteChaine, VerdictChaine };
+export type { EtatChaine, VerdictChaine };
 
-export async function etatJournal(db: Db): Promise<TeteChaine | null> {
-  return teteChaine(db);
+export async function etatJournal(db: Db): Promise<EtatChaine> {
+  return etatChaine(db);
 }
 
 const enCours = new WeakMap<Db, Promise<VerdictChaine>>();

@@ -11,13 +11,22 @@
 //     integers in decimal, booleans `true`/`false`, uuids in lower case, texts as stored, and the timestamp in
 //     UTC with microseconds, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (independent of the session's time zone);
 //   - hash = hex(SHA-256(UTF-8(hash_precedent + "\n" + canonical form))), where hash_precedent is the previous
-//     row's hash, 64 zeros for the first row. Rows are chained in the order of `chaine_rang` (1, 2, 3…).
-// `chaine_rang` and `id` are hashed too: moving a row (swapping ids or ranks) changes what was hashed. The rank
-// comes first so that the trigger builds the rest of the form before taking the chain's lock (shorter wait for
-// the other writers).
+//     row's hash in its lane, 64 zeros for a lane's first row. Rows are chained in the order of `chaine_rang`
+//     (1, 2, 3…) within their lane `chaine_voie`.
+// `chaine_voie`, `chaine_rang` and `id` are hashed too: moving a row (swapping ids, ranks or lanes) changes what
+// was hashed. They come first so that the trigger builds the rest of the form before taking a lane's lock.
+//
+// Lanes (migration 020, README « Journal infalsifiable »): the chain has NOMBRE_VOIES_JOURNAL lanes, each a hash
+// chain of its own under its own transaction-level lock. A writer takes the first free lane, lane 0 first: one
+// writer at a time (the usual load) makes one chain in lane 0, and concurrent writers no longer queue behind one
+// another's commit — with one lock, every commit waited for the previous one, and the chain cost 50 to 75 % of
+// the inserts per second with 8 writers. Lane 0 is left out of the canonical form (its NULL rule: `chaine_voie`
+// is hashed as NULL when 0), so the rows chained before lanes existed keep their hashes. The daily anchor holds
+// every lane's head and their root (racineChaine).
 import { createHash } from 'node:crypto';
 
-export type TypeColonneChaine = 'entier' | 'texte' | 'booleen' | 'uuid' | 'horodatage';
+/** `voie`: an integer hashed as NULL (left out) when 0, the lane of the rows written before lanes existed. */
+export type TypeColonneChaine = 'entier' | 'texte' | 'booleen' | 'uuid' | 'horodatage' | 'voie';
 
 export interface ColonneChaine {
   nom: string;
@@ -30,6 +39,7 @@ export interface ColonneChaine {
  * passes to installerChaineJournal (db/migrations/chaine-journal.ts), nullable so older rows keep their hash.
  */
 export const COLONNES_CHAINE_JOURNAL: readonly ColonneChaine[] = [
+  { nom: 'chaine_voie', type: 'voie' },
   { nom: 'chaine_rang', type: 'entier' },
   { nom: 'id', type: 'entier' },
   { nom: 'action', type: 'texte' },
@@ -53,11 +63,17 @@ export const COLONNES_CHAINE_JOURNAL: readonly ColonneChaine[] = [
   { nom: 'consent_sms_id', type: 'entier' },
 ];
 
-/** The previous hash of the first row. */
+/** The previous hash of a lane's first row. */
 export const HASH_INITIAL = '0'.repeat(64);
 
-/** One transaction-level advisory lock serialises the chain's writers (ASCII of "journal"). */
+/** One transaction-level advisory lock serialised the chain's writers before lanes (ASCII of "journal"; migration 011). */
 export const VERROU_CHAINE_JOURNAL = 0x6a6f75726e616cn;
+
+/** The lanes of the chain since migration 020 (0 to NOMBRE_VOIES_JOURNAL - 1). */
+export const NOMBRE_VOIES_JOURNAL = 8;
+
+/** A lane's transaction-level advisory lock is (VERROU_VOIES_JOURNAL, lane) (ASCII of "jour"). */
+export const VERROU_VOIES_JOURNAL = 0x6a6f7572;
 
 /** SQL giving a column's value as the text the canonical form uses (NULL stays NULL). */
 export function sqlValeurTexte(colonne: ColonneChaine, ligne: string): string {
@@ -68,6 +84,8 @@ export function sqlValeurTexte(colonne: ColonneChaine, ligne: string): string {
     case 'entier':
     case 'uuid':
       return `${ref}::text`;
+    case 'voie':
+      return `nullif(${ref}, 0)::text`;
     case 'booleen':
       return `case when ${ref} then 'true' when not ${ref} then 'false' end`;
     case 'horodatage':
@@ -75,16 +93,20 @@ export function sqlValeurTexte(colonne: ColonneChaine, ligne: string): string {
   }
 }
 
-/** SQL of the canonical form of the row `ligne` (NEW in the trigger). */
+/**
+ * SQL of the canonical form of the row `ligne` (NEW in the trigger). A NULL value makes its whole piece NULL,
+ * and concat() leaves NULL pieces out: one call rather than a coalesce per column, a smaller expression that
+ * PL/pgSQL prepares again in every transaction (the trigger's cost per single-row transaction, `npm run bench`).
+ * octet_length counts the bytes of the database's encoding: UTF-8 (the migrations refuse any other).
+ */
 export function sqlTexteCanonique(colonnes: readonly ColonneChaine[], ligne: string): string {
-  return colonnes
-    .map((c) => {
-      const v = sqlValeurTexte(c, ligne);
-      // A NULL value makes the whole piece NULL, and coalesce leaves the column out.
-      // octet_length counts the bytes of the database's encoding: UTF-8 (migration 011 refuses any other).
-      return `coalesce('${c.nom}=' || octet_length(${v})::text || ':' || ${v} || E'\\n', '')`;
-    })
-    .join(' || ');
+  // concat() takes at most 100 arguments (PostgreSQL's FUNC_MAX_ARGS).
+  if (colonnes.length > 100) throw new Error('forme canonique de plus de 100 colonnes');
+  const pieces = colonnes.map((c) => {
+    const v = sqlValeurTexte(c, ligne);
+    return `'${c.nom}=' || octet_length(${v})::text || ':' || ${v} || E'\\n'`;
+  });
+  return `concat(${pieces.join(', ')})`;
 }
 
 /** The canonical form from the values as text (null when NULL), in COLONNES_CHAINE_JOURNAL's order. */
@@ -116,17 +138,37 @@ export function hashLigne(hashPrecedent: string, canonique: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // The daily anchor: what an administrator archives outside the database (a file under DATA_DIR and a log line).
 
+/** A lane's last row. */
+export interface TeteVoie {
+  voie: number;
+  rang: number;
+  hash: string;
+}
+
 export interface AncreJournal {
   /** The day it was written for (YYYY-MM-DD, UTC). */
   date: string;
-  /** Rows in the chain at that moment (= the head's chaine_rang). */
+  /** Rows in the chain at that moment (the sum of the lanes' ranks). */
   lignes: number;
-  /** The head's hash (64 zeros for an empty journal). */
+  /** The root of the lanes' heads (racineChaine; 64 zeros for an empty journal). */
   hash: string;
+  /** Each non-empty lane's head, by lane. An anchor written before lanes has none: lane 0's head was `hash` at rank `lignes`. */
+  voies: TeteVoie[];
   ecriteA: string;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * One hash for the heads of all lanes: 64 zeros for an empty journal, lane 0's head hash when it is the only
+ * lane (the chain as it was before lanes), otherwise SHA-256 of `<lane>:<rank>:<hash>\n` for each lane in order.
+ */
+export function racineChaine(voies: readonly TeteVoie[]): string {
+  const triees = [...voies].sort((a, b) => a.voie - b.voie);
+  if (triees.length === 0) return HASH_INITIAL;
+  if (triees.length === 1 && triees[0].voie === 0) return triees[0].hash;
+  return createHash('sha256').update(triees.map((v) => `${v.voie}:${v.rang}:${v.hash}\n`).join(''), 'utf8').digest('hex');
+}
 
 /** Reads an anchor file's text; an explicit French message when it is not one. */
 export function lireAncre(texte: string): AncreJournal {
@@ -141,7 +183,27 @@ export function lireAncre(texte: string): AncreJournal {
     || !Number.isSafeInteger(a.lignes) || (a.lignes as number) < 0 || typeof a.hash !== 'string' || !HEX64.test(a.hash)) {
     throw new Error('le fichier d’ancre doit contenir date (AAAA-MM-JJ), lignes (entier ≥ 0) et hash (64 caractères hexadécimaux)');
   }
-  return { date: a.date, lignes: a.lignes as number, hash: a.hash, ecriteA: typeof a.ecriteA === 'string' ? a.ecriteA : '' };
+  const lignes = a.lignes as number;
+  // An anchor written before lanes: the head of lane 0, the only one then.
+  const voies = a.voies === undefined ? (lignes > 0 ? [{ voie: 0, rang: lignes, hash: a.hash }] : []) : a.voies;
+  const voieValide = (t: unknown): t is TeteVoie => {
+    const x = t as TeteVoie;
+    return !!x && typeof x === 'object' && Number.isInteger(x.voie) && x.voie >= 0 && x.voie < NOMBRE_VOIES_JOURNAL
+      && Number.isSafeInteger(x.rang) && x.rang > 0 && typeof x.hash === 'string' && HEX64.test(x.hash);
+  };
+  if (!Array.isArray(voies) || !voies.every(voieValide) || new Set(voies.map((t) => t.voie)).size !== voies.length) {
+    throw new Error(`le fichier d’ancre doit donner dans voies la tête de chaque voie (voie de 0 à ${NOMBRE_VOIES_JOURNAL - 1}, rang ≥ 1, hash), une fois chacune`);
+  }
+  const tetes = voies.map((t) => ({ voie: t.voie, rang: t.rang, hash: t.hash })).sort((x, y) => x.voie - y.voie);
+  if (tetes.reduce((n, t) => n + t.rang, 0) !== lignes || racineChaine(tetes) !== a.hash) {
+    throw new Error('le fichier d’ancre n’est pas cohérent : lignes doit être la somme des rangs des voies, et hash leur racine');
+  }
+  return { date: a.date, lignes, hash: a.hash, voies: tetes, ecriteA: typeof a.ecriteA === 'string' ? a.ecriteA : '' };
+}
+
+/** The anchor of a verified chain's state, for the day `date`. */
+export function ancreDeLEtat(date: string, etat: EtatChaine, ecriteA: string): AncreJournal {
+  return { date, lignes: etat.lignes, hash: etat.racine, voies: etat.voies.map(({ voie, rang, hash }) => ({ voie, rang, hash })), ecriteA };
 }
 
 export function nomFichierAncre(date: string): string {
@@ -165,17 +227,26 @@ export type RaisonRupture =
 
 export interface RuptureChaine {
   raison: RaisonRupture;
-  /** The first broken row (null when rows are missing at the end, reason `ancre_absente`). */
+  /** The first broken row, in the order of lanes then ranks (null when rows are missing at the end, reason `ancre_absente`). */
   id: number | null;
   rang: number | null;
+  /** Its lane (for `ancre_absente`, the lane that lost rows). */
+  voie: number | null;
+}
+
+/** The chain's state: its rows, each lane's head (its last row) and their root. */
+export interface EtatChaine {
+  lignes: number;
+  racine: string;
+  voies: (TeteVoie & { id: number })[];
 }
 
 export interface VerdictChaine {
   ok: boolean;
   /** Rows read (all of them when ok). */
   lignes: number;
-  /** The head (last row) when ok. */
-  tete: { id: number; rang: number; hash: string } | null;
+  /** The lanes' heads when ok. */
+  etat: EtatChaine | null;
   rupture: RuptureChaine | null;
   /** The anchor checked, when one was given. */
   ancre: AncreJournal | null;
@@ -183,7 +254,7 @@ export interface VerdictChaine {
 }
 
 export function messageRupture(r: RuptureChaine): string {
-  const ligne = `la ligne n°\u00a0${r.id} (rang ${r.rang})`;
+  const ligne = `la ligne n°\u00a0${r.id} (${r.voie ? `voie ${r.voie}, ` : ''}rang ${r.rang})`;
   switch (r.raison) {
     case 'contenu':
       return `${ligne} a été modifiée : son contenu ne correspond plus à son empreinte`;
@@ -194,6 +265,6 @@ export function messageRupture(r: RuptureChaine): string {
     case 'ancre':
       return `${ligne} ne porte pas l’empreinte de l’ancre archivée : la chaîne a été réécrite`;
     case 'ancre_absente':
-      return 'le journal compte moins de lignes que l’ancre archivée : des lignes ont été supprimées';
+      return `le journal compte moins de lignes${r.voie ? ` dans la voie ${r.voie}` : ''} que l’ancre archivée : des lignes ont été supprimées`;
   }
 }

@@ -8,7 +8,7 @@ import { installerChaineJournal } from './chaine-journal.ts';
 import type { ColonneChaine } from '../domain/chaine-journal.ts';
 
 /** The columns hashed by this migration (COLONNES_CHAINE_JOURNAL when it was written; kept as it was). */
-const COLONNES: readonly ColonneChaine[] = [
+export const COLONNES: readonly ColonneChaine[] = [
   { nom: 'chaine_rang', type: 'entier' },
   { nom: 'id', type: 'entier' },
   { nom: 'action', type: 'texte' },

@@ -1,8 +1,8 @@
 // The journal's hash chain in PostgreSQL (canonical form: db/domain/chaine-journal.ts). Installed by migration
-// 011; a later migration that adds a journal column calls installerChaineJournal again with its own list (the
-// function is replaced, the trigger kept).
+// 011 with one lock, given lanes by migration 020; a later migration that adds a journal column calls
+// installerChaineJournal again with its own list (the function is replaced, the trigger kept).
 import type { Knex } from 'knex';
-import { HASH_INITIAL, VERROU_CHAINE_JOURNAL, sqlTexteCanonique, type ColonneChaine } from '../domain/chaine-journal.ts';
+import { HASH_INITIAL, VERROU_CHAINE_JOURNAL, VERROU_VOIES_JOURNAL, sqlTexteCanonique, type ColonneChaine } from '../domain/chaine-journal.ts';
 
 /**
  * `journal_texte_canonique(journal)` (for the migration's chaining of existing rows), and the BEFORE INSERT trigger `journal_chaine` that, under a
@@ -12,7 +12,9 @@ import { HASH_INITIAL, VERROU_CHAINE_JOURNAL, sqlTexteCanonique, type ColonneCha
  * the head; under REPEATABLE READ (a snapshot older than the lock) the unique index on chaine_rang refuses a
  * second row at the same rank rather than let the chain fork.
  */
-export async function installerChaineJournal(knex: Knex, colonnes: readonly ColonneChaine[]): Promise<void> {
+export async function installerChaineJournal(knex: Knex, colonnes: readonly ColonneChaine[], opts: { voies?: number } = {}): Promise<void> {
+  const voies = opts.voies ?? 1;
+  if (voies > 1) return installerVoies(knex, colonnes, voies);
   if (colonnes[0]?.nom !== 'chaine_rang') throw new Error('la forme canonique du journal commence par chaine_rang');
   const { rows: [{ encodage }] } = await knex.raw(`select current_setting('server_encoding') as encodage`);
   // octet_length counts the bytes of the database's encoding; the verifier counts UTF-8 bytes.
@@ -40,6 +42,59 @@ export async function installerChaineJournal(knex: Knex, colonnes: readonly Colo
       new.chaine_rang := coalesce(tete.chaine_rang, 0) + 1;
       new.hash_precedent := coalesce(tete.hash, '${HASH_INITIAL}');
       new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || ${sqlTexteCanonique(colonnes.slice(0, 1), 'new')} || reste, 'UTF8')), 'hex');
+      return new;
+    end $$;
+  `);
+}
+
+/**
+ * The chain in `voies` lanes (migration 020): the same trigger, but a writer takes the first lane whose lock is
+ * free, lane 0 first (pg_try_advisory_xact_lock: no wait), and chains its row after that lane's head; only when
+ * every lane is taken does it wait, for one lane picked by its process id. A transaction keeps the lane of its
+ * first row for the next ones (the transaction-local setting `journal.voie`), so that it holds one lane's lock
+ * at most and two writers cannot wait for each other's lanes. A writer may set `journal.voie` itself (to a lane
+ * number) to choose its lane: the lanes are equivalent, it only waits for that one.
+ */
+async function installerVoies(knex: Knex, colonnes: readonly ColonneChaine[], voies: number): Promise<void> {
+  if (colonnes[0]?.nom !== 'chaine_voie' || colonnes[1]?.nom !== 'chaine_rang') throw new Error('la forme canonique du journal commence par chaine_voie, chaine_rang');
+  const { rows: [{ encodage }] } = await knex.raw(`select current_setting('server_encoding') as encodage`);
+  if (encodage !== 'UTF8') throw new Error(`la base doit être en UTF8 pour la chaîne du journal (elle est en ${encodage})`);
+  await knex.raw(`
+    create or replace function journal_texte_canonique(j journal) returns text language sql stable as $$
+      select ${sqlTexteCanonique(colonnes, 'j')}
+    $$;
+    create or replace function journal_chainer() returns trigger language plpgsql
+      -- The head is read through the index, whatever the statistics say (see migration 011's version).
+      set enable_seqscan = off set enable_bitmapscan = off set enable_sort = off
+      as $$
+    declare
+      tete record;
+      reste text;
+      choisie text := current_setting('journal.voie', true);
+      v int;
+    begin
+      reste := ${sqlTexteCanonique(colonnes.slice(2), 'new')};
+      if choisie ~ '^[0-9]{1,2}$' and choisie::int < ${voies} then
+        -- The lane this transaction already holds (re-entrant), or the one its writer chose.
+        v := choisie::int;
+        perform pg_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v);
+      else
+        v := 0;
+        while not pg_try_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v) loop
+          v := v + 1;
+          if v = ${voies} then
+            v := pg_backend_pid() % ${voies};
+            perform pg_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v);
+            exit;
+          end if;
+        end loop;
+        perform set_config('journal.voie', v::text, true);
+      end if;
+      select chaine_rang, hash into tete from journal where chaine_voie = v order by chaine_rang desc limit 1;
+      new.chaine_voie := v;
+      new.chaine_rang := coalesce(tete.chaine_rang, 0) + 1;
+      new.hash_precedent := coalesce(tete.hash, '${HASH_INITIAL}');
+      new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || ${sqlTexteCanonique(colonnes.slice(0, 2), 'new')} || reste, 'UTF8')), 'hex');
       return new;
     end $$;
   `);

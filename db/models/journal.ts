@@ -27,6 +27,7 @@ export class JournalEntry extends BaseModel {
   oidc_client_id!: string | null;
   created_at!: Date;
   /** The hash chain (db/domain/chaine-journal.ts), given by the insert trigger. */
+  chaine_voie!: number;
   chaine_rang!: number;
   hash_precedent!: string;
   hash!: string;

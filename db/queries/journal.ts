@@ -4,10 +4,13 @@ import type { ActionJournal } from '../domain/statuts.ts';
 import {
   COLONNES_CHAINE_JOURNAL,
   HASH_INITIAL,
+  NOMBRE_VOIES_JOURNAL,
   hashLigne,
+  racineChaine,
   sqlValeurTexte,
   texteCanoniqueTableau,
   type AncreJournal,
+  type EtatChaine,
   type RuptureChaine,
   type VerdictChaine,
 } from '../domain/chaine-journal.ts';
@@ -56,34 +59,34 @@ export async function derniereDesactivation(db: Db, structureIds: number[], aida
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The hash chain (db/domain/chaine-journal.ts): its head, and the verification of the whole chain, read in
-// batches of `taille` rows by rank (keyset on the unique index journal_chaine_rang), so that memory stays flat
-// whatever the journal's size. The hashes are recomputed here, in Node, from the raw values: nothing in the
-// database (not even its function journal_texte_canonique) is trusted to vouch for a row.
+// The hash chain (db/domain/chaine-journal.ts): its lanes' heads, and the verification of the whole chain, read
+// in batches of `taille` rows by lane then rank (keyset on the unique index journal_chaine_rang), so that memory
+// stays flat whatever the journal's size. The hashes are recomputed here, in Node, from the raw values: nothing
+// in the database (not even its function journal_texte_canonique) is trusted to vouch for a row.
 
-export interface TeteChaine {
-  id: number;
-  rang: number;
-  hash: string;
+/** Each non-empty lane's last row, the rows counted as the sum of the lanes' ranks, and their root. */
+export async function etatChaine(db: Db): Promise<EtatChaine> {
+  // One index probe per lane (a lane's last rank), rather than a scan of the journal.
+  const { rows } = await db.raw(`select t.id, t.chaine_voie as voie, t.chaine_rang as rang, t.hash
+    from generate_series(0, ${NOMBRE_VOIES_JOURNAL - 1}) v
+    cross join lateral (select id, chaine_voie, chaine_rang, hash from journal where chaine_voie = v order by chaine_rang desc limit 1) t
+    order by t.chaine_voie`);
+  const voies = (rows as { id: number; voie: number; rang: string | number; hash: string }[]).map((r) => ({ voie: r.voie, id: r.id, rang: Number(r.rang), hash: r.hash }));
+  return { lignes: voies.reduce((n, v) => n + v.rang, 0), racine: racineChaine(voies), voies };
 }
 
-export async function teteChaine(db: Db): Promise<TeteChaine | null> {
-  const row = await db('journal').orderBy('chaine_rang', 'desc').first<{ id: number; chaine_rang: number; hash: string } | undefined>('id', 'chaine_rang', 'hash');
-  return row ? { id: row.id, rang: row.chaine_rang, hash: row.hash } : null;
-}
+/** Selected columns: id, lane, rank, previous hash, hash, then the hashed columns as text (COLONNES_CHAINE_JOURNAL). */
+const SELECTION_CHAINE = ['j.id', 'j.chaine_voie', 'j.chaine_rang', 'j.hash_precedent', 'j.hash', ...COLONNES_CHAINE_JOURNAL.map((c) => sqlValeurTexte(c, 'j'))].join(', ');
+const PREMIERE_VALEUR = 5;
 
-/** Selected columns: id, rank, previous hash, hash, then the hashed columns as text (COLONNES_CHAINE_JOURNAL). */
-const SELECTION_CHAINE = ['j.id', 'j.chaine_rang', 'j.hash_precedent', 'j.hash', ...COLONNES_CHAINE_JOURNAL.map((c) => sqlValeurTexte(c, 'j'))].join(', ');
-const PREMIERE_VALEUR = 4;
-
-type LigneLue = [number, number, string, string, ...(string | null)[]];
+type LigneLue = [number, number, number, string, string, ...(string | null)[]];
 
 interface ConnexionPg {
   query(q: { text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: LigneLue[] }>;
 }
 
 export interface OptionsVerification {
-  /** An archived anchor: the row at its rank must carry its hash. */
+  /** An archived anchor: the row at each of its lanes' rank must carry its hash. */
   ancre?: AncreJournal | null;
   taille?: number;
   /** After each batch (progress of the command). */
@@ -92,45 +95,61 @@ export interface OptionsVerification {
 
 /**
  * The chain as of one snapshot (a read-only REPEATABLE READ transaction: rows appended meanwhile are left for the
- * next check), read through a cursor in rank order. Only the index's order is allowed to the planner: with
- * statistics lagging behind a journal that grew fast, it could otherwise sort the whole table, formatting every
- * row first. Rows come as arrays; the next batch is asked for before the current one is hashed, so PostgreSQL
- * reads while Node hashes.
+ * next check), read through a cursor in lane then rank order: each lane must run from rank 1 on, each row
+ * following the previous one of its lane. Only the index's order is allowed to the planner: with statistics
+ * lagging behind a journal that grew fast, it could otherwise sort the whole table, formatting every row first.
+ * Rows come as arrays; the next batch is asked for before the current one is hashed, so PostgreSQL reads while
+ * Node hashes.
  */
 export async function verifierChaine(db: Db, opts: OptionsVerification = {}): Promise<VerdictChaine> {
   const debut = performance.now();
   const taille = opts.taille ?? 5000;
   const ancre = opts.ancre ?? null;
-  let precedent = { rang: 0, hash: HASH_INITIAL, id: 0 };
+  const ancrees = new Map((ancre?.voies ?? []).map((t) => [t.voie, t]));
+  const tetes: EtatChaine['voies'] = [];
+  let precedent = { voie: -1, rang: 0, hash: HASH_INITIAL, id: 0 };
   let lignes = 0;
   const verdict = (rupture: RuptureChaine | null): VerdictChaine => ({
     ok: rupture === null,
     lignes,
-    tete: rupture || precedent.rang === 0 ? null : { id: precedent.id, rang: precedent.rang, hash: precedent.hash },
+    etat: rupture ? null : { lignes, racine: racineChaine(tetes), voies: tetes },
     rupture,
     ancre,
     dureeMs: performance.now() - debut,
   });
+  /** The lane just read is over: its head is kept, and it must reach the anchor's rank. */
+  const finDeVoie = (): RuptureChaine | null => {
+    if (precedent.voie < 0) return null;
+    tetes.push({ voie: precedent.voie, id: precedent.id, rang: precedent.rang, hash: precedent.hash });
+    const a = ancrees.get(precedent.voie);
+    return a && precedent.rang < a.rang ? { raison: 'ancre_absente', id: null, rang: null, voie: precedent.voie } : null;
+  };
   const connexion = (await db.client.acquireConnection()) as ConnexionPg;
   const sql = (text: string) => connexion.query({ text, values: [], rowMode: 'array' });
   let suivant: Promise<{ rows: LigneLue[] }> | null = null;
   try {
     await sql('begin isolation level repeatable read read only');
     await sql('set local enable_seqscan = off; set local enable_bitmapscan = off; set local enable_sort = off');
-    await sql(`declare chaine no scroll cursor for select ${SELECTION_CHAINE} from journal j order by j.chaine_rang`);
+    await sql(`declare chaine no scroll cursor for select ${SELECTION_CHAINE} from journal j order by j.chaine_voie, j.chaine_rang`);
     const lot = () => sql(`fetch forward ${Number(taille)} from chaine`);
     suivant = lot();
     while (suivant) {
       const { rows }: { rows: LigneLue[] } = await suivant;
       suivant = rows.length === taille ? lot() : null;
       for (const l of rows) {
-        const [id, rang, hashPrecedent, hash] = l;
-        const rupture = (raison: RuptureChaine['raison']) => verdict({ raison, id, rang });
+        const [id, voie, rang, hashPrecedent, hash] = l;
+        if (voie !== precedent.voie) {
+          const absente = finDeVoie();
+          if (absente) return verdict(absente);
+          precedent = { voie, rang: 0, hash: HASH_INITIAL, id: 0 };
+        }
+        const rupture = (raison: RuptureChaine['raison']) => verdict({ raison, id, rang, voie });
         if (rang !== precedent.rang + 1) return rupture('rang');
         if (hashPrecedent !== precedent.hash) return rupture('lien');
         if (hashLigne(hashPrecedent, texteCanoniqueTableau(l, PREMIERE_VALEUR)) !== hash) return rupture('contenu');
-        if (ancre && rang === ancre.lignes && hash !== ancre.hash) return rupture('ancre');
-        precedent = { rang, hash, id };
+        const a = ancrees.get(voie);
+        if (a && rang === a.rang && hash !== a.hash) return rupture('ancre');
+        precedent = { voie, rang, hash, id };
         lignes++;
       }
       opts.apresLot?.(lignes);
@@ -141,8 +160,11 @@ export async function verifierChaine(db: Db, opts: OptionsVerification = {}): Pr
     await sql('rollback').catch(() => undefined);
     await db.client.releaseConnection(connexion);
   }
-  if (ancre && precedent.rang < ancre.lignes) return verdict({ raison: 'ancre_absente', id: null, rang: null });
-  // An empty anchor (0 rows) is the initial hash.
-  if (ancre && ancre.lignes === 0 && ancre.hash !== HASH_INITIAL) return verdict({ raison: 'ancre', id: null, rang: null });
+  const absente = finDeVoie();
+  if (absente) return verdict(absente);
+  // A lane of the anchor with no row left at all.
+  for (const a of ancrees.values()) {
+    if (!tetes.some((t) => t.voie === a.voie)) return verdict({ raison: 'ancre_absente', id: null, rang: null, voie: a.voie });
+  }
   return verdict(null);
 }

@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmptyDb, createTestDb, type TestDb } from '../helpers/db.ts';
-import { journaliser, teteChaine, verifierChaine } from '../../db/queries/journal.ts';
+import { etatChaine, journaliser, verifierChaine } from '../../db/queries/journal.ts';
 import { migrateLatest, migrateUpTo } from '../../db/migrations/run.ts';
-import { COLONNES_CHAINE_JOURNAL, HASH_INITIAL, hashLigne, lireAncre, texteCanonique, type AncreJournal } from '../../db/domain/chaine-journal.ts';
+import { COLONNES_CHAINE_JOURNAL, HASH_INITIAL, NOMBRE_VOIES_JOURNAL, ancreDeLEtat, hashLigne, lireAncre, texteCanonique } from '../../db/domain/chaine-journal.ts';
 import { createJournalActivities } from '../../activities/journal.ts';
 import type { Db } from '../../db/connection.ts';
 
@@ -74,7 +74,7 @@ describe('the chain given by PostgreSQL', () => {
     expect(r.hash).toBe(hashLigne(HASH_INITIAL, canonique));
     expect(texteCanonique({ id: String(r.id), chaine_rang: '1', action: 'connect_aidant', additional_information: 'première', is_remote_mandat: 'false', created_at: canonique.split('created_at=27:')[1].slice(0, -1) })).toBe(canonique);
     const v = await verifierChaine(t.db);
-    expect(v).toMatchObject({ ok: true, lignes: 4, rupture: null, tete: { rang: 4, hash: rows[3].hash, id: rows[3].id } });
+    expect(v).toMatchObject({ ok: true, lignes: 4, rupture: null, etat: { lignes: 4, racine: rows[3].hash, voies: [{ voie: 0, rang: 4, hash: rows[3].hash, id: rows[3].id }] } });
   });
 
   test('the application role still cannot rewrite the journal nor its chain', async () => {
@@ -87,7 +87,7 @@ describe('the chain given by PostgreSQL', () => {
 });
 
 describe('8 concurrent writers', () => {
-  test('leave one intact chain, every row in it once', async () => {
+  test('leave an intact chain in several lanes instead of queuing, every row in it once', async () => {
     const t = await base();
     const ecrivains = 8;
     const parEcrivain = 60;
@@ -105,9 +105,85 @@ describe('8 concurrent writers', () => {
     const total = ecrivains * parEcrivain;
     const v = await verifierChaine(t.db, { taille: 37 });
     expect(v).toMatchObject({ ok: true, lignes: total, rupture: null });
-    const rangs = (await ids(t.db)).map((r) => r.chaine_rang);
-    expect(rangs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-    expect(Number((await t.db('journal').countDistinct({ n: 'hash_precedent' }))[0].n)).toBe(total);
+    // Concurrent writers went to other lanes rather than wait (lane 0 first); in each lane, ranks 1, 2, 3… and
+    // no two rows after the same one; a transaction's rows in one lane, one after the other.
+    const rows = (await t.db('journal').orderBy(['chaine_voie', 'chaine_rang']).select('chaine_voie', 'chaine_rang', 'hash_precedent', 'additional_information')) as { chaine_voie: number; chaine_rang: number; hash_precedent: string; additional_information: string }[];
+    const voies = [...new Set(rows.map((r) => r.chaine_voie))];
+    expect(voies[0]).toBe(0);
+    expect(voies.length).toBeGreaterThan(1);
+    expect(Math.max(...voies)).toBeLessThan(NOMBRE_VOIES_JOURNAL);
+    for (const voie of voies) {
+      const rangs = rows.filter((r) => r.chaine_voie === voie).map((r) => r.chaine_rang);
+      expect(rangs).toEqual(Array.from({ length: rangs.length }, (_, i) => i + 1));
+    }
+    expect(new Set(rows.map((r) => `${r.chaine_voie} ${r.hash_precedent}`)).size).toBe(total);
+    const position = new Map(rows.map((r, i) => [r.additional_information, { voie: r.chaine_voie, i }]));
+    for (let w = 0; w < ecrivains; w++) {
+      for (let i = 0; i < parEcrivain; i += 3) {
+        const [a, b, c] = [0, 1, 2].map((k) => position.get(`écrivain ${w} ligne ${i + k}`)!);
+        expect([b.voie, c.voie]).toEqual([a.voie, a.voie]);
+        expect([b.i, c.i]).toEqual([a.i + 1, a.i + 2]);
+      }
+    }
+    expect(v.etat!.voies.map((x) => x.voie)).toEqual(voies);
+  });
+});
+
+describe('lanes', () => {
+  /** `n` rows in one transaction whose writer chose lane `voie` (the trigger honours journal.voie). */
+  const dansVoie = (db: Db, voie: number, n: number, prefixe: string) => db.transaction(async (trx) => {
+    await trx.raw(`select set_config('journal.voie', ?, true)`, [String(voie)]);
+    for (let i = 0; i < n; i++) await journaliser(trx, { action: 'connect_aidant', additional_information: `${prefixe} ${i}` });
+  });
+
+  test('each lane a chain of its own, hashed with its lane; the anchor holds every lane’s head; tampering in a lane is named with it', async () => {
+    const t = await base();
+    await ecrire(t.db, 5);
+    await dansVoie(t.db, 3, 4, 'voie trois');
+    await dansVoie(t.db, 5, 2, 'voie cinq');
+    await t.db.transaction(async (trx) => {
+      await trx.raw(`select set_config('journal.voie', 'x', true)`); // not a lane: ignored, the first free lane
+      await journaliser(trx, { action: 'connect_aidant', additional_information: 'voie libre' });
+    });
+    const etat = await etatChaine(t.db);
+    expect(etat.voies.map((v) => [v.voie, v.rang])).toEqual([[0, 6], [3, 4], [5, 2]]);
+    expect(etat.lignes).toBe(12);
+    const premiere = await t.db('journal').where({ chaine_voie: 3, chaine_rang: 1 }).first();
+    expect(premiere.hash_precedent).toBe(HASH_INITIAL);
+    expect((await t.db.raw('select journal_texte_canonique(j) as c from journal j where id = ?', [premiere.id])).rows[0].c).toMatch(/^chaine_voie=1:3\nchaine_rang=1:1\nid=/);
+    // Through the file format, as the worker archives it.
+    const ancre = lireAncre(JSON.stringify(ancreDeLEtat('2026-12-06', etat, '')));
+    expect(ancre.voies.map((v) => v.voie)).toEqual([0, 3, 5]);
+    expect(await verifierChaine(t.db, { ancre, taille: 3 })).toMatchObject({ ok: true, lignes: 12 });
+
+    // Lane 5 deleted whole: the chain alone is intact, not against the anchor.
+    await commeProprietaire(t, 'delete from journal where chaine_voie = 5');
+    expect(await verifierChaine(t.db)).toMatchObject({ ok: true, lignes: 10 });
+    expect((await verifierChaine(t.db, { ancre })).rupture).toEqual({ raison: 'ancre_absente', id: null, rang: null, voie: 5 });
+    // A row moved from lane 3 to lane 4: lane 3 misses a rank, named there.
+    const deuxieme = await t.db('journal').where({ chaine_voie: 3, chaine_rang: 2 }).first('id');
+    await commeProprietaire(t, 'update journal set chaine_voie = 4 where id = ?', [deuxieme.id]);
+    const troisieme = await t.db('journal').where({ chaine_voie: 3, chaine_rang: 3 }).first('id');
+    expect((await verifierChaine(t.db)).rupture).toEqual({ raison: 'rang', id: troisieme.id, rang: 3, voie: 3 });
+    // Put back, then altered in place.
+    await commeProprietaire(t, 'update journal set chaine_voie = 3 where id = ?', [deuxieme.id]);
+    await commeProprietaire(t, `update journal set additional_information = 'réécrit' where id = ?`, [deuxieme.id]);
+    const v = await verifierChaine(t.db);
+    expect(v).toMatchObject({ ok: false, lignes: 7, rupture: { raison: 'contenu', id: deuxieme.id, rang: 2, voie: 3 } });
+  });
+
+  test('a writer under REPEATABLE READ whose lane moved after its snapshot is refused', async () => {
+    const t = await base();
+    await dansVoie(t.db, 2, 2, 'avant');
+    const ancien = await t.db.transaction({ isolationLevel: 'repeatable read' });
+    try {
+      await ancien.raw(`select set_config('journal.voie', '2', true)`); // its snapshot is taken here
+      await dansVoie(t.db, 2, 1, 'entre-temps');
+      await expect(journaliser(ancien, { action: 'connect_aidant', additional_information: 'en retard' })).rejects.toThrow(/journal_chaine_rang|could not serialize/);
+    } finally {
+      await ancien.rollback().catch(() => undefined);
+    }
+    expect(await verifierChaine(t.db)).toMatchObject({ ok: true, lignes: 3 });
   });
 });
 
@@ -134,7 +210,7 @@ describe('tampering as the owner role', () => {
     const cible = (await ids(t.db))[11];
     await commeProprietaire(t, `update journal set additional_information = 'réécrit' where id = ?`, [cible.id]);
     const v = await verifierChaine(t.db, { taille: 7 });
-    expect(v).toMatchObject({ ok: false, lignes: 11, rupture: { raison: 'contenu', id: cible.id, rang: 12 } });
+    expect(v).toMatchObject({ ok: false, lignes: 11, rupture: { raison: 'contenu', id: cible.id, rang: 12, voie: 0 } });
   });
 
   test('a date altered by a microsecond is named', async () => {
@@ -142,7 +218,7 @@ describe('tampering as the owner role', () => {
     await ecrire(t.db, 10);
     const cible = (await ids(t.db))[4];
     await commeProprietaire(t, `update journal set created_at = created_at + interval '1 microsecond' where id = ?`, [cible.id]);
-    expect((await verifierChaine(t.db)).rupture).toEqual({ raison: 'contenu', id: cible.id, rang: 5 });
+    expect((await verifierChaine(t.db)).rupture).toEqual({ raison: 'contenu', id: cible.id, rang: 5, voie: 0 });
   });
 
   test('a deleted row: the row after it is named', async () => {
@@ -160,7 +236,7 @@ describe('tampering as the owner role', () => {
     const lignes = await ids(t.db);
     await commeProprietaire(t, 'delete from journal where id = ?', [lignes[5].id]);
     await commeProprietaire(t, 'update journal set chaine_rang = chaine_rang - 1 where chaine_rang > 6');
-    expect((await verifierChaine(t.db)).rupture).toEqual({ raison: 'lien', id: lignes[6].id, rang: 6 });
+    expect((await verifierChaine(t.db)).rupture).toEqual({ raison: 'lien', id: lignes[6].id, rang: 6, voie: 0 });
   });
 
   test('a reordered pair: the first of the pair is named', async () => {
@@ -177,8 +253,8 @@ describe('tampering as the owner role', () => {
   test('a rewrite of the whole chain passes alone but not against an anchor archived before it; rows deleted at the end too', async () => {
     const t = await base();
     await ecrire(t.db, 25);
-    const tete = (await teteChaine(t.db))!;
-    const ancre: AncreJournal = { date: '2026-12-01', lignes: tete.rang, hash: tete.hash, ecriteA: '' };
+    const ancre = ancreDeLEtat('2026-12-01', await etatChaine(t.db), '');
+    expect(ancre).toMatchObject({ lignes: 25, voies: [{ voie: 0, rang: 25 }] });
     await ecrire(t.db, 5, 'après');
     expect(await verifierChaine(t.db, { ancre })).toMatchObject({ ok: true, lignes: 30 });
 
@@ -202,10 +278,10 @@ describe('tampering as the owner role', () => {
     // Rows deleted at the end leave an intact but shorter chain: only the anchor tells.
     const t2 = await base();
     await ecrire(t2.db, 10);
-    const ancre2: AncreJournal = { date: '2026-12-02', lignes: 10, hash: (await teteChaine(t2.db))!.hash, ecriteA: '' };
+    const ancre2 = ancreDeLEtat('2026-12-02', await etatChaine(t2.db), '');
     await commeProprietaire(t2, 'delete from journal where chaine_rang > 8');
     expect(await verifierChaine(t2.db)).toMatchObject({ ok: true, lignes: 8 });
-    expect(await verifierChaine(t2.db, { ancre: ancre2 })).toMatchObject({ ok: false, lignes: 8, rupture: { raison: 'ancre_absente', id: null } });
+    expect(await verifierChaine(t2.db, { ancre: ancre2 })).toMatchObject({ ok: false, lignes: 8, rupture: { raison: 'ancre_absente', id: null, voie: 0 } });
   });
 });
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { journaliser, teteChaine } from '../../db/queries/journal.ts';
+import { etatChaine, journaliser } from '../../db/queries/journal.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 let t: TestDb;
@@ -36,8 +36,9 @@ function commande(...args: string[]): Promise<{ code: number | null; sortie: str
 
 describe('npm run verifier-journal', () => {
   test('intact, with an anchor; then broken; then rewritten against the anchor; a bad anchor file', async () => {
-    const tete = (await teteChaine(t.db))!;
+    const [tete] = (await etatChaine(t.db)).voies;
     const ancre = join(dossier, 'ancre-journal-2026-12-06.json');
+    // An anchor as written before lanes (no `voies`): still read, as lane 0's head.
     writeFileSync(ancre, JSON.stringify({ date: '2026-12-06', lignes: tete.rang, hash: tete.hash, ecriteA: '2026-12-06T00:05:00Z' }));
 
     const intacte = await commande('--ancre', ancre);

@@ -1,11 +1,11 @@
-// The staff's page on the journal's integrity (/staff/journal): the chain's head, and a button that checks the
+// The staff's page on the journal's integrity (/staff/journal): the chain's lanes and their heads, and a button that checks the
 // whole chain (api/staff/journal.ts) and names the first broken row. The anchors archived daily are checked by
 // the command (`npm run verifier-journal -- --ancre <fichier>`): the files live on the worker's machine.
 import { Router } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { requireRecentTotp, requireStaff } from '../../api/auth/session.ts';
-import { etatJournal, verifierJournal, type TeteChaine, type VerdictChaine } from '../../api/staff/journal.ts';
-import { messageRupture } from '../../db/domain/chaine-journal.ts';
+import { etatJournal, verifierJournal, type EtatChaine, type VerdictChaine } from '../../api/staff/journal.ts';
+import { NOMBRE_VOIES_JOURNAL, messageRupture } from '../../db/domain/chaine-journal.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import { csrfField } from '../ui/forms.ts';
 import { render } from '../ui/render.ts';
@@ -20,27 +20,42 @@ const secondes = (ms: number) => `${(ms / 1000).toLocaleString('fr-FR', { maximu
 function verdict(v: VerdictChaine): SafeHtml {
   if (v.ok) {
     return html`<div class="fr-alert fr-alert--success fr-mb-4w" role="status"><h2 class="fr-alert__title">Chaîne intacte</h2>
-<p>${nombre(v.lignes)} ${v.lignes > 1 ? 'lignes vérifiées' : 'ligne vérifiée'} en ${secondes(v.dureeMs)} : chaque ligne porte l’empreinte de son contenu et de la précédente.</p></div>`;
+<p>${nombre(v.lignes)} ${v.lignes > 1 ? 'lignes vérifiées' : 'ligne vérifiée'} en ${secondes(v.dureeMs)} : chaque ligne porte l’empreinte de son contenu et de la précédente de sa voie.</p></div>`;
   }
   return html`<div class="fr-alert fr-alert--error fr-mb-4w" role="alert"><h2 class="fr-alert__title">Chaîne rompue</h2>
 <p>${messageRupture(v.rupture!)}. ${nombre(v.lignes)} ${v.lignes > 1 ? 'lignes intactes' : 'ligne intacte'} avant elle.</p>
 <p>Le journal a été modifié dans la base de données en dehors de l’application : prévenez l’administrateur technique et conservez les ancres archivées.</p></div>`;
 }
 
-export function journalPage(opts: { csrf: string; tete: TeteChaine | null; resultat?: VerdictChaine }): SafeHtml {
+/** Each lane's head: its row count and the hash of its last row (a table, as there may be up to 8). */
+function tetes(etat: EtatChaine): SafeHtml {
+  if (etat.voies.length === 0) return html`<p>Le journal est vide.</p>`;
+  if (etat.voies.length === 1 && etat.voies[0].voie === 0) {
+    const t = etat.voies[0];
+    return html`<p>Le journal compte ${nombre(t.rang)} ${t.rang > 1 ? 'lignes' : 'ligne'}. Empreinte de la dernière (n°&nbsp;${t.id}) :</p>
+<p><code>${groupes(t.hash)}</code></p>`;
+  }
+  return html`<p>Le journal compte ${nombre(etat.lignes)} lignes, dans ${etat.voies.length} voies. Empreinte de l’ensemble (racine) :</p>
+<p><code>${groupes(etat.racine)}</code></p>
+<div class="fr-table"><table><caption>Tête de chaque voie</caption>
+<thead><tr><th scope="col">Voie</th><th scope="col">Lignes</th><th scope="col">Dernière ligne</th><th scope="col">Son empreinte</th></tr></thead>
+<tbody>${etat.voies.map((t) => html`<tr><td>${t.voie}</td><td>${nombre(t.rang)}</td><td>n°&nbsp;${t.id}</td><td><code>${groupes(t.hash)}</code></td></tr>`)}</tbody>
+</table></div>`;
+}
+
+export function journalPage(opts: { csrf: string; etat: EtatChaine; resultat?: VerdictChaine }): SafeHtml {
   return html`<h1>Intégrité du journal</h1>
 ${opts.resultat ? verdict(opts.resultat) : ''}
 <p>Chaque ligne du journal porte l’empreinte SHA-256 de son contenu et de l’empreinte de la ligne précédente, calculée
-par la base de données à l’écriture : une ligne modifiée, supprimée ou déplacée rompt la chaîne à cet endroit.</p>
-${opts.tete
-    ? html`<p>Le journal compte ${nombre(opts.tete.rang)} ${opts.tete.rang > 1 ? 'lignes' : 'ligne'}. Empreinte de la dernière (n°&nbsp;${opts.tete.id}) :</p>
-<p><code>${groupes(opts.tete.hash)}</code></p>`
-    : html`<p>Le journal est vide.</p>`}
+par la base de données à l’écriture : une ligne modifiée, supprimée ou déplacée rompt la chaîne à cet endroit. Pour que
+des écritures simultanées ne s’attendent pas, la chaîne a jusqu’à ${NOMBRE_VOIES_JOURNAL} voies, chacune une chaîne complète ; à faible charge,
+tout s’écrit dans la voie 0.</p>
+${tetes(opts.etat)}
 <form method="post" action="/staff/journal">${csrfField(opts.csrf)}
   <button class="fr-btn" type="submit">Vérifier toute la chaîne</button>
 </form>
 <h2 class="fr-h4 fr-mt-6w">Ancres quotidiennes</h2>
-<p>Chaque jour, le worker écrit l’empreinte de tête, le nombre de lignes et la date dans un fichier
+<p>Chaque jour, le worker écrit la tête de chaque voie, leur racine, le nombre de lignes et la date dans un fichier
 <code>ancres-journal/ancre-journal-AAAA-MM-JJ.json</code> de son dossier de données, et dans ses journaux. Archivées hors de la base,
 elles révèlent une réécriture de toute la chaîne : <code>npm run verifier-journal -- --ancre &lt;fichier&gt;</code>.</p>
 <p><a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/staff">Retour à l’espace équipe</a></p>`;
@@ -51,12 +66,12 @@ export function journalStaffRouter(deps: WebDeps): Router {
   router.use('/staff/journal', requireStaff, requireRecentTotp);
 
   router.get('/staff/journal', async (req, res) => {
-    res.send(render(req, { title: 'Intégrité du journal', breadcrumb: FIL, content: journalPage({ csrf: csrfToken(req), tete: await etatJournal(deps.db) }) }));
+    res.send(render(req, { title: 'Intégrité du journal', breadcrumb: FIL, content: journalPage({ csrf: csrfToken(req), etat: await etatJournal(deps.db) }) }));
   });
 
   router.post('/staff/journal', async (req, res) => {
     const resultat = await verifierJournal(deps.db);
-    res.send(render(req, { title: 'Intégrité du journal', breadcrumb: FIL, content: journalPage({ csrf: csrfToken(req), tete: await etatJournal(deps.db), resultat }) }));
+    res.send(render(req, { title: 'Intégrité du journal', breadcrumb: FIL, content: journalPage({ csrf: csrfToken(req), etat: await etatJournal(deps.db), resultat }) }));
   });
 
   return router;

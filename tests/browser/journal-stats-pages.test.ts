@@ -94,7 +94,23 @@ describe('/staff/journal', () => {
       await checkPage(browser);
     }
 
-    const cible = await t.db('journal').orderBy('chaine_rang').offset(2).first('id', 'chaine_rang');
+    // Rows written while lane 0 was taken (here: a writer that chose lane 3): the page lists each lane's head.
+    await t.db.transaction(async (trx) => {
+      await trx.raw(`select set_config('journal.voie', '3', true)`);
+      for (let i = 0; i < 2; i++) await trx('journal').insert({ action: 'connect_aidant', additional_information: `voie 3, ${i}` });
+    });
+    for (const width of [atDesktopWidth, atPhoneWidth]) {
+      await width(p);
+      await p.goto(`${app.url}/staff/journal`);
+      await expect(p.getByText(`Le journal compte ${lignes + 2} lignes, dans 2 voies`).isVisible()).resolves.toBe(true);
+      await expect(p.getByRole('table', { name: 'Tête de chaque voie' }).locator('tbody tr').count()).resolves.toBe(2);
+      await p.getByRole('button', { name: 'Vérifier toute la chaîne' }).click();
+      await expect(p.locator('.fr-alert--success .fr-alert__title').textContent()).resolves.toBe('Chaîne intacte');
+      expect(await pasDeDefilementLateral()).toBe(true);
+      await checkPage(browser);
+    }
+
+    const cible = await t.db('journal').orderBy(['chaine_voie', 'chaine_rang']).offset(2).first('id', 'chaine_rang');
     await t.owner().transaction(async (trx) => {
       await trx.raw('alter table journal disable trigger journal_no_update_delete');
       await trx('journal').where({ id: cible.id }).update({ demarche: 'loisirs' });

@@ -7,31 +7,8 @@ import { installerChaineJournal } from './chaine-journal.ts';
 import { COLONNES as COLONNES_011 } from './011_journal_chaine.ts';
 import { NOMBRE_VOIES_JOURNAL, type ColonneChaine } from '../domain/chaine-journal.ts';
 
-/** The columns hashed since this migration (COLONNES_CHAINE_JOURNAL when it was written; kept as it was). */
-const COLONNES: readonly ColonneChaine[] = [
-  { nom: 'chaine_voie', type: 'voie' },
-  { nom: 'chaine_rang', type: 'entier' },
-  { nom: 'id', type: 'entier' },
-  { nom: 'action', type: 'texte' },
-  { nom: 'aidant_id', type: 'entier' },
-  { nom: 'structure_id', type: 'entier' },
-  { nom: 'usager_id', type: 'entier' },
-  { nom: 'mandat_id', type: 'entier' },
-  { nom: 'demarche', type: 'texte' },
-  { nom: 'duree', type: 'entier' },
-  { nom: 'access_token', type: 'texte' },
-  { nom: 'autorisation_id', type: 'entier' },
-  { nom: 'attestation_hash', type: 'texte' },
-  { nom: 'additional_information', type: 'texte' },
-  { nom: 'is_remote_mandat', type: 'booleen' },
-  { nom: 'user_phone', type: 'texte' },
-  { nom: 'consent_request_id', type: 'uuid' },
-  { nom: 'remote_consent_method', type: 'texte' },
-  { nom: 'idempotency_key', type: 'texte' },
-  { nom: 'created_at', type: 'horodatage' },
-  { nom: 'oidc_client_id', type: 'texte' },
-  { nom: 'consent_sms_id', type: 'entier' },
-];
+/** The columns hashed since this migration: its lane first, then migration 011's (kept as they were). */
+const COLONNES: readonly ColonneChaine[] = [{ nom: 'chaine_voie', type: 'voie' }, ...COLONNES_011];
 
 export async function up(knex: Knex): Promise<void> {
   // A constant default: PostgreSQL adds the column without rewriting the table.

@@ -16,8 +16,22 @@ export async function installerChaineJournal(knex: Knex, colonnes: readonly Colo
   const voies = opts.voies ?? 1;
   if (voies > 1) return installerVoies(knex, colonnes, voies);
   if (colonnes[0]?.nom !== 'chaine_rang') throw new Error('la forme canonique du journal commence par chaine_rang');
-  const { rows: [{ encodage }] } = await knex.raw(`select current_setting('server_encoding') as encodage`);
+  // Everything but the rank is known before the lock: the other writers wait only for the head's lookup and
+  // one SHA-256. The form is written out here rather than a call to journal_texte_canonique: a SQL function
+  // called from PL/pgSQL is planned again in every transaction.
+  await installerFonctions(knex, colonnes, '', `
+      reste := ${sqlTexteCanonique(colonnes.slice(1), 'new')};
+      perform pg_advisory_xact_lock(${VERROU_CHAINE_JOURNAL});
+      select chaine_rang, hash into tete from journal order by chaine_rang desc limit 1;
+      new.chaine_rang := coalesce(tete.chaine_rang, 0) + 1;
+      new.hash_precedent := coalesce(tete.hash, '${HASH_INITIAL}');
+      new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || ${sqlTexteCanonique(colonnes.slice(0, 1), 'new')} || reste, 'UTF8')), 'hex');`);
+}
+
+/** journal_texte_canonique(journal), and the trigger's function journal_chainer with `corps` as its body. */
+async function installerFonctions(knex: Knex, colonnes: readonly ColonneChaine[], declarations: string, corps: string): Promise<void> {
   // octet_length counts the bytes of the database's encoding; the verifier counts UTF-8 bytes.
+  const { rows: [{ encodage }] } = await knex.raw(`select current_setting('server_encoding') as encodage`);
   if (encodage !== 'UTF8') throw new Error(`la base doit être en UTF8 pour la chaîne du journal (elle est en ${encodage})`);
   await knex.raw(`
     create or replace function journal_texte_canonique(j journal) returns text language sql stable as $$
@@ -31,17 +45,8 @@ export async function installerChaineJournal(knex: Knex, colonnes: readonly Colo
       as $$
     declare
       tete record;
-      reste text;
-    begin
-      -- Everything but the rank is known before the lock: the other writers wait only for the head's lookup
-      -- and one SHA-256. The form is written out here rather than a call to journal_texte_canonique: a SQL
-      -- function called from PL/pgSQL is planned again in every transaction.
-      reste := ${sqlTexteCanonique(colonnes.slice(1), 'new')};
-      perform pg_advisory_xact_lock(${VERROU_CHAINE_JOURNAL});
-      select chaine_rang, hash into tete from journal order by chaine_rang desc limit 1;
-      new.chaine_rang := coalesce(tete.chaine_rang, 0) + 1;
-      new.hash_precedent := coalesce(tete.hash, '${HASH_INITIAL}');
-      new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || ${sqlTexteCanonique(colonnes.slice(0, 1), 'new')} || reste, 'UTF8')), 'hex');
+      reste text;${declarations}
+    begin${corps}
       return new;
     end $$;
   `);
@@ -57,22 +62,9 @@ export async function installerChaineJournal(knex: Knex, colonnes: readonly Colo
  */
 async function installerVoies(knex: Knex, colonnes: readonly ColonneChaine[], voies: number): Promise<void> {
   if (colonnes[0]?.nom !== 'chaine_voie' || colonnes[1]?.nom !== 'chaine_rang') throw new Error('la forme canonique du journal commence par chaine_voie, chaine_rang');
-  const { rows: [{ encodage }] } = await knex.raw(`select current_setting('server_encoding') as encodage`);
-  if (encodage !== 'UTF8') throw new Error(`la base doit être en UTF8 pour la chaîne du journal (elle est en ${encodage})`);
-  await knex.raw(`
-    create or replace function journal_texte_canonique(j journal) returns text language sql stable as $$
-      select ${sqlTexteCanonique(colonnes, 'j')}
-    $$;
-    create or replace function journal_chainer() returns trigger language plpgsql
-      -- The head is read through the index, whatever the statistics say (see migration 011's version).
-      set enable_seqscan = off set enable_bitmapscan = off set enable_sort = off
-      as $$
-    declare
-      tete record;
-      reste text;
+  await installerFonctions(knex, colonnes, `
       choisie text := current_setting('journal.voie', true);
-      v int;
-    begin
+      v int;`, `
       reste := ${sqlTexteCanonique(colonnes.slice(2), 'new')};
       if choisie ~ '^[0-9]{1,2}$' and choisie::int < ${voies} then
         -- The lane this transaction already holds (re-entrant), or the one its writer chose.
@@ -94,8 +86,5 @@ async function installerVoies(knex: Knex, colonnes: readonly ColonneChaine[], vo
       new.chaine_voie := v;
       new.chaine_rang := coalesce(tete.chaine_rang, 0) + 1;
       new.hash_precedent := coalesce(tete.hash, '${HASH_INITIAL}');
-      new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || ${sqlTexteCanonique(colonnes.slice(0, 2), 'new')} || reste, 'UTF8')), 'hex');
-      return new;
-    end $$;
-  `);
+      new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || ${sqlTexteCanonique(colonnes.slice(0, 2), 'new')} || reste, 'UTF8')), 'hex');`);
 }

@@ -142,7 +142,7 @@ export function createConsentementActivities(deps: ActivityDeps) {
         const d = await demandeVerrouillee(trx, p.demandeId);
         if (!d) return { issue: 'absent' };
         const sms = await smsRecu(trx, d.id, p.smsId);
-        // The webhook signals inside its transaction: its commit may come a moment later (retried).
+        // The webhook signals after its commit (api/consentement/reponses.ts): a missing row is an anomaly, retried.
         if (!sms) throw new Error(`SMS reçu ${p.smsId} pas encore enregistré`);
         const cle = cleConsentement(d.id, `reponse-${sms.id}`);
         const deja = await actionJournalisee(trx, cle);

@@ -164,7 +164,14 @@ export function createApp(deps: AppDeps): express.Express {
     res.redirect = ((a: number | string, b?: string) => {
       const [status, url] = typeof a === 'number' ? [a, b!] : [302, a];
       if (!req.session) return redirect(status, url);
-      req.session.save((err) => (err ? next(err) : redirect(status, url)));
+      req.session.save((err) => {
+        if (!err) return redirect(status, url);
+        // PostgreSQL gone after the route committed its work: a route that must say what was done anyway
+        // (the recap: the mandat exists) answers itself; otherwise « Service indisponible » (below).
+        const repli = res.locals.sessionNonEnregistree as (() => void) | undefined;
+        if (repli && baseIndisponible(err)) return repli();
+        next(err);
+      });
     }) as typeof res.redirect;
     next();
   });
@@ -183,6 +190,9 @@ export function createApp(deps: AppDeps): express.Express {
   // Express 5 routes rejected promises here too.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const indisponible = baseIndisponible(err);
+    // Already answered (express-session's last save failing after the page went out, PostgreSQL gone): only
+    // logged, the page sent is left whole.
+    if (res.headersSent) return void log.warn({ path: redactPath(req.path), indisponible }, 'erreur après la réponse');
     const status =
       err instanceof CsrfError ? 403 : indisponible ? 503 : typeof (err as { status?: number }).status === 'number' ? (err as { status: number }).status : 500;
     // PostgreSQL unreachable: « Service indisponible », retry in a while (db/platform/indisponibilite.ts).

@@ -12,7 +12,7 @@ import { lazyTemporalClient } from '../db/temporal/client.ts';
 import { demarrerVeillesManquantes } from '../db/temporal/processes/inactivite.ts';
 import { checkStartup } from '../db/platform/startup-checks.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
-import { demarrerViesMandatManquantes } from '../db/temporal/processes/mandat.ts';
+import { demarrerViesMandatManquantes, reconcilierViesMandatsPeriodiquement } from '../db/temporal/processes/mandat.ts';
 import { demarrerAncreJournal } from '../db/temporal/processes/journal.ts';
 import { assurerPlanificationSurveillance } from '../db/temporal/processes/alertes.ts';
 
@@ -55,17 +55,16 @@ if (process.env.RECONCILE_WATCHES !== 'false') {
       .catch((err) => log.error({ err }, 'démarrage de l’ancre quotidienne du journal impossible')),
   ]).finally(() => void client.close());
 }
-// And again every few minutes: the worker survives an outage of Temporal (it reconnects by itself), so the
-// mandats created meanwhile (their start failed after the commit, api/mandats/creation.ts) get their workflow
-// without waiting for a restart of the worker (issue 19's drill, tests/integration/panne-temporal.test.ts).
+// And again every few minutes (README « Pannes et reprises »): the mandats created while Temporal was down get
+// their workflow, and the SMS answers the webhook kept meanwhile reach theirs, without a restart of the worker.
 const clientReconciliation = lazyTemporalClient(settings);
-const reconciliation = setInterval(() => {
-  void clientReconciliation()
-    .then((temporal) => demarrerViesMandatManquantes(db, temporal))
-    .then((bilan) => bilan.demarrees && log.info(bilan, 'workflows de mandats manquants démarrés'))
-    .catch((err) => log.warn({ err }, 'réconciliation des mandats impossible pour le moment'));
-}, Number(process.env.RECONCILE_INTERVAL_MS ?? 5 * 60_000));
-reconciliation.unref();
+const reconciliation = reconcilierViesMandatsPeriodiquement(db, clientReconciliation, {
+  intervalMs: Number(process.env.RECONCILE_INTERVAL_MS ?? 5 * 60_000),
+  apresPasse: (bilan) => {
+    if ('erreur' in bilan) log.warn({ err: bilan.erreur }, 'réconciliation impossible pour le moment');
+    else if (bilan.mandats.demarrees || bilan.reponsesSms.retransmises || bilan.reponsesSms.supprimees) log.info(bilan, 'réconciliation : workflows de mandats démarrés, réponses SMS transmises');
+  },
+});
 // The suspicious-activity survey runs on a Temporal schedule (README « Alertes »); created once, kept up to date.
 {
   const client = lazyTemporalClient(settings);
@@ -76,7 +75,7 @@ reconciliation.unref();
     .finally(() => void client.close());
 }
 await running;
-clearInterval(reconciliation);
+await reconciliation.stop();
 await clientReconciliation.close();
 await relay.stop();
 log.info('worker arrêté');

@@ -57,7 +57,8 @@ const { envoyerSmsConsentement: envoyerAccuse } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', maximumAttempts: 10 },
 });
-// An answer's row may be committed a few milliseconds after its signal: a short series of attempts.
+// An answer's row is committed before its signal (api/consentement/reponses.ts): a short series of attempts for
+// a database that does not answer.
 const { traiterReponseSms } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 10 },
@@ -91,7 +92,7 @@ export async function consentement(entree: EntreeConsentement): Promise<FinConse
   const recues: number[] = [];
   const vues = new Set<number>();
   setHandler(reponseSms, ({ smsId }) => {
-    // The webhook may signal the same answer twice (a retry after a lost reply): handled once.
+    // The same answer may be signalled twice (the webhook, then the worker's reconciliation): handled once.
     if (Number.isInteger(smsId) && !vues.has(smsId)) {
       vues.add(smsId);
       recues.push(smsId);

@@ -3,7 +3,7 @@
 // the account's auth token), checked with the official helper; there is no session and no CSRF token (the
 // app mounts this router before both). A signed request is used once: every MessageSid is remembered, so a
 // replayed call is refused. The answer goes to the number's consent request (api/consentement/reponses.ts),
-// whose workflow decides. Refusals are logged without the number or the text (personal data).
+// whose workflow decides; once stored, Twilio gets its answer even while Temporal is down. Refusals are logged without the number or the text (personal data).
 import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../../db/connection.ts';
 import twilio from 'twilio';
@@ -51,9 +51,9 @@ export function smsWebhookRouter(deps: DepsWebhookSms): Router {
     if (!MESSAGE_SID.test(sid)) return refuser(res, 400, 'MessageSid absent ou mal formé');
     let issue: Awaited<ReturnType<typeof recevoirSms>>;
     try {
-      issue = await recevoirSms(deps.db, await deps.temporal(), { messageSid: sid, from: params.From ?? '', body: params.Body ?? '' });
+      issue = await recevoirSms(deps.db, deps.temporal, { messageSid: sid, from: params.From ?? '', body: params.Body ?? '' });
     } catch (err) {
-      // Nothing kept (one transaction): Twilio records the failure.
+      // PostgreSQL unreachable: nothing kept (one transaction), Twilio records the failure.
       log.error({ err, messageSid: sid }, 'réponse SMS non transmise');
       return res.status(503).type('text/plain').send('Service indisponible.');
     }

@@ -113,6 +113,25 @@ export async function supprimerSms(trx: Knex.Transaction, smsId: number): Promis
   await trx('consent_sms').where({ id: smsId }).delete();
 }
 
+/**
+ * Answers stored but never read by their workflow (no journal row under their key, activities/consentement.ts
+ * traiterReponseSms): the webhook keeps an answer when Temporal does not take its signal in time, and the
+ * worker's periodic reconciliation signals it again (db/temporal/processes/consentement.ts). Oldest first.
+ */
+export async function reponsesNonLues(db: Executor, limite = 200): Promise<{ id: number; consent_request_id: string }[]> {
+  return db('consent_sms as s')
+    .where('s.direction', 'in')
+    .whereNotExists((q) => q.select(db.raw('1')).from('journal as j').whereRaw("j.idempotency_key = 'consentement-' || s.consent_request_id || ':reponse-' || s.id"))
+    .orderBy('s.id')
+    .limit(limite)
+    .select('s.id', 's.consent_request_id');
+}
+
+/** An answer whose request has no workflow any more (its retention is over): nothing to keep. */
+export async function supprimerSmsRecu(db: Executor, smsId: number): Promise<void> {
+  await db('consent_sms').where({ id: smsId, direction: 'in' }).delete();
+}
+
 // ——— The request's workflow (activities/consentement.ts) ———
 
 export interface LigneDemande {

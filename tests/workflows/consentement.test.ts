@@ -104,7 +104,7 @@ const journalDe = (id: string) => t.db('journal').where({ consent_request_id: id
 const smsA = (telephone: string) => fake.messages().filter((m) => m.to === telephone);
 /** The request's reply code, which the usager's answer names (issue 18, item 1). */
 const codeDe = async (id: string): Promise<string> => (await demandeEnBase(id)).reply_code;
-const repondre = (telephone: string, body: string) => recevoirSms(t.db, env.client, { messageSid: `SM${randomBytes(16).toString('hex')}`, from: telephone, body });
+const repondre = (telephone: string, body: string) => recevoirSms(t.db, async () => env.client, { messageSid: `SM${randomBytes(16).toString('hex')}`, from: telephone, body });
 
 describe('consentement à distance (saut de temps)', () => {
   test('recap, then consent request; "oui." is consent, a receipt follows, a second answer is ignored; purged 6 years later', async () => {

@@ -1,5 +1,6 @@
 // Pages of usagers and mandats (DSFR, French): the list of usagers, a usager's mandats, the creation form,
-// the recap before creation, the revocation confirmation and the FranceConnect error page.
+// the recap before creation (and the page of a mandat created when the service went away just after), the
+// revocation confirmation and the FranceConnect error page.
 import { dateNaissance, de, majuscule, neLe } from '../../db/domain/francais.ts';
 import { telephoneLisible } from '../../db/domain/contact.ts';
 import { aLieu, lieuNaissance } from '../../db/domain/lieu-naissance.ts';
@@ -235,6 +236,18 @@ export function revocationPage(opts: { csrf: string; mandatId: number; usager: s
     <li><a class="fr-btn fr-btn--secondary" href="/usagers/${opts.usagerId}">Annuler</a></li>
   </ul>
 </form>`;
+}
+
+/**
+ * The mandat's transaction committed, then PostgreSQL went away before the session could be saved (README
+ * « Pannes et reprises »): the mandat exists, the aidant must not believe it failed nor start again.
+ */
+export function mandatCreeServiceIndisponiblePage(opts: { usagerId: number; mandatId: number }): SafeHtml {
+  return html`<h1>Le mandat a été créé</h1>
+<div class="fr-alert fr-alert--warning fr-mb-4w"><p>Le mandat a été créé et enregistré. Le service est ensuite devenu momentanément indisponible : ne recommencez pas la création. Dans quelques minutes, vous retrouverez le mandat sur la fiche de l’usager.</p></div>
+<ul class="fr-btns-group fr-btns-group--inline-md">
+  <li><a class="fr-btn" href="/usagers/${opts.usagerId}#mandat-${opts.mandatId}">Voir la fiche de l’usager</a></li>
+</ul>`;
 }
 
 export function creationImpossiblePage(message: string): SafeHtml {

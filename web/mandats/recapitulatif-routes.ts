@@ -16,7 +16,7 @@ import { dateExpirationMandat } from '../../db/domain/mandat.ts';
 import type { IdentitePivot } from '../../db/domain/usager.ts';
 import { render } from '../ui/render.ts';
 import type { WebDeps } from '../ui/deps.ts';
-import { PARENTS_USAGERS, recapitulatifPage } from './pages.ts';
+import { mandatCreeServiceIndisponiblePage, PARENTS_USAGERS, recapitulatifPage } from './pages.ts';
 import { garde, impossible, RAISONS_BROUILLON } from './reponses.ts';
 
 async function recapitulatif(deps: WebDeps, req: Request, res: Response, b: BrouillonMandat, status = 200, erreurs?: Record<string, string>, consentement = false): Promise<void> {
@@ -80,6 +80,11 @@ export function recapitulatifRouter(deps: WebDeps): Router {
       b.renouvellementUsagerId = cree.usagerId;
       delete b.usager;
       if (cree.cree) flash(req, 'success', 'Le mandat a été créé.');
+      // Committed, but PostgreSQL gone before the session is saved (web/app.ts's redirect): say the mandat
+      // exists, not « Service indisponible » (README « Pannes et reprises »). A resubmit lands on it.
+      res.locals.sessionNonEnregistree = () => res.status(200).send(render(req, {
+        title: 'Mandat créé', breadcrumb: { parents: PARENTS_USAGERS }, content: mandatCreeServiceIndisponiblePage({ usagerId: cree.usagerId, mandatId: cree.mandatId }),
+      }));
       res.redirect(303, `/usagers/${cree.usagerId}#mandat-${cree.mandatId}`);
     } catch (err) {
       if (err instanceof CreationMandatRefusee) {

@@ -1,7 +1,10 @@
-// Starting and notifying the remote consent workflows (workflows/consentement.ts). The production durations
-// are passed here, from the domain, as inputs.
+// Starting and notifying the remote consent workflows (workflows/consentement.ts), and signalling again the
+// answers Temporal missed (the worker's periodic reconciliation). The production durations are passed here,
+// from the domain, as inputs.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Db } from '../../connection.ts';
 import { DELAI_REPONSE_CONSENTEMENT_MS, idWorkflowConsentement } from '../../domain/consentement.ts';
+import { reponsesNonLues, supprimerSmsRecu } from '../../queries/consentement.ts';
 import { DUREE_CONSERVATION_MANDAT_MS } from '../../domain/mandat.ts';
 import { CONSENTEMENT_STATUT, STRUCTURE_ID } from '../../../workflows/search-attributes.ts';
 import { TASK_QUEUE } from '../../../workflows/task-queue.ts';
@@ -68,4 +71,21 @@ export async function signalerAnnulation(client: Client, demandeId: string): Pro
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
   }
+}
+
+/**
+ * Signals again every stored answer no workflow has read (the webhook could not reach Temporal in time,
+ * api/consentement/reponses.ts); the workflow reads each SMS once, so a second signal of an answer already
+ * queued changes nothing. An answer whose request has no workflow any more is deleted, as the webhook does.
+ */
+export async function retransmettreReponsesSms(db: Db, client: Client): Promise<{ retransmises: number; supprimees: number }> {
+  const bilan = { retransmises: 0, supprimees: 0 };
+  for (const r of await reponsesNonLues(db)) {
+    if (await signalerReponseSms(client, r.consent_request_id, r.id)) bilan.retransmises++;
+    else {
+      await supprimerSmsRecu(db, r.id);
+      bilan.supprimees++;
+    }
+  }
+  return bilan;
 }

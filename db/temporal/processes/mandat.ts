@@ -1,7 +1,7 @@
 // Starting and notifying the life of each mandat (workflows/mandat.ts). The creation request starts it right
 // after its transaction committed; a start that failed (Temporal down) is caught up by the worker's
-// reconciliation at start-up, which starts every mandat whose `workflow_started_at` is still empty: no mandat
-// without its workflow. The revocation request notifies it after its own transaction committed. The
+// reconciliation at start-up and then periodically, which starts every mandat whose `workflow_started_at` is
+// still empty: no mandat without its workflow. The revocation request notifies it after its own transaction committed. The
 // production durations are passed here, from the domain, as inputs.
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandleWithFirstExecutionRunId, type WorkflowIdConflictPolicy } from '@temporalio/client';
 import type { Db } from '../../connection.ts';
@@ -10,6 +10,7 @@ import { marquerViesDemarrees, mandatsSansVie, type MandatSansVie } from '../../
 import { MANDAT_STATUT, STRUCTURE_ID } from '../../../workflows/search-attributes.ts';
 import { TASK_QUEUE } from '../../../workflows/task-queue.ts';
 import { mandatRevoque, mandatTransfere, type mandat } from '../../../workflows/mandat.ts';
+import { retransmettreReponsesSms } from './consentement.ts';
 
 export interface OptionsVieMandat {
   /** Reminder before expiry; default from the duration (db/domain/mandat.ts), null for none. */
@@ -126,4 +127,58 @@ export async function demarrerViesMandatManquantes(db: Db, client: Client, opts:
       await marquerViesDemarrees(db, tranche.map((r) => r.id));
     }
   }
+}
+
+export interface ReconciliationPeriodique {
+  /** Stops the passes; waits for the one under way. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker's reconciliation, again every `intervalMs` (README « Pannes et reprises »): the worker survives an
+ * outage of Temporal (it reconnects by itself), so the mandats created meanwhile (their start failed after the
+ * commit, api/mandats/creation.ts) get their workflow, and the SMS answers the webhook kept without reaching
+ * Temporal (api/consentement/reponses.ts) reach their workflow, without waiting for a restart of the worker.
+ * One pass at a time; a pass that fails (Temporal or PostgreSQL still down) is logged and the next one tries
+ * again. `apresPasse` sees each pass's outcome (the worker logs it; the drill waits for it).
+ */
+export function reconcilierViesMandatsPeriodiquement(
+  db: Db,
+  temporal: () => Promise<Client>,
+  opts: OptionsVieMandat & { intervalMs: number; apresPasse?: (bilan: BilanReconciliation | { erreur: unknown }) => void },
+): ReconciliationPeriodique {
+  let arrete = false;
+  let minuterie: NodeJS.Timeout | null = null;
+  let enCours: Promise<void> = Promise.resolve();
+  const passe = async () => {
+    let bilan: BilanReconciliation | { erreur: unknown };
+    try {
+      const client = await temporal();
+      const mandats = await demarrerViesMandatManquantes(db, client, opts);
+      bilan = { mandats, reponsesSms: await retransmettreReponsesSms(db, client) };
+    } catch (erreur) {
+      bilan = { erreur };
+    }
+    opts.apresPasse?.(bilan);
+  };
+  const suivante = () => {
+    if (arrete) return;
+    minuterie = setTimeout(() => {
+      enCours = passe().finally(suivante);
+    }, opts.intervalMs);
+    minuterie.unref();
+  };
+  suivante();
+  return {
+    async stop() {
+      arrete = true;
+      if (minuterie) clearTimeout(minuterie);
+      await enCours;
+    },
+  };
+}
+
+export interface BilanReconciliation {
+  mandats: { demarrees: number; dejaEnCours: number };
+  reponsesSms: { retransmises: number; supprimees: number };
 }

@@ -9,6 +9,7 @@ import {
 import type { Mailer } from './ports/mailer.ts';
 import { SmsAttendre, type SmsSender } from './ports/sms.ts';
 import { ApplicationFailure } from '@temporalio/common';
+import { baseIndisponible } from '../db/platform/indisponibilite.ts';
 
 export interface DeliveryPorts {
   mailer?: Mailer;
@@ -32,6 +33,7 @@ export const retryDelayMs = (attempts: number) =>
  * secrets wiped. `ignoreBackoff`: an activity's own retry does not wait for the relay's schedule.
  */
 export async function deliverRow(db: Db, ports: DeliveryPorts, idempotencyKey: string, opts: { ignoreBackoff?: boolean } = {}): Promise<DeliveryStatus> {
+  const claimedAt = Date.now();
   const row = await claimOutboxRow(db, idempotencyKey, { claimMs: CLAIM_MS, ignoreBackoff: opts.ignoreBackoff });
   if (!row) {
     const status = await outboxStatus(db, idempotencyKey);
@@ -42,9 +44,9 @@ export async function deliverRow(db: Db, ports: DeliveryPorts, idempotencyKey: s
     await markOutboxExpired(db, row.id);
     return 'expired';
   }
+  let providerId: string;
   try {
     const secrets = row.secrets ? (JSON.parse(unseal('outbox.secrets', row.secrets)) as Record<string, string>) : {};
-    let providerId: string;
     if (row.channel === 'email') {
       if (!ports.mailer) throw new Error('aucun port courriel dans ce processus');
       providerId = (await ports.mailer.send({
@@ -58,8 +60,6 @@ export async function deliverRow(db: Db, ports: DeliveryPorts, idempotencyKey: s
       if (!ports.sms) throw new Error('aucun port SMS dans ce processus');
       providerId = (await ports.sms.send({ to: row.recipient, body: fill(row.body, secrets) })).sid;
     }
-    await markOutboxSent(db, row.id, providerId);
-    return 'sent';
   } catch (error) {
     const gaveUp = row.attempts >= MAX_ATTEMPTS;
     // Twilio asked to wait (429/503 with Retry-After): not before that, by the relay or by Temporal.
@@ -70,6 +70,25 @@ export async function deliverRow(db: Db, ports: DeliveryPorts, idempotencyKey: s
     }
     if (opts.ignoreBackoff) throw error;
     return gaveUp ? 'failed' : 'retry_later';
+  }
+  await markSentWhileClaimed(db, row.id, providerId, claimedAt + CLAIM_MS);
+  return 'sent';
+}
+
+/**
+ * Sent, but PostgreSQL may have gone away meanwhile (issue 19's drill, tests/integration/panne-postgresql-charge.test.ts):
+ * the row stays ours until its claim ends, so marking it is tried again until shortly before — otherwise the
+ * claim would expire and the message leave a second time. Past the claim, the error is thrown (README « Pannes
+ * et reprises » says what a longer outage may double).
+ */
+async function markSentWhileClaimed(db: Db, id: number, providerId: string, claimEndsAt: number): Promise<void> {
+  for (;;) {
+    try {
+      return await markOutboxSent(db, id, providerId);
+    } catch (err) {
+      if (!baseIndisponible(err) || Date.now() > claimEndsAt - 10_000) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 }
 

@@ -230,7 +230,10 @@ test('20 s without PostgreSQL under load: 503 in French, never a 500; afterwards
     // No 500, no trace; the outage was felt (503s), and everything went through in the end.
     for (const r of reponses) sansErreurServeur(r.quoi, r.status, r.page);
     expect(reponses.filter((r) => r.status === 503).length).toBeGreaterThan(0);
-    expect(reponses.filter((r) => ![200, 302, 303, 503].includes(r.status)).map((r) => [r.quoi, r.status])).toEqual([]);
+    // Besides: a login form shown during the outage to a first visit (its session could not be stored) is
+    // « Formulaire expiré » once sent after it — the aidant reloads it.
+    const expire = (r: { quoi: string; status: number; page: string }) => r.quoi === 'POST /connexion' && r.status === 403 && r.page.includes('Formulaire expiré');
+    expect(reponses.filter((r) => ![200, 302, 303, 503].includes(r.status) && !expire(r)).map((r) => [r.quoi, r.status])).toEqual([]);
 
     // One mandat per draft, its journal and its workflow once.
     const mandats = await db('mandats').whereIn('creation_key', recaps.map((c) => c.brouillonId)).select('id', 'creation_key');
@@ -254,7 +257,11 @@ test('20 s without PostgreSQL under load: 503 in French, never a 500; afterwards
     }
 
     // Every email written was sent, and received exactly once.
-    await jusqua(async () => (await db('outbox').whereNot({ status: 'sent' })).length === 0, 'la boîte d’envoi vide');
+    await jusqua(async () => (await db('outbox').whereNot({ status: 'sent' })).length === 0, 'la boîte d’envoi vide', 20_000)
+      .catch(async (err) => {
+        console.log(await db('outbox').whereNot({ status: 'sent' }).select('*'));
+        throw err;
+      });
     await pause(1000);
     const ecrits: { idempotency_key: string }[] = await db('outbox').select('idempotency_key');
     const recus = mail.catcher.emails();
@@ -264,7 +271,7 @@ test('20 s without PostgreSQL under load: 503 in French, never a 500; afterwards
     expect(recus).toHaveLength(ecrits.length);
     // Each aidant's login: the links asked, each once in the outbox.
     for (const c of comptes) expect((await db('magic_links').where({ aidant_id: c.aidantId })).length).toBeGreaterThanOrEqual(1);
-    console.log(`exercice PostgreSQL sous charge : ${reponses.length} réponses (${reponses.filter((r) => r.status === 503).length} × 503), ${creations.filter((c) => c.creePendantPanne).length} récapitulatif(s) « créé » sans session enregistrée, ${bilans.length} passages de réconciliation`);
+    console.log(`exercice PostgreSQL sous charge : ${reponses.length} réponses (${reponses.filter((r) => r.status === 503).length} × 503, ${reponses.filter(expire).length} × « Formulaire expiré »), ${creations.slice(0, recaps.length).filter((c) => c?.creePendantPanne).length} récapitulatif(s) « créé » sans session enregistrée, ${bilans.length} passages de réconciliation`);
   } finally {
     await reconciliation.stop();
   }

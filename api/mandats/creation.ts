@@ -23,7 +23,7 @@ import { signalerFinsMandats } from './revocation.ts';
 const log = logger.child({ component: 'mandats' });
 
 export class CreationMandatRefusee extends Error {
-  readonly raison: 'structure-inactive' | 'structure-suspendue' | 'demarche-retiree' | 'usager-inconnu' | 'consentement-absent';
+  readonly raison: 'structure-inactive' | 'structure-suspendue' | 'demarche-retiree' | 'usager-inconnu' | 'consentement-absent' | 'consentement-utilise';
   constructor(raison: CreationMandatRefusee['raison'], message: string) {
     super(message);
     this.raison = raison;
@@ -100,7 +100,8 @@ export async function creerMandat(db: Db, b: BrouillonMandat, maintenant = new D
   } catch (err) {
     if (!(err instanceof DejaCree)) throw err;
     const autre = await trouverMandatParCleCreation(db, b.id);
-    if (!autre) throw err;
+    // Another draft's mandat already uses this consent (issue 19's drill): refused (409), not a 500.
+    if (!autre) throw new CreationMandatRefusee('consentement-utilise', 'L’accord donné par SMS a déjà servi à créer un mandat : demandez un nouvel accord à l’usager.');
     return { mandatId: autre.id, usagerId: autre.usager_id, expiresAt: autre.expires_at, cree: false, mandatsClos: [] };
   }
 }

@@ -1,12 +1,14 @@
 // Drill 1 of issue 19, under load: PostgreSQL stopped for 20 s (`pg_ctl stop -m fast`, then started again on
 // the same port) while aidants log in, several recaps create mandats at once and mandat workflows run their
-// activities (the expiry reminder's email, then the end of the mandat). A cluster of its own, a dev server of
-// its own, the worker on the production task queue. During the outage every answer is the French 503 page (or
-// a success), never a 500 nor a stack trace, and the health check names PostgreSQL. Afterwards nothing is
-// missing or doubled: one mandat per draft, one `create_attestation` each, one workflow each (the worker's
-// periodic reconciliation marks those whose start could not be recorded), each login's email and each
-// reminder sent once, each ended mandat journaled once. And the exact window where the mandat's transaction
-// committed but PostgreSQL went away before the session was saved: the recap says the mandat was created.
+// activities (the expiry reminder's email, then the end of the mandat), and a usager answers « Oui » by SMS.
+// A cluster of its own, a dev server of its own, the worker on the production task queue. During the outage
+// every answer is the French 503 page (or a success), never a 500 nor a stack trace, and the health check
+// names PostgreSQL. Afterwards nothing is missing or doubled: one mandat per draft, one `create_attestation`
+// each, one workflow each (the worker's periodic reconciliation marks those whose start could not be
+// recorded), each login's email and each reminder sent once, each ended mandat journaled once, the consent's
+// SMS once each (the « Oui » of the outage was refused to Twilio, kept nowhere; answered again, it decides).
+// And the exact window where the mandat's transaction committed but PostgreSQL went away before the session
+// was saved: the recap says the mandat was created.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,11 +26,15 @@ import { TASK_QUEUE } from '../../workflows/task-queue.ts';
 import { demarrerVieMandat, idVieMandat, reconcilierViesMandatsPeriodiquement } from '../../db/temporal/processes/mandat.ts';
 import { aidantAvecBrouillon, soumettreRecap, type ReponseRecap } from '../helpers/brouillon-mandat.ts';
 import { creerMandatDeTest } from '../helpers/mandats.ts';
+import { startTestSms } from '../helpers/sms.ts';
+import { CHEMIN_WEBHOOK_SMS } from '../../db/platform/twilio.ts';
+import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
 
 let dossier: string;
 let pg: LocalPostgres;
 let db: Db;
 let mail: Awaited<ReturnType<typeof startTestMail>>;
+let sms: Awaited<ReturnType<typeof startTestSms>>;
 let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
@@ -45,16 +51,18 @@ beforeAll(async () => {
   await owner.destroy();
   db = createDb(pg.appUrl, { min: 0, max: 10 });
   mail = await startTestMail();
+  sms = await startTestSms();
   env = await devServerEnv();
-  worker = await testWorker(env, { deps: { db, mailer: mail.mailer, publicUrl: 'http://app.test' }, taskQueue: TASK_QUEUE });
+  worker = await testWorker(env, { deps: { db, mailer: mail.mailer, sms: sms.sms, publicUrl: 'http://app.test' }, taskQueue: TASK_QUEUE });
   running = worker.run();
   // The mandat's life starts right after the creation's commit: the provider is called there.
-  app = await startApp({ db, mailer: mail.mailer, temporal: async () => {
+  app = await startApp({ db, mailer: mail.mailer, sms: sms.sms, publicUrl: 'http://app.test', temporal: async () => {
     const f = avantTemporal;
     avantTemporal = null;
     await f?.();
     return env.client;
   } });
+  sms.fake.setWebhook({ url: app.url + CHEMIN_WEBHOOK_SMS, signedUrl: 'http://app.test' + CHEMIN_WEBHOOK_SMS });
   structureId = await createStructure(db, { name: 'France Services de Morlaix' });
 }, 120_000);
 
@@ -64,6 +72,7 @@ afterAll(async () => {
   await app?.close();
   await env?.teardown();
   await mail?.stop();
+  await sms?.stop();
   await db?.destroy();
   await pg?.stop();
   if (dossier) rmSync(dossier, { recursive: true, force: true });
@@ -195,6 +204,12 @@ test('20 s without PostgreSQL under load: 503 in French, never a 500; afterwards
     await demarrerVieMandat(db, env.client, { mandatId: m.mandatId, expiresAt, duree: 'SHORT', structureId: landivisiau }, { rappelAvantMs: 6000, conservationMs: 3_600_000 });
     vies.push(m.mandatId);
   }
+  // A remote consent waiting for the usager, whose « Oui » arrives during the outage.
+  const telephone = '+33680000029';
+  const demande = await creerDemandeConsentement(db, env.client, { aidantId: recaps[0].aidantId, structureId, telephone, demarches: ['social'], duree: 'MONTH' });
+  if (!demande.ok) throw new Error(demande.raison);
+  const { reply_code: code } = await db('consent_requests').where({ id: demande.demandeId }).first('reply_code');
+  await jusqua(async () => (await db('consent_requests').where({ id: demande.demandeId }).first('status')).status === 'awaiting', 'la demande de consentement en attente');
   const bilans: unknown[] = [];
   const reconciliation = reconcilierViesMandatsPeriodiquement(db, async () => env.client, { intervalMs: 1000, apresPasse: (b) => bilans.push(b) });
 
@@ -221,6 +236,9 @@ test('20 s without PostgreSQL under load: 503 in French, never a 500; afterwards
       const page = await noter('GET /usagers', await new HttpClient(app.url).request('/usagers', { headers: { accept: 'text/html', cookie: recaps[0].cookie } }));
       expect(page.status).toBe(503);
       expect(page.page).toContain('Réessayez dans quelques minutes');
+      // The usager's « Oui », signed like Twilio: nothing can be stored, Twilio is told (503) and records it.
+      const oui = await sms.fake.reply({ from: telephone, body: `Oui ${code}` });
+      expect(oui.status).toBe(503);
       await pause(Math.max(0, 20_000 - (Date.now() - arret)));
     } finally {
       await redemarrer();
@@ -256,6 +274,13 @@ test('20 s without PostgreSQL under load: 503 in French, never a 500; afterwards
       for (const r of referents) expect(await db('outbox').where({ idempotency_key: `mandat-${id}-rappel-${r.aidant.id}` }).select('status')).toEqual([{ status: 'sent' }]);
     }
 
+    // Nothing of that answer was kept; answered again once PostgreSQL is back, it decides, the receipt leaves once.
+    expect(await db('consent_sms').where({ consent_request_id: demande.demandeId, direction: 'in' })).toHaveLength(0);
+    expect((await sms.fake.reply({ from: telephone, body: `Oui ${code}` })).status).toBe(200);
+    await jusqua(async () => (await db('consent_requests').where({ id: demande.demandeId }).first('status')).status === 'consented', 'l’accord enregistré');
+    await sms.fake.waitFor((x) => x.to === telephone && x.body.includes('bien enregistré votre accord'), 30_000);
+    expect(await db('journal').where({ consent_request_id: demande.demandeId, action: 'remote_sms_consent_received' })).toHaveLength(1);
+
     // Every email written was sent, and received exactly once.
     await jusqua(async () => (await db('outbox').whereNot({ status: 'sent' })).length === 0, 'la boîte d’envoi vide', 20_000)
       .catch(async (err) => {
@@ -263,12 +288,16 @@ test('20 s without PostgreSQL under load: 503 in French, never a 500; afterwards
         throw err;
       });
     await pause(1000);
-    const ecrits: { idempotency_key: string }[] = await db('outbox').select('idempotency_key');
+    const ecrits: { idempotency_key: string }[] = await db('outbox').where({ channel: 'email' }).select('idempotency_key');
     const recus = mail.catcher.emails();
     for (const { idempotency_key: cle } of ecrits) {
       expect([cle, recus.filter((m) => m.messageId?.includes(encodeURIComponent(cle))).length]).toEqual([cle, 1]);
     }
     expect(recus).toHaveLength(ecrits.length);
+    // Every SMS too: the request's recap, the request and the receipt, each once.
+    const smsEcrits: string[] = await db('outbox').where({ channel: 'sms' }).pluck('idempotency_key');
+    expect(smsEcrits).toHaveLength(3);
+    expect(sms.fake.messages().filter((x) => x.to === telephone)).toHaveLength(3);
     // Each aidant's login: the links asked, each once in the outbox.
     for (const c of comptes) expect((await db('magic_links').where({ aidant_id: c.aidantId })).length).toBeGreaterThanOrEqual(1);
     console.log(`exercice PostgreSQL sous charge : ${reponses.length} réponses (${reponses.filter((r) => r.status === 503).length} × 503, ${reponses.filter(expire).length} × « Formulaire expiré »), ${creations.slice(0, recaps.length).filter((c) => c?.creePendantPanne).length} récapitulatif(s) « créé » sans session enregistrée, ${bilans.length} passages de réconciliation`);

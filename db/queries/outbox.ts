@@ -10,8 +10,9 @@
 //   - the worker's relay (workers/outbox-relay.ts, delivering with activities/outbox.ts) sends pending rows as soon as they commit (LISTEN/NOTIFY,
 //     plus a sweep); activities may call `sendEmailOnce`, which enqueues then delivers that row at once;
 //   - sent (and dropped) bodies are purged after OUTBOX_RETENTION_DAYS days (default 30).
-// A message is sent at least once and, unless a worker dies between the provider's answer and the commit,
-// exactly once; the stable Message-ID lets a receiving system drop such a duplicate.
+// A message is sent at least once and, unless a worker dies between the provider's answer and the commit (or
+// PostgreSQL stays away longer than the row's claim, activities/outbox.ts), exactly once; the stable Message-ID
+// lets a receiving system drop such a duplicate.
 import type { Knex } from 'knex';
 import type { Db } from '../connection.ts';
 import { seal } from '../secrets.ts';

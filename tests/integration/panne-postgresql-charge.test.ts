@@ -26,6 +26,9 @@ import { TASK_QUEUE } from '../../workflows/task-queue.ts';
 import { demarrerVieMandat, idVieMandat, reconcilierViesMandatsPeriodiquement } from '../../db/temporal/processes/mandat.ts';
 import { aidantAvecBrouillon, soumettreRecap, type ReponseRecap } from '../helpers/brouillon-mandat.ts';
 import { creerMandatDeTest } from '../helpers/mandats.ts';
+import { deliverRow } from '../../activities/outbox.ts';
+import { enqueueEmail } from '../../db/queries/outbox.ts';
+import type { Mailer } from '../../activities/ports/mailer.ts';
 import { startTestSms } from '../helpers/sms.ts';
 import { CHEMIN_WEBHOOK_SMS } from '../../db/platform/twilio.ts';
 import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
@@ -116,6 +119,31 @@ test('PostgreSQL gone between the mandat’s commit and the session’s save: «
 }, 60_000);
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('an email SMTP accepted just as PostgreSQL went away: marked sent once it is back, within its claim — never sent twice', async () => {
+  const cle = 'exercice-smtp-puis-panne';
+  await db.transaction(async (trx) => {
+    await enqueueEmail(trx, { idempotencyKey: cle, to: 'nolwenn@morlaix.fr', subject: 'Exercice', text: 'Un seul envoi.' });
+    // Out of the relay's way (it only takes rows due): this test delivers it itself.
+    await trx('outbox').where({ idempotency_key: cle }).update({ next_attempt_at: new Date(Date.now() + 3_600_000) });
+  });
+  let retour: Promise<void> = Promise.resolve();
+  const mailer: Mailer = {
+    async send(m) {
+      const envoye = await mail.mailer.send(m);
+      await pg.stop();
+      retour = pause(3000).then(redemarrer);
+      return envoye;
+    },
+  };
+  expect(await deliverRow(db, { mailer }, cle, { ignoreBackoff: true })).toBe('sent');
+  await retour;
+  expect(await db('outbox').where({ idempotency_key: cle }).select('status')).toEqual([{ status: 'sent' }]);
+  // Another sender finds it sent, not due again once the claim ends.
+  expect(await deliverRow(db, { mailer: mail.mailer }, cle, { ignoreBackoff: true })).toBe('already_sent');
+  await pause(500);
+  expect(mail.catcher.emails().filter((m) => m.messageId?.includes(encodeURIComponent(cle)))).toHaveLength(1);
+}, 60_000);
 
 async function jusqua<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 60_000): Promise<T> {
   const fin = Date.now() + ms;

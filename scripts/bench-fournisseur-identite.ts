@@ -35,15 +35,35 @@ class Jar {
   }
 }
 
-/** One HTTP request, timed; redirects are not followed (each hop is one of the seven requests). */
-async function timed(samples: number[], jar: Jar, url: string, init: RequestInit = {}): Promise<Response> {
+/** What one flow measured, request by request in ETAPES order: duration, and SQL queries sent meanwhile. */
+interface Releve {
+  ms: number[];
+  sql: number[];
+  /** BENCH_SQL_LOG: prints each SQL query under the step that sent it. */
+  journal?: string[];
+}
+
+/** SQL queries sent on the bench's pool so far (both servers share it). */
+let requetesSql = 0;
+let journalSql: string[] | null = null;
+
+/**
+ * One HTTP request, timed; redirects are not followed (each hop is one of the seven requests). The SQL queries
+ * counted meanwhile are this request's when one flow runs at a time (the latency measure).
+ */
+async function timed(releve: Releve, jar: Jar, url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   const cookie = jar.header();
   if (cookie) headers.set('cookie', cookie);
+  const sqlAvant = requetesSql;
+  journalSql = releve.journal ?? null;
+  journalSql?.push(`— ${ETAPES[releve.ms.length]}`);
   const start = performance.now();
   const res = await fetch(url, { ...init, headers, redirect: 'manual' });
   const body = await res.arrayBuffer();
-  samples.push(performance.now() - start);
+  releve.ms.push(performance.now() - start);
+  releve.sql.push(requetesSql - sqlAvant);
+  journalSql = null;
   jar.take(res);
   return new Response(body, { status: res.status, headers: res.headers });
 }
@@ -62,7 +82,7 @@ const csrfOf = (html: string) => html.match(/name="_csrf" value="([^"]+)"/)?.[1]
 export const ETAPES = ['authorize', 'page usager', 'page démarche', 'choix (POST)', 'reprise', 'token', 'userinfo'] as const;
 
 /** The seven requests of one flow, in ETAPES order; throws if any answer is not the expected one. */
-async function flow(base: string, jar: Jar, samples: number[], usagerId: number): Promise<void> {
+async function flow(base: string, jar: Jar, samples: Releve, usagerId: number): Promise<void> {
   const expect = (res: Response, status: number, step: string) => {
     if (res.status !== status) throw new Error(`${step}: ${res.status} instead of ${status}`);
     return res;
@@ -141,6 +161,8 @@ const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
+/** A mean with at most one decimal (SQL queries per step: whole numbers unless a step varies). */
+const moyenne = (xs: number[]) => String(Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 10) / 10);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 export interface ResultatBenchFi {
@@ -148,7 +170,7 @@ export interface ResultatBenchFi {
   ok: boolean;
 }
 
-type Mesure = { requetes: number[]; flux: number[]; duree: number; n: number; sql: number; etapes: number[][] };
+type Mesure = { requetes: number[]; flux: number[]; duree: number; n: number; sql: number; etapes: number[][]; sqlEtapes: number[][] };
 
 function resume(m: Mesure) {
   return {
@@ -191,18 +213,20 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
   const floorJars = Array.from({ length: parallele }, () => new Jar());
 
   const vide = (): Record<'ours' | 'floor', Mesure> => ({
-    ours: { requetes: [], flux: [], duree: 0, n: 0, sql: 0, etapes: ETAPES.map(() => []) },
-    floor: { requetes: [], flux: [], duree: 0, n: 0, sql: 0, etapes: ETAPES.map(() => []) },
+    ours: { requetes: [], flux: [], duree: 0, n: 0, sql: 0, etapes: ETAPES.map(() => []), sqlEtapes: ETAPES.map(() => []) },
+    floor: { requetes: [], flux: [], duree: 0, n: 0, sql: 0, etapes: ETAPES.map(() => []), sqlEtapes: ETAPES.map(() => []) },
   });
-  let sql = 0;
-  const countQuery = () => sql++;
+  const countQuery = (q: { sql: string }) => {
+    requetesSql++;
+    journalSql?.push(`    ${q.sql}`);
+  };
   db.on('query', countQuery);
 
   const run = async (mesures: Record<'ours' | 'floor', Mesure> | null, which: 'ours' | 'floor', n: number, aidants: number) => {
     const base = which === 'ours' ? ours.url : floor.url;
     const jarsOf = (which === 'ours' ? jars : floorJars).slice(0, aidants);
     let next = 0;
-    const sqlBefore = sql;
+    const sqlBefore = requetesSql;
     const start = performance.now();
     const samples: number[] = [];
     const flows: number[] = [];
@@ -210,18 +234,21 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
       while (next < n) {
         const i = next++;
         const t0 = performance.now();
-        const mine: number[] = [];
+        const mine: Releve = { ms: [], sql: [] };
         await flow(base, jar, mine, usagers[i % usagers.length]);
         flows.push(performance.now() - t0);
-        samples.push(...mine);
-        if (mesures) mine.forEach((x, k) => mesures[which].etapes[k].push(x));
+        samples.push(...mine.ms);
+        if (mesures) {
+          mine.ms.forEach((x, k) => mesures[which].etapes[k].push(x));
+          mine.sql.forEach((x, k) => mesures[which].sqlEtapes[k].push(x));
+        }
       }
     }));
     if (!mesures) return;
     const m = mesures[which];
     m.duree += performance.now() - start;
     m.n += n;
-    m.sql += sql - sqlBefore;
+    m.sql += requetesSql - sqlBefore;
     m.requetes.push(...samples);
     m.flux.push(...flows);
   };
@@ -232,6 +259,13 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
     // Warm-up (JIT, pools, caches), then alternating batches of both, so that the machine's load weighs alike.
     await run(null, 'floor', 20, parallele);
     await run(null, 'ours', 20, parallele);
+    if (process.env.BENCH_SQL_LOG) {
+      for (const [nom, base] of [['Aidants Connect', ours.url], ['plancher', floor.url]]) {
+        const releve: Releve = { ms: [], sql: [], journal: [] };
+        await flow(base, nom === 'plancher' ? floorJars[0] : jars[0], releve, usagers[0]);
+        console.log(`\nRequêtes SQL d’un flux — ${nom}\n${releve.journal!.join('\n')}`);
+      }
+    }
     const parLot = Math.ceil(total / 2 / lots);
     for (let l = 0; l < lots; l++) {
       await run(latence, 'floor', parLot, 1);
@@ -262,6 +296,7 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
       ['  plancher oidc-provider : durée d’un flux', `p50 ${ms(f.fluxP50)}, p95 ${ms(f.fluxP95)} (7 requêtes HTTP, ${f.sqlParFlux.toFixed(0)} requêtes SQL)`],
       ['  plancher : par requête', `p50 ${ms(f.reqP50)}, p95 ${ms(f.reqP95)}`],
       ['  p50 par étape (Aidants Connect / plancher)', ETAPES.map((e, k) => `${e} ${quantile(latence.ours.etapes[k], 0.5).toFixed(1)}/${quantile(latence.floor.etapes[k], 0.5).toFixed(1)}`).join(', ')],
+      ['  requêtes SQL par étape (Aidants Connect / plancher)', ETAPES.map((e, k) => `${e} ${moyenne(latence.ours.sqlEtapes[k])}/${moyenne(latence.floor.sqlEtapes[k])}`).join(', ')],
       ['  rapport au plancher (durée p50 d’un flux)', `${ratio.toFixed(2)}× (objectif ≤ 1,5×) ${ratio <= 1.5 ? '✔' : '✘'}`],
       [`${parallele} aidants en parallèle`, `${debit.ours.n} flux de chaque côté`],
       ['  Aidants Connect : flux par seconde', `${od.parSeconde.toFixed(1)} (requête p50 ${ms(od.reqP50)}, p95 ${ms(od.reqP95)})`],

@@ -16,3 +16,29 @@ export function createDb(url = process.env.DATABASE_URL, pool: Knex.PoolConfig =
   // several databases in one process.
   return knexFactory({ client: 'pg', connection: url, pool, log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet } });
 }
+
+/**
+ * A query of the hot paths (every page's session and account, the identity provider's rows: README
+ * « Fournisseur d’identité de FranceConnect »), sent as a named prepared statement on a connection of the pool:
+ * PostgreSQL parses it once per connection instead of at every call, and no query builder runs. `texte` must
+ * be the same for a given `nom` (one constant per query). Listeners of the pool's `query` event (the bench's
+ * count) see it like any other query.
+ *
+ * Named statements live in a server connection: behind PgBouncer in transaction pooling mode (where
+ * consecutive queries may reach different server connections) they fail unless PgBouncer 1.21+ tracks them
+ * (`max_prepared_statements`); session pooling, or a direct connection as today, is safe (same README section).
+ */
+export async function requetePreparee<R>(db: Db, nom: string, texte: string, valeurs: unknown[]): Promise<R[]> {
+  const client = db.client as Knex.Client & {
+    acquireConnection(): Promise<pg.PoolClient & { __knexUid?: string }>;
+    releaseConnection(c: unknown): Promise<void>;
+  };
+  const connexion = await client.acquireConnection();
+  try {
+    client.emit('query', { method: 'raw', sql: texte, bindings: valeurs, __knexUid: connexion.__knexUid, preparee: nom });
+    const res: pg.QueryResult = await connexion.query({ name: nom, text: texte, values: valeurs });
+    return res.rows as R[];
+  } finally {
+    await client.releaseConnection(connexion);
+  }
+}

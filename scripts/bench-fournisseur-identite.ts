@@ -6,6 +6,8 @@
 import { pagesFournisseurIdentite } from '../web/oidc/pages.ts';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Provider from 'oidc-provider';
@@ -142,6 +144,28 @@ async function startFloor(db: Db): Promise<{ url: string; close(): Promise<void>
   return { url, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
 }
 
+/**
+ * BENCH_FI_PROFIL=<file>: a CPU profile (.cpuprofile, for Chrome’s DevTools)
+ * of this process while our side alone serves flows, one at a time — the app's CPU without the floor's.
+ */
+async function profiler(fichier: string, charge: () => Promise<void>): Promise<void> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  try {
+    await charge();
+  } finally {
+    const { profile } = await post<{ profile: object }>('Profiler.stop');
+    writeFileSync(fichier, JSON.stringify(profile));
+    session.disconnect();
+    console.log(`[bench] profil CPU de 200 flux (Aidants Connect seul) : ${fichier}`);
+  }
+}
+
 /** An aidant's browser already logged in: a session row and its signed cookie. */
 async function sessionOuverte(db: Db, aidantId: number): Promise<Jar> {
   const sid = randomBytes(24).toString('base64url');
@@ -259,6 +283,7 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
     // Warm-up (JIT, pools, caches), then alternating batches of both, so that the machine's load weighs alike.
     await run(null, 'floor', 20, parallele);
     await run(null, 'ours', 20, parallele);
+    if (process.env.BENCH_FI_PROFIL) await profiler(process.env.BENCH_FI_PROFIL, () => run(null, 'ours', 200, 1));
     if (process.env.BENCH_SQL_LOG) {
       for (const [nom, base] of [['Aidants Connect', ours.url], ['plancher', floor.url]]) {
         const releve: Releve = { ms: [], sql: [], journal: [] };

@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import session from 'express-session';
 import type { Db } from '../db/connection.ts';
-import { PgSessionStore } from '../api/session-store.ts';
+import { PgSessionStore, sessionModifiee } from '../api/session-store.ts';
 import { csrfProtection, CsrfError } from '../api/csrf.ts';
 import { healthRouter } from '../api/health.ts';
 import { multipartForms } from '../api/uploads.ts';
@@ -158,12 +158,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use((req, res, next) => (estCheminEspaceUsager(req.path) ? sessionUsager : sessionAidant)(req, res, next));
   // express-session sends the headers before its save completes, so a client following a redirect at once
-  // could arrive before the session (a login, a flash message) is stored: save first, then redirect.
+  // could arrive before the session (a login, a flash message) is stored: save first, then redirect. A
+  // session the request did not change is not written again (api/session-store.ts, issue 19).
   app.use((req, res, next) => {
     const redirect = res.redirect.bind(res) as (status: number, url: string) => void;
     res.redirect = ((a: number | string, b?: string) => {
       const [status, url] = typeof a === 'number' ? [a, b!] : [302, a];
-      if (!req.session) return redirect(status, url);
+      if (!req.session || !sessionModifiee(req.session)) return redirect(status, url);
       req.session.save((err) => {
         if (!err) return redirect(status, url);
         // PostgreSQL gone after the route committed its work: a route that must say what was done anyway

@@ -2,7 +2,7 @@
 // of a structure, and a fresh TOTP (re-authentication after 15 minutes without a sensitive action).
 import type { NextFunction, Request, Response } from 'express';
 import type { Aidant } from '../../db/models/index.ts';
-import { aidantParId, structuresGerees, versionSession } from '../../db/queries/authentification.ts';
+import { compteDeLaSession, structuresGerees, versionSession } from '../../db/queries/authentification.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import { DELAI_REAUTHENTIFICATION_MS, DUREE_PREMIERE_CONNEXION_MS, DUREE_SESSION_MS } from '../../db/domain/authentification.ts';
 import type { Db } from '../../db/connection.ts';
@@ -55,12 +55,17 @@ export function takeFlash(req: Request) {
 
 /**
  * Loads the logged-in account on every request. The session ends when the account was deactivated or had a
- * device replaced since the login (its session version moved on), or after 24 hours.
+ * device replaced since the login (its session version moved on), or after 24 hours. The account normally
+ * comes with the session (one query, api/session-store.ts), with its structures, référent role and
+ * suspension (`req.compteSession`, which chargerStructures, loadRoles and the identity provider read).
  */
 export const loadUser = (db: Db) => async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
   const id = req.session?.aidantId;
+  const lu = req.compteSession;
+  delete req.compteSession;
   if (!id) return next();
-  const aidant = await aidantParId(db, id);
+  const compte = lu && lu.aidant.id === id ? lu : await compteDeLaSession(db, id);
+  const aidant = compte?.aidant;
   const expired = Date.now() - (req.session.loginAt ?? 0) > DUREE_SESSION_MS;
   const revoked = aidant && (req.session.sessionVersion ?? 0) !== aidant.session_version;
   const tunnelOver = req.session.firstConnectionAt !== undefined && Date.now() - req.session.firstConnectionAt > DUREE_PREMIERE_CONNEXION_MS;
@@ -70,6 +75,7 @@ export const loadUser = (db: Db) => async (req: Request, _res: Response, next: N
     return next();
   }
   req.aidant = aidant;
+  req.compteSession = compte;
   req.tunnelOnly = req.session.firstConnectionAt !== undefined;
   next();
 };
@@ -132,17 +138,25 @@ export const requireReferent = (db: Db) => (req: Request, res: Response, next: N
   });
 };
 
+/**
+ * The activity time is written again only when it is older than this: a page of the same minute leaves the
+ * session unchanged, so it is not saved again (README « Fournisseur d’identité de FranceConnect », issue 19).
+ * The 15 minutes without activity may hence end up to a minute early, never late.
+ */
+export const PAS_ACTIVITE_MS = 60_000;
+
 /** Sensitive pages: a TOTP within the last 15 minutes of activity, else ask for a fresh one and come back. */
 export function requireRecentTotp(req: Request, res: Response, next: NextFunction): void {
   const last = req.session.lastActivityCheckAt ?? 0;
-  if (Date.now() - last > DELAI_REAUTHENTIFICATION_MS) {
+  const now = Date.now();
+  if (now - last > DELAI_REAUTHENTIFICATION_MS) {
     // A form sent meanwhile waits for the page the aidant comes back to (api/auth/saisie-en-attente.ts).
     if (req.method === 'POST') garderSaisie(req);
     const retour = req.method === 'GET' || req.formulaireEstSaPage ? req.originalUrl : sameSitePath(req);
     res.redirect(303, `/verification?suivant=${encodeURIComponent(retour)}`);
     return;
   }
-  req.session.lastActivityCheckAt = Date.now();
+  if (now - last >= PAS_ACTIVITE_MS) req.session.lastActivityCheckAt = now;
   next();
 }
 

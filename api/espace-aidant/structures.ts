@@ -22,7 +22,8 @@ export const chargerStructures = (db: Db) => async (req: Request, _res: Response
   try {
     const a = req.aidant;
     if (a && !a.is_staff) {
-      req.structuresAidant = await structuresActivesDe(db, a.id);
+      // Normally read with the session (loadUser); a query only when not.
+      req.structuresAidant = req.compteSession?.structuresActives ?? (await structuresActivesDe(db, a.id));
       if (a.current_structure_id !== null && !req.structuresAidant.some((s) => s.id === a.current_structure_id)) a.current_structure_id = null;
     }
     next();

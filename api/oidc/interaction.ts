@@ -13,6 +13,8 @@ import {
 } from '../../db/queries/autorisations.ts';
 import { enregistrerChoix } from '../../db/queries/fournisseur-identite.ts';
 import { compteSuspendu } from '../../db/queries/structures.ts';
+import type { CompteDeLaSession } from '../../db/queries/authentification.ts';
+import { bloqueParSuspension } from '../../db/domain/suspension.ts';
 import type { OidcInstance } from './provider.ts';
 
 export interface DemandeEnCours {
@@ -140,10 +142,12 @@ export async function terminerAvecChoix(
 
 /**
  * Issue 20: the aidant's structure is suspended by staff. Its sessions end at the suspension and its usable
- * autorisations are none; the interaction still refuses at once (a session opened in a race).
+ * autorisations are none; the interaction still refuses at once (a session opened in a race). The
+ * suspension normally comes with the session's account (`compte`, read with the session): no query then.
  */
-export function aidantSuspendu(db: Db, aidant: Aidant): Promise<boolean> {
-  return compteSuspendu(db, aidant);
+export async function aidantSuspendu(db: Db, aidant: Aidant, compte?: CompteDeLaSession): Promise<boolean> {
+  if (compte?.aidant.id !== aidant.id) return compteSuspendu(db, aidant);
+  return bloqueParSuspension(aidant) && aidant.current_structure_id !== null && compte.structureCouranteSuspendue;
 }
 
 /**

@@ -2,7 +2,8 @@
 // login checks them, the attempts counted by the rate limits, the session's account, the accepted terms of
 // use and what a successful login writes. The use cases (api/auth/*.ts) hold the rules and call these.
 import type { Knex } from 'knex';
-import type { Db } from '../connection.ts';
+import { requetePreparee, type Db } from '../connection.ts';
+import type { StructureActive } from './appartenances.ts';
 import { Aidant, TotpDevice } from '../models/index.ts';
 import { VERSION_CGU } from '../domain/cgu.ts';
 import { ESSAIS_CODE_SMS, TOLERANCE_NORMALE } from '../domain/authentification.ts';
@@ -11,6 +12,46 @@ import { ESSAIS_CODE_SMS, TOLERANCE_NORMALE } from '../domain/authentification.t
 
 export async function aidantParId(db: Db, id: number): Promise<Aidant | undefined> {
   return Aidant.query(db).findById(id);
+}
+
+/**
+ * What every page needs of the logged-in account, read in one query (README « Fournisseur d’identité de
+ * FranceConnect », issue 19: fewer queries per page): the account, its active structures by name (as
+ * db/queries/appartenances.ts structuresActivesDe lists them), whether it is référent of an active structure
+ * (as structuresGerees) and whether its current structure is suspended (as db/queries/structures.ts
+ * compteSuspendu asks, before the suspension rule applies).
+ */
+export interface CompteDeLaSession {
+  aidant: Aidant;
+  structuresActives: StructureActive[];
+  estReferent: boolean;
+  structureCouranteSuspendue: boolean;
+}
+
+/** The account's columns and its three facts, over `aidants as a` (also read with the session: db/queries/sessions.ts). */
+export const COLONNES_COMPTE_DE_LA_SESSION = `a.*,
+  coalesce((select json_agg(json_build_object('id', s.id, 'name', s.name, 'city', s.city) order by s.name, s.id)
+    from aidant_structures m join structures s on s.id = m.structure_id where m.aidant_id = a.id and s.is_active), '[]'::json) as compte_structures,
+  exists(select 1 from referent_structures r join structures s on s.id = r.structure_id where r.aidant_id = a.id and s.is_active) as compte_referent,
+  exists(select 1 from structures s where s.id = a.current_structure_id and s.suspended_at is not null) as compte_suspendue`;
+
+type LigneCompte = Record<string, unknown> & { compte_structures: StructureActive[]; compte_referent: boolean; compte_suspendue: boolean };
+
+/** A row of COLONNES_COMPTE_DE_LA_SESSION (its `id` null: no account) as the session's account. */
+export function compteDeLaLigne(ligne: LigneCompte | undefined): CompteDeLaSession | undefined {
+  if (!ligne || ligne.id === null || ligne.id === undefined) return undefined;
+  const { compte_structures, compte_referent, compte_suspendue, ...colonnes } = ligne;
+  return {
+    aidant: Aidant.fromDatabaseJson(colonnes),
+    structuresActives: compte_structures,
+    estReferent: compte_referent,
+    structureCouranteSuspendue: compte_suspendue,
+  };
+}
+
+export async function compteDeLaSession(db: Db, id: number): Promise<CompteDeLaSession | undefined> {
+  const [ligne] = await requetePreparee<LigneCompte>(db, 'compte_de_la_session', `select ${COLONNES_COMPTE_DE_LA_SESSION} from aidants as a where a.id = $1`, [id]);
+  return compteDeLaLigne(ligne);
 }
 
 export async function aidantParEmail(db: Db, email: string): Promise<Aidant | undefined> {

@@ -43,7 +43,7 @@ export function interactionRouter(deps: WebDeps, oidc: OidcInstance): Router {
   };
 
   const aidantHabilite = async (req: Request, res: Response, next: NextFunction) => {
-    if (aidantPeutAgir(req.aidant!) && !(await aidantSuspendu(deps.db, req.aidant!))) return next();
+    if (aidantPeutAgir(req.aidant!) && !(await aidantSuspendu(deps.db, req.aidant!, req.compteSession))) return next();
     res.status(403).send(render(req, refusPage({ uid: res.locals.demande!.uid, csrf: csrfToken(req), motif: 'aidant_non_habilite' })));
   };
 

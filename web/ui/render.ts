@@ -17,7 +17,7 @@ declare module 'express-serve-static-core' {
 
 /** After loadUser: whether the account is a référent, for the navigation of every page. */
 export const loadRoles = (db: Db) => async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
-  if (req.aidant && !req.aidant.is_staff) req.estReferent = (await referentStructureIds(db, req.aidant.id)).length > 0;
+  if (req.aidant && !req.aidant.is_staff) req.estReferent = req.compteSession?.estReferent ?? ((await referentStructureIds(db, req.aidant.id)).length > 0);
   next();
 };
 

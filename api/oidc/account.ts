@@ -7,7 +7,8 @@ import { empreinteJeton } from '../../db/domain/jetons.ts';
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../../db/connection.ts';
 import { claimsIdentitePivot, erreursIdentitePivot } from '../../db/domain/identite-pivot.ts';
-import { choixUtilisable, type ChoixUtilisable } from '../../db/queries/fournisseur-identite.ts';
+import type { ChoixUtilisable } from '../../db/queries/fournisseur-identite.ts';
+import { lireGrantEtChoix } from './adapter.ts';
 import { journaliser } from '../../db/queries/journal.ts';
 import type { Logger } from '../../db/platform/logger.ts';
 
@@ -23,7 +24,8 @@ export function findAccountFor(db: Db, log: Logger): FindAccount {
     // At the authorization endpoint (no token) only the subject matters: the interaction has just checked it.
     if (!token) return { accountId: sub, claims: () => ({ sub }) };
     const grantId = (token as { grantId?: string }).grantId;
-    const found = grantId ? await choixUtilisable(db, grantId) : null;
+    // With the grant, in one query per request (api/oidc/adapter.ts).
+    const found = grantId ? (await lireGrantEtChoix(db, grantId)).choix : null;
     if (!found || found.usager.sub !== sub) return undefined;
     const erreurs = erreursIdentitePivot(found.usager);
     if (erreurs.length) {

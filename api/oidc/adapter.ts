@@ -2,12 +2,46 @@
 // in `oidc_payloads`, with the indexed columns the provider looks up (grant, session uid, user code), the
 // expiry (expired rows are never returned, and the purge deletes them) and the consumption date (single-use
 // codes). The statements are those of db/queries/fournisseur-identite.ts.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from '../../db/connection.ts';
 import {
-  consommerPayload, ecrirePayload, lirePayload, purgerFournisseurIdentite, supprimerPayload, supprimerPayloadsDuGrant,
+  consommerPayload, ecrireGrantEtChoix, ecrirePayload, grantEtChoix, lirePayload, purgerFournisseurIdentite, supprimerPayload, supprimerPayloadsDuGrant,
+  type ChoixAidant, type ChoixUtilisable, type LignePayload,
 } from '../../db/queries/fournisseur-identite.ts';
+
+/**
+ * One request of the provider (api/oidc/provider.ts runs each in `avecRequeteOidc`): the token and userinfo
+ * endpoints read the grant and check the choice behind it; both come from one query (grantEtChoix), kept here
+ * for the rest of the request, whichever asks first (issue 19: fewer queries per step). A write of the grant
+ * in the same request drops it.
+ */
+const requeteOidc = new AsyncLocalStorage<Map<string, Promise<{ grant: LignePayload<AdapterPayload> | undefined; choix: ChoixUtilisable | null }>>>();
+
+export function avecRequeteOidc<T>(fn: () => T): T {
+  return requeteOidc.run(new Map(), fn);
+}
+
+/** The grant's live row and its usable choice, read once per provider request. */
+export function lireGrantEtChoix(db: Db, grantId: string): ReturnType<typeof grantEtChoix<AdapterPayload>> {
+  const lus = requeteOidc.getStore();
+  const deja = lus?.get(grantId);
+  if (deja) return deja;
+  const lecture = grantEtChoix<AdapterPayload>(db, grantId);
+  lus?.set(grantId, lecture);
+  // A failed read is not kept: the next asker reads again.
+  lecture.catch(() => lus?.delete(grantId));
+  return lecture;
+}
+
+/** The aidant's choice to write with the grant being saved (api/oidc/interaction.ts terminerAvecChoix). */
+const choixDuGrant = new AsyncLocalStorage<Omit<ChoixAidant, 'grant_id'>>();
+
+/** Saves `grant` (oidc-provider's Grant) and the aidant's choice behind it in one statement; its id. */
+export function enregistrerGrantAvecChoix(grant: { save(): Promise<string> }, choix: Omit<ChoixAidant, 'grant_id'>): Promise<string> {
+  return choixDuGrant.run(choix, () => grant.save());
+}
 
 /**
  * Models whose id is a bearer secret (codes, tokens): the row is keyed by its SHA-256 and the payload does not
@@ -46,13 +80,18 @@ export class PgAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const stored = this.bearer ? { ...payload, jti: undefined } : payload;
-    await ecrirePayload(this.db, {
+    const ligne = {
       id: this.key(id), type: this.model, payload: stored, grantId: payload.grantId ?? null, userCode: payload.userCode ?? null,
       uid: payload.uid ?? null, expiresIn: expiresIn ?? null,
-    });
+    };
+    const choix = this.model === 'Grant' ? choixDuGrant.getStore() : undefined;
+    if (this.model === 'Grant') requeteOidc.getStore()?.delete(id);
+    if (choix) await ecrireGrantEtChoix(this.db, ligne, { ...choix, grant_id: id });
+    else await ecrirePayload(this.db, ligne);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
+    if (this.model === 'Grant') return PgAdapter.restore((await lireGrantEtChoix(this.db, id)).grant);
     const row = await lirePayload<AdapterPayload>(this.db, this.model, 'id', this.key(id));
     return PgAdapter.restore(row, this.bearer ? id : undefined);
   }
@@ -70,6 +109,7 @@ export class PgAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    if (this.model === 'Grant') requeteOidc.getStore()?.delete(id);
     await supprimerPayload(this.db, this.model, this.key(id));
   }
 

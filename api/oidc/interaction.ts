@@ -11,11 +11,11 @@ import { erreursIdentitePivot } from '../../db/domain/identite-pivot.ts';
 import {
   autorisationsUtilisables, usagersAvecAutorisations, type AutorisationUtilisable, type UsagerAvecAutorisations, type UsagerIdentite,
 } from '../../db/queries/autorisations.ts';
-import { enregistrerChoix } from '../../db/queries/fournisseur-identite.ts';
 import { compteSuspendu } from '../../db/queries/structures.ts';
 import type { CompteDeLaSession } from '../../db/queries/authentification.ts';
 import { bloqueParSuspension } from '../../db/domain/suspension.ts';
 import type { OidcInstance } from './provider.ts';
+import { enregistrerGrantAvecChoix } from './adapter.ts';
 
 export interface DemandeEnCours {
   uid: string;
@@ -55,9 +55,42 @@ export async function lireDemande(oidc: OidcInstance, req: Request, res: Respons
 
 const sansAccents = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
+/**
+ * The usager page's list, kept in this process for the démarche page that follows (issue 19: nothing is
+ * computed twice between the two pages). Keyed by interaction, aidant and current structure; kept a few
+ * minutes, the oldest dropped beyond a bound. The démarche page only shows what the list said; the final
+ * submit checks the autorisation again in the database (terminerAvecChoix), so a mandat revoked between
+ * the pages is refused there. Another web instance, or a list gone, reads the database as before.
+ */
+const LISTES_GARDEES_MS = 5 * 60_000;
+const LISTES_MAX = 2_000;
+const listes = new Map<string, { usagers: UsagerAvecAutorisations[]; jusqua: number }>();
+const cleListe = (demande: DemandeEnCours, aidant: Aidant) => `${demande.uid}:${aidant.id}:${aidant.current_structure_id}`;
+
+function garderListe(cle: string, usagers: UsagerAvecAutorisations[]): void {
+  listes.delete(cle);
+  listes.set(cle, { usagers, jusqua: Date.now() + LISTES_GARDEES_MS });
+  for (const [ancienne, { jusqua }] of listes) {
+    if (listes.size <= LISTES_MAX && jusqua > Date.now()) break;
+    listes.delete(ancienne);
+  }
+}
+
+function listeGardee(cle: string): UsagerAvecAutorisations[] | null {
+  const gardee = listes.get(cle);
+  if (!gardee || gardee.jusqua <= Date.now()) return null;
+  return gardee.usagers;
+}
+
+/** The interaction is answered: its list is of no more use. */
+function oublierListes(uid: string): void {
+  for (const cle of listes.keys()) if (cle.startsWith(`${uid}:`)) listes.delete(cle);
+}
+
 /** Usagers the aidant may act for under this request, filtered by a name search (accents and case ignored). */
 export async function usagersProposes(db: Db, aidant: Aidant, demande: DemandeEnCours, recherche: string): Promise<{ usagers: UsagerAvecAutorisations[]; total: number }> {
   const tous = await usagersAvecAutorisations(db, aidant.id, demande.demarchesDemandees);
+  garderListe(cleListe(demande, aidant), tous);
   const mots = sansAccents(recherche).split(/\s+/).filter(Boolean);
   const usagers = mots.length
     ? tous.filter((u) => {
@@ -68,6 +101,30 @@ export async function usagersProposes(db: Db, aidant: Aidant, demande: DemandeEn
   return { usagers, total: tous.length };
 }
 
+/** What the démarche page shows: the usager and the démarches they may be chosen for. */
+export interface DemarchesAffichees {
+  usager: Pick<UsagerIdentite, 'id' | 'given_name' | 'family_name' | 'preferred_username' | 'birthdate'>;
+  demarches: Demarche[];
+}
+
+/**
+ * The démarche page: from the usager page's list when this process still holds it, else from the database
+ * (demarchesPourUsager). Null when the usager cannot be chosen.
+ */
+export async function demarchesAffichees(db: Db, aidant: Aidant, demande: DemandeEnCours, usagerId: unknown): Promise<DemarchesAffichees | null> {
+  const id = idUsager(usagerId);
+  if (id === null) return null;
+  const deLaListe = listeGardee(cleListe(demande, aidant))?.find((u) => u.id === id);
+  if (deLaListe) {
+    const { demarches, ...usager } = deLaListe;
+    return { usager, demarches: TOUTES_LES_DEMARCHES.filter((d) => demarches.includes(d)) };
+  }
+  const choix = await demarchesPourUsager(db, aidant, demande, usagerId);
+  return choix && { usager: choix.usager, demarches: choix.autorisations.map((a) => a.demarche) };
+}
+
+const idUsager = (valeur: unknown) => (typeof valeur === 'string' && /^[0-9]{1,9}$/.test(valeur) ? Number(valeur) : null);
+
 export interface UsagerChoisi {
   usager: UsagerIdentite;
   autorisations: AutorisationUtilisable[];
@@ -75,7 +132,7 @@ export interface UsagerChoisi {
 
 /** The usager and the démarches the aidant may choose for them; null when none (unknown, another structure, ended). */
 export async function demarchesPourUsager(db: Db, aidant: Aidant, demande: DemandeEnCours, usagerId: unknown): Promise<UsagerChoisi | null> {
-  const id = typeof usagerId === 'string' && /^[0-9]{1,9}$/.test(usagerId) ? Number(usagerId) : null;
+  const id = idUsager(usagerId);
   if (id === null) return null;
   const autorisations = await autorisationsUtilisables(db, { aidantId: aidant.id, usagerId: id, demarches: demande.demarchesDemandees });
   if (!autorisations.length) return null;
@@ -118,10 +175,8 @@ export async function terminerAvecChoix(
   grant.addOIDCScope(demande.scope);
   // Without this, the consent prompt would never be satisfied for a request naming rep_scope.
   if (demande.repScope.demande) grant.addOIDCClaims(['rep_scope']);
-  const grantId = await grant.save();
-
-  await enregistrerChoix(deps.db, {
-    grant_id: grantId,
+  // The grant and the choice behind it: one statement (api/oidc/adapter.ts).
+  const grantId = await enregistrerGrantAvecChoix(grant, {
     client_id: demande.clientId,
     aidant_id: aidant.id,
     structure_id: autorisation.structure_id,
@@ -137,6 +192,7 @@ export async function terminerAvecChoix(
   const { interaction } = demande;
   interaction.result = { login: { accountId: usager.sub, acr: ACR_FRANCECONNECT, remember: false }, consent: { grantId } };
   await interaction.persist();
+  oublierListes(demande.uid);
   return { kind: 'termine', returnTo: interaction.returnTo };
 }
 
@@ -171,5 +227,6 @@ export async function terminerAvecRefus(demande: DemandeEnCours, motif: MotifRef
   const { interaction } = demande;
   interaction.result = { error: 'access_denied', error_description: REFUS[motif] };
   await interaction.persist();
+  oublierListes(demande.uid);
   return interaction.returnTo;
 }

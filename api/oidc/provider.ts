@@ -11,6 +11,7 @@ import type { Logger } from '../../db/platform/logger.ts';
 import { baseIndisponible } from '../../db/platform/indisponibilite.ts';
 import { revoquerGrant } from '../../db/queries/fournisseur-identite.ts';
 import { choixDeLaRequete, findAccountFor, journaliserUtilisation } from './account.ts';
+import { avecRequeteOidc } from './adapter.ts';
 import { providerConfiguration, type OidcSettings, type PagesFournisseurIdentite } from './configuration.ts';
 
 export interface OidcInstance {
@@ -156,7 +157,8 @@ export function createOidcProvider(deps: { db: Db; settings: OidcSettings; logge
       res.status(400).type('html').send(deps.pages.erreur({ error: 'invalid_request', error_description: 'response_mode: query only' }));
       return;
     }
-    callback(req, res);
+    // One read of a grant and its choice per request (api/oidc/adapter.ts).
+    avecRequeteOidc(() => callback(req, res));
   };
 
   const redirectOrigins = [...new Set(settings.client.redirectUris.map((u) => new URL(u).origin))];

@@ -2,7 +2,8 @@
 // one per model and id, stored by api/oidc/adapter.ts in the shape the provider expects) and the aidants'
 // choices behind its grants (`oidc_choix`: aidant, structure, usager, démarche, autorisation). Expired rows
 // are never returned, and purgerFournisseurIdentite deletes them.
-import type { Db } from '../connection.ts';
+import type { Knex } from 'knex';
+import { requetePreparee, type Db } from '../connection.ts';
 import type { Demarche } from '../domain/demarches.ts';
 import { colonnesAutorisationUtilisable, requeteAutorisationsUtilisables, type AutorisationUtilisable, type UsagerIdentite } from './autorisations.ts';
 
@@ -13,27 +14,49 @@ export interface LignePayload<P> {
   consumed_at: Date | null;
 }
 
-/** The live (unexpired) row of a model, looked up by one of its indexed columns. */
+const LIGNE_VIVANTE = `(expires_at is null or expires_at > now())`;
+
+/**
+ * The live (unexpired) row of a model, looked up by one of its indexed columns. Like every statement of the
+ * provider's hot path here, a named prepared statement (db/connection.ts requetePreparee).
+ */
 export async function lirePayload<P>(db: Db, type: string, colonne: 'id' | 'uid' | 'user_code', valeur: string): Promise<LignePayload<P> | undefined> {
-  return db('oidc_payloads')
-    .where('type', type)
-    .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now()))
-    .where(colonne, valeur)
-    .first('payload', 'consumed_at');
+  const [ligne] = await requetePreparee<LignePayload<P>>(db, `oidc_lire_par_${colonne}`,
+    `select payload, consumed_at from oidc_payloads where type = $1 and ${LIGNE_VIVANTE} and ${colonne} = $2 limit 1`, [type, valeur]);
+  return ligne;
 }
 
-/** Writes (or replaces) a row; `expiresIn` seconds from now, none when null. */
-export async function ecrirePayload(
-  db: Db,
-  r: { id: string; type: string; payload: unknown; grantId: string | null; userCode: string | null; uid: string | null; expiresIn: number | null },
-): Promise<void> {
-  await db.raw(
-    `insert into oidc_payloads (id, type, payload, grant_id, user_code, uid, expires_at)
-     values (?, ?, ?::jsonb, ?, ?, ?, case when ?::double precision is null then null else now() + make_interval(secs => ?::double precision) end)
+export interface LigneAEcrire {
+  id: string;
+  type: string;
+  payload: unknown;
+  grantId: string | null;
+  userCode: string | null;
+  uid: string | null;
+  expiresIn: number | null;
+}
+
+const ECRIRE_PAYLOAD = `insert into oidc_payloads (id, type, payload, grant_id, user_code, uid, expires_at)
+     values ($1, $2, $3::jsonb, $4, $5, $6, case when $7::double precision is null then null else now() + make_interval(secs => $7::double precision) end)
      on conflict (id, type) do update set payload = excluded.payload, grant_id = excluded.grant_id,
-       user_code = excluded.user_code, uid = excluded.uid, expires_at = excluded.expires_at`,
-    [r.id, r.type, JSON.stringify(r.payload), r.grantId, r.userCode, r.uid, r.expiresIn, r.expiresIn],
-  );
+       user_code = excluded.user_code, uid = excluded.uid, expires_at = excluded.expires_at`;
+const valeursPayload = (r: LigneAEcrire) => [r.id, r.type, JSON.stringify(r.payload), r.grantId, r.userCode, r.uid, r.expiresIn];
+
+/** Writes (or replaces) a row; `expiresIn` seconds from now, none when null. */
+export async function ecrirePayload(db: Db, r: LigneAEcrire): Promise<void> {
+  await requetePreparee(db, 'oidc_ecrire', ECRIRE_PAYLOAD, valeursPayload(r));
+}
+
+/**
+ * A grant and the aidant's choice behind it, written by one statement: neither exists without the other
+ * (api/oidc/interaction.ts terminerAvecChoix).
+ */
+export async function ecrireGrantEtChoix(db: Db, grant: LigneAEcrire, choix: ChoixAidant): Promise<void> {
+  await requetePreparee(db, 'oidc_ecrire_grant_et_choix',
+    `with grant_ecrit as (${ECRIRE_PAYLOAD} returning id)
+     insert into oidc_choix (grant_id, client_id, aidant_id, structure_id, usager_id, mandat_id, autorisation_id, demarche, rep_scope, expires_at)
+     select id, $8, $9, $10, $11, $12, $13, $14, $15, $16 from grant_ecrit`,
+    [...valeursPayload(grant), choix.client_id, choix.aidant_id, choix.structure_id, choix.usager_id, choix.mandat_id, choix.autorisation_id, choix.demarche, choix.rep_scope, choix.expires_at]);
 }
 
 /** Marks a single-use row (a code) as consumed, once. */
@@ -85,18 +108,42 @@ export interface ChoixUtilisable {
   usager: UsagerIdentite;
 }
 
-export async function enregistrerChoix(db: Db, choix: ChoixAidant): Promise<void> {
-  await db('oidc_choix').insert(choix);
-}
-
-/** The choice behind a grant, if its autorisation is still usable by that aidant right now (one query). */
-export async function choixUtilisable(db: Db, grantId: string): Promise<ChoixUtilisable | null> {
-  const row = await requeteAutorisationsUtilisables(db, { aidantId: db.ref('c.aidant_id') })
+/** The choice's query, on the rule of db/queries/autorisations.ts; `grant` stands for the grant id. */
+function requeteChoix(db: Db, grant: string) {
+  return requeteAutorisationsUtilisables(db, { aidantId: db.ref('c.aidant_id') })
     .join('oidc_choix as c', (j) => j.on('c.autorisation_id', 'a.id').andOn('c.structure_id', 'm.structure_id').andOn('c.usager_id', 'm.usager_id'))
-    .where('c.grant_id', grantId)
+    .where('c.grant_id', grant)
     .where('c.expires_at', '>', db.fn.now())
     .first([...colonnesAutorisationUtilisable(db), 'c.aidant_id', 'c.grant_id', 'c.client_id', 'c.rep_scope', 'c.expires_at']);
-  if (!row) return null;
-  const { usager, mandat_expires_at: _fin, ...choix } = row as AutorisationUtilisable & Pick<ChoixAidant, 'aidant_id' | 'grant_id' | 'client_id' | 'rep_scope' | 'expires_at'>;
+}
+
+/** Stands for the grant id while the statement is built once (never a real id: those are URL-safe). */
+const GRANT = '\u0000grant';
+let grantEtChoixSql: { sql: string; bindings: readonly unknown[] } | null = null;
+
+/**
+ * The provider's live `Grant` row and the usable choice behind it, in one query: the token and userinfo
+ * endpoints need both (api/oidc/adapter.ts keeps the answer for the rest of the request). Each is looked up
+ * on its own: a missing grant does not hide the choice, nor the reverse.
+ */
+export async function grantEtChoix<P>(db: Db, grantId: string): Promise<{ grant: LignePayload<P> | undefined; choix: ChoixUtilisable | null }> {
+  grantEtChoixSql ??= db
+    .select('g.payload as grant_payload', 'g.consumed_at as grant_consumed_at', 'ch.*')
+    .from(db.raw('(select 1) as un'))
+    .joinRaw(`left join lateral (select payload, consumed_at from oidc_payloads where type = 'Grant' and ${LIGNE_VIVANTE} and id = ?) as g on true`, [GRANT])
+    .joinRaw('left join lateral (?) as ch on true', [requeteChoix(db, GRANT) as unknown as Knex.Raw])
+    .toSQL()
+    .toNative();
+  const valeurs = grantEtChoixSql.bindings.map((v) => (v === GRANT ? grantId : v));
+  const [ligne] = await requetePreparee<Record<string, unknown>>(db, 'oidc_grant_et_choix', grantEtChoixSql.sql, valeurs);
+  const { grant_payload, grant_consumed_at, ...choix } = ligne;
+  return {
+    grant: grant_payload ? { payload: grant_payload as P, consumed_at: grant_consumed_at as Date | null } : undefined,
+    choix: choix.autorisation_id === null || choix.autorisation_id === undefined ? null : choixDeLaLigne(choix),
+  };
+}
+
+function choixDeLaLigne(row: Record<string, unknown>): ChoixUtilisable {
+  const { usager, mandat_expires_at: _fin, ...choix } = row as unknown as AutorisationUtilisable & Pick<ChoixAidant, 'aidant_id' | 'grant_id' | 'client_id' | 'rep_scope' | 'expires_at'>;
   return { choix, usager };
 }

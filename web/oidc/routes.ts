@@ -6,7 +6,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { csrfToken } from '../../api/csrf.ts';
 import { flash, requireLogin, requireRecentTotp } from '../../api/auth/session.ts';
 import {
-  aidantSuspendu, demarchesPourUsager, estMotifRefus, lireDemande, terminerAvecChoix, terminerAvecRefus, usagersProposes, type DemandeEnCours,
+  aidantSuspendu, demarchesAffichees, estMotifRefus, lireDemande, terminerAvecChoix, terminerAvecRefus, usagersProposes, type DemandeEnCours,
 } from '../../api/oidc/interaction.ts';
 import type { OidcInstance } from '../../api/oidc/provider.ts';
 import { aidantPeutAgir } from '../../db/domain/fournisseur-identite.ts';
@@ -68,11 +68,12 @@ export function interactionRouter(deps: WebDeps, oidc: OidcInstance): Router {
       flash(req, 'error', 'Choisissez la personne que vous accompagnez.');
       return res.redirect(303, `/interaction/${demande.uid}`);
     }
-    const choix = await demarchesPourUsager(deps.db, req.aidant!, demande, req.query.usager);
+    // The usager page's list, not a second query (api/oidc/interaction.ts); the submit checks again.
+    const choix = await demarchesAffichees(deps.db, req.aidant!, demande, req.query.usager);
     if (!choix) return res.status(404).send(render(req, choixIndisponiblePage(demande.uid)));
     res.send(render(req, {
       title: 'Choisir la démarche',
-      content: choixDemarchePage({ uid: demande.uid, csrf: csrfToken(req), usager: choix.usager, demarches: choix.autorisations.map((a) => a.demarche) }),
+      content: choixDemarchePage({ uid: demande.uid, csrf: csrfToken(req), usager: choix.usager, demarches: choix.demarches }),
     }));
   });
 

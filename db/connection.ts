@@ -42,3 +42,18 @@ export async function requetePreparee<R>(db: Db, nom: string, texte: string, val
     await client.releaseConnection(connexion);
   }
 }
+
+/**
+ * A prepared statement written with the query builder, built once: `valeur(i)` stands for the i-th value of
+ * each call (a marker no real value equals). For queries whose one definition is a builder
+ * (db/queries/autorisations.ts) on a hot path.
+ */
+export function preparerUneFois<R>(nom: string, construire: (db: Db, valeur: (i: number) => string) => Knex.QueryBuilder | Knex.Raw) {
+  const MARQUE = '\u0000valeur:';
+  let construite: { sql: string; bindings: readonly unknown[] } | null = null;
+  return async (db: Db, valeurs: unknown[]): Promise<R[]> => {
+    construite ??= construire(db, (i) => `${MARQUE}${i}`).toSQL().toNative();
+    const liees = construite.bindings.map((b) => (typeof b === 'string' && b.startsWith(MARQUE) ? valeurs[Number(b.slice(MARQUE.length))] : b));
+    return requetePreparee<R>(db, nom, construite.sql, liees);
+  };
+}

@@ -311,7 +311,7 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
   const od = resume(debit.ours);
   const fd = resume(debit.floor);
   const ratio = o.fluxP50 / f.fluxP50;
-  const ok = ratio <= 1.5 && o.reqP95 < 25;
+  const ok = ratio <= 1.3 && o.reqP95 < 25;
   return {
     ok,
     lignes: [
@@ -322,7 +322,7 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
       ['  plancher : par requête', `p50 ${ms(f.reqP50)}, p95 ${ms(f.reqP95)}`],
       ['  p50 par étape (Aidants Connect / plancher)', ETAPES.map((e, k) => `${e} ${quantile(latence.ours.etapes[k], 0.5).toFixed(1)}/${quantile(latence.floor.etapes[k], 0.5).toFixed(1)}`).join(', ')],
       ['  requêtes SQL par étape (Aidants Connect / plancher)', ETAPES.map((e, k) => `${e} ${moyenne(latence.ours.sqlEtapes[k])}/${moyenne(latence.floor.sqlEtapes[k])}`).join(', ')],
-      ['  rapport au plancher (durée p50 d’un flux)', `${ratio.toFixed(2)}× (objectif ≤ 1,5×) ${ratio <= 1.5 ? '✔' : '✘'}`],
+      ['  rapport au plancher (durée p50 d’un flux)', `${ratio.toFixed(2)}× (objectif ≤ 1,3×) ${ratio <= 1.3 ? '✔' : '✘'}`],
       [`${parallele} aidants en parallèle`, `${debit.ours.n} flux de chaque côté`],
       ['  Aidants Connect : flux par seconde', `${od.parSeconde.toFixed(1)} (requête p50 ${ms(od.reqP50)}, p95 ${ms(od.reqP95)})`],
       ['  plancher : flux par seconde', `${fd.parSeconde.toFixed(1)} (requête p50 ${ms(fd.reqP50)}, p95 ${ms(fd.reqP95)})`],

@@ -9,7 +9,7 @@ import { TOUTES_LES_DEMARCHES, type Demarche } from '../../db/domain/demarches.t
 import { ACR_FRANCECONNECT, demarcheDeRepScope, lireRepScope, repScopePourDemarche, type RepScopeDemande } from '../../db/domain/fournisseur-identite.ts';
 import { erreursIdentitePivot } from '../../db/domain/identite-pivot.ts';
 import {
-  autorisationsUtilisables, usagersAvecAutorisations, type AutorisationUtilisable, type UsagerAvecAutorisations, type UsagerIdentite,
+  autorisationsUtilisablesDeLUsager, usagersAvecAutorisations, type AutorisationUtilisable, type UsagerAvecAutorisations, type UsagerIdentite,
 } from '../../db/queries/autorisations.ts';
 import { compteSuspendu } from '../../db/queries/structures.ts';
 import type { CompteDeLaSession } from '../../db/queries/authentification.ts';
@@ -134,7 +134,7 @@ export interface UsagerChoisi {
 export async function demarchesPourUsager(db: Db, aidant: Aidant, demande: DemandeEnCours, usagerId: unknown): Promise<UsagerChoisi | null> {
   const id = idUsager(usagerId);
   if (id === null) return null;
-  const autorisations = await autorisationsUtilisables(db, { aidantId: aidant.id, usagerId: id, demarches: demande.demarchesDemandees });
+  const autorisations = await autorisationsUtilisablesDeLUsager(db, aidant.id, id, demande.demarchesDemandees);
   if (!autorisations.length) return null;
   const { usager } = autorisations[0];
   // One autorisation per démarche (the latest-ending if two mandats overlap), in the démarches' display order.

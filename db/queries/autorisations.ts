@@ -3,7 +3,7 @@
 // act, the structure active), for a démarche the structure still allows. One definition (requeteAutorisationsUtilisables), reused
 // by every page and check; each answer carries the usager's stored identity, so one query is enough.
 import type { Knex } from 'knex';
-import type { Db } from '../connection.ts';
+import { preparerUneFois, type Db } from '../connection.ts';
 import type { Demarche } from '../domain/demarches.ts';
 import type { IdentitePivot } from '../domain/identite-pivot.ts';
 
@@ -26,6 +26,8 @@ export interface FiltreAutorisations {
   autorisationId?: number;
   /** Restrict to these démarches (e.g. FranceConnect's `rep_scope`). */
   demarches?: readonly string[] | null;
+  /** A prepared statement's value standing for the démarches (db/connection.ts preparerUneFois). */
+  demarchesEnValeur?: string;
 }
 
 const COLONNES = (db: Db | Knex.Transaction) => [
@@ -63,7 +65,8 @@ export function requeteAutorisationsUtilisables(db: Db | Knex.Transaction, filtr
     .whereRaw('a.demarche = any((select s.allowed_demarches from structures as s where s.id = m.structure_id)::text[])');
   if (filtre.usagerId !== undefined) q.where('m.usager_id', filtre.usagerId);
   if (filtre.autorisationId !== undefined) q.where('a.id', filtre.autorisationId);
-  if (filtre.demarches) q.whereIn('a.demarche', [...filtre.demarches]);
+  if (filtre.demarches) q.whereRaw('a.demarche = any(?::text[])', [[...filtre.demarches]]);
+  if (filtre.demarchesEnValeur !== undefined) q.whereRaw('a.demarche = any(?::text[])', [filtre.demarchesEnValeur]);
   return q;
 }
 
@@ -85,11 +88,29 @@ export interface UsagerAvecAutorisations {
   demarches: Demarche[];
 }
 
-/** The usagers an aidant can act for (at least one usable autorisation among `demarches`), by name. */
-export async function usagersAvecAutorisations(db: Db, aidantId: number, demarches: readonly string[] | null): Promise<UsagerAvecAutorisations[]> {
-  const rows = await requeteAutorisationsUtilisables(db, { aidantId, demarches })
+/*
+ * The identity provider's pages ask these at every authorization: prepared statements (db/connection.ts
+ * preparerUneFois), one with and one without the démarches FranceConnect's service asked for.
+ */
+const usagersPrepares = [false, true].map((filtre) => preparerUneFois<UsagerAvecAutorisations>(`usagers_avec_autorisations${filtre ? '_filtre' : ''}`, (db, valeur) =>
+  requeteAutorisationsUtilisables(db, { aidantId: valeur(0) as unknown as number, ...(filtre ? { demarchesEnValeur: valeur(1) } : {}) })
     .groupBy('u.id')
     .orderBy([{ column: 'u.family_name' }, { column: 'u.given_name' }, { column: 'u.id' }])
-    .select('u.id', 'u.given_name', 'u.family_name', 'u.preferred_username', 'u.birthdate', db.raw('array_agg(distinct a.demarche order by a.demarche) as demarches'));
-  return rows as UsagerAvecAutorisations[];
+    .select('u.id', 'u.given_name', 'u.family_name', 'u.preferred_username', 'u.birthdate', db.raw('array_agg(distinct a.demarche order by a.demarche) as demarches'))));
+
+/** The usagers an aidant can act for (at least one usable autorisation among `demarches`), by name. */
+export async function usagersAvecAutorisations(db: Db, aidantId: number, demarches: readonly string[] | null): Promise<UsagerAvecAutorisations[]> {
+  return demarches ? usagersPrepares[1](db, [aidantId, [...demarches]]) : usagersPrepares[0](db, [aidantId]);
+}
+
+const autorisationsDeLUsagerPreparees = [false, true].map((filtre) => preparerUneFois<AutorisationUtilisable>(`autorisations_de_l_usager${filtre ? '_filtre' : ''}`, (db, valeur) =>
+  requeteAutorisationsUtilisables(db, { aidantId: valeur(0) as unknown as number, usagerId: valeur(1) as unknown as number, ...(filtre ? { demarchesEnValeur: valeur(2) } : {}) })
+    .orderBy([{ column: 'a.demarche' }, { column: 'm.expires_at', order: 'desc' }])
+    .select(COLONNES(db))));
+
+/** autorisationsUtilisables for one usager (the identity provider's choice), as a prepared statement. */
+export async function autorisationsUtilisablesDeLUsager(db: Db, aidantId: number, usagerId: number, demarches: readonly string[] | null): Promise<AutorisationUtilisable[]> {
+  return demarches
+    ? autorisationsDeLUsagerPreparees[1](db, [aidantId, usagerId, [...demarches]])
+    : autorisationsDeLUsagerPreparees[0](db, [aidantId, usagerId]);
 }

@@ -3,7 +3,7 @@
 // choices behind its grants (`oidc_choix`: aidant, structure, usager, démarche, autorisation). Expired rows
 // are never returned, and purgerFournisseurIdentite deletes them.
 import type { Knex } from 'knex';
-import { requetePreparee, type Db } from '../connection.ts';
+import { preparerUneFois, requetePreparee, type Db } from '../connection.ts';
 import type { Demarche } from '../domain/demarches.ts';
 import { colonnesAutorisationUtilisable, requeteAutorisationsUtilisables, type AutorisationUtilisable, type UsagerIdentite } from './autorisations.ts';
 
@@ -117,9 +117,11 @@ function requeteChoix(db: Db, grant: string) {
     .first([...colonnesAutorisationUtilisable(db), 'c.aidant_id', 'c.grant_id', 'c.client_id', 'c.rep_scope', 'c.expires_at']);
 }
 
-/** Stands for the grant id while the statement is built once (never a real id: those are URL-safe). */
-const GRANT = '\u0000grant';
-let grantEtChoixSql: { sql: string; bindings: readonly unknown[] } | null = null;
+const lireGrantEtChoix = preparerUneFois<Record<string, unknown>>('oidc_grant_et_choix', (db, valeur) => db
+  .select('g.payload as grant_payload', 'g.consumed_at as grant_consumed_at', 'ch.*')
+  .from(db.raw('(select 1) as un'))
+  .joinRaw(`left join lateral (select payload, consumed_at from oidc_payloads where type = 'Grant' and ${LIGNE_VIVANTE} and id = ?) as g on true`, [valeur(0)])
+  .joinRaw('left join lateral (?) as ch on true', [requeteChoix(db, valeur(0)) as unknown as Knex.Raw]));
 
 /**
  * The provider's live `Grant` row and the usable choice behind it, in one query: the token and userinfo
@@ -127,15 +129,7 @@ let grantEtChoixSql: { sql: string; bindings: readonly unknown[] } | null = null
  * on its own: a missing grant does not hide the choice, nor the reverse.
  */
 export async function grantEtChoix<P>(db: Db, grantId: string): Promise<{ grant: LignePayload<P> | undefined; choix: ChoixUtilisable | null }> {
-  grantEtChoixSql ??= db
-    .select('g.payload as grant_payload', 'g.consumed_at as grant_consumed_at', 'ch.*')
-    .from(db.raw('(select 1) as un'))
-    .joinRaw(`left join lateral (select payload, consumed_at from oidc_payloads where type = 'Grant' and ${LIGNE_VIVANTE} and id = ?) as g on true`, [GRANT])
-    .joinRaw('left join lateral (?) as ch on true', [requeteChoix(db, GRANT) as unknown as Knex.Raw])
-    .toSQL()
-    .toNative();
-  const valeurs = grantEtChoixSql.bindings.map((v) => (v === GRANT ? grantId : v));
-  const [ligne] = await requetePreparee<Record<string, unknown>>(db, 'oidc_grant_et_choix', grantEtChoixSql.sql, valeurs);
+  const [ligne] = await lireGrantEtChoix(db, [grantId]);
   const { grant_payload, grant_consumed_at, ...choix } = ligne;
   return {
     grant: grant_payload ? { payload: grant_payload as P, consumed_at: grant_consumed_at as Date | null } : undefined,

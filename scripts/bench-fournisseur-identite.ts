@@ -41,6 +41,8 @@ class Jar {
 interface Releve {
   ms: number[];
   sql: number[];
+  /** CPU time of this process (server and client) during each request, in ms. */
+  cpu: number[];
   /** BENCH_SQL_LOG: prints each SQL query under the step that sent it. */
   journal?: string[];
 }
@@ -58,6 +60,7 @@ async function timed(releve: Releve, jar: Jar, url: string, init: RequestInit = 
   const cookie = jar.header();
   if (cookie) headers.set('cookie', cookie);
   const sqlAvant = requetesSql;
+  const cpuAvant = process.cpuUsage();
   journalSql = releve.journal ?? null;
   journalSql?.push(`— ${ETAPES[releve.ms.length]}`);
   const start = performance.now();
@@ -65,6 +68,8 @@ async function timed(releve: Releve, jar: Jar, url: string, init: RequestInit = 
   const body = await res.arrayBuffer();
   releve.ms.push(performance.now() - start);
   releve.sql.push(requetesSql - sqlAvant);
+  const cpu = process.cpuUsage(cpuAvant);
+  releve.cpu.push((cpu.user + cpu.system) / 1000);
   journalSql = null;
   jar.take(res);
   return new Response(body, { status: res.status, headers: res.headers });
@@ -194,7 +199,7 @@ export interface ResultatBenchFi {
   ok: boolean;
 }
 
-type Mesure = { requetes: number[]; flux: number[]; duree: number; n: number; sql: number; etapes: number[][]; sqlEtapes: number[][] };
+type Mesure = { requetes: number[]; flux: number[]; duree: number; n: number; sql: number; etapes: number[][]; sqlEtapes: number[][]; cpuEtapes: number[][]; cpu: number };
 
 function resume(m: Mesure) {
   return {
@@ -204,6 +209,7 @@ function resume(m: Mesure) {
     reqP50: quantile(m.requetes, 0.5),
     reqP95: quantile(m.requetes, 0.95),
     sqlParFlux: m.sql / m.n,
+    cpuParFlux: m.cpu / m.n,
   };
 }
 
@@ -237,8 +243,8 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
   const floorJars = Array.from({ length: parallele }, () => new Jar());
 
   const vide = (): Record<'ours' | 'floor', Mesure> => ({
-    ours: { requetes: [], flux: [], duree: 0, n: 0, sql: 0, etapes: ETAPES.map(() => []), sqlEtapes: ETAPES.map(() => []) },
-    floor: { requetes: [], flux: [], duree: 0, n: 0, sql: 0, etapes: ETAPES.map(() => []), sqlEtapes: ETAPES.map(() => []) },
+    ours: { requetes: [], flux: [], duree: 0, n: 0, sql: 0, etapes: ETAPES.map(() => []), sqlEtapes: ETAPES.map(() => []), cpuEtapes: ETAPES.map(() => []), cpu: 0 },
+    floor: { requetes: [], flux: [], duree: 0, n: 0, sql: 0, etapes: ETAPES.map(() => []), sqlEtapes: ETAPES.map(() => []), cpuEtapes: ETAPES.map(() => []), cpu: 0 },
   });
   const countQuery = (q: { sql: string }) => {
     requetesSql++;
@@ -251,6 +257,7 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
     const jarsOf = (which === 'ours' ? jars : floorJars).slice(0, aidants);
     let next = 0;
     const sqlBefore = requetesSql;
+    const cpuAvant = process.cpuUsage();
     const start = performance.now();
     const samples: number[] = [];
     const flows: number[] = [];
@@ -258,19 +265,22 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
       while (next < n) {
         const i = next++;
         const t0 = performance.now();
-        const mine: Releve = { ms: [], sql: [] };
+        const mine: Releve = { ms: [], sql: [], cpu: [] };
         await flow(base, jar, mine, usagers[i % usagers.length]);
         flows.push(performance.now() - t0);
         samples.push(...mine.ms);
         if (mesures) {
           mine.ms.forEach((x, k) => mesures[which].etapes[k].push(x));
           mine.sql.forEach((x, k) => mesures[which].sqlEtapes[k].push(x));
+          mine.cpu.forEach((x, k) => mesures[which].cpuEtapes[k].push(x));
         }
       }
     }));
     if (!mesures) return;
     const m = mesures[which];
     m.duree += performance.now() - start;
+    const cpu = process.cpuUsage(cpuAvant);
+    m.cpu += (cpu.user + cpu.system) / 1000;
     m.n += n;
     m.sql += requetesSql - sqlBefore;
     m.requetes.push(...samples);
@@ -286,7 +296,7 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
     if (process.env.BENCH_FI_PROFIL) await profiler(process.env.BENCH_FI_PROFIL, () => run(null, 'ours', 200, 1));
     if (process.env.BENCH_SQL_LOG) {
       for (const [nom, base] of [['Aidants Connect', ours.url], ['plancher', floor.url]]) {
-        const releve: Releve = { ms: [], sql: [], journal: [] };
+        const releve: Releve = { ms: [], sql: [], cpu: [], journal: [] };
         await flow(base, nom === 'plancher' ? floorJars[0] : jars[0], releve, usagers[0]);
         console.log(`\nRequêtes SQL d’un flux — ${nom}\n${releve.journal!.join('\n')}`);
       }
@@ -321,6 +331,8 @@ export async function benchFournisseurIdentite(db: Db, opts: { flux?: number; pa
       ['  plancher oidc-provider : durée d’un flux', `p50 ${ms(f.fluxP50)}, p95 ${ms(f.fluxP95)} (7 requêtes HTTP, ${f.sqlParFlux.toFixed(0)} requêtes SQL)`],
       ['  plancher : par requête', `p50 ${ms(f.reqP50)}, p95 ${ms(f.reqP95)}`],
       ['  p50 par étape (Aidants Connect / plancher)', ETAPES.map((e, k) => `${e} ${quantile(latence.ours.etapes[k], 0.5).toFixed(1)}/${quantile(latence.floor.etapes[k], 0.5).toFixed(1)}`).join(', ')],
+      ['  temps CPU de ce processus par flux', `Aidants Connect ${ms(o.cpuParFlux)}, plancher ${ms(f.cpuParFlux)} (serveur et client HTTP ; PostgreSQL à part)`],
+      ['  CPU p50 par étape (Aidants Connect / plancher)', ETAPES.map((e, k) => `${e} ${quantile(latence.ours.cpuEtapes[k], 0.5).toFixed(1)}/${quantile(latence.floor.cpuEtapes[k], 0.5).toFixed(1)}`).join(', ')],
       ['  requêtes SQL par étape (Aidants Connect / plancher)', ETAPES.map((e, k) => `${e} ${moyenne(latence.ours.sqlEtapes[k])}/${moyenne(latence.floor.sqlEtapes[k])}`).join(', ')],
       ['  rapport au plancher (durée p50 d’un flux)', `${ratio.toFixed(2)}× (objectif ≤ 1,3×) ${ratio <= 1.3 ? '✔' : '✘'}`],
       [`${parallele} aidants en parallèle`, `${debit.ours.n} flux de chaque côté`],

@@ -37,6 +37,8 @@ export function webRouter(deps: WebDeps): Router {
   router.use(tunnelSeulement);
   router.use(chargerStructures(deps.db));
   router.use(loadRoles(deps.db));
+  // First: FranceConnect waits on these pages (issue 19), and no router below has a middleware for their paths.
+  if (deps.oidc) router.use(interactionRouter(deps, deps.oidc));
   router.use(loginRouter(deps));
   router.use(firstConnectionRouter(deps));
   router.use(staffRouter(deps));
@@ -55,7 +57,6 @@ export function webRouter(deps: WebDeps): Router {
   router.use(staffStructuresRouter(deps));
   router.use(alertesRouter(deps));
   router.use(horairesRouter(deps));
-  if (deps.oidc) router.use(interactionRouter(deps, deps.oidc));
   router.use(espaceUsagerRouter(deps));
   router.use(suiviSignalementsRouter(deps));
   router.get('/', (req, res) => {

@@ -2,7 +2,8 @@
 // logged in, chooses the usager and the démarche → token → userinfo), beside the same seven HTTP requests
 // on a bare oidc-provider with the same configuration (PostgreSQL adapter, keys, client, lifetimes, policy)
 // and trivial interaction pages: the floor of this stack on this machine. Batches of both alternate so that
-// the machine's load weighs on both alike. A report, not a test.
+// the machine's load weighs on both alike. Per step (one flow at a time): p50 duration, CPU of this process
+// and SQL queries sent, for both (README « Fournisseur d’identité de FranceConnect »). A report, not a test.
 import { pagesFournisseurIdentite } from '../web/oidc/pages.ts';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';

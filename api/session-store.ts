@@ -74,10 +74,13 @@ export class PgSessionStore extends session.Store {
   set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
     const expires = this.expiry(sess);
     ecrireSession(this.db, sid, sess, expires).then(() => {
+      // What is stored now: the same request's touch, or a redirect, has nothing more to write.
       const lu = (sess as AvecLu)[LU];
       if (lu) {
         lu.expiresAt = expires;
         lu.contenu = contenu(sess);
+      } else if (Object.isExtensible(sess)) {
+        Object.defineProperty(sess, LU, { value: { expiresAt: expires, compte: undefined, contenu: contenu(sess) } satisfies Lu, enumerable: false });
       }
       cb?.();
     }, (err) => cb?.(err));

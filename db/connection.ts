@@ -8,7 +8,17 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 export type Db = Knex;
 
-export function createDb(url = process.env.DATABASE_URL, pool: Knex.PoolConfig = { min: 0, max: 10 }): Db {
+/**
+ * Connections a process keeps at most: DATABASE_POOL_MAX, 10 by default (README « Configuration »). A request
+ * holds one for each statement or transaction; past the pool's size, requests queue in the process.
+ */
+export function poolMaxFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const max = Number(env.DATABASE_POOL_MAX ?? 10);
+  if (!Number.isInteger(max) || max < 1) throw new Error(`DATABASE_POOL_MAX doit être un entier positif (reçu : ${env.DATABASE_POOL_MAX})`);
+  return max;
+}
+
+export function createDb(url = process.env.DATABASE_URL, pool: Knex.PoolConfig = { min: 0, max: poolMaxFromEnv() }): Db {
   if (!url) throw new Error('DATABASE_URL is not set');
   // Knex would print connection errors on the console; callers report failures themselves.
   const quiet = () => {};

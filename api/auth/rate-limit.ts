@@ -11,9 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
 import { LIMITES_TENTATIVES, ralentissementApresEchecs, type TypeLimite } from '../../db/domain/authentification.ts';
 import { logger } from '../../db/platform/logger.ts';
-import {
-  ajouterTentatives, purgerTentativesAvant, supprimerTentatives, supprimerTentativesDesCles, tentativesDansLaFenetre, verrouillerCleTentatives,
-} from '../../db/queries/authentification.ts';
+import { purgerTentativesAvant, reserverTentatives, supprimerTentatives } from '../../db/queries/authentification.ts';
 
 const log = logger.child({ component: 'rate-limit' });
 
@@ -36,46 +34,38 @@ export interface Attempt {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Counts one attempt on every key, or says how long to wait when a refusing key is full. */
+/**
+ * Counts one attempt on every key, or says how long to wait when a refusing key is full. One statement
+ * (db/queries/authentification.ts reserverTentatives): the keys locked, sorted so that two reservations
+ * never wait on each other, as long as it runs.
+ */
 export async function reserveAttempt(db: Db, keys: Limite[]): Promise<Attempt> {
   const sorted = [...keys].sort((a, b) => a.cle.localeCompare(b.cle));
-  const outcome = await db.transaction(async (trx) => {
-    for (const k of sorted) await verrouillerCleTentatives(trx, k.cle);
-    const now = Date.now();
-    let waitMs = 0;
-    let slowMs = 0;
-    for (const k of sorted) {
-      const rule = LIMITES_TENTATIVES[k.type];
-      const since = new Date(now - rule.fenetreMs);
-      // Old attempts go as they leave the window.
-      const times = await tentativesDansLaFenetre(trx, k.cle, since);
-      if (rule.effet === 'ralentit') {
-        slowMs = Math.max(slowMs, ralentissementApresEchecs(times.length));
-      } else if (times.length >= rule.max) {
-        waitMs = Math.max(waitMs, new Date(times[times.length - rule.max]).getTime() + rule.fenetreMs - now);
-      }
-    }
-    if (waitMs > 0) {
-      log.warn({ keys: sorted.map((k) => k.cle), waitMs }, 'tentative refusée : limite atteinte');
-      return { waitMs: Math.max(1000, waitMs), ids: [], slowMs: 0 };
-    }
-    const ids = await ajouterTentatives(trx, sorted.map((k) => k.cle));
-    if (slowMs > 0) log.warn({ keys: sorted.filter((k) => LIMITES_TENTATIVES[k.type].effet === 'ralentit').map((k) => k.cle), slowMs }, 'échecs répétés sur un compte : réponse ralentie');
-    return { waitMs: 0, ids, slowMs };
-  });
-  // Slowed after the commit: no lock or pooled connection is held while waiting.
-  if (outcome.slowMs > 0) await sleep(outcome.slowMs);
-  return { waitMs: outcome.waitMs, ids: outcome.ids, keys };
+  const r = await reserverTentatives(db, sorted.map((k) => {
+    const rule = LIMITES_TENTATIVES[k.type];
+    return { cle: k.cle, fenetreMs: rule.fenetreMs, max: rule.effet === 'refuse' ? rule.max : null };
+  }), Date.now());
+  if (r.attenteMs > 0) {
+    log.warn({ keys: sorted.map((k) => k.cle), waitMs: r.attenteMs }, 'tentative refusée : limite atteinte');
+    return { waitMs: Math.max(1000, r.attenteMs), ids: [], keys };
+  }
+  const slowMs = Math.max(0, ...sorted.map((k, i) => (LIMITES_TENTATIVES[k.type].effet === 'ralentit' ? ralentissementApresEchecs(r.comptes[i]) : 0)));
+  if (slowMs > 0) {
+    log.warn({ keys: sorted.filter((k) => LIMITES_TENTATIVES[k.type].effet === 'ralentit').map((k) => k.cle), slowMs }, 'échecs répétés sur un compte : réponse ralentie');
+    // Slowed after the statement: no lock or pooled connection is held while waiting.
+    await sleep(slowMs);
+  }
+  return { waitMs: 0, ids: r.ids, keys };
 }
 
 /**
  * A right code: this attempt is not a failure, and the failures of the same account from the same IP (the
  * person's own typing errors) are forgotten. Failures from other addresses stay until they leave the window.
+ * One statement.
  */
 export async function refundAttempt(db: Db, attempt: Attempt): Promise<void> {
-  if (attempt.ids.length) await supprimerTentatives(db, attempt.ids);
   const own = attempt.keys.filter((k) => k.type === 'compte-ip' || k.type === 'carte').map((k) => k.cle);
-  if (own.length) await supprimerTentativesDesCles(db, own);
+  await supprimerTentatives(db, attempt.ids, own);
 }
 
 /** Drops attempts older than every window (called periodically by the web process). */

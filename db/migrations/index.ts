@@ -17,6 +17,7 @@ import * as m015 from './015_langue_mandat.ts';
 import * as m016 from './016_revue_securite.ts';
 import * as m017 from './017_annulation_consentement.ts';
 import * as m018 from './018_plusieurs_structures.ts';
+import * as m019 from './019_reserver_tentatives.ts';
 import * as m020 from './020_voies_journal.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
@@ -36,5 +37,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '016_revue_securite': m016,
   '017_annulation_consentement': m017,
   '018_plusieurs_structures': m018,
+  '019_reserver_tentatives': m019,
   '020_voies_journal': m020,
 };

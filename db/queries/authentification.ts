@@ -211,28 +211,33 @@ export async function accepterPasDeTemps(db: Db, deviceId: number, timeStep: num
 
 // ——— Attempts counted by the rate limits (api/auth/rate-limit.ts) ———
 
-/** Serialises the attempts on one key until the end of the transaction. */
-export async function verrouillerCleTentatives(trx: Knex.Transaction, cle: string): Promise<void> {
-  await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 13))', [cle]);
+/** A key as reserverTentatives counts it: its window, and its max when it refuses (null: it only slows down). */
+export interface CleAReserver {
+  cle: string;
+  fenetreMs: number;
+  max: number | null;
 }
 
-/** Drops the key's attempts older than `depuis`, then returns the times of the others, oldest first. */
-export async function tentativesDansLaFenetre(trx: Knex.Transaction, cle: string, depuis: Date): Promise<Date[]> {
-  await trx('tentatives').where({ cle }).andWhere('created_at', '<', depuis).delete();
-  return trx('tentatives').where({ cle }).orderBy('created_at').pluck('created_at');
+/**
+ * One attempt on every key, in one statement (`reserver_tentatives`, migration 019): the keys locked in the
+ * order given until the statement ends, their attempts out of the window dropped, and, unless a refusing key is
+ * full (`attenteMs` > 0: nothing counted), one attempt inserted per key. `comptes`: the attempts each key held
+ * before this one, in the order given.
+ */
+export async function reserverTentatives(db: Db, cles: CleAReserver[], maintenantMs: number): Promise<{ attenteMs: number; ids: number[]; comptes: number[] }> {
+  const { rows: [r] } = await db.raw('select attente_ms, ids, comptes from reserver_tentatives(?::text[], ?::bigint[], ?::integer[], ?::bigint)', [
+    cles.map((c) => c.cle), cles.map((c) => c.fenetreMs), cles.map((c) => c.max), maintenantMs,
+  ] as unknown as readonly Knex.RawBinding[]); // pg sends JS arrays (nulls included) as PostgreSQL arrays
+  return { attenteMs: Number(r.attente_ms), ids: (r.ids as (string | number)[]).map(Number), comptes: r.comptes as number[] };
 }
 
-export async function ajouterTentatives(trx: Knex.Transaction, cles: string[]): Promise<number[]> {
-  const rows = await trx('tentatives').insert(cles.map((cle) => ({ cle }))).returning('id');
-  return rows.map((r: { id: number }) => r.id);
-}
-
-export async function supprimerTentatives(db: Db, ids: number[]): Promise<void> {
-  await db('tentatives').whereIn('id', ids).delete();
-}
-
-export async function supprimerTentativesDesCles(db: Db, cles: string[]): Promise<void> {
-  await db('tentatives').whereIn('cle', cles).delete();
+/** Takes back these attempts and every attempt on `cles` (a right code), in one statement. */
+export async function supprimerTentatives(db: Db, ids: number[], cles: string[] = []): Promise<void> {
+  if (!ids.length && !cles.length) return;
+  await db('tentatives').where((q) => {
+    if (ids.length) q.orWhereIn('id', ids);
+    if (cles.length) q.orWhereIn('cle', cles);
+  }).delete();
 }
 
 export async function purgerTentativesAvant(db: Db, avant: Date): Promise<number> {

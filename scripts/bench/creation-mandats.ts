@@ -82,7 +82,7 @@ function attendreLigne(l: Interface, enfant: ChildProcess, motif: RegExp): Promi
       enfant.off('exit', mort);
       resolve(m);
     };
-    const mort = (code: number | null) => reject(new Error(`un processus du banc s'est arrêté (code ${code})`));
+    const mort = (code: number | null, signal: string | null) => reject(new Error(`le processus ${enfant.spawnargs.at(-1)} du banc s'est arrêté (code ${code}, signal ${signal})`));
     l.on('line', lire);
     enfant.once('exit', mort);
   });
@@ -149,9 +149,14 @@ export async function benchCreationMandats(opts: {
   const worker = spawn(process.execPath, [new URL('../bench-worker.ts', import.meta.url).pathname], { env: { ...env, TASK_QUEUE }, stdio: ['pipe', 'pipe', 'inherit'] });
   const web = spawn(process.execPath, [new URL('./creation-serveur.ts', import.meta.url).pathname], { env: { ...env, SESSION_SECRET: SECRET }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lignesWeb = lignes(web);
+  // Both listened to at once: a line read while nobody listens is lost.
+  const workerPret = attendreLigne(lignes(worker), worker, /^READY/);
+  const webPret = attendreLigne(lignesWeb, web, /^READY (\d+)/);
+  workerPret.catch(() => undefined);
+  webPret.catch(() => undefined);
   try {
-    await attendreLigne(lignes(worker), worker, /^READY/);
-    const [, port] = await attendreLigne(lignesWeb, web, /^READY (\d+)/);
+    await workerPret;
+    const [, port] = await webPret;
     const base = `http://127.0.0.1:${port}`;
     const statsSql = async () => {
       const attente = attendreLigne(lignesWeb, web, /^STATS (\d+) (\d+)/);
@@ -219,9 +224,9 @@ export async function benchCreationMandats(opts: {
           insert into preuves_mandat (mandat_id, code) select id, ? from m
         ), j as (
           insert into journal (action, aidant_id, structure_id, usager_id, mandat_id, demarche, duree, autorisation_id, attestation_hash)
-          select 'franceconnect_usager', ?, ?, m.usager_id, null, null, null, null, null from m
-          union all select 'create_attestation', ?, ?, m.usager_id, m.id, ?, ?, null, ? from m
-          union all select 'create_autorisation', ?, ?, m.usager_id, m.id, a.demarche, ?, a.id, null from m, a
+          select 'franceconnect_usager', ?::int, ?::int, m.usager_id, null::int, null::text, null::int, null::int, null::text from m
+          union all select 'create_attestation', ?::int, ?::int, m.usager_id, m.id, ?::text, ?::int, null::int, ?::text from m
+          union all select 'create_autorisation', ?::int, ?::int, m.usager_id, m.id, a.demarche, ?::int, a.id, null::text from m, a
         )
         select id from m`, [
         `plancher-${k}-${randomUUID()}`, `PLANCHER${k}`, `plancher-${k}@banc.example.test`,

@@ -3,6 +3,7 @@
 // that the bench reads its CPU alone in /proc/<pid>/stat. Says `READY <port>`; on a `stats` line on stdin it
 // answers `STATS <statements> <transactions>`: the SQL statements and the transactions it sent since it started
 // (BEGIN and COMMIT counted as statements: each is a round trip), so the bench divides them by the creations.
+// BENCH_CREATIONS_SQL=1 prints each statement on stderr, to see what a creation sends.
 import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -18,6 +19,7 @@ let statements = 0;
 let transactions = 0;
 db.on('query', (q: { sql?: string }) => {
   statements++;
+  if (process.env.BENCH_CREATIONS_SQL === '1') console.error(`[sql] ${q.sql}`);
   if (/^\s*begin\b/i.test(q.sql ?? '')) transactions++;
 });
 const temporal = lazyTemporalClient(temporalSettingsFromEnv());

@@ -10,14 +10,16 @@ import { hashSaltFromEnv, subUsager } from '../../db/domain/usager.ts';
 import { logger } from '../../db/platform/logger.ts';
 import { verrouillerDemandeConsentement } from '../../db/queries/consentement.ts';
 import {
-  autorisationsRemplacees, demarchesDeLaStructureActive, enregistrerUsager, insererMandat, journaliserCreationMandat,
+  autorisationsRemplacees, ecrireJournal, enregistrerUsager, entreesCreationMandat, etatAvantCreation, insererMandat,
   mandatDuConsentement, revoquerAutorisations, terminerMandats, trouverMandatParCleCreation,
 } from '../../db/queries/mandats.ts';
-import { structureSuspendue } from '../../db/queries/structures.ts';
+import type { EntreeJournal } from '../../db/queries/journal.ts';
+import { attribuerCodeVerification, hashPreuveDesChamps } from '../../db/queries/preuves.ts';
+import { MODELE_EN_VIGUEUR } from '../../db/domain/modeles-mandat/index.ts';
+import { nouveauCodeVerification } from '../../db/domain/preuve-mandat.ts';
 import type { TemporalClientProvider } from '../../db/temporal/client.ts';
 import { demarrerVieMandat } from '../../db/temporal/processes/mandat.ts';
 import type { BrouillonMandat } from './brouillon.ts';
-import { preuveDuMandat } from './preuve.ts';
 import { signalerFinsMandats } from './revocation.ts';
 
 const log = logger.child({ component: 'mandats' });
@@ -55,46 +57,66 @@ async function consentementVerifie(trx: Parameters<typeof mandatDuConsentement>[
   return demandeId;
 }
 
+/**
+ * The transaction's statements are few (README « Mandats » → « Vitesse de la création »): one read of what is
+ * checked, one for the usager, one for the mandat with its autorisations and verification code, and every journal
+ * row in one last statement, so that the journal's chain lock (db/migrations/chaine-journal.ts), which serialises
+ * every writer of the journal until its commit, is held for that statement and the commit only.
+ */
 export async function creerMandat(db: Db, b: BrouillonMandat, maintenant = new Date()): Promise<MandatCree> {
-  const deja = await trouverMandatParCleCreation(db, b.id);
-  if (deja) return { mandatId: deja.id, usagerId: deja.usager_id, expiresAt: deja.expires_at, cree: false, mandatsClos: [] };
   try {
     return await db.transaction(async (trx) => {
-      const autorisees = await demarchesDeLaStructureActive(trx, b.structureId);
-      if (!autorisees) throw new CreationMandatRefusee('structure-inactive', 'Votre structure n’est plus active : aucun mandat ne peut être créé.');
+      const etat = await etatAvantCreation(trx, b.structureId, b.id);
+      if (etat.deja) return { mandatId: etat.deja.id, usagerId: etat.deja.usager_id, expiresAt: etat.deja.expires_at, cree: false, mandatsClos: [] };
+      if (!etat.autorisees) throw new CreationMandatRefusee('structure-inactive', 'Votre structure n’est plus active : aucun mandat ne peut être créé.');
       // Issue 20: staff suspended the structure (db/queries/structures.ts).
-      if (await structureSuspendue(trx, b.structureId)) throw new CreationMandatRefusee('structure-suspendue', 'Votre structure est suspendue par l’équipe Aidants Connect : aucun mandat ne peut être créé.');
-      const retirees = demarchesRefusees(b.demarches, autorisees);
+      if (etat.suspendue) throw new CreationMandatRefusee('structure-suspendue', 'Votre structure est suspendue par l’équipe Aidants Connect : aucun mandat ne peut être créé.');
+      const retirees = demarchesRefusees(b.demarches, etat.autorisees);
       if (retirees.length) {
         throw new CreationMandatRefusee('demarche-retiree', 'Une des démarches choisies n’est plus autorisée pour votre structure : recommencez la création du mandat.');
       }
       const contexte = { aidant_id: b.aidantId, structure_id: b.structureId };
       const consentRequestId = b.consentement ? await consentementVerifie(trx, b.consentement.demandeId, b.structureId) : undefined;
       const sel = hashSaltFromEnv();
-      const usagerId = await enregistrerUsager(trx, {
+      const usager = await enregistrerUsager(trx, {
         usager: b.usager ? { sub: subUsager(b.usager.fcSub, sel), identite: b.usager.identite } : undefined,
         renouvellementUsagerId: b.renouvellementUsagerId,
         telephone: b.telephone,
       }, contexte);
-      if (usagerId === null) throw new CreationMandatRefusee('usager-inconnu', 'Cet usager n’existe plus.');
+      if (usager === null) throw new CreationMandatRefusee('usager-inconnu', 'Cet usager n’existe plus.');
+      const usagerId = usager.id;
+      // The journal rows wait for the last statement, in the order the steps happened.
+      const journal: EntreeJournal[] = [...usager.journal];
 
-      // Supersession: the structure's active autorisations for the same usager and démarches end first.
-      const remplacees = await autorisationsRemplacees(trx, b.structureId, usagerId, b.demarches);
-      await revoquerAutorisations(trx, remplacees, contexte, maintenant);
-      const mandatsClos = await terminerMandats(trx, remplacees.map((r) => r.mandat_id), { statut: 'revoked', le: maintenant, siPlusAucuneAutorisation: true });
+      // Supersession: the structure's active autorisations for the same usager and démarches end first. A
+      // usager created by this transaction has none.
+      let mandatsClos: number[] = [];
+      if (!usager.nouveau) {
+        const remplacees = await autorisationsRemplacees(trx, b.structureId, usagerId, b.demarches);
+        if (remplacees.length) {
+          // revoquerAutorisations journals its cancel_autorisation rows itself: what came before goes first.
+          await ecrireJournal(trx, journal.splice(0));
+          await revoquerAutorisations(trx, remplacees, contexte, maintenant);
+          mandatsClos = await terminerMandats(trx, remplacees.map((r) => r.mandat_id), { statut: 'revoked', le: maintenant, siPlusAucuneAutorisation: true });
+        }
+      }
 
       const expiresAt = dateExpirationMandat(maintenant, b.duree);
+      // Printed proof (issue 10): template version and verification code written with the mandat, the proof
+      // hash computed from what PostgreSQL stored.
       const mandat = await insererMandat(trx, {
         structureId: b.structureId, usagerId, aidantId: b.aidantId, creeLe: maintenant, expireLe: expiresAt, duree: b.duree,
-        cleCreation: b.id, consentRequestId, langue: b.langue ?? null,
+        cleCreation: b.id, consentRequestId, langue: b.langue ?? null, templateVersion: MODELE_EN_VIGUEUR.version, code: nouveauCodeVerification(),
       }, b.demarches);
       // The same draft submitted twice at once: the other submit created it; undo this one entirely.
       if (!mandat) throw new DejaCree();
-      // Printed proof (issue 10): template version, verification code and proof hash, in this transaction.
-      const preuve = await preuveDuMandat(trx, mandat.id);
-      await journaliserCreationMandat(trx, {
-        contexte, usagerId, mandatId: mandat.id, demarches: b.demarches, duree: b.duree, attestationHash: preuve.attestationHash, consentRequestId,
-      }, mandat.autorisations);
+      // A verification code already taken (80 random bits: practically never): another one is drawn.
+      if (mandat.code === null) await attribuerCodeVerification(trx, mandat.id);
+      const attestationHash = hashPreuveDesChamps(mandat.champs);
+      journal.push(...entreesCreationMandat({
+        contexte, usagerId, mandatId: mandat.id, demarches: b.demarches, duree: b.duree, attestationHash, consentRequestId,
+      }, mandat.autorisations));
+      await ecrireJournal(trx, journal);
       return { mandatId: mandat.id, usagerId, expiresAt, cree: true, mandatsClos };
     });
   } catch (err) {

@@ -1,5 +1,5 @@
 // The proof of a mandat: computed once in the creation transaction (template version, verification code,
-// proof hash for the `create_attestation` journal row: db/queries/preuves.ts), then re-read here to print the
+// proof hash for the `create_attestation` journal row: api/mandats/creation.ts, db/queries/preuves.ts), then re-read here to print the
 // mandat or its revocation attestation. Printing is scoped to the aidant's structure like every mandat
 // query: another structure's mandat is simply not found.
 import type { Db } from '../../db/connection.ts';
@@ -8,9 +8,6 @@ import type { DureeMandat, StatutMandat } from '../../db/domain/mandat.ts';
 import { MODELE_EN_VIGUEUR, modeleMandat, type ModeleMandat } from '../../db/domain/modeles-mandat/index.ts';
 import { codeVerificationDuMandat } from '../../db/queries/preuves.ts';
 import { autorisationsImprimees, trouverMandatAImprimer, type UsagerDetail } from '../../db/queries/mandats.ts';
-
-// Called by the mandat's creation in its transaction (api/mandats/creation.ts).
-export { preuveDuMandat, type PreuveMandat } from '../../db/queries/preuves.ts';
 
 /** The usager as the printed mandat shows them: their page's identity, without the list of mandats. */
 export type UsagerImprime = Omit<UsagerDetail, 'id' | 'mandats'>;

@@ -30,6 +30,12 @@ export interface EntreeJournal {
   oidc_client_id?: string | null;
   additional_information?: string;
   idempotency_key?: string;
+  /** The proof hash of a `create_attestation` (db/queries/preuves.ts). */
+  attestation_hash?: string;
+  /** A remote mandat's `create_attestation`: the SMS consent it comes from. */
+  is_remote_mandat?: boolean;
+  remote_consent_method?: string;
+  consent_request_id?: string;
 }
 
 export async function journaliser(db: Db, entree: EntreeJournal): Promise<void> {

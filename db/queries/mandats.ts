@@ -194,10 +194,31 @@ export async function trouverMandatParCleCreation(db: Executor, cle: string) {
   return db('mandats').where({ creation_key: cle }).first<{ id: number; usager_id: number; expires_at: Date } | undefined>('id', 'usager_id', 'expires_at');
 }
 
-/** The démarches an active structure allows; null when the structure is inactive or unknown. */
-export async function demarchesDeLaStructureActive(trx: Knex.Transaction, structureId: number): Promise<Demarche[] | null> {
-  const structure = await trx('structures').where({ id: structureId, is_active: true }).first<{ allowed_demarches: Demarche[] } | undefined>('allowed_demarches');
-  return structure?.allowed_demarches ?? null;
+/** What a creation checks first, read at once: the mandat of its key if it exists, and the structure. */
+export interface EtatAvantCreation {
+  /** The mandat this draft already created (double submit). */
+  deja: { id: number; usager_id: number; expires_at: Date } | null;
+  /** The démarches the structure allows; null when it is inactive or unknown. */
+  autorisees: Demarche[] | null;
+  /** Staff suspended the structure (issue 20, db/queries/structures.ts structureSuspendue). */
+  suspendue: boolean;
+}
+
+/**
+ * One statement for what api/mandats/creation.ts checks before writing (README « Mandats » → « Vitesse de la
+ * création »): the mandat already created with this key, the structure's démarches when active, its suspension.
+ */
+export async function etatAvantCreation(trx: Knex.Transaction, structureId: number, cle: string): Promise<EtatAvantCreation> {
+  const { rows: [r] } = await trx.raw(`
+    select m.id, m.usager_id, m.expires_at,
+      (select s.allowed_demarches from structures s where s.id = ? and s.is_active) as autorisees,
+      exists (select 1 from structures s where s.id = ? and s.suspended_at is not null) as suspendue
+    from (select 1) as un left join mandats m on m.creation_key = ?`, [structureId, structureId, cle]);
+  return {
+    deja: r.id === null ? null : { id: r.id, usager_id: r.usager_id, expires_at: r.expires_at },
+    autorisees: r.autorisees ?? null,
+    suspendue: r.suspendue,
+  };
 }
 
 export async function mandatDuConsentement(trx: Knex.Transaction, demandeId: string): Promise<boolean> {
@@ -223,55 +244,73 @@ export async function telephoneDeLaStructure(db: Executor, usagerId: number, str
 
 /**
  * The mobile typed in the creation form is the creating structure's (issue 18, item 6): stored for it alone;
- * a change of that structure's number is journaled (the detail itself never is).
+ * a change of that structure's number is journaled (the detail itself never is): the entry is returned, for the
+ * caller to write with the creation's other journal rows.
  */
-async function enregistrerTelephone(trx: Knex.Transaction, usagerId: number, telephone: string | null, contexte: Contexte, journaliser = true): Promise<void> {
-  if (!telephone) return;
+async function enregistrerTelephone(trx: Knex.Transaction, usagerId: number, telephone: string | null, contexte: Contexte, journaliser = true): Promise<EntreeJournal[]> {
+  if (!telephone) return [];
   const avant = await telephoneDeLaStructure(trx, usagerId, contexte.structure_id);
-  if (avant === telephone) return;
+  if (avant === telephone) return [];
   await trx('usager_contacts')
     .insert({ usager_id: usagerId, structure_id: contexte.structure_id, phone: telephone })
     .onConflict(['usager_id', 'structure_id'])
     .merge({ phone: telephone, updated_at: trx.fn.now() });
-  if (journaliser) await trx('journal').insert({ action: 'update_phone_usager', ...contexte, usager_id: usagerId });
+  return journaliser ? [{ action: 'update_phone_usager', ...contexte, usager_id: usagerId }] : [];
+}
+
+export interface UsagerEnregistre {
+  id: number;
+  /** Created by this call: no mandat can name them yet. */
+  nouveau: boolean;
+  /**
+   * The journal rows of what changed, in order, ending with `franceconnect_usager`: the caller writes them
+   * with its own, in the one journal statement at the end of its transaction (README « Mandats » → « Vitesse
+   * de la création »: the journal's chain lock is then held for that statement only).
+   */
+  journal: EntreeJournal[];
 }
 
 /**
- * Creates or updates the usager FranceConnect identified (or locks the known one of a renewal); journals what
- * changed. Null when the renewal's usager no longer exists.
+ * Creates or updates the usager FranceConnect identified (or locks the known one of a renewal), and says what
+ * to journal. Null when the renewal's usager no longer exists.
  */
-export async function enregistrerUsager(trx: Knex.Transaction, u: UsagerAEnregistrer, contexte: Contexte): Promise<number | null> {
+export async function enregistrerUsager(trx: Knex.Transaction, u: UsagerAEnregistrer, contexte: Contexte): Promise<UsagerEnregistre | null> {
   if (!u.usager) {
     const connu = await trx('usagers').where({ id: u.renouvellementUsagerId ?? -1 }).forUpdate().first<{ id: number } | undefined>('id');
     if (!connu) return null;
-    await enregistrerTelephone(trx, connu.id, u.telephone, contexte);
-    return connu.id;
+    return { id: connu.id, nouveau: false, journal: await enregistrerTelephone(trx, connu.id, u.telephone, contexte) };
   }
   const { sub } = u.usager;
   const identite = Object.fromEntries(IDENTITE.map((k) => [k, u.usager!.identite[k] ?? null]));
-  const existant = await trx('usagers').where({ sub }).forUpdate().first<{ id: number; email: string | null } | undefined>('id', 'email');
-  let usagerId: number;
-  if (!existant) {
-    const [row] = await trx('usagers')
-      .insert({ sub, ...identite })
-      // A concurrent first login of the same person: the other transaction's row wins, this one updates it.
-      .onConflict('sub')
-      .merge({ ...identite, updated_at: trx.fn.now() })
-      .returning('id');
-    usagerId = row.id;
-    await enregistrerTelephone(trx, usagerId, u.telephone, contexte, false);
+  // One statement: the row as it was (locked), and the pivot identity stored exactly as FranceConnect sends
+  // it, the latest one included (inserted, or updated when the sub is known; a concurrent first login of the
+  // same person waits on the unique sub, then updates the other transaction's row).
+  const colonnes = ['sub', ...IDENTITE];
+  const { rows: [r] } = await trx.raw(`
+    with avant as (select id, email from usagers where sub = ? for update),
+    ecrit as (
+      insert into usagers (${colonnes.map((c) => `"${c}"`).join(', ')}) values (${colonnes.map(() => '?').join(', ')})
+      on conflict (sub) do update set ${IDENTITE.map((c) => `"${c}" = excluded."${c}"`).join(', ')}, updated_at = now()
+      returning id
+    )
+    select ecrit.id, avant.id is null as nouveau, avant.email as email_avant from ecrit left join avant on true`,
+  [sub, sub, ...IDENTITE.map((k) => identite[k])] as unknown as readonly Knex.RawBinding[]);
+  const usagerId: number = r.id;
+  const journal: EntreeJournal[] = [];
+  if (r.nouveau) {
+    journal.push(...await enregistrerTelephone(trx, usagerId, u.telephone, contexte, false));
   } else {
-    usagerId = existant.id;
-    // The pivot identity is stored exactly as FranceConnect sends it, the latest one included.
-    await trx('usagers').where({ id: usagerId }).update({ ...identite, updated_at: trx.fn.now() });
     // The journal records that a detail changed, never the detail itself (it holds no personal data).
-    if ((existant.email ?? null) !== (identite.email ?? null)) {
-      await trx('journal').insert({ action: 'update_email_usager', ...contexte, usager_id: usagerId });
-    }
-    await enregistrerTelephone(trx, usagerId, u.telephone, contexte);
+    if ((r.email_avant ?? null) !== (identite.email ?? null)) journal.push({ action: 'update_email_usager', ...contexte, usager_id: usagerId });
+    journal.push(...await enregistrerTelephone(trx, usagerId, u.telephone, contexte));
   }
-  await trx('journal').insert({ action: 'franceconnect_usager', ...contexte, usager_id: usagerId });
-  return usagerId;
+  journal.push({ action: 'franceconnect_usager', ...contexte, usager_id: usagerId });
+  return { id: usagerId, nouveau: r.nouveau, journal };
+}
+
+/** Writes journal rows in one statement, in the order given (ids and the chain follow it); none: nothing. */
+export async function ecrireJournal(trx: Knex.Transaction, entrees: EntreeJournal[]): Promise<void> {
+  if (entrees.length) await trx('journal').insert(entrees);
 }
 
 /** Supersession: the structure's active autorisations for the same usager and démarches, locked. */
@@ -299,46 +338,73 @@ export interface NouveauMandat {
   langue?: string | null;
 }
 
-/** Writes the mandat and one autorisation per démarche; null when the creation key already exists. */
-export async function insererMandat(trx: Knex.Transaction, m: NouveauMandat, demarches: Demarche[]): Promise<{ id: number; autorisations: { id: number; demarche: Demarche }[] } | null> {
-  const [mandat] = await trx('mandats')
-    .insert({
-      structure_id: m.structureId,
-      usager_id: m.usagerId,
-      aidant_id: m.aidantId,
-      created_at: m.creeLe,
-      expires_at: m.expireLe,
-      duree_keyword: m.duree,
-      creation_key: m.cleCreation,
-      langue: m.langue ?? null,
-      ...(m.consentRequestId ? { is_remote: true, remote_consent_method: 'SMS', consent_request_id: m.consentRequestId } : {}),
-    })
-    .onConflict('creation_key')
-    .ignore()
-    .returning('id');
-  if (!mandat) return null;
-  const autorisations: { id: number; demarche: Demarche }[] = await trx('autorisations')
-    .insert(demarches.map((demarche) => ({ mandat_id: mandat.id, demarche })))
-    .returning(['id', 'demarche']);
-  return { id: mandat.id, autorisations };
+/** A mandat as written, with what its proof hash covers (db/queries/preuves.ts) read back from the rows. */
+export interface MandatInsere {
+  id: number;
+  autorisations: { id: number; demarche: Demarche }[];
+  /** The verification code given (db/queries/preuves.ts); null when the random one was taken (the caller draws again). */
+  code: string | null;
+  champs: { aidant_id: number | null; structure_id: number; created_at: Date; expires_at: Date; template_version: string | null; sub: string; demarches: Demarche[] };
 }
 
-/** The creation's journal: `create_attestation` (with the proof hash) then one `create_autorisation` per démarche. */
-export async function journaliserCreationMandat(
-  trx: Knex.Transaction,
+/**
+ * Writes the mandat (with its template version), one autorisation per démarche and the verification code, in
+ * one statement, and returns what the proof hash covers as PostgreSQL stored it (README « Mandats » → « Vitesse de
+ * la création »). Null when the creation key already exists.
+ */
+export async function insererMandat(trx: Knex.Transaction, m: NouveauMandat & { templateVersion: string; code: string }, demarches: Demarche[]): Promise<MandatInsere | null> {
+  const distant = Boolean(m.consentRequestId);
+  const { rows: [r] } = await trx.raw(`
+    with m as (
+      insert into mandats (structure_id, usager_id, aidant_id, created_at, expires_at, duree_keyword, creation_key, langue, template_version,
+        is_remote, remote_consent_method, consent_request_id)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      on conflict (creation_key) do nothing
+      returning id, aidant_id, structure_id, usager_id, created_at, expires_at, template_version
+    ), a as (
+      insert into autorisations (mandat_id, demarche)
+      select m.id, d.demarche from m, unnest(?::text[]) with ordinality as d(demarche, rang) order by d.rang
+      returning id, demarche
+    ), p as (
+      insert into preuves_mandat (mandat_id, code) select m.id, ? from m on conflict do nothing returning code
+    )
+    select m.id, m.aidant_id, m.structure_id, m.created_at, m.expires_at, m.template_version,
+      (select u.sub from usagers u where u.id = m.usager_id) as sub,
+      (select json_agg(json_build_object('id', a.id, 'demarche', a.demarche) order by a.id) from a) as autorisations,
+      (select array_agg(a.demarche order by a.demarche) from a) as demarches,
+      (select p.code from p) as code
+    from m`, [
+    m.structureId, m.usagerId, m.aidantId, m.creeLe, m.expireLe, m.duree, m.cleCreation, m.langue ?? null, m.templateVersion,
+    distant, distant ? 'SMS' : null, m.consentRequestId ?? null,
+    demarches, m.code,
+  ] as unknown as readonly Knex.RawBinding[]);
+  if (!r) return null;
+  return {
+    id: r.id, autorisations: r.autorisations, code: r.code,
+    champs: { aidant_id: r.aidant_id, structure_id: r.structure_id, created_at: r.created_at, expires_at: r.expires_at, template_version: r.template_version, sub: r.sub, demarches: r.demarches },
+  };
+}
+
+/**
+ * The creation's journal rows: `create_attestation` (with the proof hash) then one `create_autorisation` per
+ * démarche; the caller writes them after its own (ecrireJournal).
+ */
+export function entreesCreationMandat(
   c: { contexte: Contexte; usagerId: number; mandatId: number; demarches: Demarche[]; duree: DureeMandat; attestationHash: string; consentRequestId?: string },
   autorisations: { id: number; demarche: Demarche }[],
-): Promise<void> {
+): EntreeJournal[] {
   const jours = DUREES_MANDAT[c.duree].jours;
-  await trx('journal').insert({
-    action: 'create_attestation', ...c.contexte, usager_id: c.usagerId, mandat_id: c.mandatId,
-    demarche: [...c.demarches].sort().join(','), duree: jours, attestation_hash: c.attestationHash,
-    ...(c.consentRequestId ? { is_remote_mandat: true, remote_consent_method: 'SMS', consent_request_id: c.consentRequestId } : {}),
-  });
-  await trx('journal').insert(autorisations.map((a) => ({
-    action: 'create_autorisation', ...c.contexte, usager_id: c.usagerId, mandat_id: c.mandatId,
-    demarche: a.demarche, duree: jours, autorisation_id: a.id,
-  })));
+  return [
+    {
+      action: 'create_attestation', ...c.contexte, usager_id: c.usagerId, mandat_id: c.mandatId,
+      demarche: [...c.demarches].sort().join(','), duree: jours, attestation_hash: c.attestationHash,
+      ...(c.consentRequestId ? { is_remote_mandat: true, remote_consent_method: 'SMS', consent_request_id: c.consentRequestId } : {}),
+    },
+    ...autorisations.map((a): EntreeJournal => ({
+      action: 'create_autorisation', ...c.contexte, usager_id: c.usagerId, mandat_id: c.mandatId,
+      demarche: a.demarche, duree: jours, autorisation_id: a.id,
+    })),
+  ];
 }
 
 // ——— Revocation and the end of a mandat ———

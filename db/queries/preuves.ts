@@ -33,7 +33,7 @@ export interface PreuveMandat {
   attestationHash: string;
 }
 
-interface ChampsHashes {
+export interface ChampsHashes {
   aidant_id: number | null;
   structure_id: number;
   created_at: Date;
@@ -62,9 +62,18 @@ function hashDesChamps(c: ChampsHashes, modele: ModeleMandat, sel: string): stri
 }
 
 /**
- * Called by the mandat's creation, in its transaction, once the mandat and its autorisations are written:
- * records the template in force and a verification code, and returns the proof hash to journal. The hash is
- * computed from the rows just written (what the verification page will recompute), not from the caller's copy.
+ * The proof hash of a mandat from what its proof covers, as the rows just written hold it (the mandat's
+ * creation reads them back from its insert: db/queries/mandats.ts insererMandat), with the template in force.
+ */
+export function hashPreuveDesChamps(c: ChampsHashes, opts: { modele?: ModeleMandat; sel?: string } = {}): string {
+  return hashDesChamps(c, opts.modele ?? MODELE_EN_VIGUEUR, opts.sel ?? attestationSaltFromEnv());
+}
+
+/**
+ * Called by the seeds and test fixtures that write a mandat statement by statement, once the mandat and its
+ * autorisations are written: records the template in force and a verification code, and returns the proof hash
+ * to journal. The hash is computed from the rows just written (what the verification page will recompute), not
+ * from the caller's copy. The creation itself does the same in its insert (db/queries/mandats.ts insererMandat).
  */
 export async function preuveDuMandat(
   trx: Knex.Transaction,

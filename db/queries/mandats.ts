@@ -282,15 +282,18 @@ export async function enregistrerUsager(trx: Knex.Transaction, u: UsagerAEnregis
   }
   const { sub } = u.usager;
   const identite = Object.fromEntries(IDENTITE.map((k) => [k, u.usager!.identite[k] ?? null]));
-  // One statement: the row as it was (locked), and the pivot identity stored exactly as FranceConnect sends
-  // it, the latest one included (inserted, or updated when the sub is known; a concurrent first login of the
-  // same person waits on the unique sub, then updates the other transaction's row).
+  // One statement: the pivot identity stored exactly as FranceConnect sends it, the latest one included
+  // (inserted, or updated when the sub is known; a concurrent first login of the same person waits on the
+  // unique sub, then updates the other transaction's row), and the row as it was. `avant` is read (and locked)
+  // by the conflict's WHERE, before the update: read after it, the row changed by this very statement would
+  // be skipped. Without a conflict it is read last and finds nothing (the new row is not in its snapshot).
   const colonnes = ['sub', ...IDENTITE];
   const { rows: [r] } = await trx.raw(`
-    with avant as (select id, email from usagers where sub = ? for update),
+    with avant as materialized (select id, email from usagers where sub = ? for update),
     ecrit as (
       insert into usagers (${colonnes.map((c) => `"${c}"`).join(', ')}) values (${colonnes.map(() => '?').join(', ')})
       on conflict (sub) do update set ${IDENTITE.map((c) => `"${c}" = excluded."${c}"`).join(', ')}, updated_at = now()
+      where (select count(*) from avant) >= 0
       returning id
     )
     select ecrit.id, avant.id is null as nouveau, avant.email as email_avant from ecrit left join avant on true`,

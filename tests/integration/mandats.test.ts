@@ -10,6 +10,7 @@ import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { suivreFranceConnect } from '../helpers/franceconnect.ts';
 import { createActivities } from '../../activities/index.ts';
 import { textePdf } from '../helpers/pdf.ts';
+import { enregistrerUsager } from '../../db/queries/mandats.ts';
 
 let s: ServiceStack;
 let structureA: number;
@@ -141,6 +142,26 @@ describe('création d’un mandat en présence de l’usager', () => {
     expect(await journal(premier.mandatId)).toContain('cancel_autorisation');
     expect((await s.t.db('mandats').where({ id: premier.mandatId }).first()).status).toBe('active');
     expect(await s.t.db('usagers').count({ n: '*' }).first()).toEqual({ n: 1 });
+    // Journaled in the order things happened, though written in one statement at the end (api/mandats/creation.ts).
+    expect((await s.t.db('journal').where({ usager_id: premier.usagerId }).orderBy('id').pluck('action')).slice(-5)).toEqual([
+      'franceconnect_usager', 'cancel_autorisation', 'create_attestation', 'create_autorisation', 'create_autorisation',
+    ]);
+  });
+
+  test('a known usager whose email changed at FranceConnect: stored, and journaled without the address', async () => {
+    const aidantId = (await s.t.db('aidants').where({ email: 'nora.petit@lille.fr' }).first()).id;
+    const contexte = { aidant_id: aidantId, structure_id: structureA };
+    const identite = { given_name: 'Jeanne', family_name: 'MARTIN', birthdate: '1950-02-03', gender: 'female', birthplace: '75107', birthcountry: '99100', email: 'jeanne@example.test' };
+    const enregistrer = (email: string) => s.t.db.transaction((trx) => enregistrerUsager(trx, { usager: { sub: 'sub-courriel-change', identite: { ...identite, email } }, telephone: null }, contexte));
+    const premiere = await enregistrer('jeanne@example.test');
+    expect(premiere).toMatchObject({ nouveau: true, journal: [{ action: 'franceconnect_usager' }] });
+    const meme = await enregistrer('jeanne@example.test');
+    expect(meme).toMatchObject({ id: premiere!.id, nouveau: false, journal: [{ action: 'franceconnect_usager' }] });
+    const change = await enregistrer('jeanne.martin@example.test');
+    expect(change).toMatchObject({ id: premiere!.id, nouveau: false });
+    expect(change!.journal.map((e) => e.action)).toEqual(['update_email_usager', 'franceconnect_usager']);
+    expect((await s.t.db('usagers').where({ id: premiere!.id }).first()).email).toBe('jeanne.martin@example.test');
+    await s.t.db('usagers').where({ id: premiere!.id }).delete();
   });
 
   test('a usager born abroad and one with a partly unknown birth date are stored exactly as received', async () => {

@@ -147,7 +147,9 @@ export async function benchCreationMandats(opts: {
 
   const env = { ...process.env, DATABASE_URL: opts.pgUrl, TEMPORAL_ADDRESS: opts.temporalAddress, DATABASE_POOL_MAX: String(opts.poolMax) };
   const worker = spawn(process.execPath, [new URL('../bench-worker.ts', import.meta.url).pathname], { env: { ...env, TASK_QUEUE }, stdio: ['pipe', 'pipe', 'inherit'] });
-  const web = spawn(process.execPath, [new URL('./creation-serveur.ts', import.meta.url).pathname], { env: { ...env, SESSION_SECRET: SECRET }, stdio: ['pipe', 'pipe', 'inherit'] });
+  // BENCH_CREATIONS_PROFIL=<folder>: the web process's CPU profile (.cpuprofile, for Chrome's DevTools) is written there.
+  const profil = process.env.BENCH_CREATIONS_PROFIL ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CREATIONS_PROFIL}`] : [];
+  const web = spawn(process.execPath, [...profil, new URL('./creation-serveur.ts', import.meta.url).pathname], { env: { ...env, SESSION_SECRET: SECRET }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lignesWeb = lignes(web);
   // Both listened to at once: a line read while nobody listens is lost.
   const workerPret = attendreLigne(lignes(worker), worker, /^READY/);
@@ -299,6 +301,9 @@ export async function benchCreationMandats(opts: {
       poolMax: opts.poolMax,
     };
   } finally {
+    const fini = new Promise((r) => web.once('exit', r));
+    web.stdin!.write('exit\n');
+    await Promise.race([fini, pause(5_000)]);
     web.kill('SIGKILL');
     worker.kill('SIGKILL');
   }

@@ -3,7 +3,8 @@
 // that the bench reads its CPU alone in /proc/<pid>/stat. Says `READY <port>`; on a `stats` line on stdin it
 // answers `STATS <statements> <transactions>`: the SQL statements and the transactions it sent since it started
 // (BEGIN and COMMIT counted as statements: each is a round trip), so the bench divides them by the creations.
-// BENCH_CREATIONS_SQL=1 prints each statement on stderr, to see what a creation sends.
+// BENCH_CREATIONS_SQL=1 prints each statement on stderr, to see what a creation sends. An `exit` line ends the
+// process normally (so that a CPU profile asked by BENCH_CREATIONS_PROFIL is written).
 import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -30,4 +31,5 @@ const server = app.listen(0, '127.0.0.1', () => {
 });
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line === 'stats') console.log(`STATS ${statements} ${transactions}`);
+  if (line === 'exit') process.exit(0);
 });

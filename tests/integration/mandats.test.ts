@@ -151,7 +151,7 @@ describe('création d’un mandat en présence de l’usager', () => {
   test('a known usager whose email changed at FranceConnect: stored, and journaled without the address', async () => {
     const aidantId = (await s.t.db('aidants').where({ email: 'nora.petit@lille.fr' }).first()).id;
     const contexte = { aidant_id: aidantId, structure_id: structureA };
-    const identite = { given_name: 'Jeanne', family_name: 'MARTIN', birthdate: '1950-02-03', gender: 'female', birthplace: '75107', birthcountry: '99100', email: 'jeanne@example.test' };
+    const identite = { given_name: 'Jeanne', family_name: 'MARTIN', birthdate: '1950-02-03', gender: 'female' as const, birthplace: '75107', birthcountry: '99100', email: 'jeanne@example.test' };
     const enregistrer = (email: string) => s.t.db.transaction((trx) => enregistrerUsager(trx, { usager: { sub: 'sub-courriel-change', identite: { ...identite, email } }, telephone: null }, contexte));
     const premiere = await enregistrer('jeanne@example.test');
     expect(premiere).toMatchObject({ nouveau: true, journal: [{ action: 'franceconnect_usager' }] });

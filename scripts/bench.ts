@@ -249,8 +249,8 @@ async function benchMandats(db: Db, pgUrl: string): Promise<boolean> {
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
-/** The web process's pool in the creation bench (DATABASE_POOL_MAX overrides it): README « Vitesse de la création ». */
-const POOL_CREATIONS = 10;
+/** The web process's pool in the creation bench, one connection per request in flight (DATABASE_POOL_MAX overrides it): README « Vitesse de la création ». */
+const POOL_CREATIONS = 16;
 /** Past this ratio of the floor's rate to ours, the creation bench prints ✘ (README « Vitesse de la création »). */
 const RATIO_PLANCHER_MAX = 1.5;
 

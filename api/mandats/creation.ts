@@ -60,8 +60,8 @@ async function consentementVerifie(trx: Parameters<typeof mandatDuConsentement>[
 /**
  * The transaction's statements are few (README « Mandats » → « Vitesse de la création »): one read of what is
  * checked, one for the usager, one for the mandat with its autorisations and verification code, and every journal
- * row in one last statement, so that the journal's chain lock (db/migrations/chaine-journal.ts), which serialises
- * every writer of the journal until its commit, is held for that statement and the commit only.
+ * row in one last statement, so that the lock of a lane of the journal's chain (db/migrations/chaine-journal.ts),
+ * which a writer keeps until its commit, is held for that statement and the commit only.
  */
 export async function creerMandat(db: Db, b: BrouillonMandat, maintenant = new Date()): Promise<MandatCree> {
   try {

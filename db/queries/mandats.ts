@@ -265,7 +265,7 @@ export interface UsagerEnregistre {
   /**
    * The journal rows of what changed, in order, ending with `franceconnect_usager`: the caller writes them
    * with its own, in the one journal statement at the end of its transaction (README « Mandats » → « Vitesse
-   * de la création »: the journal's chain lock is then held for that statement only).
+   * de la création »: the lock of the journal chain's lane is then held from that statement to the commit only).
    */
   journal: EntreeJournal[];
 }

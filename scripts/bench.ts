@@ -1,11 +1,14 @@
 // `npm run bench`: what the long-lived workflows cost, measured on a throw-away PostgreSQL and Temporal dev
 // servers started here (nothing is written into the repository). A report, not a test: timings depend on the
-// machine.
+// machine. Each part but the first lives in scripts/bench/.
 // 1. Inactivity watch, 1,000 aidants (BENCH_AIDANTS; 0 skips it): the time to start their 1,000 watches, then
 //    1,000 logins and the Temporal history events they add (target 0: a login writes only PostgreSQL).
-// 2. Mandats (BENCH_MANDATS, default "1000,10000"; "1000" skips the longer level, "0" the whole part): a dev
-//    server on a SQLite file and the worker in a process of its own; at each level, that many mandat workflows
-//    sleeping on their timer, the worker's resident memory and the file's size per mandat.
+// 2. Mandats (scripts/bench/mandats.ts; BENCH_MANDATS, default "1000,10000", "100000" the long run of more
+//    than an hour, "0" skips the levels): a dev server on a SQLite file and the worker in a process of its own;
+//    at each level, that many mandat workflows asleep on their timer: the time to start them, the worker's
+//    resident memory sampled every 10 s with its V8 heaps beside it (goal: under 400 Mio of growth), the
+//    SQLite file's bytes per mandat table by table; then a sample (BENCH_MANDATS_PURGE, default 1,000; 0 skips
+//    it) run to the purge on the time-skipping test server, each verified purged once.
 // 3. Mandat creation end to end (BENCH_CREATIONS, default 1,500; 0 skips it): the HTTP submit of the recap
 //    (TOTP, one transaction, journal, workflow started on a dev server) — creations per second, p50/p95, the
 //    CPU per creation of each process (web, PostgreSQL, Temporal, worker) and the SQL statements per creation,
@@ -19,10 +22,7 @@
 //    time to verify the whole chain (goal: under 60 s).
 // BENCH=<part>[,<part>] runs only those parts: veilles, mandats, creations, preuves, fournisseur-identite, journal.
 // Each part counts only what it verified afterwards; any failure prints ✘ and the exit status is 1.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalPostgres } from '../db/cluster.ts';
@@ -31,9 +31,8 @@ import { migrateLatest } from '../db/migrations/run.ts';
 import { generateSecretsKey } from '../db/secrets.ts';
 import { enregistrerConnexion } from '../db/queries/authentification.ts';
 import { demarrerVeilleInactivite, idVeilleInactivite } from '../db/temporal/processes/inactivite.ts';
-import { demarrerVieMandat } from '../db/temporal/processes/mandat.ts';
-import { dateExpirationMandat } from '../db/domain/mandat.ts';
 import { devServerEnv, testWorker, uniqueTaskQueue } from './fixtures/temporal.ts';
+import { benchMandats } from './bench/mandats.ts';
 import { benchCreationMandats } from './bench/creation-mandats.ts';
 import { enfantNomme } from './bench/cpu-processus.ts';
 import { benchPreuve } from './bench/preuve.ts';
@@ -120,130 +119,6 @@ async function benchVeilles(db: Db): Promise<boolean> {
     worker.shutdown();
     await workerRun;
     await env.teardown();
-  }
-}
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const mio = (octets: number) => `${(octets / 1024 / 1024).toFixed(1)} Mio`;
-
-/** Mandats (one usager each, 365 days from now, one autorisation), inserted in batches; their ids. */
-async function insererMandats(db: Db, structureId: number, aidantId: number, n: number, debut: number): Promise<number[]> {
-  const ids: number[] = [];
-  const maintenant = new Date();
-  for (let i = 0; i < n; i += 500) {
-    const k = Math.min(500, n - i);
-    const usagers = await db('usagers')
-      .insert(Array.from({ length: k }, (_, j) => ({
-        sub: `banc-${String(debut + i + j).padStart(59, '0')}`, given_name: 'Usager', family_name: `n° ${debut + i + j}`, birthdate: '1950-01-01', gender: 'female', birthcountry: '99100',
-      })))
-      .returning('id');
-    const mandats = await db('mandats')
-      .insert(usagers.map((u: { id: number }) => ({
-        structure_id: structureId, usager_id: u.id, aidant_id: aidantId, created_at: maintenant, expires_at: dateExpirationMandat(maintenant, 'LONG'), duree_keyword: 'LONG',
-      })))
-      .returning('id');
-    await db('autorisations').insert(mandats.map((m: { id: number }) => ({ mandat_id: m.id, demarche: 'social' })));
-    ids.push(...mandats.map((m: { id: number }) => m.id));
-  }
-  return ids;
-}
-
-/**
- * Part 2: sleeping mandat workflows. The dev server keeps its state in a SQLite file (the size measured) and the
- * worker runs in a child process (the memory measured). A mandat sleeps once its timer is set: the count of
- * pending timers in the server's own tables tells when all of them are asleep, without a call per workflow.
- */
-async function benchMandats(db: Db, pgUrl: string): Promise<boolean> {
-  const niveaux = (process.env.BENCH_MANDATS ?? '1000,10000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => a - b);
-  if (!niveaux.length) return true;
-  const dossier = mkdtempSync(join(tmpdir(), 'ac-bench-temporal-'));
-  const fichier = join(dossier, 'temporal.sqlite');
-  say(`mandats : serveur Temporal de dev sur ${fichier}, worker dans un processus à part`);
-  // WAL lets the bench read the file while the server writes; no fsync on throw-away data. Neither changes what
-  // a workflow stores, only how fast.
-  const env = await devServerEnv({
-    dbFilename: fichier,
-    extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=off', '--sqlite-pragma', 'busy_timeout=10000'],
-  });
-  const taskQueue = uniqueTaskQueue('bench-mandats');
-  const enfant = spawn(process.execPath, ['--expose-gc', new URL('./bench-worker.ts', import.meta.url).pathname], {
-    env: { ...process.env, DATABASE_URL: pgUrl, TEMPORAL_ADDRESS: env.address, TASK_QUEUE: taskQueue },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lignesEnfant = createInterface({ input: enfant.stdout! });
-  /** The worker's resident memory (all its threads), after a collection of its main heap. */
-  const memoire = () => new Promise<{ rss: number }>((resolve) => {
-    const lire = (l: string) => {
-      const m = /^MEM (\d+)/.exec(l);
-      if (!m) return;
-      lignesEnfant.off('line', lire);
-      resolve({ rss: Number(m[1]) });
-    };
-    lignesEnfant.on('line', lire);
-    enfant.stdin!.write('mem\n');
-  });
-  const sqlite = new DatabaseSync(fichier, { readOnly: true, timeout: 5_000 });
-  try {
-    const cache = await new Promise<number>((resolve, reject) => {
-      lignesEnfant.on('line', (l) => {
-        const m = /^READY (\d+)/.exec(l);
-        if (m) resolve(Number(m[1]));
-      });
-      enfant.once('exit', (code) => reject(new Error(`le worker du banc s'est arrêté (code ${code})`)));
-    });
-    const [{ id: structureId }] = await db('structures').insert({ name: 'Structure du banc des mandats', type: 'autre' }).returning('id');
-    const [{ id: aidantId }] = await db('aidants').insert({ email: 'aidant-mandats@banc.example.test', first_name: 'Aidant', last_name: 'Mandats', current_structure_id: structureId }).returning('id');
-    const timers = () => (sqlite.prepare('select count(*) as n from timer_info_maps').get() as { n: number }).n;
-    /** Bytes of the database as the server sees it (the main file plus what the WAL holds). */
-    const taille = () => {
-      const { n } = sqlite.prepare('select (page_count - freelist_count) * page_size as n from pragma_page_count(), pragma_freelist_count(), pragma_page_size()').get() as { n: number };
-      return n;
-    };
-    /** Visibility (the list/search index: one SQLite index per search-attribute column) apart from the rest. */
-    const repartition = () => {
-      const tables = sqlite.prepare('select name, sum(pgsize) as octets from dbstat group by name').all() as { name: string; octets: number }[];
-      const visibilite = (n: string) => n.startsWith('by_') || n.includes('executions_visibility') || n === 'default_idx';
-      const somme = (f: (n: string) => boolean) => tables.filter((t) => f(t.name)).reduce((a, t) => a + t.octets, 0);
-      return { visibilite: somme(visibilite), reste: somme((n) => !visibilite(n)) };
-    };
-    await pause(2_000);
-    const avant = await memoire();
-    const tailleAvant = taille();
-    const lignes: string[] = [];
-    let dormants = 0;
-    for (const niveau of niveaux) {
-      const ids = await insererMandats(db, structureId, aidantId, niveau - dormants, dormants);
-      const debut = performance.now();
-      const expiresAt = dateExpirationMandat(new Date(), 'LONG');
-      await parLots(ids, EN_PARALLELE, (mandatId) => demarrerVieMandat(db, env.client, { mandatId, expiresAt, duree: 'LONG', structureId }, { taskQueue }));
-      const demarrage = performance.now() - debut;
-      while (timers() < niveau) {
-        if (performance.now() - debut > 10 * 60_000) throw new Error(`${nombre(timers())} mandats endormis sur ${nombre(niveau)} après 10 minutes`);
-        await pause(500);
-      }
-      const endormis = performance.now() - debut;
-      dormants = niveau;
-      await pause(2_000);
-      const apres = await memoire();
-      const octets = taille() - tailleAvant;
-      lignes.push(
-        `  ${nombre(niveau).padStart(7)} mandats : ${nombre(ids.length)} démarrés en ${secondes(demarrage)} (${Math.round((ids.length * 1000) / demarrage)} par seconde), tous endormis après ${secondes(endormis)}`,
-        `            worker : ${mio(apres.rss)} résidents (+${mio(apres.rss - avant.rss)} depuis le départ)`,
-        `            base Temporal : ${mio(taille())} (+${mio(octets)}, ${nombre(Math.round(octets / niveau))} octets par mandat endormi)`,
-      );
-    }
-    console.log(`\nMandats endormis — serveur Temporal de dev (SQLite), worker à part (cache de ${nombre(cache)} workflows), ${EN_PARALLELE} démarrages en parallèle`);
-    console.log(`  au départ : worker ${mio(avant.rss)} résidents ; base Temporal ${mio(tailleAvant)}`);
-    for (const l of lignes) console.log(l);
-    const { visibilite, reste } = repartition();
-    console.log(`  à ${nombre(dormants)} mandats, par mandat : ${nombre(Math.round(reste / dormants))} octets d'exécution, d'historique et de tâches, ${nombre(Math.round(visibilite / dormants))} octets d'index de visibilité (SQLite du serveur de dev)`);
-    console.log('');
-    return true;
-  } finally {
-    sqlite.close();
-    enfant.kill('SIGKILL');
-    await env.teardown();
-    rmSync(dossier, { recursive: true, force: true });
   }
 }
 

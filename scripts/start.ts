@@ -15,6 +15,7 @@ import { isPortFree } from '../db/free-port.ts';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { ensureSecretsKeysEnv } from './dev-secrets.ts';
 import { startReadyLines, type LocalUrls } from './messages.ts';
+import { MALLOC_ARENA_MAX_WORKER } from '../workers/allocateur.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DATA = process.env.DATA_DIR ?? join(ROOT, '.data');
@@ -246,7 +247,8 @@ const urls: LocalUrls = {
 // `npm run seed` reads the addresses from here, so it prints the ports this run uses.
 writeFileSync(join(DATA, 'runtime.json'), JSON.stringify({ databaseUrl, temporalAddress, ...urls }, null, 2));
 
-launch('worker', process.execPath, [join(ROOT, 'workers/main.ts')], appEnv);
+// One malloc arena for the worker: its memory stays low however many mandats sleep (workers/allocateur.ts).
+launch('worker', process.execPath, [join(ROOT, 'workers/main.ts')], { ...appEnv, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? MALLOC_ARENA_MAX_WORKER });
 launch('web', process.execPath, [join(ROOT, 'web/main.ts')], appEnv);
 
 await waitFor('Le site web', async () => (await fetch(`http://127.0.0.1:${webPort}/health`)).ok, 90_000);

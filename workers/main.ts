@@ -15,9 +15,11 @@ import { startOutboxRelay } from './outbox-relay.ts';
 import { demarrerViesMandatManquantes, reconcilierViesMandatsPeriodiquement } from '../db/temporal/processes/mandat.ts';
 import { demarrerAncreJournal } from '../db/temporal/processes/journal.ts';
 import { assurerPlanificationSurveillance } from '../db/temporal/processes/alertes.ts';
+import { avertirSansAllocateurCompact } from './allocateur.ts';
 
 const log = logger.child({ process: 'worker' });
 Runtime.install({ logger: new DefaultLogger('WARN') });
+avertirSansAllocateurCompact((message) => log.warn(message));
 
 const settings = temporalSettingsFromEnv();
 const db = createDb();

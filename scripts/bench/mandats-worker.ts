@@ -3,7 +3,8 @@
 // READY, then runs until killed. On a `mem` line on stdin it collects its main heap's garbage and answers
 // `MEM <json>`: the resident memory, the main thread's heap, and the heap of each workflow thread. The
 // workflows run in worker threads whose V8 heaps the main thread's statistics do not show (README « Vie des
-// mandats »): the SDK's threads are recorded when it creates them, through node:worker_threads' own class.
+// mandats »): the SDK's threads are recorded when it creates them, through node:worker_threads' own class,
+// and collected before they are measured.
 // BENCH_WORKER_CACHE overrides maxCachedWorkflows, BENCH_WORKER_TACHES maxConcurrentWorkflowTaskExecutions,
 // BENCH_WORKER_REUTILISER=false turns reuseV8Context off (to compare).
 import { createRequire } from 'node:module';
@@ -55,6 +56,11 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   void (async () => {
     const principal = getHeapStatistics();
     const enVie = threads.filter((t) => t.threadId >= 0);
+    // A heap snapshot of each workflow thread (read and dropped) makes it collect its garbage first: the
+    // statistics read after it count what the thread retains, not what it has yet to collect.
+    await Promise.all(enVie.map(async (t) => {
+      for await (const _ of await t.getHeapSnapshot()) { /* dropped */ }
+    }).map((p) => p.catch(() => undefined)));
     const tas = await Promise.all(enVie.map((t) => t.getHeapStatistics().catch(() => null)));
     const status = worker.getStatus();
     const m = process.memoryUsage();

@@ -89,13 +89,19 @@ interface Memoire {
   enCache: number;
 }
 
+/** What the workflow threads retain (after their collection) per cached workflow, beyond their start. */
+function parWorkflow(m: Memoire, depart: Memoire): string {
+  const utilise = (x: Memoire) => x.fils.reduce((a, f) => a + f.utilise, 0);
+  return m.enCache > 0 ? `, ${nombre(Math.round((utilise(m) - utilise(depart)) / m.enCache / 1024))} Kio par workflow en cache` : '';
+}
+
 /** One line of the worker's memory: resident, then what the V8 heaps hold, then the rest (native). */
 function ligneMemoire(m: Memoire, depart: Memoire): string {
   const tasFils = m.fils.reduce((a, f) => a + f.reserve, 0);
   const utiliseFils = m.fils.reduce((a, f) => a + f.utilise, 0);
   const natif = m.rss - m.principal.reserve - tasFils;
   return `${mio(m.rss)} résidents (${m.rss >= depart.rss ? '+' : ''}${mio(m.rss - depart.rss)}) = tas V8 principal ${mio(m.principal.reserve)} (${mio(m.principal.utilise)} utilisés)`
-    + ` + tas V8 des workflows ${mio(tasFils)} (${mio(utiliseFils)} utilisés, ${m.fils.map((f) => f.contextes).join('+')} contextes)`
+    + ` + tas V8 des workflows ${mio(tasFils)} (${mio(utiliseFils)} utilisés${parWorkflow(m, depart)}, ${m.fils.map((f) => f.contextes).join('+')} contextes)`
     + ` + natif ${mio(natif)} (Rust, malloc dont ${mio(m.principal.malloc + m.fils.reduce((a, f) => a + f.malloc, 0))} par V8, code ${mio(m.fichiers)}) ; ${nombre(m.enCache)} workflows en cache`;
 }
 

@@ -24,6 +24,19 @@ export async function connectWorker(settings: TemporalSettings): Promise<NativeC
   return NativeConnection.connect({ address: settings.address, tls: settings.tls, apiKey: settings.apiKey });
 }
 
+/**
+ * The worker's cache and its workflow tasks at once. Mandats and watches sleep for months: a small cache, and
+ * replaying a handful of events on wake-up is cheap. The workflows run on one thread (reuseV8Context): more
+ * workflow tasks at once do not go faster, they only hold more activations, and the V8 heap pages a burst makes
+ * the worker reserve stay resident. Measured by `npm run bench` (README « Vie des mandats »).
+ */
+export function optionsMemoire(env: NodeJS.ProcessEnv = process.env): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'> {
+  return {
+    maxCachedWorkflows: Number(env.WORKER_CACHED_WORKFLOWS ?? 100),
+    maxConcurrentWorkflowTaskExecutions: Number(env.WORKER_WORKFLOW_TASKS ?? 10),
+  };
+}
+
 export async function createWorker(opts: {
   connection: NativeConnection;
   namespace?: string;
@@ -40,9 +53,7 @@ export async function createWorker(opts: {
     ...workflowCode(),
     activities: { ...createActivities(opts.deps), ...opts.activities },
     shutdownGraceTime: '10s',
-    // Mandats and watches sleep for months: a small cache keeps the worker's memory flat, and replaying a
-    // handful of events on wake-up is cheap (npm run bench: +996 MB at 10,000 mandats with the default).
-    maxCachedWorkflows: Number(process.env.WORKER_CACHED_WORKFLOWS ?? 500),
+    ...optionsMemoire(),
     ...opts.options,
   });
 }

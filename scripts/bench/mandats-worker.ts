@@ -5,7 +5,8 @@
 // workflows run in worker threads whose V8 heaps the main thread's statistics do not show (README « Vie des
 // mandats »): the SDK's threads are recorded when it creates them, through node:worker_threads' own class,
 // and collected before they are measured.
-// BENCH_WORKER_CACHE overrides maxCachedWorkflows, BENCH_WORKER_TACHES maxConcurrentWorkflowTaskExecutions,
+// The cache and the tasks at once are the production ones (workers/worker.ts `optionsMemoire`, from
+// WORKER_CACHED_WORKFLOWS and WORKER_WORKFLOW_TASKS); BENCH_WORKER_CACHE and BENCH_WORKER_TACHES override them,
 // BENCH_WORKER_REUTILISER=false turns reuseV8Context off (to compare).
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { getHeapStatistics } from 'node:v8';
 import type { Worker as WorkerThread } from 'node:worker_threads';
 import { NativeConnection, Runtime, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 import { createDb } from '../../db/connection.ts';
-import { createWorker } from '../../workers/worker.ts';
+import { createWorker, optionsMemoire } from '../../workers/worker.ts';
 import { avertirSansAllocateurCompact } from '../../workers/allocateur.ts';
 
 const threads: WorkerThread[] = [];
@@ -36,7 +37,7 @@ avertirSansAllocateurCompact((message) => console.error(`[worker du banc] ${mess
 const db = createDb(process.env.DATABASE_URL, { min: 0, max: 10 });
 const mailer = { send: async (): Promise<{ messageId: string }> => { throw new Error('aucun courriel attendu pendant le banc'); } };
 const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-const options: Partial<WorkerOptions> = {};
+const options: Partial<WorkerOptions> = optionsMemoire();
 if (process.env.BENCH_WORKER_CACHE) options.maxCachedWorkflows = Number(process.env.BENCH_WORKER_CACHE);
 if (process.env.BENCH_WORKER_TACHES) options.maxConcurrentWorkflowTaskExecutions = Number(process.env.BENCH_WORKER_TACHES);
 if (process.env.BENCH_WORKER_REUTILISER === 'false') options.reuseV8Context = false;
@@ -73,5 +74,5 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     })}`);
   })();
 });
-console.log(`READY ${JSON.stringify({ cache: worker.options.maxCachedWorkflows, taches: options.maxConcurrentWorkflowTaskExecutions ?? 'défaut du SDK', reutiliser: worker.options.reuseV8Context, fils: worker.options.workflowThreadPoolSize })}`);
+console.log(`READY ${JSON.stringify({ cache: worker.options.maxCachedWorkflows, taches: options.maxConcurrentWorkflowTaskExecutions, reutiliser: worker.options.reuseV8Context, fils: worker.options.workflowThreadPoolSize })}`);
 await worker.run();

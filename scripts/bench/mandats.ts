@@ -142,7 +142,7 @@ async function niveauxEndormis(db: Db, pgUrl: string, niveaux: number[]): Promis
   const arenes = process.env.MALLOC_ARENA_MAX ?? MALLOC_ARENA_MAX_WORKER;
   const enfant = spawn(process.execPath, ['--expose-gc', new URL('./mandats-worker.ts', import.meta.url).pathname], {
     // The production task queue (its name is in every visibility row and index entry), on a throw-away server.
-    env: { ...process.env, DATABASE_URL: pgUrl, TEMPORAL_ADDRESS: env.address, TASK_QUEUE, WORKFLOW_BUNDLE: bundle, MALLOC_ARENA_MAX: arenes },
+    env: { ...process.env, DATABASE_URL: pgUrl, TEMPORAL_ADDRESS: env.address, TASK_QUEUE, WORKFLOW_BUNDLE: bundle, MALLOC_ARENA_MAX: arenes, NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '' },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lignesEnfant = createInterface({ input: enfant.stdout! });
@@ -217,7 +217,8 @@ async function niveauxEndormis(db: Db, pgUrl: string, niveaux: number[]): Promis
     const croissance = maxRss - depart.rss;
     const okMemoire = croissance < CROISSANCE_MAX;
 
-    console.log(`\nMandats endormis — serveur Temporal de dev (SQLite), worker à part (${JSON.stringify(config)}, MALLOC_ARENA_MAX=${arenes}), ${EN_PARALLELE} démarrages en parallèle`);
+    const options = process.env.BENCH_WORKER_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_WORKER_NODE_OPTIONS}` : '';
+    console.log(`\nMandats endormis — serveur Temporal de dev (SQLite), worker à part (${JSON.stringify(config)}, MALLOC_ARENA_MAX=${arenes}${options}), ${EN_PARALLELE} démarrages en parallèle`);
     console.log(`  au départ : worker ${ligneMemoire(depart, depart)} ; base Temporal ${mio(tailleAvant)}`);
     for (const l of lignes) console.log(l);
     console.log(`  au repos, 30 s après : worker ${ligneMemoire(repos, depart)}`);

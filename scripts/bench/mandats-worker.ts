@@ -4,7 +4,7 @@
 // `MEM <json>`: the resident memory, the main thread's heap, and the heap of each workflow thread. The
 // workflows run in worker threads whose V8 heaps the main thread's statistics do not show (README « Vie des
 // mandats »): the SDK's threads are recorded when it creates them, through node:worker_threads' own class,
-// and collected before they are measured.
+// and with BENCH_WORKER_PROFIL=1 collected before they are measured.
 // The cache and the tasks at once are the production ones (workers/worker.ts `optionsMemoire`, from
 // WORKER_CACHED_WORKFLOWS and WORKER_WORKFLOW_TASKS); BENCH_WORKER_CACHE and BENCH_WORKER_TACHES override them,
 // BENCH_WORKER_REUTILISER=false turns reuseV8Context off (to compare).
@@ -57,11 +57,14 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   void (async () => {
     const principal = getHeapStatistics();
     const enVie = threads.filter((t) => t.threadId >= 0);
-    // A heap snapshot of each workflow thread (read and dropped) makes it collect its garbage first: the
-    // statistics read after it count what the thread retains, not what it has yet to collect.
-    await Promise.all(enVie.map(async (t) => {
-      for await (const _ of await t.getHeapSnapshot()) { /* dropped */ }
-    }).map((p) => p.catch(() => undefined)));
+    // With BENCH_WORKER_PROFIL=1, a heap snapshot of each workflow thread (read and dropped) makes it collect
+    // its garbage first: the statistics read after it count what the thread retains. Not by default: the
+    // snapshot leaves about 100 Mio resident in the process, which the memory samples would count.
+    if (process.env.BENCH_WORKER_PROFIL === '1') {
+      await Promise.all(enVie.map(async (t) => {
+        for await (const _ of await t.getHeapSnapshot()) { /* dropped */ }
+      }).map((p) => p.catch(() => undefined)));
+    }
     const tas = await Promise.all(enVie.map((t) => t.getHeapStatistics().catch(() => null)));
     const status = worker.getStatus();
     const m = process.memoryUsage();

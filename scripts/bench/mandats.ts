@@ -178,6 +178,8 @@ async function niveauxEndormis(db: Db, pgUrl: string, niveaux: number[]): Promis
     /** Bytes of the database as the server sees it (the main file plus what the WAL holds). */
     const taille = () => (sqlite.prepare('select (page_count - freelist_count) * page_size as n from pragma_page_count(), pragma_freelist_count(), pragma_page_size()').get() as { n: number }).n;
     await pause(2_000);
+    // The growth is counted from the resident memory before the first probe (which may itself leave some).
+    const rssInitial = rssDehors();
     const depart = await memoire();
     const tailleAvant = taille();
     const t0 = performance.now();
@@ -214,11 +216,12 @@ async function niveauxEndormis(db: Db, pgUrl: string, niveaux: number[]): Promis
     const repos = await memoire();
     clearInterval(echantillonneur);
     maxRss = Math.max(maxRss, repos.rss, ...echantillons.map((e) => e.rss));
-    const croissance = maxRss - depart.rss;
+    const croissance = maxRss - rssInitial;
     const okMemoire = croissance < CROISSANCE_MAX;
 
     const options = process.env.BENCH_WORKER_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_WORKER_NODE_OPTIONS}` : '';
-    console.log(`\nMandats endormis — serveur Temporal de dev (SQLite), worker à part (${JSON.stringify(config)}, MALLOC_ARENA_MAX=${arenes}${options}), ${EN_PARALLELE} démarrages en parallèle`);
+    const profil = process.env.BENCH_WORKER_PROFIL === '1' ? ', tas des fils collectés avant lecture' : '';
+    console.log(`\nMandats endormis — serveur Temporal de dev (SQLite), worker à part (${JSON.stringify(config)}, MALLOC_ARENA_MAX=${arenes}${options}${profil}), ${EN_PARALLELE} démarrages en parallèle`);
     console.log(`  au départ : worker ${ligneMemoire(depart, depart)} ; base Temporal ${mio(tailleAvant)}`);
     for (const l of lignes) console.log(l);
     console.log(`  au repos, 30 s après : worker ${ligneMemoire(repos, depart)}`);
@@ -226,7 +229,7 @@ async function niveauxEndormis(db: Db, pgUrl: string, niveaux: number[]): Promis
     const serie = echantillons.filter((_, i) => i % pas === 0 || i === echantillons.length - 1);
     console.log(`  mémoire résidente toutes les ${ECHANTILLON_MS / 1000} s${pas > 1 ? ` (un échantillon sur ${pas})` : ''} — secondes : Mio (mandats endormis) :`);
     for (let i = 0; i < serie.length; i += 6) console.log(`    ${serie.slice(i, i + 6).map((e) => `${e.s} : ${Math.round(e.rss / 1048576)} (${nombre(e.endormis)})`).join(' · ')}`);
-    console.log(`  croissance du worker, au plus : +${mio(croissance)} (objectif : moins de ${mio(CROISSANCE_MAX)} quel que soit le nombre de mandats) ${marque(okMemoire)}`);
+    console.log(`  croissance du worker, au plus : +${mio(croissance)} depuis ${mio(rssInitial)} (objectif : moins de ${mio(CROISSANCE_MAX)} quel que soit le nombre de mandats) ${marque(okMemoire)}`);
 
     const { tables, nosAttributs } = repartitionSqlite(sqlite);
     const total = tables.reduce((a, t) => a + t.octets, 0);

@@ -195,7 +195,8 @@ async function niveauxEndormis(db: Db, pgUrl: string, niveaux: number[]): Promis
       await parLots(ids, EN_PARALLELE, (mandatId) => demarrerVieMandat(db, env.client, { mandatId, expiresAt, duree: 'LONG', structureId }, { taskQueue: TASK_QUEUE }));
       const demarrage = performance.now() - debut;
       // Asleep once its timer is set: the server's own count of pending timers, without a call per workflow.
-      const limite = Math.max(10 * 60_000, niveau * 60);
+      // Generous: on a loaded machine (2 cores shared, load 19) 10,000 took more than 10 minutes to fall asleep.
+      const limite = Math.max(15 * 60_000, niveau * 150);
       while (timers() < niveau && performance.now() - debut < limite) await pause(500);
       const endormis = timers();
       const apresMs = performance.now() - debut;

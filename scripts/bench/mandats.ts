@@ -91,6 +91,8 @@ interface Memoire {
 
 /** What the workflow threads retain (after their collection) per cached workflow, beyond their start. */
 function parWorkflow(m: Memoire, depart: Memoire): string {
+  // Without the collection, the used heap holds garbage too: no figure per workflow.
+  if (process.env.BENCH_WORKER_PROFIL !== '1') return '';
   const utilise = (x: Memoire) => x.fils.reduce((a, f) => a + f.utilise, 0);
   return m.enCache > 0 ? `, ${nombre(Math.round((utilise(m) - utilise(depart)) / m.enCache / 1024))} Kio par workflow en cache` : '';
 }

@@ -38,25 +38,13 @@ import { enfantNomme } from './bench/cpu-processus.ts';
 import { benchPreuve } from './bench/preuve.ts';
 import { benchFournisseurIdentite } from './bench-fournisseur-identite.ts';
 import { benchJournal } from './bench/journal.ts';
+import { parLots } from './bench/par-lots.ts';
 
 const N = Number(process.env.BENCH_AIDANTS ?? 1000);
 const EN_PARALLELE = 50;
 const say = (msg: string) => console.log(`[bench] ${msg}`);
 const secondes = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const nombre = (n: number) => n.toLocaleString('fr-FR');
-
-/** Runs `fn` over `items`, at most `n` at a time; results in order. */
-async function parLots<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  }));
-  return results;
-}
 
 /** Part 1: the inactivity watches (in-process worker, in-memory dev server). True when the targets are met. */
 async function benchVeilles(db: Db): Promise<boolean> {

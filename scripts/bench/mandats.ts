@@ -25,6 +25,7 @@ import type { conservationMandat } from '../../workflows/conservation-mandat.ts'
 import { MALLOC_ARENA_MAX_WORKER } from '../../workers/allocateur.ts';
 import { workflowsPath } from '../../workers/worker.ts';
 import { devServerEnv, testWorker, timeSkippingEnv, uniqueTaskQueue } from '../fixtures/temporal.ts';
+import { parLots } from './par-lots.ts';
 
 const EN_PARALLELE = 50;
 /** The issue's goal for the worker's growth, whatever the number of sleeping mandats. */
@@ -38,19 +39,6 @@ const nombre = (n: number) => n.toLocaleString('fr-FR');
 const mio = (octets: number) => `${(octets / 1024 / 1024).toFixed(0)} Mio`;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const marque = (b: boolean) => (b ? '✔' : '✘');
-
-/** Runs `fn` over `items`, at most `n` at a time; results in order. */
-async function parLots<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  }));
-  return results;
-}
 
 /** A structure and its aidant for the bench's mandats. */
 async function structureDuBanc(db: Db, nom: string): Promise<{ structureId: number; aidantId: number }> {

@@ -1,6 +1,7 @@
-// Outages for the drills (tests/integration/pannes.test.ts): a TCP relay in front of a real server (the SMTP
+// Outages for the drills (tests/integration/pannes.test.ts, panne-*.test.ts): a TCP relay in front of a real server (the SMTP
 // catcher) that can be cut — the port then refuses connections and open ones are reset, as when the
 // provider is down — and restored on the same port.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export interface RelaisTcp {
@@ -40,4 +41,28 @@ export async function relaisTcp(cible: number): Promise<RelaisTcp> {
   };
   await ouvrir();
   return { port, couper: fermer, retablir: ouvrir, stop: fermer };
+}
+
+/** Polls `fn` until it gives a value (errors count as not yet: a server may be down), else fails naming `quoi`. */
+export async function jusqua<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 60_000): Promise<T> {
+  const fin = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() > fin) throw new Error(`délai dépassé : ${quoi}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A dev server's own process (the one holding the SQLite file `fichier`), found by its command line. */
+export function pidDuServeurTemporal(fichier: string): number {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(fichier)) return Number(d);
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  throw new Error('serveur Temporal introuvable');
 }

@@ -32,6 +32,7 @@ import type { Mailer } from '../../activities/ports/mailer.ts';
 import { startTestSms } from '../helpers/sms.ts';
 import { CHEMIN_WEBHOOK_SMS } from '../../db/platform/twilio.ts';
 import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
+import { jusqua } from '../helpers/panne.ts';
 
 let dossier: string;
 let pg: LocalPostgres;
@@ -145,15 +146,6 @@ test('an email SMTP accepted just as PostgreSQL went away: marked sent once it i
   expect(mail.catcher.emails().filter((m) => m.messageId?.includes(encodeURIComponent(cle)))).toHaveLength(1);
 }, 60_000);
 
-async function jusqua<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 60_000): Promise<T> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > fin) throw new Error(`délai dépassé : ${quoi}`);
-    await pause(200);
-  }
-}
 
 /** Every answer the load received, to check that none was a 500 or showed a trace. */
 const reponses: { quoi: string; status: number; page: string }[] = [];

@@ -8,7 +8,7 @@
 // once, the consent request ended once (one decision, one receipt), its mandat was created once, and a second
 // draft on that consent is refused (409), not a 500.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -31,6 +31,7 @@ import { aidantAvecBrouillon, sessionAvecBrouillon, soumettreRecap } from '../he
 import { creerMandatDeTest } from '../helpers/mandats.ts';
 import { startTestSms, type TwilioFake } from '../helpers/sms.ts';
 import { startTestMail } from '../../scripts/fixtures/mail.ts';
+import { jusqua, pidDuServeurTemporal } from '../helpers/panne.ts';
 
 const PUBLIC = 'http://app.test';
 let t: TestDb;
@@ -105,28 +106,7 @@ afterAll(async () => {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function jusqua<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 45_000): Promise<T> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > fin) throw new Error(`délai dépassé : ${quoi}`);
-    await pause(200);
-  }
-}
 
-/** The dev server's own process (the one holding our SQLite file), found by its command line. */
-function pidDuServeur(): number {
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(fichier)) return Number(d);
-    } catch {
-      // a process that ended meanwhile
-    }
-  }
-  throw new Error('serveur Temporal introuvable');
-}
 
 /** Runs of workflow `id` (one chain: continued-as-new runs, then the last one). */
 async function executions(id: string): Promise<string[]> {
@@ -158,7 +138,7 @@ test('killed during a purge, a remote consent and creations: each mandat one wor
   const reconciliation = reconcilierViesMandatsPeriodiquement(t.db, async () => client, { intervalMs: 1000, apresPasse: (b) => bilans.push(b) });
   try {
     await purgeEnCours;
-    process.kill(pidDuServeur(), 'SIGKILL');
+    process.kill(pidDuServeurTemporal(fichier), 'SIGKILL');
     await pause(300);
 
     // Temporal gone. The usager's « Oui », signed like Twilio: answered at once, kept.

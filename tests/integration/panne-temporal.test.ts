@@ -5,7 +5,7 @@
 // workflow, the ones started before the kill survived it, and a second reconciliation starts nothing.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate, generateSecret } from 'otplib';
@@ -18,6 +18,7 @@ import { seal } from '../../db/secrets.ts';
 import { VERSION_CGU } from '../../db/domain/cgu.ts';
 import { demarrerViesMandatManquantes, idVieMandat } from '../../db/temporal/processes/mandat.ts';
 import type { BrouillonMandat } from '../../api/mandats/brouillon.ts';
+import { pidDuServeurTemporal } from '../helpers/panne.ts';
 
 const SECRET_SESSION = 'test-session-secret-that-is-long-enough';
 let t: TestDb;
@@ -78,24 +79,12 @@ async function creer(c: { cookie: string; csrf: string; secret: string }) {
   return { status: res.status, location: res.headers.get('location') ?? '' };
 }
 
-/** The dev server's own process (the one holding our SQLite file), found by its command line. */
-function pidDuServeur(): number {
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(fichier)) return Number(d);
-    } catch {
-      // a process that ended meanwhile
-    }
-  }
-  throw new Error('serveur Temporal introuvable');
-}
 
 test('killed during creations: every mandat created, the missing workflows started by the reconciliation, each once', async () => {
   const aidants = await Promise.all([0, 1, 2, 3, 4, 5].map(aidantAvecBrouillon));
   for (const c of aidants.slice(0, 3)) expect((await creer(c)).status).toBe(303);
 
-  process.kill(pidDuServeur(), 'SIGKILL');
+  process.kill(pidDuServeurTemporal(fichier), 'SIGKILL');
   await new Promise((r) => setTimeout(r, 300));
   // Temporal gone: the recap still creates the mandat (its commit comes first) and says so; no 500. It waits
   // for Temporal 5 s at most (about 20 s before: the client retried the start until its own deadline).

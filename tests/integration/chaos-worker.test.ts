@@ -87,7 +87,7 @@ function lancerWorker(): { proc: ChildProcess; pret: Promise<void> } {
       DATABASE_URL: t.url, TEMPORAL_ADDRESS: env.address, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mail.catcher.smtpPort),
       TWILIO_API_BASE: sms.fake.baseUrl, PUBLIC_URL: 'http://app.test', WORKFLOW_BUNDLE: bundle,
       // A killed worker's claimed messages are free again after 3 s, not 2 min (activities/outbox.ts).
-      OUTBOX_CLAIM_MS: '3000', OUTBOX_SWEEP_MS: '500', OUTBOX_RETRY_BASE_MS: '500', RECONCILE_INTERVAL_MS: '5000',
+      LOG_LEVEL: 'info', OUTBOX_CLAIM_MS: '3000', OUTBOX_SWEEP_MS: '500', OUTBOX_RETRY_BASE_MS: '500', RECONCILE_INTERVAL_MS: '5000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -104,6 +104,20 @@ function lancerWorker(): { proc: ChildProcess; pret: Promise<void> } {
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const progression = (m: string) => process.env.CHAOS_VERBOSE && process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 23)}] ${m}\n`);
+
+/** Resolves with `p`, or fails saying what did not happen within `ms` (with the worker's last lines). */
+async function auPlus<T>(p: Promise<T>, ms: number, quoi: string): Promise<T> {
+  let minuterie: NodeJS.Timeout | undefined;
+  const delai = new Promise<never>((_, rej) => {
+    minuterie = setTimeout(() => rej(new Error(`${quoi} : rien après ${ms / 1000} s ; derniers messages du worker :\n${journalWorker.slice(-30).join('\n')}`)), ms);
+  });
+  try {
+    return await Promise.race([p, delai]);
+  } finally {
+    clearTimeout(minuterie);
+  }
+}
 const temporal = async () => env.client;
 
 test('the worker SIGKILLed at random points under a mixed load: nothing lost, nothing doubled', async () => {
@@ -198,29 +212,38 @@ test('the worker SIGKILLed at random points under a mixed load: nothing lost, no
   const compteurs = { habilitation: 0, mandat: 0, revocation: 0, consentement: 0 };
   const charge = (async () => {
     while (!fini) {
+      // At most 30 scenarios at once: the load waits for the service like the pages' users would.
+      if (enCours.size >= 30) {
+        await pause(100);
+        continue;
+      }
       const tirage = rCharge.next();
       const rs = prng(rCharge.int(0, 2 ** 31));
       if (tirage < 0.3) lancer(habilitation(compteurs.habilitation++, rs));
       else if (tirage < 0.6) lancer(mandat(compteurs.mandat++, rs));
       else if (tirage < 0.85) lancer(revocation(rs).then(() => compteurs.revocation++));
       else if (compteurs.consentement < 10) lancer(consentement(compteurs.consentement++, rs));
-      await pause(rCharge.int(100, 400));
+      await pause(rCharge.int(150, 500));
     }
   })();
 
   // ——— The kills: a random delay from the spawn, a third of them before the worker says it started ———
   const kills: number[] = [];
+  const demarrages: number[] = [];
   const debut = Date.now();
   for (let k = 0; k < KILLS; k++) {
+    const lance = Date.now();
     const w = lancerWorker();
     worker = w.proc;
     if (rKills.next() < 0.33) await pause(rKills.int(50, 1500));
     else {
-      await w.pret;
-      await pause(rKills.int(0, 1500));
+      await auPlus(w.pret, 30_000, 'démarrage du worker');
+      demarrages.push(Date.now() - lance);
+      await pause(rKills.int(0, 1000));
     }
     w.proc.kill('SIGKILL');
     kills.push(Date.now());
+    progression(`SIGKILL ${k + 1}/${KILLS} ; en cours : ${enCours.size} scénarios`);
     await new Promise((res) => (w.proc.exitCode !== null || w.proc.signalCode ? res(null) : w.proc.once('exit', res)));
   }
   const dureeChaos = Date.now() - debut;
@@ -230,17 +253,21 @@ test('the worker SIGKILLed at random points under a mixed load: nothing lost, no
   // ——— The last restart, then the load settles: every scenario answered, the invariants converge ———
   const dernier = lancerWorker();
   worker = dernier.proc;
-  await dernier.pret;
-  await Promise.all([...enCours]);
+  await auPlus(dernier.pret, 30_000, 'démarrage du dernier worker');
+  progression(`dernier worker démarré ; ${enCours.size} scénarios en cours`);
+  await auPlus(Promise.all([...enCours]), 150_000, `la fin des scénarios de la charge (${enCours.size})`);
+  progression('charge terminée');
   let bilan: Bilan | null = null;
   const limite = Date.now() + 100_000;
   for (;;) {
     bilan = await verifierInvariants(t.db, env.client, habilitations, { emails: mail.catcher.emails(), sms: sms.fake.messages(), kills });
     if (!bilan.violations.length || Date.now() > limite) break;
+    progression(`${bilan.violations.length} violation(s), p. ex. ${bilan.violations[0]}`);
     await pause(1000);
   }
   // eslint-disable-next-line no-console
   console.log(`chaos-worker (CHAOS_SEED=${SEED}) : ${kills.length} SIGKILL en ${(dureeChaos / 1000).toFixed(1)} s, puis stabilisé en ${((Date.now() - debut - dureeChaos) / 1000).toFixed(1)} s ; ` +
+    `démarrage du worker : ${(demarrages.reduce((a, b) => a + b, 0) / Math.max(1, demarrages.length) / 1000).toFixed(1)} s en moyenne ; ` +
     `${bilan.mandats} mandats (${compteurs.revocation} révocations), ${bilan.habilitations} demandes d’habilitation, ${bilan.consentements} consentements, ` +
     `${bilan.courriels} courriels, ${bilan.sms} SMS ; doublons dans la fenêtre documentée d’un SIGKILL : ${bilan.doublonsFenetre.length} ${bilan.doublonsFenetre.join(', ')} ; ` +
     `incidents de la charge : ${incidents.length ? incidents.join(' | ') : 'aucun'}`);

@@ -12,7 +12,7 @@ import { etatHabilitation, idHabilitation } from '../../workflows/habilitation.t
 export interface HabilitationSuivie {
   demandeId: string;
   /** Acknowledged updates, in order: a staff decision (its number and target status) or a resubmission. */
-  operations: ({ type: 'decision'; numero: number; action: string; vers: string } | { type: 'resoumission'; numero: number })[];
+  operations: ({ type: 'decision'; numero: number; action: string; vers: string } | { type: 'resoumission'; numero: number } | { type: 'incertaine'; action: string })[];
 }
 
 export interface Envois {
@@ -146,9 +146,11 @@ export async function verifierInvariants(db: Db, client: Client, habilitations: 
       const e = evenements.find((x) => x.idempotency_key === `habilitation-${h.demandeId}-decision-${op.numero}`);
       if (!e || e.type !== op.action) v(`${nom} : décision n° ${op.numero} (${op.action}) acceptée mais absente du fil (${e?.type ?? 'rien'})`);
     }
-    const derniere = h.operations.at(-1);
+    // An update whose author got an error (the last one, the load stops there) may or may not have been applied.
+    const incertaine = h.operations.at(-1)?.type === 'incertaine';
+    const derniere = h.operations.filter((o) => o.type !== 'incertaine').at(-1);
     const attendu = !derniere ? 'AC_VALIDATION_PROCESSING' : derniere.type === 'decision' ? derniere.vers : 'AC_VALIDATION_PROCESSING';
-    if (d.status !== attendu) v(`${nom} : « ${d.status} » en base, « ${attendu} » attendu (dernière réponse donnée : ${derniere ? JSON.stringify(derniere) : 'soumise'})`);
+    if (d.status !== attendu && !incertaine) v(`${nom} : « ${d.status} » en base, « ${attendu} » attendu (dernière réponse donnée : ${derniere ? JSON.stringify(derniere) : 'soumise'})`);
     const handle = client.workflow.getHandle(idHabilitation(h.demandeId));
     const etat = await handle.query(etatHabilitation).catch((err: Error) => err);
     if (etat instanceof Error) {

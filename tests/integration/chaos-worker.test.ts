@@ -25,7 +25,7 @@ import { verifierInvariants, type Bilan, type HabilitationSuivie } from '../help
 import { deciderHabilitation, demarrerHabilitation, resoumettreHabilitation } from '../../db/temporal/processes/habilitation.ts';
 import { creerMandatPuisDemarrerSaVie } from '../../api/mandats/creation.ts';
 import { revoquerPuisSignaler } from '../../api/mandats/revocation.ts';
-import { creerDemandeConsentement } from '../../api/consentement/demandes.ts';
+import { creerDemandeConsentement, relancerDemande } from '../../api/consentement/demandes.ts';
 import { recevoirSms } from '../../api/consentement/reponses.ts';
 import type { BrouillonMandat } from '../../api/mandats/brouillon.ts';
 import type { Demarche } from '../../db/domain/demarches.ts';
@@ -134,6 +134,8 @@ test('the worker SIGKILLed at random points under a mixed load: nothing lost, no
   };
   const mandats: number[] = [];
   let fini = false;
+  let relances = 0;
+  const echecsMaj: string[] = [];
 
   // ——— The load (what the pages send), each scenario on its own; a blocked update waits for a worker ———
   async function habilitation(n: number, r: ReturnType<typeof prng>) {
@@ -150,6 +152,7 @@ test('the worker SIGKILLed at random points under a mixed load: nothing lost, no
     let soumissions = 1;
     for (const [i, action] of plan.entries()) {
       await pause(delais[i]);
+      try {
       if (action === 'resoumettre') {
         await resoumettreHabilitation(env.client, f.demandeId, `empreinte-${soumissions + 1}-${f.demandeId}`);
         h.operations.push({ type: 'resoumission', numero: ++soumissions });
@@ -157,6 +160,13 @@ test('the worker SIGKILLed at random points under a mixed load: nothing lost, no
         const message = action === 'valider' ? undefined : 'Motif de l’instruction.';
         const etat = await deciderHabilitation(env.client, f.demandeId, { decision: action, message });
         h.operations.push({ type: 'decision', numero: ++decisions, action, vers: etat.statut });
+      }
+      } catch (err) {
+        // The page would show an error: what the workflow did with this update is unknown to its author.
+        const e = err as Error & { cause?: Error };
+        echecsMaj.push(`${action} : ${e.name} ${e.message} ← ${e.cause ? `${e.cause.name} ${e.cause.message}` : 'sans cause'}`);
+        h.operations.push({ type: 'incertaine', action });
+        return;
       }
     }
   }
@@ -192,6 +202,13 @@ test('the worker SIGKILLed at random points under a mixed load: nothing lost, no
     const limite = Date.now() + 150_000;
     while (Date.now() < limite) {
       const d = await t.db('consent_requests').where({ id: c.demandeId }).first('status', 'reply_code');
+      // Three attempts lost with killed workers: the page says the SMS could not be sent; the aidant retries.
+      if (d.status === 'failed') {
+        relances++;
+        await relancerDemande(t.db, env.client, structureId, c.demandeId);
+        await pause(1000);
+        continue;
+      }
       if (d.status === 'awaiting') {
         await recevoirSms(t.db, env.client, { messageSid: `SM${randomUUID().replace(/-/g, '')}`, from: telephone, body: `Oui ${d.reply_code}` });
         break;
@@ -268,8 +285,9 @@ test('the worker SIGKILLed at random points under a mixed load: nothing lost, no
   // eslint-disable-next-line no-console
   console.log(`chaos-worker (CHAOS_SEED=${SEED}) : ${kills.length} SIGKILL en ${(dureeChaos / 1000).toFixed(1)} s, puis stabilisé en ${((Date.now() - debut - dureeChaos) / 1000).toFixed(1)} s ; ` +
     `démarrage du worker : ${(demarrages.reduce((a, b) => a + b, 0) / Math.max(1, demarrages.length) / 1000).toFixed(1)} s en moyenne ; ` +
-    `${bilan.mandats} mandats (${compteurs.revocation} révocations), ${bilan.habilitations} demandes d’habilitation, ${bilan.consentements} consentements, ` +
+    `${bilan.mandats} mandats (${compteurs.revocation} révocations), ${bilan.habilitations} demandes d’habilitation, ${bilan.consentements} consentements (${relances} relance(s) d’un SMS en échec par l’aidant), ` +
     `${bilan.courriels} courriels, ${bilan.sms} SMS ; doublons dans la fenêtre documentée d’un SIGKILL : ${bilan.doublonsFenetre.length} ${bilan.doublonsFenetre.join(', ')} ; ` +
+    `mises à jour refusées à leur auteur : ${echecsMaj.length} ${[...new Set(echecsMaj)].join(' | ')} ; ` +
     `incidents de la charge : ${incidents.length ? incidents.join(' | ') : 'aucun'}`);
   if (bilan.violations.length) {
     // eslint-disable-next-line no-console

@@ -86,8 +86,9 @@ function lancerWorker(): { proc: ChildProcess; pret: Promise<void> } {
       ...process.env,
       DATABASE_URL: t.url, TEMPORAL_ADDRESS: env.address, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mail.catcher.smtpPort),
       TWILIO_API_BASE: sms.fake.baseUrl, PUBLIC_URL: 'http://app.test', WORKFLOW_BUNDLE: bundle,
-      // A killed worker's claimed messages are free again after 3 s, not 2 min (activities/outbox.ts).
-      LOG_LEVEL: 'info', OUTBOX_CLAIM_MS: '3000', OUTBOX_SWEEP_MS: '500', OUTBOX_RETRY_BASE_MS: '500', RECONCILE_INTERVAL_MS: '5000',
+      // A killed worker's claimed messages are free again after 10 s, not 2 min (activities/outbox.ts); shorter,
+      // a send slowed down by a loaded machine outlives its claim and another sender sends it again.
+      LOG_LEVEL: 'info', OUTBOX_CLAIM_MS: '10000', OUTBOX_SWEEP_MS: '500', OUTBOX_RETRY_BASE_MS: '500', RECONCILE_INTERVAL_MS: '5000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

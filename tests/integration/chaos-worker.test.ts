@@ -213,7 +213,7 @@ test('the worker SIGKILLed at random points under a mixed load: nothing lost, no
         continue;
       }
       if (d.status === 'awaiting') {
-        await recevoirSms(t.db, env.client, { messageSid: `SM${randomUUID().replace(/-/g, '')}`, from: telephone, body: `Oui ${d.reply_code}` });
+        await recevoirSms(t.db, temporal, { messageSid: `SM${randomUUID().replace(/-/g, '')}`, from: telephone, body: `Oui ${d.reply_code}` });
         break;
       }
       await pause(100);

@@ -20,6 +20,12 @@ export interface Envois {
   sms: SentSms[];
   /** When the worker was killed (ms since the epoch). */
   kills: number[];
+  /**
+   * The claim of an outbox row (OUTBOX_CLAIM_MS): a copy followed by a SIGKILL within it was sent by a worker
+   * killed before it could mark the row sent (from the provider's answer to that commit: milliseconds, seconds
+   * on a loaded machine); without one, a live sender outlived its claim and someone sent it again — a violation.
+   */
+  claimMs: number;
 }
 
 export interface Bilan {
@@ -30,15 +36,13 @@ export interface Bilan {
   courriels: number;
   sms: number;
   /**
-   * Copies of one message accepted by the provider less than FENETRE_MS before a SIGKILL, i.e. between the
+   * Copies of one message accepted by the provider less than a claim before a SIGKILL, i.e. between the
    * provider's answer and the commit that marks it sent: the at-least-once window that db/queries/outbox.ts
    * documents (same Message-ID, so a receiving system drops it). Not counted as violations; reported.
    */
   doublonsFenetre: string[];
 }
 
-/** From the provider's answer to the commit marking the row sent: a few milliseconds, seconds on a loaded machine. */
-const FENETRE_MS = 2_000;
 const messageId = (cle: string) => `<${encodeURIComponent(cle)}@aidantsconnect.beta.gouv.fr>`;
 
 async function executions(client: Client, query: string): Promise<WorkflowExecutionInfo[]> {
@@ -54,14 +58,15 @@ function grouper<T>(items: T[], cle: (x: T) => string): Map<string, T[]> {
 }
 
 /** Copies beyond the first one: each explained by a kill just after it arrived, or a violation. */
-function copies(nom: string, recues: { date: string }[], kills: number[], bilan: Bilan): void {
+function copies(nom: string, recues: { date: string }[], envois: Envois, bilan: Bilan): void {
+  const { kills } = envois;
   if (recues.length === 0) {
     bilan.violations.push(`${nom} : marqué envoyé, jamais reçu`);
     return;
   }
   const dates = recues.map((r) => new Date(r.date).getTime()).sort((a, b) => a - b);
   for (const d of dates.slice(0, -1)) {
-    if (kills.some((k) => k >= d && k - d <= FENETRE_MS)) bilan.doublonsFenetre.push(nom);
+    if (kills.some((k) => k >= d && k - d <= envois.claimMs)) bilan.doublonsFenetre.push(`${nom} (${Math.min(...kills.filter((k) => k >= d)) - d} ms)`);
     else {
       const suivant = kills.filter((k) => k >= d).sort((a, b) => a - b)[0];
       bilan.violations.push(`${nom} : reçu ${recues.length} fois, à ${dates.map((x) => new Date(x).toISOString().slice(11, 23)).join(', ')} ; ` +
@@ -125,7 +130,7 @@ export async function verifierInvariants(db: Db, client: Client, habilitations: 
   const parMessageId = grouper(envois.emails, (e) => e.messageId ?? '');
   const connus = new Set(courriels.map((o) => messageId(o.idempotency_key)));
   for (const [id, recus] of parMessageId) if (!connus.has(id)) v(`courriel reçu hors boîte d’envoi : ${id} (${recus[0].subject}) ×${recus.length}`);
-  for (const o of courriels.filter((x) => x.status === 'sent')) copies(`courriel ${o.idempotency_key}`, parMessageId.get(messageId(o.idempotency_key)) ?? [], envois.kills, bilan);
+  for (const o of courriels.filter((x) => x.status === 'sent')) copies(`courriel ${o.idempotency_key}`, parMessageId.get(messageId(o.idempotency_key)) ?? [], envois, bilan);
   // An SMS carries no key: per number, as many received as sent rows (each number gets its own request here).
   const sms = sortants.filter((o) => o.channel === 'sms');
   bilan.sms = sms.length;
@@ -135,7 +140,7 @@ export async function verifierInvariants(db: Db, client: Client, habilitations: 
     if (recus.length < lignes.length) v(`SMS à ${numero} : ${lignes.length} envoyés selon la boîte d’envoi, ${recus.length} reçus`);
     // Each copy beyond the rows sent is explained by a SIGKILL just after an earlier copy arrived.
     for (const s of recus.sort((a, b) => a.date.localeCompare(b.date)).slice(0, recus.length - lignes.length)) {
-      if (envois.kills.some((k) => k >= new Date(s.date).getTime() && k - new Date(s.date).getTime() <= FENETRE_MS)) bilan.doublonsFenetre.push(`SMS à ${numero}`);
+      if (envois.kills.some((k) => k >= new Date(s.date).getTime() && k - new Date(s.date).getTime() <= envois.claimMs)) bilan.doublonsFenetre.push(`SMS à ${numero}`);
       else v(`SMS à ${numero} : ${recus.length} reçus pour ${lignes.length} envoyés`);
     }
   }

@@ -3,7 +3,9 @@
 // validator said no, or the workflow is already closed) becomes a RefusProcessus with a French message:
 // nothing was recorded, the page shows the message.
 import { randomUUID } from 'node:crypto';
-import { ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client,
+} from '@temporalio/client';
 import { reglesFormation, reglesHabilitation, type ReglesFormation, type ReglesHabilitation } from '../../domain/habilitation.ts';
 import { DELAI_AVERTISSEMENT_INACTIVITE_MS, DELAI_DESACTIVATION_INACTIVITE_MS } from '../../domain/inactivite.ts';
 import { TASK_QUEUE } from '../../../workflows/task-queue.ts';
@@ -32,11 +34,14 @@ const REPRISE_MISE_A_JOUR_MS = 60_000;
 /**
  * After a worker died holding the workflow's task (README « Pannes et reprises »), Temporal refuses updates
  * (FAILED_PRECONDITION, « Workflow Task in failed state ») until a worker completes a task again, and may say so
- * to an update it had already admitted. The update is sent again under the same id (Temporal applies an id
- * once and answers its outcome), so staff never read an error for a decision that was recorded.
+ * to an update it had already admitted; and a call whose deadline ran out while no worker took it does not know
+ * its outcome. The update is sent again under the same id (Temporal applies an id once and answers its
+ * outcome), so staff never read an error for a decision that was recorded.
  */
-function tacheEnEchec(err: unknown): boolean {
+function aRenvoyer(err: unknown): boolean {
   const cause = (err as { cause?: { code?: number; details?: string } })?.cause;
+  // The call's own deadline ran out while no worker took the update: its outcome is read by sending it again.
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   return err instanceof ServiceError && cause?.code === 9 && /Workflow Task in failed state/i.test(cause.details ?? '');
 }
 
@@ -49,7 +54,7 @@ async function traduireRefus<T>(fn: (updateId: string) => Promise<T>, siClos: st
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw new RefusProcessus(err.cause?.message ?? err.message);
       if (err instanceof WorkflowNotFoundError) throw new RefusProcessus(siClos);
-      if (!tacheEnEchec(err) || Date.now() > limite) throw err;
+      if (!aRenvoyer(err) || Date.now() > limite) throw err;
       await new Promise((r) => setTimeout(r, 500));
     }
   }

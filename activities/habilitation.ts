@@ -8,7 +8,7 @@ import { sendEmailOnce } from './outbox.ts';
 import { courriels, type Courriel } from '../db/courriels/habilitation.ts';
 import {
   activerCompteAidant, ajouterEvenement, ajouterMessageEquipe, ajouterReferentCommeAidant, changerStatutDemande, creerCompteReferent, demandeAidantEtStructure,
-  demandeAidantVerrouillee, demandeEtDemandeur, demandeVerrouillee, enregistrerFormationEnBase, enregistrerPixEnBase, enregistrerSoumissionEnBase, equipeAidantsConnect,
+  demandeAidantVerrouillee, demandeEtDemandeur, demandeVerrouillee, enregistrerFormationEnBase, enregistrerPixEnBase, enregistrerSoumissionEnBase, enregistrerStatutDecision, equipeAidantsConnect,
   idsNouveauxAidants, insererStructureDeLaDemande, lierDemandeAStructure, mettreEnListeAttente, nouveauxAidantsDeLaDemande, rattachementEnAttente,
   rattacherAidantsALaStructure, referentsDeStructure, retirerDemandeAidantEnBase, structureConnue, structureDuSiret,
 } from '../db/queries/habilitation.ts';
@@ -79,7 +79,7 @@ export function createHabilitationActivities(deps: ActivityDeps) {
     async enregistrerDecision(p: { demandeId: string; action: ActionDemande; vers: StatutDemandeStructure; numero: number; message?: string; auteurId?: number }): Promise<void> {
       const cle = `habilitation-${p.demandeId}-decision-${p.numero}`;
       await db.transaction(async (trx) => {
-        await changerStatutDemande(trx, p.demandeId, p.vers);
+        await enregistrerStatutDecision(trx, { demandeId: p.demandeId, numero: p.numero, vers: p.vers, cle });
         if (p.message) await ajouterMessageEquipe(trx, { demandeId: p.demandeId, auteurId: p.auteurId ?? null, contenu: p.message, cle });
         await ajouterEvenement(trx, { demandeId: p.demandeId, type: p.action, detail: TEXTE_ACTION[p.action], acteur: 'equipe', cle });
       });

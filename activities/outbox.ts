@@ -21,8 +21,12 @@ export type SendResult = { status: 'sent'; already: boolean };
 
 /** Attempts before a message is given up (the relay's backoff reaches about a day). */
 export const MAX_ATTEMPTS = 12;
-/** How long a claimed row is reserved for its sender; a worker that dies frees it after this. */
-export const CLAIM_MS = 2 * 60_000;
+/**
+ * How long a claimed row is reserved for its sender; a worker killed while holding it frees it after this
+ * (README « Pannes et reprises »). OUTBOX_CLAIM_MS shortens it (the killed-worker drill uses 10 s); it must stay
+ * well above the provider's answer time, or a slow send would be claimed again and sent twice.
+ */
+export const claimMs = () => Number(process.env.OUTBOX_CLAIM_MS ?? 2 * 60_000);
 /** 30 s, 1 min, 2 min… up to 6 h; OUTBOX_RETRY_BASE_MS shortens the first step (the outage drills use 300 ms). */
 export const retryDelayMs = (attempts: number) =>
   Math.min(Number(process.env.OUTBOX_RETRY_BASE_MS ?? 30_000) * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
@@ -34,7 +38,8 @@ export const retryDelayMs = (attempts: number) =>
  */
 export async function deliverRow(db: Db, ports: DeliveryPorts, idempotencyKey: string, opts: { ignoreBackoff?: boolean } = {}): Promise<DeliveryStatus> {
   const claimedAt = Date.now();
-  const row = await claimOutboxRow(db, idempotencyKey, { claimMs: CLAIM_MS, ignoreBackoff: opts.ignoreBackoff });
+  const claim = claimMs();
+  const row = await claimOutboxRow(db, idempotencyKey, { claimMs: claim, ignoreBackoff: opts.ignoreBackoff });
   if (!row) {
     const status = await outboxStatus(db, idempotencyKey);
     if (!status) throw new Error(`outbox : aucun message ${idempotencyKey}`);
@@ -71,7 +76,7 @@ export async function deliverRow(db: Db, ports: DeliveryPorts, idempotencyKey: s
     if (opts.ignoreBackoff) throw error;
     return gaveUp ? 'failed' : 'retry_later';
   }
-  await markSentWhileClaimed(db, row.id, providerId, claimedAt + CLAIM_MS);
+  await markSentWhileClaimed(db, row.id, providerId, claimedAt + claim);
   return 'sent';
 }
 

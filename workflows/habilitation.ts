@@ -5,7 +5,7 @@
 // aidant runs as a child; the request closes when every aidant is activated or withdrawn.
 // The transition table and the delays arrive as inputs (db/domain/habilitation.ts `reglesHabilitation`).
 import {
-  allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes,
+  allHandlersFinished, condition, defineQuery, defineUpdate, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
@@ -134,9 +134,17 @@ export async function habilitation(entree: EntreeHabilitation, empreinteInitiale
     },
   );
 
-  passerA('AC_VALIDATION_PROCESSING');
+  // A decision sent before the first workflow task (the worker was down when staff decided: the update comes in
+  // the same activation as the start) has already run its handler's first step inside setHandler above, so
+  // its status is set: the submission must not put « en instruction » back over it (issue 19, README « Pannes
+  // et reprises »). Runs that passed here before the fix have no marker and replay as they ran.
+  const decideeAuDemarrage = etat.decisions > 0 && patched('decision-au-demarrage');
+  if (!decideeAuDemarrage) passerA('AC_VALIDATION_PROCESSING');
   noter('soumise', 'Demande soumise');
   await pendant(() => acts.enregistrerSoumission({ demandeId, numero: 1, empreinte: empreinteInitiale }));
+  // A decision taken while the submission's activity ran may still be writing: it is in the database before
+  // the request moves on (the accounts are not created before the validation is recorded).
+  if (enCours > 0 && etat.statut !== 'AC_VALIDATION_PROCESSING' && patched('decision-pendant-soumission')) await condition(() => enCours === 0);
 
   // Instruction: reminders to staff while the request waits; changes required wait for the demandeur.
   for (;;) {

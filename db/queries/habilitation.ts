@@ -483,6 +483,19 @@ export async function enregistrerSoumissionEnBase(trx: Knex.Transaction, p: { de
   await trx('demandes_habilitation').where({ id: p.demandeId }).whereNull('submitted_at').update({ submitted_at: trx.fn.now() });
 }
 
+/**
+ * A staff decision's status (decision `numero` answers submission `numero`), under the request's row lock.
+ * Not written again by a retried attempt whose first one committed (its timeline event, same key, is there:
+ * the request may have moved on since, resubmitted or closed), nor over a later submission (issue 19).
+ */
+export async function enregistrerStatutDecision(trx: Knex.Transaction, p: { demandeId: string; numero: number; vers: StatutDemandeStructure; cle: string }): Promise<void> {
+  const demande = await trx('demandes_habilitation').where({ id: p.demandeId }).forUpdate().first('nombre_soumissions');
+  if (!demande) return;
+  const dejaEcrite = await trx('evenements_habilitation').where({ idempotency_key: p.cle }).first('id');
+  if (dejaEcrite || Number(demande.nombre_soumissions ?? 0) > p.numero) return;
+  await changerStatutDemande(trx, p.demandeId, p.vers);
+}
+
 export async function changerStatutDemande(trx: Knex.Transaction, demandeId: string, statut: StatutDemandeStructure): Promise<void> {
   await trx('demandes_habilitation').where({ id: demandeId }).update({ status: statut, updated_at: trx.fn.now() });
 }

@@ -88,6 +88,9 @@ export async function startMailCatcher(opts: { smtpPort?: number; httpPort?: num
         .catch((err: Error) => callback(err));
     },
   });
+  // A client that dies mid-session (a worker killed by the drills, README « Pannes et reprises ») resets its
+  // connection: smtp-server reports it as an 'error' event, which would otherwise crash the catcher's process.
+  smtp.on('error', () => {});
   await listen(smtp.server as unknown as Parameters<typeof listen>[0], opts.smtpPort ?? 0);
   const smtpAddr = smtp.server.address();
   const smtpPort = typeof smtpAddr === 'object' && smtpAddr ? smtpAddr.port : 0;

@@ -61,7 +61,7 @@ beforeAll(async () => {
   dossier = mkdtempSync(join(tmpdir(), 'ac-panne-temporal-purge-'));
   fichier = join(dossier, 'temporal.sqlite');
   port = await freePort();
-  env = await devServerEnv({ dbFilename: fichier, port });
+  env = await demarrerServeur();
   sms = await startTestSms();
   mail = await startTestMail();
   fake = sms.fake;
@@ -98,6 +98,7 @@ afterAll(async () => {
   await client?.connection.close();
   await connexionWorker?.close();
   await env?.teardown().catch(() => {});
+  if (fichier) tuerServeurRestant();
   await sms?.stop();
   await mail?.stop();
   await t?.drop();
@@ -105,6 +106,30 @@ afterAll(async () => {
 });
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The dev server on its file and port. On a loaded machine it may come up slower than the environment's
+ * connection waits (10 s): the server it left running is killed and started once more.
+ */
+async function demarrerServeur(): Promise<TestWorkflowEnvironment> {
+  for (let essai = 1; ; essai++) {
+    try {
+      return await devServerEnv({ dbFilename: fichier, port });
+    } catch (err) {
+      tuerServeurRestant();
+      if (essai === 3) throw err;
+      await pause(1000);
+    }
+  }
+}
+
+function tuerServeurRestant(): void {
+  try {
+    process.kill(pidDuServeurTemporal(fichier), 'SIGKILL');
+  } catch {
+    // none left
+  }
+}
 
 
 
@@ -160,7 +185,7 @@ test('killed during a purge, a remote consent and creations: each mandat one wor
 
     // Started again on its file and its port; nothing else restarted.
     await env.teardown().catch(() => {});
-    env = await devServerEnv({ dbFilename: fichier, port });
+    env = await demarrerServeur();
 
     // The reconciliation's next passes: the missing workflows started, the kept answer signalled.
     await jusqua(async () => Number((await t.db('mandats').whereNull('workflow_started_at').count({ n: '*' }).first())!.n) === 0, 'les workflows des mandats créés pendant la panne');

@@ -138,6 +138,9 @@ describe('habilitation workflow', () => {
       // Hand-off to the inactivity watch.
       const veille = await env.client.workflow.getHandle(`inactivite-${comptes[0].id}`).describe();
       expect(veille.type).toBe('inactiviteAidant');
+      // The watches run on the skipped clock (5 months to the warning, 6 to the deactivation): stopped here, so
+      // that the refusal below is checked against the habilitation's own writes only.
+      for (const c of comptes) await env.client.workflow.getHandle(`inactivite-${c.id}`).terminate('fin du test').catch(() => undefined);
       // Each step's email went out once.
       const cles = await t.db('outbox').where('idempotency_key', 'like', `%${f.demandeId}%`).pluck('idempotency_key');
       expect(new Set(cles).size).toBe(cles.length);

@@ -31,6 +31,16 @@ export type StatutDemandeConsentement = (typeof STATUTS_DEMANDE_CONSENTEMENT)[nu
 export const DELAI_REPONSE_CONSENTEMENT_MS = JOUR_MS;
 
 /**
+ * How long after its arrival a stored answer that no workflow has read is signalled again by the worker's
+ * reconciliation (db/temporal/processes/consentement.ts): a week, well beyond the day the usager has to answer
+ * and any outage of Temporal the drills cover. An answer still unread after that is one its workflow could not
+ * read (its activity kept failing, logged as « réponse SMS illisible »): signalled at every pass forever, it
+ * would cost a failing activity each time and, once 200 of them piled up, hide newer answers from the pass.
+ * It stays stored until its request's retention ends, like any answer.
+ */
+export const FENETRE_RETRANSMISSION_REPONSE_MS = 7 * JOUR_MS;
+
+/**
  * At most this many consent requests from one structure to one number in 24 hours (the SMS must not become
  * harassment). Counted per structure: one structure's requests never block another's (issue 18, item 2).
  */

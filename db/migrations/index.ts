@@ -19,6 +19,7 @@ import * as m017 from './017_annulation_consentement.ts';
 import * as m018 from './018_plusieurs_structures.ts';
 import * as m019 from './019_reserver_tentatives.ts';
 import * as m020 from './020_voies_journal.ts';
+import * as m021 from './021_reponses_recentes.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_domain_model': m001,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '018_plusieurs_structures': m018,
   '019_reserver_tentatives': m019,
   '020_voies_journal': m020,
+  '021_reponses_recentes': m021,
 };

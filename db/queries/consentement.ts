@@ -115,12 +115,14 @@ export async function supprimerSms(trx: Knex.Transaction, smsId: number): Promis
 
 /**
  * Answers stored but never read by their workflow (no journal row under their key, activities/consentement.ts
- * traiterReponseSms): the webhook keeps an answer when Temporal does not take its signal in time, and the
- * worker's periodic reconciliation signals it again (db/temporal/processes/consentement.ts). Oldest first.
+ * traiterReponseSms), received since `depuis`: the webhook keeps an answer when Temporal does not take its
+ * signal in time, and the worker's periodic reconciliation signals it again (db/temporal/processes/consentement.ts),
+ * for FENETRE_RETRANSMISSION_REPONSE_MS (db/domain/consentement.ts) after its arrival. Oldest first.
  */
-export async function reponsesNonLues(db: Executor, limite = 200): Promise<{ id: number; consent_request_id: string }[]> {
+export async function reponsesNonLues(db: Executor, depuis: Date, limite = 200): Promise<{ id: number; consent_request_id: string }[]> {
   return db('consent_sms as s')
     .where('s.direction', 'in')
+    .where('s.created_at', '>=', depuis)
     .whereNotExists((q) => q.select(db.raw('1')).from('journal as j').whereRaw("j.idempotency_key = 'consentement-' || s.consent_request_id || ':reponse-' || s.id"))
     .orderBy('s.id')
     .limit(limite)

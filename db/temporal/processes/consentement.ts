@@ -3,7 +3,7 @@
 // from the domain, as inputs.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../connection.ts';
-import { DELAI_REPONSE_CONSENTEMENT_MS, idWorkflowConsentement } from '../../domain/consentement.ts';
+import { DELAI_REPONSE_CONSENTEMENT_MS, FENETRE_RETRANSMISSION_REPONSE_MS, idWorkflowConsentement } from '../../domain/consentement.ts';
 import { reponsesNonLues, supprimerSmsRecu } from '../../queries/consentement.ts';
 import { DUREE_CONSERVATION_MANDAT_MS } from '../../domain/mandat.ts';
 import { CONSENTEMENT_STATUT, STRUCTURE_ID } from '../../../workflows/search-attributes.ts';
@@ -77,10 +77,11 @@ export async function signalerAnnulation(client: Client, demandeId: string): Pro
  * Signals again every stored answer no workflow has read (the webhook could not reach Temporal in time,
  * api/consentement/reponses.ts); the workflow reads each SMS once, so a second signal of an answer already
  * queued changes nothing. An answer whose request has no workflow any more is deleted, as the webhook does.
+ * Only the answers of the last FENETRE_RETRANSMISSION_REPONSE_MS: one still unread after that is left alone.
  */
 export async function retransmettreReponsesSms(db: Db, client: Client): Promise<{ retransmises: number; supprimees: number }> {
   const bilan = { retransmises: 0, supprimees: 0 };
-  for (const r of await reponsesNonLues(db)) {
+  for (const r of await reponsesNonLues(db, new Date(Date.now() - FENETRE_RETRANSMISSION_REPONSE_MS))) {
     if (await signalerReponseSms(client, r.consent_request_id, r.id)) bilan.retransmises++;
     else {
       await supprimerSmsRecu(db, r.id);

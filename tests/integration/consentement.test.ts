@@ -14,6 +14,7 @@ import { suivreFranceConnect } from '../helpers/franceconnect.ts';
 import { FAKE_TWILIO_AUTH_TOKEN } from '../../db/platform/twilio.ts';
 import { CONSENTEMENT_STATUT } from '../../workflows/search-attributes.ts';
 import { idWorkflowConsentement } from '../../db/domain/consentement.ts';
+import { jusqua } from '../helpers/attente.ts';
 
 const PUBLIC = 'http://app.test';
 const WEBHOOK = '/sms/reponse';
@@ -56,16 +57,6 @@ beforeEach(async () => {
 async function codeFrais(): Promise<string> {
   await s.t.db('totp_devices').where({ aidant_id: aidantId }).update({ last_time_step: null });
   return generate({ secret: aidantSecret, period: 30 });
-}
-
-async function jusqua<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 30_000): Promise<T> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > fin) throw new Error(`délai dépassé : ${quoi}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** A fresh mobile per request: 06 80 00 00 01, 06 80 00 00 02… (E.164 and as typed). */

@@ -22,16 +22,7 @@ import { startServiceStack, type ServiceStack } from '../helpers/stack.ts';
 import { devServerEnv, testWorker, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
 import { creerDemandeComplete } from '../helpers/habilitation.ts';
 import { demarrerHabilitation } from '../../db/temporal/processes/habilitation.ts';
-
-async function jusqua<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 30_000): Promise<T> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > fin) throw new Error(`délai dépassé : ${quoi}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { jusqua } from '../helpers/attente.ts';
 
 describe('SMTP en panne', () => {
   let t: TestDb;

@@ -25,6 +25,7 @@ import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { USAGER_DE_TEST } from '../helpers/mandats.ts';
 import { startTestSms, type TwilioFake } from '../helpers/sms.ts';
 import { testWorker, timeSkippingEnv, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
+import { jusqua } from '../helpers/attente.ts';
 
 /** A workflow task runs a few (real) milliseconds after its timer fires. */
 const MARGE = 60_000;
@@ -53,16 +54,6 @@ afterAll(async () => {
   await mail?.stop();
   await t?.drop();
 });
-
-async function jusqua<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 30_000): Promise<T> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > fin) throw new Error(`délai dépassé : ${quoi}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function entre(valeur: number, min: number, max: number) {
   expect(valeur).toBeGreaterThanOrEqual(min);

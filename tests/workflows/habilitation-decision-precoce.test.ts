@@ -17,6 +17,9 @@ import { creerDemandeComplete, creerMembreEquipe } from '../helpers/habilitation
 import { createHabilitationActivities } from '../../activities/habilitation.ts';
 import { reglesFormation, reglesHabilitation } from '../../db/domain/habilitation.ts';
 import { decisionEquipe, etatHabilitation, habilitation, idHabilitation, type Decision } from '../../workflows/habilitation.ts';
+import { jusqua } from '../helpers/attente.ts';
+
+const attendre = <T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 60_000) => jusqua(fn, quoi, ms);
 
 let env: TestWorkflowEnvironment;
 let t: TestDb;
@@ -35,16 +38,6 @@ afterAll(async () => {
   await mail?.stop();
   await t?.drop();
 });
-
-async function attendre<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 60_000): Promise<T> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > fin) throw new Error(`délai dépassé : ${quoi}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A promise the test resolves: an activity waits on it. */
 function porte() {

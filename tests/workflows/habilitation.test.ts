@@ -15,6 +15,9 @@ import {
 } from '../../db/temporal/processes/habilitation.ts';
 import { idHabilitation } from '../../workflows/habilitation.ts';
 import { idFormationAidant } from '../../workflows/formation-aidant.ts';
+import { jusqua } from '../helpers/attente.ts';
+
+const attendre = <T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 20_000) => jusqua(fn, quoi, ms);
 
 const JOUR = 24 * 60 * 60 * 1000;
 const RELANCE_EQUIPE = 2 * JOUR;
@@ -34,16 +37,6 @@ afterAll(async () => {
   await mail?.stop();
   await t?.drop();
 });
-
-async function attendre<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 20_000): Promise<T> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > fin) throw new Error(`délai dépassé : ${quoi}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const statutDemande = async (id: string) => (await t.db('demandes_habilitation').where({ id }).first('status')).status;
 const courriel = (sujet: string, a: string) => mail.catcher.waitFor((m) => m.subject.includes(sujet) && m.to.includes(a), 20_000);

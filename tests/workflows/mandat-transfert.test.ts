@@ -16,6 +16,7 @@ import { MANDAT_STATUT, STRUCTURE_ID } from '../../workflows/search-attributes.t
 import { JOUR_MS, MINUTE_MS } from '../../db/domain/durees.ts';
 import { maybeSaveHistory } from '../helpers/histories.ts';
 import type { surveillanceActivite } from '../../workflows/surveillance.ts';
+import { jusqua } from '../helpers/attente.ts';
 
 let env: TestWorkflowEnvironment;
 let t: TestDb;
@@ -30,14 +31,6 @@ afterAll(async () => {
   await mail?.stop();
   await t?.drop();
 });
-
-async function jusqua(condition: () => Promise<boolean>, quoi: string) {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`attendu : ${quoi}`);
-}
 
 describe('surveillance de l’activité', () => {
   test('one pass: the activity examines the journal since the cursor and raises the alerts', async () => {

@@ -23,6 +23,7 @@ import { maybeSaveHistory } from '../helpers/histories.ts';
 import { startTestMail } from '../../scripts/fixtures/mail.ts';
 import { creerMandatDeTest, creerUsagerDeTest, revoquerMandatDeTest, type MandatDeTest } from '../helpers/mandats.ts';
 import { devServerEnv, testWorker, timeSkippingEnv, uniqueTaskQueue } from '../../scripts/fixtures/temporal.ts';
+import { jusqua } from '../helpers/attente.ts';
 
 /** A workflow task runs a few (real) milliseconds after its timer fires. */
 const MARGE = 60_000;
@@ -58,16 +59,6 @@ afterAll(async () => {
 function entre(valeur: number, min: number, max: number) {
   expect(valeur).toBeGreaterThanOrEqual(min);
   expect(valeur).toBeLessThan(max);
-}
-
-async function jusqua<T>(fn: () => Promise<T | null | undefined | false>, quoi: string, ms = 30_000): Promise<T> {
-  const fin = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > fin) throw new Error(`délai dépassé : ${quoi}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function avecWorker<T>(fn: (taskQueue: string) => Promise<T>, db: Db = t.db): Promise<T> {

@@ -47,9 +47,10 @@ export interface TwilioFake {
   /**
    * Makes the next N sends fail with a Twilio error (to test failure paths): 500 by default, or the given
    * status (429 with `retryAfterS`: Twilio's « Too Many Requests » and its Retry-After header). Calls add up,
-   * in order.
+   * in order. With `to`, only the sends to that number fail: an SMS another test's workflow sends meanwhile
+   * (a reminder, an acknowledgement) does not use up the failures meant for this one.
    */
-  failNext(count: number, o?: { status?: number; retryAfterS?: number }): void;
+  failNext(count: number, o?: { status?: number; retryAfterS?: number; to?: string }): void;
   stop(): Promise<void>;
 }
 
@@ -98,7 +99,7 @@ export async function startTwilioFake(opts: { port?: number; accountSid: string;
   const messages = waitable<SentSms>('SMS');
   const replies: SmsReply[] = [];
   let webhook = opts.webhook ?? null;
-  const failures: { status: number; retryAfterS?: number }[] = [];
+  const failures: { status: number; retryAfterS?: number; to?: string }[] = [];
   const expectedAuth = 'Basic ' + Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64');
 
   /** What Twilio posts for an incoming SMS (the fields an app reads), signed over the webhook URL. */
@@ -144,7 +145,8 @@ export async function startTwilioFake(opts: { port?: number; accountSid: string;
         if (!/^\+[1-9][0-9]{6,14}$/.test(to)) {
           return json(400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 });
         }
-        const echec = failures.shift();
+        const i = failures.findIndex((f) => f.to === undefined || f.to === to);
+        const echec = i < 0 ? undefined : failures.splice(i, 1)[0];
         if (echec) {
           if (echec.status === 429) {
             res.setHeader('Retry-After', String(echec.retryAfterS ?? 1));
@@ -185,7 +187,7 @@ export async function startTwilioFake(opts: { port?: number; accountSid: string;
     },
     waitFor: messages.waitFor,
     failNext(count, o = {}) {
-      for (let i = 0; i < count; i++) failures.push({ status: o.status ?? 500, retryAfterS: o.retryAfterS });
+      for (let i = 0; i < count; i++) failures.push({ status: o.status ?? 500, retryAfterS: o.retryAfterS, to: o.to });
     },
     stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };

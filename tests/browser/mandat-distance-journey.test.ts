@@ -102,7 +102,7 @@ describe('parcours du mandat à distance', () => {
     await page.locator('label[for=modalite-distance]').click();
     await page.getByLabel(/^Mobile de l’usager/).fill('06 11 11 11 11');
     await page.locator('label[for=certification]').click();
-    s.sms!.failNext(3);
+    s.sms!.failNext(3, { to: '+33611111111' });
     await page.getByRole('button', { name: 'Continuer', exact: true }).click();
     await page.getByRole('heading', { name: 'Le SMS n’a pas pu être envoyé' }).waitFor();
     await accessible(page);

@@ -222,7 +222,7 @@ describe('le webhook Twilio', () => {
 describe('un SMS qui ne part pas', () => {
   test('the aidant sees a clear message, retries, and the SMS leave once', async () => {
     const mobile = nouveauMobile();
-    s.sms!.failNext(3);
+    s.sms!.failNext(3, { to: mobile.e164 });
     const res = await formulaire(aidant, { demarches: ['famille'], duree: 'SHORT', modalite: 'distance', telephone: mobile.saisi, certification: 'oui' });
     const id = res.headers.get('location')!.split('/').pop()!;
     await attendreStatut(id, 'echec');

@@ -2,7 +2,7 @@
 // 011 with one lock, given lanes by migration 020; a later migration that adds a journal column calls
 // installerChaineJournal again with its own list (the function is replaced, the trigger kept).
 import type { Knex } from 'knex';
-import { HASH_INITIAL, VERROU_CHAINE_JOURNAL, VERROU_VOIES_JOURNAL, sqlTexteCanonique, type ColonneChaine } from '../domain/chaine-journal.ts';
+import { FORME_CHAINE_JOURNAL, HASH_INITIAL, VERROU_CHAINE_JOURNAL, VERROU_VOIES_JOURNAL, sqlTexteCanonique, sqlTexteForme2, type ColonneChaine } from '../domain/chaine-journal.ts';
 
 /**
  * `journal_texte_canonique(journal)` (for the migration's chaining of existing rows), and the BEFORE INSERT trigger `journal_chaine` that, under a
@@ -29,13 +29,13 @@ export async function installerChaineJournal(knex: Knex, colonnes: readonly Colo
 }
 
 /** journal_texte_canonique(journal), and the trigger's function journal_chainer with `corps` as its body. */
-async function installerFonctions(knex: Knex, colonnes: readonly ColonneChaine[], declarations: string, corps: string): Promise<void> {
+async function installerFonctions(knex: Knex, colonnes: readonly ColonneChaine[], declarations: string, corps: string, texte?: string): Promise<void> {
   // octet_length counts the bytes of the database's encoding; the verifier counts UTF-8 bytes.
   const { rows: [{ encodage }] } = await knex.raw(`select current_setting('server_encoding') as encodage`);
   if (encodage !== 'UTF8') throw new Error(`la base doit être en UTF8 pour la chaîne du journal (elle est en ${encodage})`);
   await knex.raw(`
     create or replace function journal_texte_canonique(j journal) returns text language sql stable as $$
-      select ${sqlTexteCanonique(colonnes, 'j')}
+      select ${texte ?? sqlTexteCanonique(colonnes, 'j')}
     $$;
     create or replace function journal_chainer() returns trigger language plpgsql
       -- The head is read through the index, whatever the statistics say: PL/pgSQL keeps the plan made at a
@@ -87,4 +87,46 @@ async function installerVoies(knex: Knex, colonnes: readonly ColonneChaine[], vo
       new.chaine_rang := coalesce(tete.chaine_rang, 0) + 1;
       new.hash_precedent := coalesce(tete.hash, '${HASH_INITIAL}');
       new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || ${sqlTexteCanonique(colonnes.slice(0, 2), 'new')} || reste, 'UTF8')), 'hex');`);
+}
+
+/**
+ * Form 2 and lanes by session (migration 022, README « Journal infalsifiable »). The row's form is written in
+ * one row literal (sqlTexteForme2) after its lane and rank are known. A session keeps the lane of its last row
+ * (the session setting `journal.voie`) and tries it first: under a steady load each writer stays in its lane,
+ * and a transaction's next rows stay in the lane it holds (its lock is re-entrant). When that lane is taken by
+ * another transaction, the first free lane, lane 0 first, becomes the session's; only when every lane is taken
+ * does it wait, for one picked by its process id — holding none (a transaction that holds a lane finds it free).
+ * A writer may still set `journal.voie` (for its transaction, or its session) to the lane it prefers: it takes
+ * that lane when it is free. The setting only chooses a lane: the head is always read in the journal.
+ * journal_texte_canonique(j) gives each row's own form (1 or 2), for the administrator rechaining by hand.
+ */
+export async function installerForme2(knex: Knex, colonnes: readonly ColonneChaine[], voies: number): Promise<void> {
+  if (colonnes[0]?.nom !== 'chaine_voie' || colonnes[1]?.nom !== 'chaine_rang') throw new Error('la forme canonique du journal commence par chaine_voie, chaine_rang');
+  // record_out quotes the values with isspace(): ASCII spaces only under a C or UTF-8 character type.
+  const { rows: [{ ctype }] } = await knex.raw('select datctype as ctype from pg_database where datname = current_database()');
+  if (!/^(C|POSIX)$|\.(UTF-?8|utf-?8)$/i.test(ctype)) throw new Error(`la base doit avoir un type de caractères C ou UTF-8 pour la chaîne du journal (elle a ${ctype})`);
+  await installerFonctions(knex, colonnes, `
+      preferee text := current_setting('journal.voie', true);
+      v int;`, `
+      if preferee ~ '^[0-9]{1,2}$' and preferee::int < ${voies} and pg_try_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, preferee::int) then
+        v := preferee::int;
+      else
+        v := 0;
+        while not pg_try_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v) loop
+          v := v + 1;
+          if v = ${voies} then
+            v := pg_backend_pid() % ${voies};
+            perform pg_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v);
+            exit;
+          end if;
+        end loop;
+        perform set_config('journal.voie', v::text, false);
+      end if;
+      select chaine_rang, hash into tete from journal where chaine_voie = v order by chaine_rang desc limit 1;
+      new.chaine_forme := ${FORME_CHAINE_JOURNAL};
+      new.chaine_voie := v;
+      new.chaine_rang := coalesce(tete.chaine_rang, 0) + 1;
+      new.hash_precedent := coalesce(tete.hash, '${HASH_INITIAL}');
+      new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || ${sqlTexteForme2('new')}, 'UTF8')), 'hex');`,
+  `case when j.chaine_forme = ${FORME_CHAINE_JOURNAL} then ${sqlTexteForme2('j')} else ${sqlTexteCanonique(colonnes, 'j')} end`);
 }

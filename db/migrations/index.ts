@@ -20,6 +20,7 @@ import * as m018 from './018_plusieurs_structures.ts';
 import * as m019 from './019_reserver_tentatives.ts';
 import * as m020 from './020_voies_journal.ts';
 import * as m021 from './021_reponses_recentes.ts';
+import * as m022 from './022_forme_journal.ts';
 
 export const migrations: Record<string, Knex.Migration> = {
   '001_domain_model': m001,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '019_reserver_tentatives': m019,
   '020_voies_journal': m020,
   '021_reponses_recentes': m021,
+  '022_forme_journal': m022,
 };

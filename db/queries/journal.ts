@@ -9,6 +9,8 @@ import {
   racineChaine,
   sqlValeurTexte,
   texteCanoniqueTableau,
+  texteForme2Tableau,
+  FORME_CHAINE_JOURNAL,
   type AncreJournal,
   type EtatChaine,
   type RuptureChaine,
@@ -84,6 +86,8 @@ export async function etatChaine(db: Db): Promise<EtatChaine> {
 /** Selected columns: id, lane, rank, previous hash, hash, then the hashed columns as text (COLONNES_CHAINE_JOURNAL). */
 const SELECTION_CHAINE = ['j.id', 'j.chaine_voie', 'j.chaine_rang', 'j.hash_precedent', 'j.hash', ...COLONNES_CHAINE_JOURNAL.map((c) => sqlValeurTexte(c, 'j'))].join(', ');
 const PREMIERE_VALEUR = 5;
+/** Where the row's form is in a row read (chaine_forme among the hashed columns): NULL for form 1. */
+const FORME = PREMIERE_VALEUR + COLONNES_CHAINE_JOURNAL.findIndex((c) => c.nom === 'chaine_forme');
 
 type LigneLue = [number, number, number, string, string, ...(string | null)[]];
 
@@ -152,7 +156,11 @@ export async function verifierChaine(db: Db, opts: OptionsVerification = {}): Pr
         const rupture = (raison: RuptureChaine['raison']) => verdict({ raison, id, rang, voie });
         if (rang !== precedent.rang + 1) return rupture('rang');
         if (hashPrecedent !== precedent.hash) return rupture('lien');
-        if (hashLigne(hashPrecedent, texteCanoniqueTableau(l, PREMIERE_VALEUR)) !== hash) return rupture('contenu');
+        // Each row in the form it says it has (form 2 hashes that value too: a row cannot change form unseen).
+        const forme = l[FORME];
+        const texte = forme === null ? texteCanoniqueTableau(l, PREMIERE_VALEUR)
+          : forme === String(FORME_CHAINE_JOURNAL) ? texteForme2Tableau(l, PREMIERE_VALEUR, voie, rang) : null;
+        if (texte === null || hashLigne(hashPrecedent, texte) !== hash) return rupture('contenu');
         const a = ancrees.get(voie);
         if (a && rang === a.rang && hash !== a.hash) return rupture('ancre');
         precedent = { voie, rang, hash, id };

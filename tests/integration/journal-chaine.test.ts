@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createEmptyDb, createTestDb, type TestDb } from '../helpers/db.ts';
 import { etatChaine, journaliser, verifierChaine } from '../../db/queries/journal.ts';
 import { migrateLatest, migrateUpTo } from '../../db/migrations/run.ts';
-import { COLONNES_CHAINE_JOURNAL, HASH_INITIAL, NOMBRE_VOIES_JOURNAL, ancreDeLEtat, hashLigne, lireAncre, texteCanonique } from '../../db/domain/chaine-journal.ts';
+import { COLONNES_CHAINE_JOURNAL, COLONNES_FORME_2, HASH_INITIAL, NOMBRE_VOIES_JOURNAL, ancreDeLEtat, hashLigne, lireAncre, texteForme2 } from '../../db/domain/chaine-journal.ts';
 import { createJournalActivities } from '../../activities/journal.ts';
 import type { Db } from '../../db/connection.ts';
 
@@ -66,13 +66,16 @@ describe('the chain given by PostgreSQL', () => {
     expect(rows.map((r) => r.chaine_rang)).toEqual([1, 2, 3, 4]);
     expect(rows[0].hash_precedent).toBe(HASH_INITIAL);
     for (let i = 1; i < rows.length; i++) expect(rows[i].hash_precedent).toBe(rows[i - 1].hash);
-    // The hash is the canonical form of db/domain/chaine-journal.ts, recomputed here by hand for the first row.
+    // The hash is form 2 of db/domain/chaine-journal.ts, written here by hand for the first row: form, lane, rank,
+    // id, action, nine NULLs, the text, `f`, four NULLs, the date in UTC; the two NULLs at the end left out.
     const r = rows[0];
-    const canonique = `chaine_rang=1:1\nid=${String(r.id).length}:${r.id}\naction=14:connect_aidant\nadditional_information=9:première\nis_remote_mandat=5:false\n`
-      + `created_at=27:${r.created_at.toISOString().slice(0, 23)}${(await t.db.raw(`select to_char(created_at at time zone 'UTC', 'US') as us from journal where id = ?`, [r.id])).rows[0].us.slice(3)}Z\n`;
+    const date = (await t.db.raw(`select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as d from journal where id = ?`, [r.id])).rows[0].d;
+    const canonique = `(2,0,1,${r.id},connect_aidant,,,,,,,,,,première,f,,,,,${date}`;
+    expect(r.chaine_forme).toBe(2);
     expect((await t.db.raw('select journal_texte_canonique(j) as c from journal j where id = ?', [r.id])).rows[0].c).toBe(canonique);
     expect(r.hash).toBe(hashLigne(HASH_INITIAL, canonique));
-    expect(texteCanonique({ id: String(r.id), chaine_rang: '1', action: 'connect_aidant', additional_information: 'première', is_remote_mandat: 'false', created_at: canonique.split('created_at=27:')[1].slice(0, -1) })).toBe(canonique);
+    const valeurs = COLONNES_FORME_2.map((c) => ({ chaine_forme: '2', chaine_voie: '0', chaine_rang: '1', id: String(r.id), action: 'connect_aidant', additional_information: 'première', is_remote_mandat: 'f', created_at: date } as Record<string, string>)[c.nom] ?? null);
+    expect(texteForme2(valeurs)).toBe(canonique);
     const v = await verifierChaine(t.db);
     expect(v).toMatchObject({ ok: true, lignes: 4, rupture: null, etat: { lignes: 4, racine: rows[3].hash, voies: [{ voie: 0, rang: 4, hash: rows[3].hash, id: rows[3].id }] } });
   });
@@ -150,7 +153,7 @@ describe('lanes', () => {
     expect(etat.lignes).toBe(12);
     const premiere = await t.db('journal').where({ chaine_voie: 3, chaine_rang: 1 }).first();
     expect(premiere.hash_precedent).toBe(HASH_INITIAL);
-    expect((await t.db.raw('select journal_texte_canonique(j) as c from journal j where id = ?', [premiere.id])).rows[0].c).toMatch(/^chaine_voie=1:3\nchaine_rang=1:1\nid=/);
+    expect((await t.db.raw('select journal_texte_canonique(j) as c from journal j where id = ?', [premiere.id])).rows[0].c).toMatch(/^\(2,3,1,\d+,connect_aidant,/);
     // Through the file format, as the worker archives it.
     const ancre = lireAncre(JSON.stringify(ancreDeLEtat('2026-12-06', etat, '')));
     expect(ancre.voies.map((v) => v.voie)).toEqual([0, 3, 5]);
@@ -282,6 +285,90 @@ describe('tampering as the owner role', () => {
     await commeProprietaire(t2, 'delete from journal where chaine_rang > 8');
     expect(await verifierChaine(t2.db)).toMatchObject({ ok: true, lignes: 8 });
     expect(await verifierChaine(t2.db, { ancre: ancre2 })).toMatchObject({ ok: false, lignes: 8, rupture: { raison: 'ancre_absente', id: null, voie: 0 } });
+  });
+});
+
+describe('form 2', () => {
+  test('values PostgreSQL must quote in a row literal are hashed as the verifier writes them', async () => {
+    const t = await base();
+    const difficiles = ['', ' ', 'a,b', 'a "b" c', 'a\\b', '(a)', 'tab\tnl\nvt\vff\fcr\r', 'NULL', '""', 'été 🚀 « » \u00a0espace insécable', ',', ')', '\\', 'x'.repeat(5000)];
+    for (const d of difficiles) {
+      await journaliser(t.db, { action: 'use_autorisation', demarche: d.slice(0, 20) || null, additional_information: d, access_token: d === 'NULL' ? '' : undefined });
+    }
+    // The last value non-NULL, then NULL: the trailing NULLs are cut whatever the last written value.
+    await t.db('journal').insert({ action: 'connect_aidant', oidc_client_id: 'client, « un »', consent_sms_id: 12 });
+    await t.db('journal').insert({ action: 'connect_aidant', oidc_client_id: 'dernier)' });
+    const v = await verifierChaine(t.db, { taille: 4 });
+    expect(v).toMatchObject({ ok: true, lignes: difficiles.length + 2, rupture: null });
+    const texte = (await t.db.raw(`select journal_texte_canonique(j) as c from journal j where oidc_client_id = 'dernier)'`)).rows[0].c as string;
+    expect(texte.endsWith(',"dernier)"')).toBe(true);
+  });
+
+  test('a row moved to the other form is named, and so is a form PostgreSQL does not know', async () => {
+    const t = await base();
+    await ecrire(t.db, 3);
+    const [, deuxieme] = await ids(t.db);
+    await commeProprietaire(t, 'update journal set chaine_forme = null where id = ?', [deuxieme.id]);
+    expect((await verifierChaine(t.db)).rupture).toEqual({ raison: 'contenu', id: deuxieme.id, rang: 2, voie: 0 });
+    await expect(commeProprietaire(t, 'update journal set chaine_forme = 3 where id = ?', [deuxieme.id])).rejects.toThrow(/journal_chaine_forme_connue/);
+  });
+
+  test('a session keeps its lane while it is free, takes the first free lane when another holds it, and a transaction stays in one lane', async () => {
+    const t = await base();
+    const { createDb } = await import('../../db/connection.ts');
+    const seule = createDb(t.url, { min: 1, max: 1 });
+    const autre = createDb(t.url, { min: 1, max: 1 });
+    try {
+      await seule.raw(`set journal.voie = '4'`);
+      await journaliser(seule, { action: 'connect_aidant', additional_information: 'préférée' });
+      await journaliser(seule, { action: 'connect_aidant', additional_information: 'encore' });
+      const voieDe = async (info: string) => (await t.db('journal').where({ additional_information: info }).first('chaine_voie')).chaine_voie;
+      expect([await voieDe('préférée'), await voieDe('encore')]).toEqual([4, 4]);
+      // Lane 4 held by another transaction until it ends: the session moves to lane 0 and keeps it.
+      const tenue = await autre.transaction();
+      try {
+        await tenue.raw(`select set_config('journal.voie', '4', true)`);
+        await journaliser(tenue, { action: 'connect_aidant', additional_information: 'tient la voie 4' });
+        await seule.transaction(async (trx) => {
+          for (let i = 0; i < 3; i++) await journaliser(trx, { action: 'connect_aidant', additional_information: `ailleurs ${i}` });
+        });
+      } finally {
+        await tenue.commit();
+      }
+      expect([await voieDe('ailleurs 0'), await voieDe('ailleurs 1'), await voieDe('ailleurs 2')]).toEqual([0, 0, 0]);
+      await journaliser(seule, { action: 'connect_aidant', additional_information: 'après' });
+      expect(await voieDe('après')).toBe(0);
+      expect(await verifierChaine(t.db)).toMatchObject({ ok: true, lignes: 7 });
+    } finally {
+      await seule.destroy();
+      await autre.destroy();
+    }
+  });
+});
+
+describe('migration 022', () => {
+  test('rows chained in form 1 keep their hashes and an anchor archived before it; the rows after are in form 2 and follow them', async () => {
+    const e = await createEmptyDb();
+    try {
+      const owner = e.owner();
+      await migrateUpTo(owner, '021_reponses_recentes');
+      await ecrire(e.db, 4, 'avant');
+      await e.db.transaction(async (trx) => {
+        await trx.raw(`select set_config('journal.voie', '2', true)`);
+        await ecrire(trx as unknown as Db, 2, 'voie deux');
+      });
+      const avant = await e.db('journal').orderBy('id').select('id', 'hash');
+      // The anchor of that day (the verifier of this version reads chaine_forme, which comes with 022).
+      const ancre = ancreDeLEtat('2026-12-05', await etatChaine(e.db), '');
+      await migrateLatest(owner);
+      expect(await e.db('journal').orderBy('id').select('id', 'hash')).toEqual(avant);
+      await ecrire(e.db, 3, 'après');
+      const rows = await e.db('journal').orderBy('id');
+      expect(rows.map((r) => r.chaine_forme)).toEqual([null, null, null, null, null, null, 2, 2, 2]);
+      expect(await verifierChaine(e.db, { ancre })).toMatchObject({ ok: true, lignes: 9 });
+    } finally {
+      await e.drop();
+    }
   });
 });
 

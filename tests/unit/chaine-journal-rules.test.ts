@@ -2,7 +2,30 @@
 // bytes, the same text from a record and from a row read as an array; the anchor file's reading.
 import { describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { COLONNES_CHAINE_JOURNAL, HASH_INITIAL, NOMBRE_VOIES_JOURNAL, hashLigne, lireAncre, messageRupture, racineChaine, sqlTexteCanonique, texteCanonique, texteCanoniqueTableau } from '../../db/domain/chaine-journal.ts';
+import { COLONNES_CHAINE_JOURNAL, COLONNES_FORME_2, HASH_INITIAL, sqlTexteForme2, texteForme2, texteForme2Tableau, NOMBRE_VOIES_JOURNAL, hashLigne, lireAncre, messageRupture, racineChaine, sqlTexteCanonique, texteCanonique, texteCanoniqueTableau } from '../../db/domain/chaine-journal.ts';
+
+describe('forme 2', () => {
+  test('written as PostgreSQL writes a row: NULL as nothing, quotes where record_out puts them, trailing NULLs and the closing parenthesis cut', () => {
+    expect(texteForme2(['2', '0', '7', '42', 'connect_aidant', null, 'a,b', '', 'dit "non"', 'c:\\x', '(x)', 'un espace', 'tab\t', 'f', null, null])).toBe(
+      '(2,0,7,42,connect_aidant,,"a,b","","dit ""non""","c:\\\\x","(x)","un espace","tab\t",f',
+    );
+    expect(texteForme2(['2', null, null])).toBe('(2');
+    expect(texteForme2(['2', 'été 🚀', 'NULL', 'été'])).toBe('(2,"été 🚀",NULL,été');
+  });
+
+  test('the form first, then the columns in form 1’s order; the SQL writes a row literal of them, dates in UTC', () => {
+    expect(COLONNES_FORME_2.map((c) => c.nom)).toEqual(['chaine_forme', ...COLONNES_CHAINE_JOURNAL.map((c) => c.nom).filter((n) => n !== 'chaine_forme')]);
+    const sql = sqlTexteForme2('new');
+    expect(sql).toMatch(/^rtrim\(row\(new\.chaine_forme, new\.chaine_voie, new\.chaine_rang, new\.id, /);
+    expect(sql).toContain(`to_char(new.created_at at time zone 'UTC'`);
+  });
+
+  test('from a row read by the verifier: booleans t/f, the raw lane and rank, form 1’s extra columns left out', () => {
+    const valeurs: Record<string, string | null> = { id: '9', action: 'use_autorisation', is_remote_mandat: 'true', additional_information: 'x', chaine_voie: null, chaine_rang: '3', chaine_forme: '2' };
+    const ligne = ['i', 'v', ...COLONNES_CHAINE_JOURNAL.map((c) => valeurs[c.nom] ?? null)];
+    expect(texteForme2Tableau(ligne, 2, 0, 3)).toBe('(2,0,3,9,use_autorisation,,,,,,,,,,x,t');
+  });
+});
 
 describe('forme canonique', () => {
   const valeurs = { id: '42', chaine_rang: '7', action: 'connect_aidant', additional_information: 'été 🚀', is_remote_mandat: 'false', aidant_id: null, created_at: '2026-12-06T08:15:02.123456Z' };

@@ -50,7 +50,7 @@ export interface ColonneChaine {
 /**
  * Every column of `journal` except `hash` and `hash_precedent` (tests/integration/journal-chaine.test.ts
  * checks it against the table). A migration that adds a journal column appends it here and to the list it
- * passes to installerChaineJournal (db/migrations/chaine-journal.ts), nullable so older rows keep their hash.
+ * passes to installerForme2 (db/migrations/chaine-journal.ts), at the end and nullable, so older rows keep their hash.
  */
 export const COLONNES_CHAINE_JOURNAL: readonly ColonneChaine[] = [
   { nom: 'chaine_voie', type: 'voie' },

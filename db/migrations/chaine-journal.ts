@@ -53,6 +53,25 @@ async function installerFonctions(knex: Knex, colonnes: readonly ColonneChaine[]
 }
 
 /**
+ * PL/pgSQL setting `v` to the first free lane, lane 0 first (without waiting), or when every lane is taken to
+ * one picked by the process id, waited for; then remembered in `journal.voie`, for the transaction (`local`)
+ * or the session.
+ */
+function sqlPremiereVoieLibre(voies: number, local: boolean): string {
+  return `
+        v := 0;
+        while not pg_try_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v) loop
+          v := v + 1;
+          if v = ${voies} then
+            v := pg_backend_pid() % ${voies};
+            perform pg_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v);
+            exit;
+          end if;
+        end loop;
+        perform set_config('journal.voie', v::text, ${local});`;
+}
+
+/**
  * The chain in `voies` lanes (migration 020): the same trigger, but a writer takes the first lane whose lock is
  * free, lane 0 first (pg_try_advisory_xact_lock: no wait), and chains its row after that lane's head; only when
  * every lane is taken does it wait, for one lane picked by its process id. A transaction keeps the lane of its
@@ -71,16 +90,7 @@ async function installerVoies(knex: Knex, colonnes: readonly ColonneChaine[], vo
         v := choisie::int;
         perform pg_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v);
       else
-        v := 0;
-        while not pg_try_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v) loop
-          v := v + 1;
-          if v = ${voies} then
-            v := pg_backend_pid() % ${voies};
-            perform pg_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v);
-            exit;
-          end if;
-        end loop;
-        perform set_config('journal.voie', v::text, true);
+${sqlPremiereVoieLibre(voies, true)}
       end if;
       select chaine_rang, hash into tete from journal where chaine_voie = v order by chaine_rang desc limit 1;
       new.chaine_voie := v;
@@ -111,16 +121,7 @@ export async function installerForme2(knex: Knex, colonnes: readonly ColonneChai
       if preferee ~ '^[0-9]{1,2}$' and preferee::int < ${voies} and pg_try_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, preferee::int) then
         v := preferee::int;
       else
-        v := 0;
-        while not pg_try_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v) loop
-          v := v + 1;
-          if v = ${voies} then
-            v := pg_backend_pid() % ${voies};
-            perform pg_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, v);
-            exit;
-          end if;
-        end loop;
-        perform set_config('journal.voie', v::text, false);
+${sqlPremiereVoieLibre(voies, false)}
       end if;
       select chaine_rang, hash into tete from journal where chaine_voie = v order by chaine_rang desc limit 1;
       new.chaine_forme := ${FORME_CHAINE_JOURNAL};

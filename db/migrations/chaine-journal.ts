@@ -40,8 +40,10 @@ async function installerFonctions(knex: Knex, colonnes: readonly ColonneChaine[]
     create or replace function journal_chainer() returns trigger language plpgsql
       -- The head is read through the index, whatever the statistics say: PL/pgSQL keeps the plan made at a
       -- session's first insert, and a plan made while the journal was small (or not analyzed yet) would scan the
-      -- whole table at every insert once it has grown.
-      set enable_seqscan = off set enable_bitmapscan = off set enable_sort = off
+      -- whole table at every insert once it has grown. Without a scan of the table nor a bitmap, only an index
+      -- scan is left, and only the index on the lane and rank gives the order without sorting: no setting for
+      -- sorts (each setting costs at every call).
+      set enable_seqscan = off set enable_bitmapscan = off
       as $$
     declare
       tete record;
@@ -118,7 +120,7 @@ export async function installerForme2(knex: Knex, colonnes: readonly ColonneChai
   await installerFonctions(knex, colonnes, `
       preferee text := current_setting('journal.voie', true);
       v int;`, `
-      if preferee ~ '^[0-9]{1,2}$' and preferee::int < ${voies} and pg_try_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, preferee::int) then
+      if preferee in (${Array.from({ length: voies }, (_v, i) => `'${i}'`).join(', ')}) and pg_try_advisory_xact_lock(${VERROU_VOIES_JOURNAL}, preferee::int) then
         v := preferee::int;
       else
 ${sqlPremiereVoieLibre(voies, false)}

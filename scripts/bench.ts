@@ -3,8 +3,8 @@
 // machine. Each part but the first lives in scripts/bench/.
 // 1. Inactivity watch, 1,000 aidants (BENCH_AIDANTS; 0 skips it): the time to start their 1,000 watches, then
 //    1,000 logins and the Temporal history events they add (target 0: a login writes only PostgreSQL).
-// 2. Mandats (scripts/bench/mandats.ts; BENCH_MANDATS, default "1000,10000", "100000" the long run of more
-//    than an hour, "0" skips the levels): a dev server on a SQLite file and the worker in a process of its own;
+// 2. Mandats (scripts/bench/mandats.ts; BENCH_MANDATS, default "1000,10000", "100000" the long run of about
+//    45 minutes, "0" skips the levels): a dev server on a SQLite file and the worker in a process of its own;
 //    at each level, that many mandat workflows asleep on their timer: the time to start them, the worker's
 //    resident memory sampled every 10 s with its V8 heaps beside it (goal: under 400 Mio of growth), the
 //    SQLite file's bytes per mandat table by table; then a sample (BENCH_MANDATS_PURGE, default 1,000; 0 skips

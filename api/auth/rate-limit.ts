@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connection.ts';
 import { LIMITES_TENTATIVES, ralentissementApresEchecs, type TypeLimite } from '../../db/domain/authentification.ts';
 import { logger } from '../../db/platform/logger.ts';
-import { purgerTentativesAvant, reserverTentatives, supprimerTentatives } from '../../db/queries/authentification.ts';
+import { purgerTentativesAvant, reserverTentatives, reserverTentativesEtLireAppareils, supprimerTentatives, type AppareilAVerifier, type CleAReserver } from '../../db/queries/authentification.ts';
 
 const log = logger.child({ component: 'rate-limit' });
 
@@ -34,17 +34,20 @@ export interface Attempt {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Counts one attempt on every key, or says how long to wait when a refusing key is full. One statement
- * (db/queries/authentification.ts reserverTentatives): the keys locked, sorted so that two reservations
- * never wait on each other, as long as it runs.
- */
-export async function reserveAttempt(db: Db, keys: Limite[]): Promise<Attempt> {
+/** The keys sorted so that two reservations never wait on each other, as reserverTentatives takes them. */
+function clesTriees(keys: Limite[]): { sorted: Limite[]; cles: CleAReserver[] } {
   const sorted = [...keys].sort((a, b) => a.cle.localeCompare(b.cle));
-  const r = await reserverTentatives(db, sorted.map((k) => {
-    const rule = LIMITES_TENTATIVES[k.type];
-    return { cle: k.cle, fenetreMs: rule.fenetreMs, max: rule.effet === 'refuse' ? rule.max : null };
-  }), Date.now());
+  return {
+    sorted,
+    cles: sorted.map((k) => {
+      const rule = LIMITES_TENTATIVES[k.type];
+      return { cle: k.cle, fenetreMs: rule.fenetreMs, max: rule.effet === 'refuse' ? rule.max : null };
+    }),
+  };
+}
+
+/** The reservation's answer: refused (how long to wait), or counted, after the slowing down of a key that only slows. */
+async function apresReservation(keys: Limite[], sorted: Limite[], r: { attenteMs: number; ids: number[]; comptes: number[] }): Promise<Attempt> {
   if (r.attenteMs > 0) {
     log.warn({ keys: sorted.map((k) => k.cle), waitMs: r.attenteMs }, 'tentative refusée : limite atteinte');
     return { waitMs: Math.max(1000, r.attenteMs), ids: [], keys };
@@ -59,13 +62,37 @@ export async function reserveAttempt(db: Db, keys: Limite[]): Promise<Attempt> {
 }
 
 /**
- * A right code: this attempt is not a failure, and the failures of the same account from the same IP (the
- * person's own typing errors) are forgotten. Failures from other addresses stay until they leave the window.
- * One statement.
+ * Counts one attempt on every key, or says how long to wait when a refusing key is full. One statement
+ * (db/queries/authentification.ts reserverTentatives): the keys locked, sorted so that two reservations
+ * never wait on each other, as long as it runs.
  */
+export async function reserveAttempt(db: Db, keys: Limite[]): Promise<Attempt> {
+  const { sorted, cles } = clesTriees(keys);
+  return apresReservation(keys, sorted, await reserverTentatives(db, cles, Date.now()));
+}
+
+/**
+ * reserveAttempt, with the confirmed devices of the account `aidantId` (0: none) read by the same statement
+ * (reserverTentativesEtLireAppareils): a code's check (code-frais.ts) starts with one round trip, not two.
+ */
+export async function reserveAttemptAndReadDevices(db: Db, keys: Limite[], aidantId: number): Promise<Attempt & { appareils: AppareilAVerifier[] }> {
+  const { sorted, cles } = clesTriees(keys);
+  const r = await reserverTentativesEtLireAppareils(db, cles, Date.now(), aidantId);
+  return { ...(await apresReservation(keys, sorted, r)), appareils: r.appareils };
+}
+
+/**
+ * What a right code takes back: this attempt (it is not a failure), and the failures of the same account from
+ * the same IP (the person's own typing errors). Failures from other addresses stay until they leave the window.
+ */
+export function tentativesARendre(attempt: Attempt): { ids: number[]; cles: string[] } {
+  return { ids: attempt.ids, cles: attempt.keys.filter((k) => k.type === 'compte-ip' || k.type === 'carte').map((k) => k.cle) };
+}
+
+/** A right code (tentativesARendre), in one statement. */
 export async function refundAttempt(db: Db, attempt: Attempt): Promise<void> {
-  const own = attempt.keys.filter((k) => k.type === 'compte-ip' || k.type === 'carte').map((k) => k.cle);
-  await supprimerTentatives(db, attempt.ids, own);
+  const { ids, cles } = tentativesARendre(attempt);
+  await supprimerTentatives(db, ids, cles);
 }
 
 /** Drops attempts older than every window (called periodically by the web process). */

@@ -5,7 +5,7 @@
 import { generateSecret, verify } from 'otplib';
 import type { Db } from '../../db/connection.ts';
 import type { TotpDevice } from '../../db/models/index.ts';
-import { accepterPasDeTemps, appareilsConfirmes, compterEchecAppareil, compterEchecCompte } from '../../db/queries/authentification.ts';
+import { accepterPasDeTemps, accepterPasDeTempsEtRendre, compterEchecAppareil, compterEchecCompte, type AppareilAVerifier } from '../../db/queries/authentification.ts';
 import { seal, unseal, UnsealError } from '../../db/secrets.ts';
 import { PERIODE_TOTP_APPLICATION_S, TOLERANCE_NORMALE } from '../../db/domain/authentification.ts';
 import { logger } from '../../db/platform/logger.ts';
@@ -78,18 +78,21 @@ export async function resynchronise(db: Db, device: TotpDevice, code: string, to
 let decoy: Pick<TotpDevice, 'secret' | 'period' | 'drift'> | null = null;
 const decoyDevice = () => (decoy ??= { secret: seal('totp_devices.secret', generateSecret()), period: PERIODE_TOTP_APPLICATION_S, drift: 0 });
 
+/** A code typed for an account (verifyAccountCode). */
+export type CodeCompte = { ok: true } | { ok: false; reason: 'no_device' | 'invalid' | 'replayed' | 'illisible' };
+
 /**
- * Tries the code on each confirmed device of the account (a card and/or an app); `aidantId` null for an
- * unknown email. Failures are recorded only when no device matched: a code from the app must not count
- * against the card.
+ * Tries the code on each confirmed device of the account (a card and/or an app), read with the attempt's
+ * reservation (rate-limit.ts reserveAttemptAndReadDevices); `aidantId` null for an unknown email. A right code's
+ * step is accepted and the attempts `rendre` taken back in one statement; failures are recorded only when no
+ * device matched: a code from the app must not count against the card.
  */
-export async function verifyAccountCode(db: Db, aidantId: number | null, code: string, nowMs = Date.now()): Promise<TotpCheck> {
-  const devices = await appareilsConfirmes(db, aidantId ?? 0);
+export async function verifyAccountCode(db: Db, aidantId: number | null, devices: AppareilAVerifier[], code: string, rendre: { ids: number[]; cles: string[] }, nowMs = Date.now()): Promise<CodeCompte> {
   let illisibles = 0;
   for (const device of devices) {
     const m = await essayer(device, code, nowMs);
     if (m === 'illisible') illisibles++;
-    else if (m) return recordSuccess(db, device, m);
+    else if (m) return (await accepterPasDeTempsEtRendre(db, device.id, m.timeStep, device.drift, rendre)) ? { ok: true } : { ok: false, reason: 'replayed' };
   }
   if (!devices.length) await matchDevice(decoyDevice(), code, nowMs);
   // No device could be read: the code is not wrong, the account's devices are (no failure counted against it).

@@ -187,10 +187,6 @@ export async function marquerPremiereConnexionUtilisee(trx: Knex.Transaction, id
 
 // ——— TOTP devices, as the login checks them (api/auth/totp.ts) ———
 
-export async function appareilsConfirmes(db: Db, aidantId: number): Promise<TotpDevice[]> {
-  return TotpDevice.query(db).where({ aidant_id: aidantId, confirmed: true }).orderBy('id');
-}
-
 /** One statement for all the account's confirmed devices (none for an unknown account). */
 export async function compterEchecCompte(db: Db, aidantId: number): Promise<void> {
   await db('totp_devices').where({ aidant_id: aidantId, confirmed: true }).increment('failures', 1);
@@ -229,6 +225,41 @@ export async function reserverTentatives(db: Db, cles: CleAReserver[], maintenan
     cles.map((c) => c.cle), cles.map((c) => c.fenetreMs), cles.map((c) => c.max), maintenantMs,
   ] as unknown as readonly Knex.RawBinding[]); // pg sends JS arrays (nulls included) as PostgreSQL arrays
   return { attenteMs: Number(r.attente_ms), ids: (r.ids as (string | number)[]).map(Number), comptes: r.comptes as number[] };
+}
+
+/** What the check of a code needs of a confirmed device (api/auth/totp.ts). */
+export type AppareilAVerifier = Pick<TotpDevice, 'id' | 'secret' | 'period' | 'drift'>;
+
+/**
+ * reserverTentatives, and the confirmed devices of `aidantId` (0: no account, none) read by the same statement:
+ * the first round trip of a code's check (api/auth/code-frais.ts), one instead of two (README « Mandats » →
+ * « Vitesse de la création »). Read even when a key refuses: the same work whether the account exists or not.
+ */
+export async function reserverTentativesEtLireAppareils(db: Db, cles: CleAReserver[], maintenantMs: number, aidantId: number): Promise<{ attenteMs: number; ids: number[]; comptes: number[]; appareils: AppareilAVerifier[] }> {
+  const { rows: [r] } = await db.raw(`select r.attente_ms, r.ids, r.comptes,
+      (select coalesce(json_agg(json_build_object('id', d.id, 'secret', d.secret, 'period', d.period, 'drift', d.drift) order by d.id), '[]')
+        from totp_devices d where d.aidant_id = ? and d.confirmed) as appareils
+    from reserver_tentatives(?::text[], ?::bigint[], ?::integer[], ?::bigint) r`, [
+    aidantId, cles.map((c) => c.cle), cles.map((c) => c.fenetreMs), cles.map((c) => c.max), maintenantMs,
+  ] as unknown as readonly Knex.RawBinding[]);
+  return { attenteMs: Number(r.attente_ms), ids: (r.ids as (string | number)[]).map(Number), comptes: r.comptes as number[], appareils: r.appareils as AppareilAVerifier[] };
+}
+
+/**
+ * accepterPasDeTemps and, only when the step is accepted, supprimerTentatives(ids, cles), in one statement (the
+ * last round trip of a right code's check): a replayed code takes nothing back.
+ */
+export async function accepterPasDeTempsEtRendre(db: Db, deviceId: number, timeStep: number, drift: number, rendre: { ids: number[]; cles: string[] }): Promise<boolean> {
+  const { rows: [r] } = await db.raw(`with accepte as (
+      update totp_devices set last_time_step = ?, failures = 0, tolerance = ?, drift = ?
+      where id = ? and (last_time_step is null or last_time_step < ?) returning id
+    ), rendues as (
+      delete from tentatives where (id = any(?::bigint[]) or cle = any(?::text[])) and exists (select 1 from accepte) returning id
+    )
+    select (select count(*) from accepte)::int as acceptes`, [
+    timeStep, TOLERANCE_NORMALE, drift, deviceId, timeStep, rendre.ids, rendre.cles,
+  ] as unknown as readonly Knex.RawBinding[]);
+  return r.acceptes > 0;
 }
 
 /** Takes back these attempts and every attempt on `cles` (a right code), in one statement. */

@@ -40,6 +40,22 @@ describe('verifierCodeFrais', () => {
     expect(await verifierCodeFrais(t.db, aidant, code, '10.0.0.2')).toMatchObject({ ok: false, raison: 'incorrect' });
   });
 
+  test('a replayed code takes nothing back: the replay stays counted on its three keys', async () => {
+    const { aidant, totpSecret } = await createAccount(t.db, { email: 'rejoue@mairie.fr', structureId });
+    const code = await totpCode(totpSecret);
+    expect(await verifierCodeFrais(t.db, aidant, code, '10.0.0.5')).toEqual({ ok: true });
+    expect(Number((await t.db('tentatives').count({ n: '*' }).first())!.n)).toBe(0);
+    expect(await verifierCodeFrais(t.db, aidant, code, '10.0.0.5')).toMatchObject({ ok: false, raison: 'incorrect' });
+    const cles: string[] = await t.db('tentatives').pluck('cle');
+    expect(cles.map((c) => c.split(':')[0]).sort()).toEqual(['compte', 'compte-ip', 'ip']);
+  });
+
+  test('a code is checked against the devices of the account named, never another one\'s', async () => {
+    const { totpSecret } = await createAccount(t.db, { email: 'autre-carte@mairie.fr', structureId });
+    const { aidant } = await createAccount(t.db, { email: 'mon-compte@mairie.fr', structureId });
+    expect(await verifierCodeFrais(t.db, aidant, await totpCode(totpSecret), '10.0.0.6')).toMatchObject({ ok: false, raison: 'incorrect' });
+  });
+
   test('an unknown account gets the same answer as a wrong code', async () => {
     const r = await verifierCodeFrais(t.db, { id: null, email: 'personne@mairie.fr' }, '123456', '10.0.0.3');
     expect(r).toMatchObject({ ok: false, raison: 'incorrect', status: 401 });

@@ -1,5 +1,5 @@
 // `npm run verifier-journal [-- --ancre <fichier>]`: checks the journal's whole hash chain (db/domain/
-// chaine-journal.ts), each of its lanes, read in batches, and names the first broken row; with an archived anchor (a
+// chaine-journal.ts), each of its lanes, read in batches, and names every broken row (the first 100); with an archived anchor (a
 // file written daily by the worker under DATA_DIR/ancres-journal/), also that each lane still holds its head at that rank,
 // which a rewrite of the whole chain cannot keep. Exit 0 when intact, 1 when broken, 2 on a usage error.
 import { readFileSync } from 'node:fs';
@@ -54,7 +54,9 @@ await withDatabase(async (db) => {
     }
     if (ancre) console.log(`✔ L’ancre du ${ancre.date} (${nombre(ancre.lignes)} lignes, ${ancre.hash}) est dans la chaîne.`);
   } else {
-    console.log(`✘ Chaîne rompue : ${messageRupture(v.rupture!)}. ${nombre(v.lignes)} lignes intactes avant elle (${duree}).`);
+    console.log(`✘ Chaîne rompue : ${messageRupture(v.rupture!)}. ${nombre(v.intactesAvant)} lignes intactes avant elle (${duree}).`);
+    console.log(`  ${nombre(v.nombreRuptures)} rupture(s) en tout sur ${nombre(v.lignes)} lignes vérifiées${v.nombreRuptures > v.ruptures.length ? ` ; les ${v.ruptures.length} premières :` : ' :'}`);
+    for (const r of v.ruptures) console.log(`  - ${messageRupture(r)}`);
     process.exitCode = 1;
   }
 });

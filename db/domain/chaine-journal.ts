@@ -303,13 +303,23 @@ export interface EtatChaine {
   voies: (TeteVoie & { id: number })[];
 }
 
+/** The breaks a verdict lists (the first ones, in the order of lanes then ranks); the others are only counted. */
+export const RUPTURES_LISTEES = 100;
+
 export interface VerdictChaine {
   ok: boolean;
-  /** Rows read (all of them when ok). */
+  /** Rows read: all of them, the check going on past a break (each row is checked against the one before it). */
   lignes: number;
+  /** Rows read before the first break (all of them when ok). */
+  intactesAvant: number;
   /** The lanes' heads when ok. */
   etat: EtatChaine | null;
+  /** The first break. */
   rupture: RuptureChaine | null;
+  /** Every break, up to RUPTURES_LISTEES: a break planted early cannot hide a later one. */
+  ruptures: RuptureChaine[];
+  /** How many breaks there are in all. */
+  nombreRuptures: number;
   /** The anchor checked, when one was given. */
   ancre: AncreJournal | null;
   dureeMs: number;

@@ -11,6 +11,7 @@ import {
   texteCanoniqueTableau,
   texteForme2Tableau,
   FORME_CHAINE_JOURNAL,
+  RUPTURES_LISTEES,
   type AncreJournal,
   type EtatChaine,
   type RuptureChaine,
@@ -106,10 +107,12 @@ export interface OptionsVerification {
 /**
  * The chain as of one snapshot (a read-only REPEATABLE READ transaction: rows appended meanwhile are left for the
  * next check), read through a cursor in lane then rank order: each lane must run from rank 1 on, each row
- * following the previous one of its lane. Only the index's order is allowed to the planner: with statistics
- * lagging behind a journal that grew fast, it could otherwise sort the whole table, formatting every row first.
- * Rows come as arrays; the next batch is asked for before the current one is hashed, so PostgreSQL reads while
- * Node hashes.
+ * following the previous one of its lane and carrying the hash of its own content. A break does not end the
+ * check: the next row is checked against the broken one as it is stored, so that every place where the journal
+ * was touched is named, and a break planted on purpose cannot hide a later one (README « Journal infalsifiable »).
+ * Only the index's order is allowed to the planner: with statistics lagging behind a journal that grew fast, it
+ * could otherwise sort the whole table, formatting every row first. Rows come as arrays; the next batch is asked
+ * for before the current one is hashed, so PostgreSQL reads while Node hashes.
  */
 export async function verifierChaine(db: Db, opts: OptionsVerification = {}): Promise<VerdictChaine> {
   const debut = performance.now();
@@ -119,20 +122,19 @@ export async function verifierChaine(db: Db, opts: OptionsVerification = {}): Pr
   const tetes: EtatChaine['voies'] = [];
   let precedent = { voie: -1, rang: 0, hash: HASH_INITIAL, id: 0 };
   let lignes = 0;
-  const verdict = (rupture: RuptureChaine | null): VerdictChaine => ({
-    ok: rupture === null,
-    lignes,
-    etat: rupture ? null : { lignes, racine: racineChaine(tetes), voies: tetes },
-    rupture,
-    ancre,
-    dureeMs: performance.now() - debut,
-  });
+  let intactesAvant = -1;
+  let nombreRuptures = 0;
+  const ruptures: RuptureChaine[] = [];
+  const rompre = (r: RuptureChaine) => {
+    if (nombreRuptures++ === 0) intactesAvant = lignes;
+    if (ruptures.length < RUPTURES_LISTEES) ruptures.push(r);
+  };
   /** The lane just read is over: its head is kept, and it must reach the anchor's rank. */
-  const finDeVoie = (): RuptureChaine | null => {
-    if (precedent.voie < 0) return null;
+  const finDeVoie = () => {
+    if (precedent.voie < 0) return;
     tetes.push({ voie: precedent.voie, id: precedent.id, rang: precedent.rang, hash: precedent.hash });
     const a = ancrees.get(precedent.voie);
-    return a && precedent.rang < a.rang ? { raison: 'ancre_absente', id: null, rang: null, voie: precedent.voie } : null;
+    if (a && precedent.rang < a.rang) rompre({ raison: 'ancre_absente', id: null, rang: null, voie: precedent.voie });
   };
   const connexion = (await db.client.acquireConnection()) as ConnexionPg;
   const sql = (text: string) => connexion.query({ text, values: [], rowMode: 'array' });
@@ -149,36 +151,47 @@ export async function verifierChaine(db: Db, opts: OptionsVerification = {}): Pr
       for (const l of rows) {
         const [id, voie, rang, hashPrecedent, hash] = l;
         if (voie !== precedent.voie) {
-          const absente = finDeVoie();
-          if (absente) return verdict(absente);
+          finDeVoie();
           precedent = { voie, rang: 0, hash: HASH_INITIAL, id: 0 };
         }
-        const rupture = (raison: RuptureChaine['raison']) => verdict({ raison, id, rang, voie });
-        if (rang !== precedent.rang + 1) return rupture('rang');
-        if (hashPrecedent !== precedent.hash) return rupture('lien');
         // Each row in the form it says it has (form 2 hashes that value too: a row cannot change form unseen).
         const forme = l[FORME];
         const texte = forme === null ? texteCanoniqueTableau(l, PREMIERE_VALEUR)
           : forme === String(FORME_CHAINE_JOURNAL) ? texteForme2Tableau(l, PREMIERE_VALEUR, voie, rang) : null;
-        if (texte === null || hashLigne(hashPrecedent, texte) !== hash) return rupture('contenu');
         const a = ancrees.get(voie);
-        if (a && rang === a.rang && hash !== a.hash) return rupture('ancre');
+        // One break per row, the first of its reasons in this order.
+        const raison: RuptureChaine['raison'] | null = rang !== precedent.rang + 1 ? 'rang'
+          : hashPrecedent !== precedent.hash ? 'lien'
+          : texte === null || hashLigne(hashPrecedent, texte) !== hash ? 'contenu'
+          : a && rang === a.rang && hash !== a.hash ? 'ancre'
+          : null;
+        if (raison) rompre({ raison, id, rang, voie });
         precedent = { voie, rang, hash, id };
         lignes++;
       }
       opts.apresLot?.(lignes);
     }
   } finally {
-    // A batch asked for ahead is left unread when the chain breaks: the connection goes back once it is done.
+    // A batch asked for ahead is left unread when the check fails: the connection goes back once it is done.
     await suivant?.catch(() => undefined);
     await sql('rollback').catch(() => undefined);
     await db.client.releaseConnection(connexion);
   }
-  const absente = finDeVoie();
-  if (absente) return verdict(absente);
+  finDeVoie();
   // A lane of the anchor with no row left at all.
   for (const a of ancrees.values()) {
-    if (!tetes.some((t) => t.voie === a.voie)) return verdict({ raison: 'ancre_absente', id: null, rang: null, voie: a.voie });
+    if (!tetes.some((t) => t.voie === a.voie)) rompre({ raison: 'ancre_absente', id: null, rang: null, voie: a.voie });
   }
-  return verdict(null);
+  const ok = nombreRuptures === 0;
+  return {
+    ok,
+    lignes,
+    intactesAvant: ok ? lignes : intactesAvant,
+    etat: ok ? { lignes, racine: racineChaine(tetes), voies: tetes } : null,
+    rupture: ruptures[0] ?? null,
+    ruptures,
+    nombreRuptures,
+    ancre,
+    dureeMs: performance.now() - debut,
+  };
 }

@@ -110,10 +110,12 @@ describe('/staff/journal', () => {
       await checkPage(browser);
     }
 
+    // Two rows altered: the first named in the alert, the second in the list of the other breaks.
     const cible = await t.db('journal').orderBy(['chaine_voie', 'chaine_rang']).offset(2).first('id', 'chaine_rang');
+    const seconde = await t.db('journal').orderBy(['chaine_voie', 'chaine_rang']).offset(5).first('id', 'chaine_rang', 'chaine_voie');
     await t.owner().transaction(async (trx) => {
       await trx.raw('alter table journal disable trigger journal_no_update_delete');
-      await trx('journal').where({ id: cible.id }).update({ demarche: 'loisirs' });
+      await trx('journal').whereIn('id', [cible.id, seconde.id]).update({ demarche: 'loisirs' });
       await trx.raw('alter table journal enable trigger journal_no_update_delete');
     });
     for (const width of [atDesktopWidth, atPhoneWidth]) {
@@ -122,6 +124,9 @@ describe('/staff/journal', () => {
       await p.getByRole('button', { name: 'Vérifier toute la chaîne' }).click();
       await expect(p.locator('.fr-alert--error .fr-alert__title').textContent()).resolves.toBe('Chaîne rompue');
       await expect(p.locator('.fr-alert--error').textContent()).resolves.toContain(`la ligne n°\u00a0${cible.id} (rang ${cible.chaine_rang}) a été modifiée`);
+      await expect(p.locator('.fr-alert--error').textContent()).resolves.toContain('2 ruptures en tout');
+      await expect(p.getByRole('heading', { name: 'Autres ruptures' }).isVisible()).resolves.toBe(true);
+      await expect(p.locator('main li').filter({ hasText: `la ligne n°\u00a0${seconde.id} (` }).textContent()).resolves.toContain('a été modifiée');
       await checkPage(browser);
     }
     await atDesktopWidth(p);

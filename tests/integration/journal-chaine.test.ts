@@ -172,7 +172,7 @@ describe('lanes', () => {
     await commeProprietaire(t, 'update journal set chaine_voie = 3 where id = ?', [deuxieme.id]);
     await commeProprietaire(t, `update journal set additional_information = 'réécrit' where id = ?`, [deuxieme.id]);
     const v = await verifierChaine(t.db);
-    expect(v).toMatchObject({ ok: false, lignes: 7, rupture: { raison: 'contenu', id: deuxieme.id, rang: 2, voie: 3 } });
+    expect(v).toMatchObject({ ok: false, intactesAvant: 7, rupture: { raison: 'contenu', id: deuxieme.id, rang: 2, voie: 3 } });
   });
 
   test('a writer under REPEATABLE READ whose lane moved after its snapshot is refused', async () => {
@@ -213,7 +213,7 @@ describe('tampering as the owner role', () => {
     const cible = (await ids(t.db))[11];
     await commeProprietaire(t, `update journal set additional_information = 'réécrit' where id = ?`, [cible.id]);
     const v = await verifierChaine(t.db, { taille: 7 });
-    expect(v).toMatchObject({ ok: false, lignes: 11, rupture: { raison: 'contenu', id: cible.id, rang: 12, voie: 0 } });
+    expect(v).toMatchObject({ ok: false, intactesAvant: 11, rupture: { raison: 'contenu', id: cible.id, rang: 12, voie: 0 } });
   });
 
   test('a date altered by a microsecond is named', async () => {
@@ -230,7 +230,7 @@ describe('tampering as the owner role', () => {
     const lignes = await ids(t.db);
     await commeProprietaire(t, 'delete from journal where id = ?', [lignes[19].id]);
     const v = await verifierChaine(t.db, { taille: 10 });
-    expect(v).toMatchObject({ ok: false, lignes: 19, rupture: { raison: 'rang', id: lignes[20].id, rang: 21 } });
+    expect(v).toMatchObject({ ok: false, intactesAvant: 19, rupture: { raison: 'rang', id: lignes[20].id, rang: 21 } });
   });
 
   test('a deleted row whose followers were renumbered: the first renumbered row is named', async () => {
@@ -250,7 +250,25 @@ describe('tampering as the owner role', () => {
     await commeProprietaire(t, `update journal set chaine_rang = case id when ? then ?::bigint else ?::bigint end where id in (?, ?)`, [a.id, -1, -2, a.id, b.id].map(Number));
     await commeProprietaire(t, `update journal set chaine_rang = case id when ? then ?::bigint else ?::bigint end where id in (?, ?)`, [a.id, 16, 15, a.id, b.id]);
     const v = await verifierChaine(t.db, { taille: 4 });
-    expect(v).toMatchObject({ ok: false, lignes: 14, rupture: { raison: 'lien', id: b.id, rang: 15 } });
+    expect(v).toMatchObject({ ok: false, intactesAvant: 14, rupture: { raison: 'lien', id: b.id, rang: 15 } });
+  });
+
+  test('every break is named: one planted early does not hide the later ones', async () => {
+    const t = await base();
+    await ecrire(t.db, 40);
+    const lignes = await ids(t.db);
+    // A false link planted at rank 10, then a row deleted (rank 25) and a row altered (rank 35) further on.
+    await commeProprietaire(t, `update journal set hash_precedent = repeat('f', 64) where id = ?`, [lignes[9].id]);
+    await commeProprietaire(t, 'delete from journal where id = ?', [lignes[24].id]);
+    await commeProprietaire(t, `update journal set additional_information = 'réécrit' where id = ?`, [lignes[34].id]);
+    const v = await verifierChaine(t.db, { taille: 6 });
+    expect(v).toMatchObject({ ok: false, lignes: 39, intactesAvant: 9, nombreRuptures: 3, etat: null });
+    expect(v.ruptures).toEqual([
+      { raison: 'lien', id: lignes[9].id, rang: 10, voie: 0 },
+      { raison: 'rang', id: lignes[25].id, rang: 26, voie: 0 },
+      { raison: 'contenu', id: lignes[34].id, rang: 35, voie: 0 },
+    ]);
+    expect(v.rupture).toEqual(v.ruptures[0]);
   });
 
   test('a rewrite of the whole chain passes alone but not against an anchor archived before it; rows deleted at the end too', async () => {
@@ -276,7 +294,7 @@ describe('tampering as the owner role', () => {
       end $$`);
     expect(await verifierChaine(t.db)).toMatchObject({ ok: true, lignes: 30 });
     const v = await verifierChaine(t.db, { ancre });
-    expect(v).toMatchObject({ ok: false, lignes: 24, rupture: { raison: 'ancre', rang: 25 } });
+    expect(v).toMatchObject({ ok: false, intactesAvant: 24, rupture: { raison: 'ancre', rang: 25 } });
 
     // Rows deleted at the end leave an intact but shorter chain: only the anchor tells.
     const t2 = await base();
@@ -284,7 +302,7 @@ describe('tampering as the owner role', () => {
     const ancre2 = ancreDeLEtat('2026-12-02', await etatChaine(t2.db), '');
     await commeProprietaire(t2, 'delete from journal where chaine_rang > 8');
     expect(await verifierChaine(t2.db)).toMatchObject({ ok: true, lignes: 8 });
-    expect(await verifierChaine(t2.db, { ancre: ancre2 })).toMatchObject({ ok: false, lignes: 8, rupture: { raison: 'ancre_absente', id: null, voie: 0 } });
+    expect(await verifierChaine(t2.db, { ancre: ancre2 })).toMatchObject({ ok: false, intactesAvant: 8, rupture: { raison: 'ancre_absente', id: null, voie: 0 } });
   });
 });
 

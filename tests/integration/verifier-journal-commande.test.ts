@@ -78,6 +78,8 @@ describe('npm run verifier-journal', () => {
     const id7 = (await t.db('journal').where({ chaine_rang: 7 }).first('id')).id;
     expect(rompue.sortie).toContain(`✘ Chaîne rompue : la ligne n°\u00a0${id7} (rang 7) a été modifiée`);
     expect(rompue.sortie).toContain('6 lignes intactes avant elle');
+    // The check goes on past the break: the total and every break listed.
+    expect(rompue.sortie).toMatch(/1 rupture\(s\) en tout sur \d+ lignes vérifiées :\n  - la ligne n°\u00a0\d+ \(rang 7\) a été modifiée/);
     expect(rompue.code).toBe(1);
 
     writeFileSync(join(dossier, 'faux.json'), '{"date": "hier"}');

@@ -1,5 +1,5 @@
 // The staff's page on the journal's integrity (/staff/journal): the chain's lanes and their heads, and a button that checks the
-// whole chain (api/staff/journal.ts) and names the first broken row. The anchors archived daily are checked by
+// whole chain (api/staff/journal.ts) and names the first broken row, then every other break. The anchors archived daily are checked by
 // the command (`npm run verifier-journal -- --ancre <fichier>`): the files live on the worker's machine.
 import { Router } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
@@ -22,9 +22,13 @@ function verdict(v: VerdictChaine): SafeHtml {
     return html`<div class="fr-alert fr-alert--success fr-mb-4w" role="status"><h2 class="fr-alert__title">Chaîne intacte</h2>
 <p>${nombre(v.lignes)} ${v.lignes > 1 ? 'lignes vérifiées' : 'ligne vérifiée'} en ${secondes(v.dureeMs)} : chaque ligne porte l’empreinte de son contenu et de la précédente de sa voie.</p></div>`;
   }
+  const autres = v.ruptures.slice(1);
   return html`<div class="fr-alert fr-alert--error fr-mb-4w" role="alert"><h2 class="fr-alert__title">Chaîne rompue</h2>
-<p>${messageRupture(v.rupture!)}. ${nombre(v.lignes)} ${v.lignes > 1 ? 'lignes intactes' : 'ligne intacte'} avant elle.</p>
-<p>Le journal a été modifié dans la base de données en dehors de l’application : prévenez l’administrateur technique et conservez les ancres archivées.</p></div>`;
+<p>${messageRupture(v.rupture!)}. ${nombre(v.intactesAvant)} ${v.intactesAvant > 1 ? 'lignes intactes' : 'ligne intacte'} avant elle.</p>
+<p>${v.nombreRuptures > 1 ? `${nombre(v.nombreRuptures)} ruptures en tout` : 'Aucune autre rupture'} sur ${nombre(v.lignes)} ${v.lignes > 1 ? 'lignes vérifiées' : 'ligne vérifiée'} : après une rupture, chaque ligne est vérifiée par rapport à la précédente telle qu’elle est.</p>
+<p>Le journal a été modifié dans la base de données en dehors de l’application : prévenez l’administrateur technique et conservez les ancres archivées.</p></div>
+${autres.length ? html`<h2 class="fr-h4">Autres ruptures${v.nombreRuptures > v.ruptures.length ? ` (les ${nombre(v.ruptures.length)} premières sur ${nombre(v.nombreRuptures)})` : ''}</h2>
+<ul>${autres.map((r) => html`<li>${messageRupture(r)}</li>`)}</ul>` : ''}`;
 }
 
 /** Each lane's head: its row count and the hash of its last row (a table, as there may be up to 8). */

@@ -52,8 +52,8 @@ export function journalPage(opts: { csrf: string; etat: EtatChaine; resultat?: V
 ${opts.resultat ? verdict(opts.resultat) : ''}
 <p>Chaque ligne du journal porte l’empreinte SHA-256 de son contenu et de l’empreinte de la ligne précédente, calculée
 par la base de données à l’écriture : une ligne modifiée, supprimée ou déplacée rompt la chaîne à cet endroit. Pour que
-des écritures simultanées ne s’attendent pas, la chaîne a jusqu’à ${NOMBRE_VOIES_JOURNAL} voies, chacune une chaîne complète ; à faible charge,
-tout s’écrit dans la voie 0.</p>
+des écritures simultanées ne s’attendent pas, la chaîne a jusqu’à ${NOMBRE_VOIES_JOURNAL} voies, chacune une chaîne complète ; chaque
+connexion à la base garde sa voie tant qu’elle la trouve libre : à faible charge, peu de voies servent.</p>
 ${tetes(opts.etat)}
 <form method="post" action="/staff/journal">${csrfField(opts.csrf)}
   <button class="fr-btn" type="submit">Vérifier toute la chaîne</button>

@@ -198,11 +198,7 @@ export async function compterEchecAppareil(db: Db, deviceId: number): Promise<vo
 
 /** Records the accepted time step unless it (or a later one) was already used: false on a replay. */
 export async function accepterPasDeTemps(db: Db, deviceId: number, timeStep: number, drift: number): Promise<boolean> {
-  const updated = await db('totp_devices')
-    .where({ id: deviceId })
-    .andWhere((q) => q.whereNull('last_time_step').orWhere('last_time_step', '<', timeStep))
-    .update({ last_time_step: timeStep, failures: 0, tolerance: TOLERANCE_NORMALE, drift });
-  return updated > 0;
+  return accepterPasDeTempsEtRendre(db, deviceId, timeStep, drift, { ids: [], cles: [] });
 }
 
 // ——— Attempts counted by the rate limits (api/auth/rate-limit.ts) ———
@@ -246,8 +242,9 @@ export async function reserverTentativesEtLireAppareils(db: Db, cles: CleAReserv
 }
 
 /**
- * accepterPasDeTemps and, only when the step is accepted, supprimerTentatives(ids, cles), in one statement (the
- * last round trip of a right code's check): a replayed code takes nothing back.
+ * The accepted time step recorded unless it (or a later one) was already used (false on a replay) and, only when
+ * it is accepted, supprimerTentatives(ids, cles), in one statement (the last round trip of a right code's check):
+ * a replayed code takes nothing back.
  */
 export async function accepterPasDeTempsEtRendre(db: Db, deviceId: number, timeStep: number, drift: number, rendre: { ids: number[]; cles: string[] }): Promise<boolean> {
   const { rows: [r] } = await db.raw(`with accepte as (

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, chownSync, chmodSync,
 import { join, dirname } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { installerChaineC } from './chaine-c.ts';
 import { freePort } from './free-port.ts';
 import { APP_ROLE, ensureOwnedDatabase, ensureRoles, OWNER_ROLE, urlAs } from './roles.ts';
 
@@ -19,6 +20,8 @@ export interface LocalPostgres {
   /** The application role: the web and worker processes. */
   appUrl: string;
   port: number;
+  /** How the journal's chain is computed in this database: in C, or in PL/pgSQL and why (db/chaine-c.ts). */
+  chaineJournal: string;
   /** True when this call started the server (so the caller should stop it). */
   startedHere: boolean;
   stop(): Promise<void>;
@@ -114,7 +117,8 @@ export async function startLocalPostgres(opts: {
     await ensureRoles(urlFor(port, 'postgres'));
     await ensureOwnedDatabase(urlFor(port, 'postgres'), database);
     const adminUrl = urlFor(port, database);
-    return { adminUrl, ownerUrl: urlAs(adminUrl, OWNER_ROLE), appUrl: urlAs(adminUrl, APP_ROLE) };
+    const chaineJournal = await installerChaineC(adminUrl, bin);
+    return { adminUrl, ownerUrl: urlAs(adminUrl, OWNER_ROLE), appUrl: urlAs(adminUrl, APP_ROLE), chaineJournal };
   };
 
   const runningPort = postmasterPort(dataDir);

@@ -77,6 +77,8 @@ export async function ensureOwnedDatabase(adminUrl: string, database: string, te
         end loop;
         for r in select p.oid::regprocedure as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                  where n.nspname = 'public' and pg_get_userbyid(p.proowner) <> ${literal(OWNER_ROLE)}
+                   -- A C function stays the superuser's (db/chaine-c.ts): the owner role may use it, not replace it.
+                   and p.prolang <> (select oid from pg_language where lanname = 'c')
                    and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e') loop
           execute format('alter function %s owner to %I', r.name, ${literal(OWNER_ROLE)});
         end loop;

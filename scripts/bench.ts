@@ -210,6 +210,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'ac-bench-pg-'));
 process.env.PG_FSYNC = 'off'; // throw-away data
 say(`PostgreSQL jetable dans ${dataDir}`);
 const pg = await startLocalPostgres({ dataDir, database: 'bench' });
+say(pg.chaineJournal);
 process.env.SECRETS_KEYS ??= generateSecretsKey('bench');
 {
   // Migrations as the owner; the bench, like the web and the worker, as the application role.

@@ -149,6 +149,7 @@ if (!databaseUrl) {
   databaseUrl = postgres.appUrl;
   migrationUrl = postgres.ownerUrl;
   out('postgres', `${postgres.startedHere ? 'démarré' : 'déjà en marche'} sur le port ${postgres.port} (données dans ${join(DATA_SHOWN, 'pg')})`);
+  out('postgres', postgres.chaineJournal);
 } else if (!env.MIGRATION_DATABASE_URL) {
   out('postgres', "MIGRATION_DATABASE_URL n'est pas défini : migrations avec DATABASE_URL (le site vérifiera que son rôle ne peut pas réécrire le journal)");
 }

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startLocalPostgres, type LocalPostgres } from '../db/cluster.ts';
+import { installerChaineC } from '../db/chaine-c.ts';
+import { findPostgresBin, startLocalPostgres, type LocalPostgres } from '../db/cluster.ts';
 import { createDb } from '../db/connection.ts';
 import { migrateLatest } from '../db/migrations/run.ts';
 import { ensureOwnedDatabase, ensureRoles, OWNER_ROLE, urlAs, urlWithDatabase } from '../db/roles.ts';
@@ -41,6 +42,7 @@ const template = urlWithDatabase(adminUrl, 'ac_template');
 {
   await ensureRoles(adminUrl, passwords);
   await ensureOwnedDatabase(adminUrl, 'ac_template');
+  step(await installerChaineC(template, findPostgresBin()));
   const db = createDb(urlAs(template, OWNER_ROLE, passwords.owner), { min: 0, max: 1 });
   await migrateLatest(db);
   await db.destroy();

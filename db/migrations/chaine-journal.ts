@@ -2,6 +2,7 @@
 // 011 with one lock, given lanes by migration 020; a later migration that adds a journal column calls
 // installerChaineJournal again with its own list (the function is replaced, the trigger kept).
 import type { Knex } from 'knex';
+import { FONCTION_CHAINE_C, sqlDeclencheurChaine } from '../chaine-c.ts';
 import { FORME_CHAINE_JOURNAL, HASH_INITIAL, VERROU_CHAINE_JOURNAL, VERROU_VOIES_JOURNAL, sqlTexteCanonique, sqlTexteForme2, type ColonneChaine } from '../domain/chaine-journal.ts';
 
 /**
@@ -132,4 +133,8 @@ ${sqlPremiereVoieLibre(voies, false)}
       new.hash_precedent := coalesce(tete.hash, '${HASH_INITIAL}');
       new.hash := encode(sha256(convert_to(new.hash_precedent || E'\\n' || ${sqlTexteForme2('new')}, 'UTF8')), 'hex');`,
   `case when j.chaine_forme = ${FORME_CHAINE_JOURNAL} then ${sqlTexteForme2('j')} else ${sqlTexteCanonique(colonnes, 'j')} end`);
+  // The same work in C when a superuser installed it (db/chaine-c.ts): the trigger is made again either way, so
+  // that it takes this form's columns as arguments.
+  const { rows: [{ enC }] } = await knex.raw(`select to_regprocedure('${FONCTION_CHAINE_C}()') is not null as "enC"`);
+  await knex.raw(sqlDeclencheurChaine(enC));
 }

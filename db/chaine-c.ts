@@ -85,12 +85,14 @@ export async function construireChaineC(pgBin: string): Promise<{ chemin: string
 }
 
 /**
- * In the database of `adminUrl` (a superuser): creates journal_chainer_c() from the library, and points the
+ * In the database of `adminUrl` (a superuser): creates journal_chainer_c() from the library (built here, or
+ * `opts.chemin` as the server sees it), and points the
  * trigger at it when the journal already has form 2 (migration 022; before that, installerForme2 picks it). Answers how
  * the chain is computed, for the setup's log.
  */
-export async function installerChaineC(adminUrl: string, pgBin: string): Promise<string> {
-  const bibliotheque = await construireChaineC(pgBin);
+export async function installerChaineC(adminUrl: string, pgBin: string, opts: { chemin?: string } = {}): Promise<string> {
+  // A server elsewhere: the library built here was copied where that server reads it (README « En production »).
+  const bibliotheque = opts.chemin ? { chemin: opts.chemin } : await construireChaineC(pgBin);
   if ('raison' in bibliotheque) return `chaîne du journal en PL/pgSQL : ${bibliotheque.raison}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();

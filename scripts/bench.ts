@@ -185,9 +185,12 @@ async function benchChaineJournal(db: Db, ownerUrl: string): Promise<boolean> {
     const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
     const okCout = cout < 0.2;
     const okVerif = r.verification.ok && r.verification.dureeMs < 60_000;
-    console.log(`\nChaîne du journal — une ligne par transaction, PostgreSQL local (médianes de 10 tours alternés)`);
+    console.log(`\nChaîne du journal — une ligne par transaction, PostgreSQL local (médianes de 10 tours alternés), déclencheur ${r.declencheur === 'c' ? 'en C' : 'en PL/pgSQL'}`);
     console.log(`  ${`insertions/s, ${r.insertion.ecrivains} écrivains`.padEnd(36)} : ${r.insertion.sansChaine.toFixed(0)} sans la chaîne, ${r.insertion.avecChaine.toFixed(0)} avec — coût ${pct(cout)} (objectif : moins de 20 %) ${okCout ? '✔' : '✘'}`);
     console.log(`  ${'insertions/s, un écrivain'.padEnd(36)} : ${r.insertion.seulSans.toFixed(0)} sans la chaîne, ${r.insertion.seulAvec.toFixed(0)} avec — coût ${pct(coutSeul)}`);
+    if (r.plpgsql) {
+      console.log(`  ${'même chaîne en PL/pgSQL (comparaison)'.padEnd(36)} : ${r.plpgsql.avecChaine.toFixed(0)} avec ${r.insertion.ecrivains} écrivains — coût ${pct(r.plpgsql.cout)} ; ${r.plpgsql.seulAvec.toFixed(0)} seul — coût ${pct(r.plpgsql.coutSeul)}`);
+    }
     console.log(`  ${`vérification de ${nombre(r.verification.lignes)} lignes`.padEnd(36)} : ${secondes(r.verification.dureeMs)} (objectif : moins de 60 s) ${okVerif ? '✔' : '✘'}`);
     console.log(`  ${'vérifié'.padEnd(36)} : chaîne ${r.verification.ok ? 'intacte' : 'rompue ✘'} sur ${nombre(r.verification.lignesVerifiees)} lignes ; lignes comptées ${r.comptesJustes ? 'justes' : 'fausses ✘'}\n`);
     return okCout && okVerif && r.comptesJustes;

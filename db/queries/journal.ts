@@ -84,6 +84,19 @@ export async function etatChaine(db: Db): Promise<EtatChaine> {
   return { lignes: voies.reduce((n, v) => n + v.rang, 0), racine: racineChaine(voies), voies };
 }
 
+/**
+ * What chains the journal at insert (README « Journal infalsifiable » → « Déclencheur en C »): the trigger in C,
+ * the one in PL/pgSQL, or nothing — a database restored without the C library, where every journal write is
+ * refused (the chain's columns are NOT NULL).
+ */
+export async function declencheurChaine(db: Db): Promise<'c' | 'plpgsql' | null> {
+  const { rows } = await db.raw(`select l.lanname as langage from pg_trigger t
+    join pg_proc p on p.oid = t.tgfoid join pg_language l on l.oid = p.prolang
+    where t.tgname = 'journal_chaine' and t.tgrelid = to_regclass('public.journal') and t.tgenabled <> 'D'`);
+  const langage = (rows as { langage: string }[])[0]?.langage;
+  return langage === 'c' || langage === 'plpgsql' ? langage : null;
+}
+
 /** Selected columns: id, lane, rank, previous hash, hash, then the hashed columns as text (COLONNES_CHAINE_JOURNAL). */
 const SELECTION_CHAINE = ['j.id', 'j.chaine_voie', 'j.chaine_rang', 'j.hash_precedent', 'j.hash', ...COLONNES_CHAINE_JOURNAL.map((c) => sqlValeurTexte(c, 'j'))].join(', ');
 const PREMIERE_VALEUR = 5;

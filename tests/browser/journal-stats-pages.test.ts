@@ -8,6 +8,7 @@ import { startApp, type RunningApp } from '../../scripts/fixtures/web.ts';
 import { atDesktopWidth, atPhoneWidth, launchBrowser, checkPage, type TestBrowser } from '../helpers/browser.ts';
 import { createAccount, createStructure, loginBrowser } from '../../scripts/fixtures/comptes.ts';
 import { creerMandatDeTest } from '../helpers/mandats.ts';
+import { declencheurChaine } from '../../db/queries/journal.ts';
 
 let t: TestDb;
 let app: RunningApp;
@@ -82,6 +83,9 @@ describe('/staff/journal', () => {
     await expect(p.locator('h1').textContent()).resolves.toBe('Intégrité du journal');
     const lignes = Number((await t.db('journal').count({ n: '*' }))[0].n);
     await expect(p.getByText(`Le journal compte ${lignes} lignes`).isVisible()).resolves.toBe(true);
+    // Who computes the hashes (README « Déclencheur en C »): the C trigger wherever the harness could build it.
+    const declencheur = await declencheurChaine(t.db);
+    await expect(p.getByText(`Les empreintes sont calculées par un déclencheur en ${declencheur === 'c' ? 'C' : 'PL/pgSQL'}`).isVisible()).resolves.toBe(true);
 
     for (const width of [atDesktopWidth, atPhoneWidth]) {
       await width(p);

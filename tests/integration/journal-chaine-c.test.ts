@@ -4,7 +4,8 @@
 // with a message, and the owner role can point the trigger at it but not replace its code.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { journaliser, verifierChaine } from '../../db/queries/journal.ts';
+import { declencheurChaine, etatChaine, journaliser, verifierChaine } from '../../db/queries/journal.ts';
+import { journalPage } from '../../web/staff/journal.ts';
 import { construireChaineC, FONCTION_CHAINE_C, installerChaineC, sqlDeclencheurChaine } from '../../db/chaine-c.ts';
 import { findPostgresBin } from '../../db/cluster.ts';
 import { NOMBRE_VOIES_JOURNAL } from '../../db/domain/chaine-journal.ts';
@@ -119,6 +120,35 @@ describe('the C trigger', () => {
     // Nor can it create a C function of its own (C is an untrusted language).
     await expect(t.owner().raw(`create function autre_c() returns trigger language c as '${'chemin' in bibliotheque ? bibliotheque.chemin : ''}', 'journal_chainer'`))
       .rejects.toThrow(/permission denied|droit refusé/);
+  });
+});
+
+describe('what the staff page says of the trigger', () => {
+  test('in C, in PL/pgSQL, or none (an alert: every journal write is then refused)', async () => {
+    await t.owner().raw(sqlDeclencheurChaine(false));
+    expect(await declencheurChaine(t.db)).toBe('plpgsql');
+    if ('chemin' in bibliotheque) {
+      await t.owner().raw(sqlDeclencheurChaine(true));
+      expect(await declencheurChaine(t.db)).toBe('c');
+    }
+    const etat = await etatChaine(t.db);
+    const texte = (d: 'c' | 'plpgsql' | null) => String(journalPage({ csrf: 'x', etat, declencheur: d }));
+    expect(texte('c')).toContain('calculées par un déclencheur en C');
+    expect(texte('plpgsql')).toContain('calculées par un déclencheur en PL/pgSQL');
+    expect(texte('plpgsql')).not.toContain('fr-alert--error');
+    // Without the trigger (a dump restored where the library is missing): nothing chains, every write is refused.
+    class Annulee extends Error {}
+    await expect(t.owner().transaction(async (trx) => {
+      await trx.raw('drop trigger journal_chaine on journal');
+      expect(await declencheurChaine(trx as unknown as Db)).toBeNull();
+      await trx.raw('savepoint s');
+      await expect(trx.raw(`insert into journal (action) values ('connect_aidant')`)).rejects.toThrow(/null value|valeur NULL/);
+      await trx.raw('rollback to savepoint s');
+      throw new Annulee();
+    })).rejects.toBeInstanceOf(Annulee);
+    expect(await declencheurChaine(t.db)).not.toBeNull();
+    expect(texte(null)).toContain('Aucun déclencheur ne chaîne le journal');
+    expect(texte(null)).toContain('fr-alert--error');
   });
 });
 

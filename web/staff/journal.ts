@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import { csrfToken } from '../../api/csrf.ts';
 import { requireRecentTotp, requireStaff } from '../../api/auth/session.ts';
-import { etatJournal, verifierJournal, type EtatChaine, type VerdictChaine } from '../../api/staff/journal.ts';
+import { declencheurJournal, etatJournal, verifierJournal, type EtatChaine, type VerdictChaine } from '../../api/staff/journal.ts';
 import { NOMBRE_VOIES_JOURNAL, messageRupture } from '../../db/domain/chaine-journal.ts';
 import { html, type SafeHtml } from '../ui/html.ts';
 import { csrfField } from '../ui/forms.ts';
@@ -47,13 +47,26 @@ function tetes(etat: EtatChaine): SafeHtml {
 </table></div>`;
 }
 
-export function journalPage(opts: { csrf: string; etat: EtatChaine; resultat?: VerdictChaine }): SafeHtml {
+/** Who computes the hashes: said on the page, and an alert when nothing does (README « Déclencheur en C »). */
+function calcul(declencheur: 'c' | 'plpgsql' | null): SafeHtml {
+  if (declencheur === null) {
+    return html`<div class="fr-alert fr-alert--error fr-mb-4w" role="alert"><h2 class="fr-alert__title">Aucun déclencheur ne chaîne le journal</h2>
+<p>Toute écriture au journal est refusée, donc aussi les actions qui en écrivent. Prévenez l’administrateur technique : <code>npm run installer-chaine-c</code> (ou, sans la bibliothèque, <code>npm run installer-chaine-c -- --plpgsql</code>).</p></div>`;
+  }
+  return declencheur === 'c'
+    ? html`<p>Les empreintes sont calculées par un déclencheur en C dans PostgreSQL.</p>`
+    : html`<p>Les empreintes sont calculées par un déclencheur en PL/pgSQL dans PostgreSQL (le même calcul que celui en C, plus lent : l’administrateur technique peut installer celui en C avec <code>npm run installer-chaine-c</code>).</p>`;
+}
+
+export function journalPage(opts: { csrf: string; etat: EtatChaine; declencheur: 'c' | 'plpgsql' | null; resultat?: VerdictChaine }): SafeHtml {
   return html`<h1>Intégrité du journal</h1>
+${opts.declencheur === null ? calcul(null) : ''}
 ${opts.resultat ? verdict(opts.resultat) : ''}
 <p>Chaque ligne du journal porte l’empreinte SHA-256 de son contenu et de l’empreinte de la ligne précédente, calculée
 par la base de données à l’écriture : une ligne modifiée, supprimée ou déplacée rompt la chaîne à cet endroit. Pour que
 des écritures simultanées ne s’attendent pas, la chaîne a jusqu’à ${NOMBRE_VOIES_JOURNAL} voies, chacune une chaîne complète ; chaque
 connexion à la base garde sa voie tant qu’elle la trouve libre : à faible charge, peu de voies servent.</p>
+${opts.declencheur === null ? '' : calcul(opts.declencheur)}
 ${tetes(opts.etat)}
 <form method="post" action="/staff/journal">${csrfField(opts.csrf)}
   <button class="fr-btn" type="submit">Vérifier toute la chaîne</button>
@@ -70,12 +83,12 @@ export function journalStaffRouter(deps: WebDeps): Router {
   router.use('/staff/journal', requireStaff, requireRecentTotp);
 
   router.get('/staff/journal', async (req, res) => {
-    res.send(render(req, { title: 'Intégrité du journal', breadcrumb: FIL, content: journalPage({ csrf: csrfToken(req), etat: await etatJournal(deps.db) }) }));
+    res.send(render(req, { title: 'Intégrité du journal', breadcrumb: FIL, content: journalPage({ csrf: csrfToken(req), etat: await etatJournal(deps.db), declencheur: await declencheurJournal(deps.db) }) }));
   });
 
   router.post('/staff/journal', async (req, res) => {
     const resultat = await verifierJournal(deps.db);
-    res.send(render(req, { title: 'Intégrité du journal', breadcrumb: FIL, content: journalPage({ csrf: csrfToken(req), etat: await etatJournal(deps.db), resultat }) }));
+    res.send(render(req, { title: 'Intégrité du journal', breadcrumb: FIL, content: journalPage({ csrf: csrfToken(req), etat: await etatJournal(deps.db), declencheur: await declencheurJournal(deps.db), resultat }) }));
   });
 
   return router;

@@ -260,13 +260,15 @@ export async function benchCreationMandats(opts: {
       c.totalMs += r.totalMs;
       for (const p of Object.keys(avant) as Processus[]) c.cpu[p] += apres[p] - avant[p];
     };
-    // Alternated in two halves, so that the other load of a shared machine weighs on both alike.
-    const moitie = Math.ceil(n / 2);
+    // Alternated in quarters, app and floor in the order A B B A A B B A: the other load of a shared machine
+    // weighs on both alike, and so does the slow drift of a server that fills up (each side's rounds have the
+    // same mean position in the run; A B A B would give the floor the later, slower ones).
+    const quarts = [0, 1, 2, 3].map((i) => Math.floor((n * (i + 1)) / 4) - Math.floor((n * i) / 4));
     const sqlAvant = await statsSql();
-    await tour('app', moitie, true);
-    await tour('plancher', moitie, true);
-    await tour('app', n - moitie, false);
-    await tour('plancher', n - moitie, false);
+    for (const [i, k] of quarts.entries()) {
+      const ordre: ('app' | 'plancher')[] = i % 2 === 0 ? ['app', 'plancher'] : ['plancher', 'app'];
+      for (const qui of ordre) await tour(qui, k, i === 0);
+    }
     const sqlApres = await statsSql();
 
     const verifie = await db('mandats').where({ structure_id: structureId }).select(

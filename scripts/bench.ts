@@ -15,7 +15,7 @@
 //    beside the floor of PostgreSQL + Temporal for the same writes (scripts/bench/creation-mandats.ts).
 // 4. Printed proof (BENCH_PREUVES, default 300 PDFs; 0 skips it): PDFs per second and the public
 //    verification page's p50/p95.
-// 5. FranceConnect identity provider (BENCH_FLUX, default 400; 0 skips it): full flows (authorize → usager
+// 5. FranceConnect identity provider (BENCH_FLUX, default 800; 0 skips it): full flows (authorize → usager
 //    and démarche chosen → token → userinfo) beside a bare oidc-provider (scripts/bench-fournisseur-identite.ts).
 // 6. Journal's hash chain (BENCH_JOURNAL_INSERTIONS, default 8,000 per mode; BENCH_JOURNAL_LIGNES, default
 //    1,000,000): inserts per second with and without the chain (goal: the chain costs less than 20 %), and the
@@ -232,7 +232,7 @@ try {
   const creations = partie('creations') ? await benchCreations(db, pg.appUrl) : true;
   const preuves = partie('preuves') ? await benchPreuves(db) : true;
   let fournisseur = true;
-  const flux = Number(process.env.BENCH_FLUX ?? 400);
+  const flux = Number(process.env.BENCH_FLUX ?? 800);
   if (partie('fournisseur-identite') && flux > 0) {
     const fi = await benchFournisseurIdentite(db, { flux, parallele: Number(process.env.BENCH_PARALLELE ?? 4) });
     console.log('\nFournisseur d’identité FranceConnect — flux complets (authorize → usager et démarche choisis → token → userinfo), aidant déjà connecté');

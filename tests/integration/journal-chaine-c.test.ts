@@ -112,9 +112,10 @@ describe('the C trigger', () => {
 
   test('belongs to the superuser: the owner role cannot replace its code', async () => {
     if (!('chemin' in bibliotheque)) return expect(await fonctionDuDeclencheur(t.db)).toBe('journal_chainer');
-    const { rows: [{ proprietaire, langage }] } = await t.db.raw(`select pg_get_userbyid(proowner) as proprietaire, l.lanname as langage
-      from pg_proc p join pg_language l on l.oid = p.prolang where p.oid = to_regprocedure('${FONCTION_CHAINE_C}()')`);
-    expect([proprietaire, langage]).toEqual(['postgres', 'c']);
+    const { rows: [{ superutilisateur, langage }] } = await t.db.raw(`select r.rolsuper as superutilisateur, l.lanname as langage
+      from pg_proc p join pg_language l on l.oid = p.prolang join pg_roles r on r.oid = p.proowner
+      where p.oid = to_regprocedure('${FONCTION_CHAINE_C}()')`);
+    expect([superutilisateur, langage]).toEqual([true, 'c']);
     await expect(t.owner().raw(`create or replace function ${FONCTION_CHAINE_C}() returns trigger language plpgsql as $$ begin return new; end $$`))
       .rejects.toThrow(/must be owner|doit être le propriétaire/);
     // Nor can it create a C function of its own (C is an untrusted language).

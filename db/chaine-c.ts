@@ -49,8 +49,8 @@ export async function construireChaineC(pgBin: string): Promise<{ chemin: string
   let inclusions: string;
   let version: string;
   try {
-    inclusions = (await run(join(pgBin, 'pg_config'), ['--includedir-server'])).stdout.trim();
-    version = (await run(join(pgBin, 'pg_config'), ['--version'])).stdout.trim();
+    // pg_config answers one line per option, in the order asked.
+    [inclusions, version] = (await run(join(pgBin, 'pg_config'), ['--includedir-server', '--version'])).stdout.trim().split('\n').map((l) => l.trim());
   } catch {
     return { raison: `pg_config introuvable dans ${pgBin}` };
   }

@@ -42,7 +42,8 @@ const template = urlWithDatabase(adminUrl, 'ac_template');
 {
   await ensureRoles(adminUrl, passwords);
   await ensureOwnedDatabase(adminUrl, 'ac_template');
-  step(await installerChaineC(template, findPostgresBin()));
+  // The local cluster installed it when it created the template; a server given by DATABASE_URL is tried here.
+  step(cluster ? cluster.chaineJournal : await installerChaineC(template, findPostgresBin()));
   const db = createDb(urlAs(template, OWNER_ROLE, passwords.owner), { min: 0, max: 1 });
   await migrateLatest(db);
   await db.destroy();

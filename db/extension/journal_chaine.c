@@ -70,6 +70,10 @@ typedef struct Colonne
 typedef struct Cache
 {
 	Oid			trigger;
+	/* The trigger's first three arguments: lanes, the lock's first key, the form's number. */
+	int			nombre_voies;
+	int32		cle;
+	int			numero_forme;
 	int			ncolonnes;
 	Colonne		colonnes[MAX_COLONNES];
 	AttrNumber	forme, voie, rang, precedent, hash;
@@ -104,6 +108,17 @@ colonne_inchangee(TupleDesc desc, AttrNumber attnum, const char *nom, Oid type)
 		return false;
 	a = TupleDescAttr(desc, attnum - 1);
 	return !a->attisdropped && a->atttypid == type && strcmp(NameStr(a->attname), nom) == 0;
+}
+
+static int
+argument_entier(Trigger *trigger, int i)
+{
+	char	   *fin;
+	long		v = strtol(trigger->tgargs[i], &fin, 10);
+
+	if (*trigger->tgargs[i] == '\0' || *fin != '\0' || v < PG_INT32_MIN || v > PG_INT32_MAX)
+		elog(ERROR, "journal_chainer : argument %d invalide : %s", i + 1, trigger->tgargs[i]);
+	return (int) v;
 }
 
 /* The cache for this trigger and this table's columns as they are now (a table altered since is looked at again). */
@@ -144,6 +159,11 @@ cache_pour(Trigger *trigger, TupleDesc desc)
 	cache->rang = colonne_de(desc, "chaine_rang", INT8OID);
 	cache->precedent = colonne_de(desc, "hash_precedent", TEXTOID);
 	cache->hash = colonne_de(desc, "hash", TEXTOID);
+	cache->nombre_voies = argument_entier(trigger, 0);
+	cache->cle = argument_entier(trigger, 1);
+	cache->numero_forme = argument_entier(trigger, 2);
+	if (cache->nombre_voies < 1 || cache->nombre_voies > 10 || cache->numero_forme < 1 || cache->numero_forme > PG_INT16_MAX)
+		elog(ERROR, "journal_chainer : de 1 à 10 voies, et une forme entre 1 et %d", PG_INT16_MAX);
 	cache->ncolonnes = trigger->tgnargs - 4;
 	for (int i = 0; i < cache->ncolonnes; i++)
 	{
@@ -168,17 +188,6 @@ cache_pour(Trigger *trigger, TupleDesc desc)
 	}
 	cache->trigger = trigger->tgoid;
 	return cache;
-}
-
-static int
-argument_entier(Trigger *trigger, int i)
-{
-	char	   *fin;
-	long		v = strtol(trigger->tgargs[i], &fin, 10);
-
-	if (*trigger->tgargs[i] == '\0' || *fin != '\0' || v < PG_INT32_MIN || v > PG_INT32_MAX)
-		elog(ERROR, "journal_chainer : argument %d invalide : %s", i + 1, trigger->tgargs[i]);
-	return (int) v;
 }
 
 /* pg_try_advisory_xact_lock(cle, voie) when `attendre` is false, pg_advisory_xact_lock(cle, voie) otherwise. */
@@ -308,8 +317,7 @@ journal_chainer(PG_FUNCTION_ARGS)
 	Relation	table;
 	TupleDesc	desc;
 	Cache	   *c;
-	int			voies, forme, voie;
-	int32		cle;
+	int			voie;
 	int64		rang;
 	char	   *precedent;
 	Datum	   *valeurs;
@@ -327,13 +335,8 @@ journal_chainer(PG_FUNCTION_ARGS)
 	table = donnees->tg_relation;
 	desc = RelationGetDescr(table);
 	c = cache_pour(trigger, desc);
-	voies = argument_entier(trigger, 0);
-	cle = argument_entier(trigger, 1);
-	forme = argument_entier(trigger, 2);
-	if (voies < 1 || voies > 10 || forme < 1 || forme > PG_INT16_MAX)
-		elog(ERROR, "journal_chainer : de 1 à 10 voies, et une forme entre 1 et %d", PG_INT16_MAX);
 
-	voie = prendre_voie(voies, cle);
+	voie = prendre_voie(c->nombre_voies, c->cle);
 	rang = lire_tete(table, trigger->tgargs[3], voie, c->rang, c->hash, &precedent) + 1;
 	if (precedent == NULL)
 	{
@@ -345,7 +348,7 @@ journal_chainer(PG_FUNCTION_ARGS)
 	valeurs = palloc(desc->natts * sizeof(Datum));
 	nuls = palloc(desc->natts * sizeof(bool));
 	heap_deform_tuple(donnees->tg_trigtuple, desc, valeurs, nuls);
-	valeurs[c->forme - 1] = Int16GetDatum((int16) forme);
+	valeurs[c->forme - 1] = Int16GetDatum((int16) c->numero_forme);
 	valeurs[c->voie - 1] = Int16GetDatum((int16) voie);
 	valeurs[c->rang - 1] = Int64GetDatum(rang);
 	nuls[c->forme - 1] = nuls[c->voie - 1] = nuls[c->rang - 1] = false;

@@ -66,7 +66,11 @@ describe('public pages', () => {
     await browser.page.keyboard.press('Tab');
     await expect(browser.page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Contenu');
     await browser.page.keyboard.press('Enter');
+    // The fragment navigation lands after the key event returns: wait for it rather than read the URL at once
+    // (CI saw the URL still without its fragment).
+    await browser.page.waitForFunction(() => location.hash === '#contenu');
     expect(browser.page.url()).toContain('#contenu');
+    await expect(browser.page.evaluate(() => document.getElementById('contenu')?.tagName)).resolves.toBe('MAIN');
   });
 });
 
